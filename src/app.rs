@@ -1,0 +1,199 @@
+//! `AppState` and `build(state)`: the actix application, used by `main` and by the tests alike.
+
+use crate::articles::handlers as articles;
+use crate::auth::TokenKeys;
+use crate::categories::handlers as categories;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Database;
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::health;
+use crate::openapi::ApiDoc;
+use crate::sections::handlers as sections;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::{web, App, FromRequest, Handler, HttpResponse, Responder, ResponseError, Route};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// What every request handler can reach.
+pub struct AppState {
+    /// Runtime configuration.
+    pub config: Config,
+    /// The database handles.
+    pub db: Database,
+    /// Token signing and verification keys.
+    pub keys: TokenKeys,
+    /// The source of "now".
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// State for `config` over an opened database, with the token keys `config` names.
+    pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
+        let keys = TokenKeys::from_config(&config)?;
+        Ok(Self {
+            config,
+            db,
+            keys,
+            clock,
+        })
+    }
+}
+
+/// The whole application: the API under `/api/v1`, probes, the OpenAPI document and `/docs`.
+pub fn build(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(web::QueryConfig::default().error_handler(|error, _| {
+            ApiError::BadRequest(format!("invalid query string: {error}")).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|error, _| {
+            ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
+        }))
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+        .service(web::scope("/api/v1").configure(api_routes))
+        .service(resource("/healthz", vec![on(Method::GET, health::healthz)]))
+        .service(resource("/readyz", vec![on(Method::GET, health::readyz)]))
+        .service(resource("/docs", vec![on(Method::GET, redirect_to_docs)]))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .default_service(web::to(no_route))
+}
+
+fn api_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/categories",
+        vec![
+            on(Method::GET, categories::list_categories),
+            on(Method::POST, categories::create_category),
+        ],
+    ))
+    .service(resource(
+        "/categories/{id_or_slug}",
+        vec![
+            on(Method::GET, categories::get_category),
+            on(Method::PATCH, categories::update_category),
+            on(Method::DELETE, categories::delete_category),
+        ],
+    ))
+    .service(resource(
+        "/articles",
+        vec![
+            on(Method::GET, articles::list_articles),
+            on(Method::POST, articles::create_article),
+        ],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}",
+        vec![
+            on(Method::GET, articles::get_article),
+            on(Method::PATCH, articles::update_article),
+            on(Method::DELETE, articles::delete_article),
+        ],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}/publish",
+        vec![on(Method::POST, articles::publish_article)],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}/unpublish",
+        vec![on(Method::POST, articles::unpublish_article)],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}/views",
+        vec![on(Method::POST, articles::add_view)],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}/sections",
+        vec![
+            on(Method::GET, sections::list_sections),
+            on(Method::POST, sections::create_section),
+            on(Method::PUT, sections::replace_sections),
+        ],
+    ))
+    .service(resource(
+        "/sections/{id}",
+        vec![
+            on(Method::GET, sections::get_section),
+            on(Method::PATCH, sections::update_section),
+            on(Method::DELETE, sections::delete_section),
+        ],
+    ));
+}
+
+/// A route answering `method` with `handler`.
+fn on<F, Args>(method: Method, handler: F) -> (Method, Route)
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    (method.clone(), web::method(method).to(handler))
+}
+
+/// A resource at `path` with `routes`; any other method is a 405 whose `Allow` lists them.
+fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource {
+    let allow = routes
+        .iter()
+        .map(|(method, _)| method.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    routes
+        .into_iter()
+        .fold(web::resource(path), |resource, (_, route)| resource.route(route))
+        .default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+        }))
+}
+
+async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("no route matches this path".to_owned()))
+}
+
+async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// Rewrites any error response that is not already problem+json (from actix itself or a
+/// library) into one, so every failure has the same shape.
+fn problem_for_bare_errors<B>(
+    response: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+    }
+    let status = response.status();
+    let error = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound("no route matches this path".to_owned()),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge("the request body is too large".to_owned())
+        }
+        other => ApiError::Http(
+            other,
+            other.canonical_reason().unwrap_or("error").to_owned(),
+        ),
+    };
+    let (request, _) = response.into_parts();
+    let rewritten = ServiceResponse::new(request, error.error_response());
+    Ok(ErrorHandlerResponse::Response(rewritten.map_into_right_body()))
+}

@@ -1,0 +1,230 @@
+//! Category rows and every query on the `categories` table.
+
+use crate::db::schema::{articles, categories};
+use crate::error::{ApiError, ApiResult};
+use super::dto::{CreateCategory, UpdateCategory};
+use crate::lookup::Key;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+
+/// A row of `categories`.
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
+#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct CategoryRow {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub parent_id: Option<i32>,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns of a new category.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = categories)]
+pub struct NewCategory {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub parent_id: Option<i32>,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A partial update; `None` leaves a column as it is (`parent_id: Some(None)` makes a root).
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = categories)]
+pub struct CategoryChanges {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub parent_id: Option<Option<i32>>,
+    pub position: Option<i32>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// The category named by `key`, if any.
+pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<CategoryRow>> {
+    let query = categories::table.select(CategoryRow::as_select());
+    match key {
+        Key::Id(id) => match i32::try_from(*id) {
+            Ok(id) => query.find(id).first(conn).optional(),
+            Err(_) => Ok(None),
+        },
+        Key::Slug(slug) => query.filter(categories::slug.eq(slug)).first(conn).optional(),
+    }
+}
+
+/// The category named by `key`, or a 404.
+pub fn get(conn: &mut SqliteConnection, key: &Key) -> ApiResult<CategoryRow> {
+    find(conn, key)?.ok_or_else(|| ApiError::not_found("category", key))
+}
+
+/// The category with `id`, if it exists.
+pub fn exists(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(categories::table.find(id))).get_result(conn)
+}
+
+/// All categories (or the children of `parent`), ordered by position then name.
+pub fn list(conn: &mut SqliteConnection, parent: Option<i32>) -> QueryResult<Vec<CategoryRow>> {
+    let mut query = categories::table
+        .select(CategoryRow::as_select())
+        .order((categories::position, categories::name, categories::id))
+        .into_boxed();
+    if let Some(parent) = parent {
+        query = query.filter(categories::parent_id.eq(parent));
+    }
+    query.load(conn)
+}
+
+/// The path from the root down to category `id`, itself last.
+pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow>> {
+    diesel::sql_query(
+        "WITH RECURSIVE chain(id, depth) AS ( \
+             SELECT id, 0 FROM categories WHERE id = ? \
+             UNION ALL \
+             SELECT c.parent_id, chain.depth + 1 FROM categories c JOIN chain ON c.id = chain.id \
+             WHERE c.parent_id IS NOT NULL AND chain.depth < 64 \
+         ) \
+         SELECT categories.* FROM chain JOIN categories ON categories.id = chain.id \
+         ORDER BY chain.depth DESC",
+    )
+    .bind::<Integer, _>(id)
+    .load(conn)
+}
+
+/// True when a category other than `except` uses `slug`.
+pub fn slug_taken(conn: &mut SqliteConnection, slug: &str, except: Option<i32>) -> QueryResult<bool> {
+    let query = categories::table
+        .filter(categories::slug.eq(slug))
+        .filter(categories::id.ne(except.unwrap_or(0)));
+    diesel::select(diesel::dsl::exists(query)).get_result(conn)
+}
+
+/// Inserts a category and returns the stored row.
+pub fn insert(conn: &mut SqliteConnection, new: &NewCategory) -> QueryResult<CategoryRow> {
+    diesel::insert_into(categories::table)
+        .values(new)
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)
+}
+
+/// Applies `changes` to category `id` and returns the stored row.
+pub fn update(conn: &mut SqliteConnection, id: i32, changes: &CategoryChanges) -> QueryResult<CategoryRow> {
+    diesel::update(categories::table.find(id))
+        .set(changes)
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)
+}
+
+/// Deletes category `id`; 409 while it still has children or articles.
+pub fn delete(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
+    let children: i64 = categories::table
+        .filter(categories::parent_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let articles: i64 = articles::table
+        .filter(articles::category_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    if children > 0 || articles > 0 {
+        return Err(ApiError::Conflict(format!(
+            "the category still has {children} subcategories and {articles} articles; move or delete them first"
+        )));
+    }
+    diesel::delete(categories::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Creates a category from a checked request: the parent must exist, a given slug must be free.
+pub fn create(
+    conn: &mut SqliteConnection,
+    request: &CreateCategory,
+    now: NaiveDateTime,
+) -> ApiResult<CategoryRow> {
+    if let Some(parent) = request.parent_id {
+        require_parent(conn, parent)?;
+    }
+    let slug = resolve_slug(conn, request.slug.as_deref(), &request.name, None)?;
+    let row = insert(
+        conn,
+        &NewCategory {
+            slug,
+            name: request.name.trim().to_owned(),
+            description: request.description.clone(),
+            parent_id: request.parent_id,
+            position: request.position,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    Ok(row)
+}
+
+/// Applies a checked partial update to the category named by `key`.
+pub fn change(
+    conn: &mut SqliteConnection,
+    key: &Key,
+    request: &UpdateCategory,
+    now: NaiveDateTime,
+) -> ApiResult<CategoryRow> {
+    let current = get(conn, key)?;
+    if let Some(Some(parent)) = request.parent_id {
+        require_parent(conn, parent)?;
+        if path(conn, parent)?.iter().any(|c| c.id == current.id) {
+            return Err(ApiError::invalid(
+                "parent_id",
+                "a category cannot become its own ancestor",
+            ));
+        }
+    }
+    let slug = match &request.slug {
+        Some(slug) if *slug != current.slug => {
+            Some(resolve_slug(conn, Some(slug), &current.name, Some(current.id))?)
+        }
+        _ => None,
+    };
+    let changes = CategoryChanges {
+        slug,
+        name: request.name.as_deref().map(|n| n.trim().to_owned()),
+        description: request.description.clone(),
+        parent_id: request.parent_id,
+        position: request.position,
+        updated_at: Some(now),
+    };
+    Ok(update(conn, current.id, &changes)?)
+}
+
+fn require_parent(conn: &mut SqliteConnection, parent: i32) -> ApiResult<()> {
+    if exists(conn, parent)? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "parent_id",
+            format!("no category has id {parent}"),
+        ))
+    }
+}
+
+/// The slug to store: a given one must be free (409), a generated one gets a `-N` suffix.
+fn resolve_slug(
+    conn: &mut SqliteConnection,
+    given: Option<&str>,
+    name: &str,
+    except: Option<i32>,
+) -> ApiResult<String> {
+    match given {
+        Some(slug) if slug_taken(conn, slug, except)? => Err(ApiError::Conflict(format!(
+            "the category slug '{slug}' is already taken"
+        ))),
+        Some(slug) => Ok(slug.to_owned()),
+        None => Ok(crate::slug::first_free(
+            &crate::slug::generate(name, "category"),
+            |candidate| slug_taken(conn, candidate, except),
+        )?),
+    }
+}

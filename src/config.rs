@@ -1,0 +1,101 @@
+//! `Config::from_env()`: the only place that reads environment variables.
+
+use anyhow::{bail, Context};
+use std::env;
+use std::path::PathBuf;
+
+/// Runtime configuration; every field has a default (see `.env.example`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the server binds (`HEALTHHUB_ADDR`, default `127.0.0.1:8080`).
+    pub addr: String,
+    /// SQLite database file (`DATABASE_URL`, default `healthhub.db`).
+    pub database_url: String,
+    /// Load the demo content into a brand-new database (`HEALTHHUB_DEMO`, default `true`).
+    pub demo: bool,
+    /// HS256 signing secret (`JWT_SECRET`); when unset one is generated next to the database.
+    pub jwt_secret: Option<String>,
+    /// `iss` claim minted and required (`JWT_ISSUER`, default `healthhub`).
+    pub jwt_issuer: String,
+    /// `aud` claim minted and required (`JWT_AUDIENCE`, default `healthhub-api`).
+    pub jwt_audience: String,
+    /// Largest accepted request body in bytes (`HEALTHHUB_MAX_BODY_BYTES`, default 1 MiB).
+    pub max_body_bytes: usize,
+    /// Read connections in the pool (`HEALTHHUB_READ_POOL_SIZE`, default 4).
+    pub read_pool_size: u32,
+    /// Log filter in `tracing` syntax (`RUST_LOG`, default `info`).
+    pub log_filter: String,
+}
+
+impl Config {
+    /// Reads the environment (after loading `.env` if present).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        Ok(Self {
+            addr: var_or("HEALTHHUB_ADDR", "127.0.0.1:8080"),
+            database_url: var_or("DATABASE_URL", "healthhub.db"),
+            demo: parse_bool("HEALTHHUB_DEMO", true)?,
+            jwt_secret: env::var("JWT_SECRET").ok().filter(|s| !s.is_empty()),
+            jwt_issuer: var_or("JWT_ISSUER", "healthhub"),
+            jwt_audience: var_or("JWT_AUDIENCE", "healthhub-api"),
+            max_body_bytes: parse_number("HEALTHHUB_MAX_BODY_BYTES", 1024 * 1024)?,
+            read_pool_size: parse_number("HEALTHHUB_READ_POOL_SIZE", 4)?,
+            log_filter: var_or("RUST_LOG", "info"),
+        })
+    }
+
+    /// A configuration for `database_url` with every other value at its default; used by tests.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            addr: "127.0.0.1:0".to_owned(),
+            database_url: database_url.into(),
+            demo: false,
+            jwt_secret: None,
+            jwt_issuer: "healthhub".to_owned(),
+            jwt_audience: "healthhub-api".to_owned(),
+            max_body_bytes: 1024 * 1024,
+            read_pool_size: 4,
+            log_filter: "info".to_owned(),
+        }
+    }
+
+    /// The file where a generated signing secret is kept: next to the database file.
+    pub fn secret_file(&self) -> PathBuf {
+        let db = PathBuf::from(self.database_url.trim_start_matches("file:"));
+        let dir = db
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        dir.join(".healthhub-jwt-secret")
+    }
+}
+
+fn var_or(name: &str, default: &str) -> String {
+    env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+    match env::var(name).ok().as_deref().map(str::to_ascii_lowercase) {
+        None => Ok(default),
+        Some(v) if v.is_empty() => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => bail!("{name} must be true or false, not '{v}'"),
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    match env::var(name).ok().filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .with_context(|| format!("{name} must be a positive number, not '{v}'")),
+    }
+}

@@ -1,0 +1,232 @@
+//! `ApiError`: every failure a request can meet, rendered as an RFC 9457 `application/problem+json` body.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field of a request body (for 422 responses).
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path of the field in the request body, e.g. `title` or `sections[2].heading`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error for `field` with `message`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The problem details body (RFC 9457) returned with every 4xx and 5xx response.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:healthhub:problem:not_found",
+    "title": "Not Found",
+    "status": 404,
+    "detail": "no article matches 'does-not-exist'",
+    "code": "not_found"
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:healthhub:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP reason phrase of `status`.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// A human-readable explanation of this occurrence.
+    pub detail: String,
+    /// A stable, machine-readable error code.
+    pub code: String,
+    /// Field-level errors (validation failures only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Everything that can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed input: bad JSON, bad query string, bad path parameter.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No, or an invalid, bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A valid token that lacks the scope named here.
+    #[error("this request needs the '{0}' scope")]
+    Forbidden(&'static str),
+    /// The resource does not exist (or is invisible to this caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// The route exists but not for this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed {
+        /// Value of the `Allow` header.
+        allow: String,
+    },
+    /// The request conflicts with the stored state (duplicate slug, category in use).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` did not match the current version.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// The body is larger than the configured limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The body is not `application/json`.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body is well-formed but some fields are invalid.
+    #[error("the request body has invalid fields")]
+    Validation(Vec<FieldError>),
+    /// A dependency (the database) is not answering.
+    #[error("{0}")]
+    Unavailable(String),
+    /// An error status produced by the HTTP layer itself (rare: most are mapped to a variant).
+    #[error("{1}")]
+    Http(StatusCode, String),
+    /// A server-side failure; the cause is logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 404 for `what` (e.g. "article") looked up by `key`.
+    pub fn not_found(what: &str, key: impl std::fmt::Display) -> Self {
+        Self::NotFound(format!("no {what} matches '{key}'"))
+    }
+
+    /// A 422 with a single field error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The stable code clients can switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::Conflict(_) => "conflict",
+            Self::PreconditionFailed(_) => "precondition_failed",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::Validation(_) => "validation_failed",
+            Self::Unavailable(_) => "unavailable",
+            Self::Http(..) => "http_error",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The problem body for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            Self::MethodNotAllowed { allow } => format!("this resource allows only: {allow}"),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            Self::Validation(errors) => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            kind: format!("urn:healthhub:problem:{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            code: self.code().to_owned(),
+            errors,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Http(status, _) => *status,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            Self::Unauthorized(detail) => {
+                let description = detail.replace('"', "'");
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(
+                        "Bearer realm=\"healthhub\", error=\"invalid_token\", error_description=\"{description}\""
+                    ),
+                ));
+            }
+            Self::Forbidden(scope) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!("Bearer realm=\"healthhub\", error=\"insufficient_scope\", scope=\"{scope}\""),
+                ));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
+        }
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        response.body(body)
+    }
+}
+
+impl From<DieselError> for ApiError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => Self::NotFound("not found".to_owned()),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Self::Conflict(format!("a unique value is already taken: {}", info.message()))
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}
+
+/// Result of a handler or model function.
+pub type ApiResult<T> = Result<T, ApiError>;

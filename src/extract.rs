@@ -1,0 +1,212 @@
+//! `JsonBody<T>`: a strict JSON body extractor with problem+json errors that name the bad field.
+
+use crate::app::AppState;
+use crate::error::{ApiError, FieldError};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Body size limit used when the app has no `AppState` (never in practice).
+const FALLBACK_LIMIT: usize = 1024 * 1024;
+
+/// A JSON request body of type `T`.
+///
+/// Requires `Content-Type: application/json` (415 otherwise), enforces the configured size limit
+/// (413), answers malformed JSON with 400 and well-formed JSON with wrong or unknown fields with a
+/// 422 whose `errors` name each field.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// Like [`JsonBody`], but an empty body is allowed and yields `None`.
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+type ExtractFuture<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = ExtractFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json::<T>(req.clone(), payload.take(), false);
+        Box::pin(async move {
+            body.await?
+                .map(JsonBody)
+                .ok_or_else(|| ApiError::BadRequest("the request body is empty".to_owned()))
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = ExtractFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json::<T>(req.clone(), payload.take(), true);
+        Box::pin(async move { body.await.map(OptionalJsonBody) })
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(
+    req: HttpRequest,
+    mut payload: Payload,
+    allow_empty: bool,
+) -> Result<Option<T>, ApiError> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(FALLBACK_LIMIT, |state| state.config.max_body_bytes);
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"))
+    };
+    let declared_length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared_length.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let bytes = web::Payload::from_request(&req, &mut payload)
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("could not read the request body: {e}")))?
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| too_large())?
+        .map_err(|e| ApiError::BadRequest(format!("could not read the request body: {e}")))?;
+    if allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    require_json_content_type(&req)?;
+    parse(&bytes).map(Some)
+}
+
+fn require_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match content_type {
+        Some(mime) if mime == "application/json" || mime.ends_with("+json") => Ok(()),
+        Some(mime) => Err(ApiError::UnsupportedMediaType(format!(
+            "the request body must be application/json, not '{mime}'"
+        ))),
+        None => Err(ApiError::UnsupportedMediaType(
+            "the request body must be sent with Content-Type: application/json".to_owned(),
+        )),
+    }
+}
+
+/// Deserializes `bytes`, classifying failures: syntax -> 400, wrong shape at the top -> 400,
+/// a wrong, missing, unknown or duplicate field -> 422 naming it.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = without_position(&inner.to_string());
+        if !inner.is_data() {
+            return ApiError::BadRequest(format!("the request body is not valid JSON: {message}"));
+        }
+        if path == "." {
+            if message.starts_with("invalid type") {
+                return ApiError::BadRequest(format!(
+                    "the request body must be a JSON object: {message}"
+                ));
+            }
+            let field = quoted_name(&message).unwrap_or_default();
+            return ApiError::Validation(vec![FieldError::new(field, message)]);
+        }
+        ApiError::Validation(vec![FieldError::new(path, message)])
+    })?;
+    deserializer.end().map_err(|e| {
+        ApiError::BadRequest(format!(
+            "the request body has data after the JSON value: {}",
+            without_position(&e.to_string())
+        ))
+    })?;
+    Ok(value)
+}
+
+/// serde_json appends " at line L column C"; the field path already says where.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// The first `name` in backquotes, as serde writes "missing field `title`".
+fn quoted_name(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        title: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        count: u8,
+    }
+
+    fn fields(error: ApiError) -> Vec<String> {
+        match error {
+            ApiError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_nested_field_that_has_the_wrong_type() {
+        let error = parse::<Sample>(br#"{"title":"t","items":[{"count":1},{"count":"x"}]}"#)
+            .unwrap_err();
+        assert_eq!(fields(error), ["items[1].count"]);
+    }
+
+    #[test]
+    fn names_missing_unknown_and_duplicate_fields() {
+        let missing = parse::<Sample>(br#"{"items":[]}"#).unwrap_err();
+        assert_eq!(fields(missing), ["title"]);
+        let unknown = parse::<Sample>(br#"{"title":"t","items":[],"extra":1}"#).unwrap_err();
+        assert_eq!(fields(unknown), ["extra"]);
+        let duplicate = parse::<Sample>(br#"{"title":"t","title":"u","items":[]}"#).unwrap_err();
+        assert_eq!(fields(duplicate), ["title"]);
+    }
+
+    #[test]
+    fn malformed_json_and_wrong_top_level_shape_are_bad_requests() {
+        assert!(matches!(
+            parse::<Sample>(b"{\"title\":"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Sample>(b"[1,2]"),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse::<Sample>(br#"{"title":"t","items":[]} trailing"#),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+}

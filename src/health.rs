@@ -1,0 +1,41 @@
+//! Liveness and readiness probes: `GET /healthz` and `GET /readyz`.
+
+use crate::app::AppState;
+use crate::error::{ApiError, ApiResult};
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of both probes.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
+pub struct HealthStatus {
+    /// Always `ok` when the answer is 200.
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(
+    get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "The process is up", body = HealthStatus))
+)]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: "ok" })
+}
+
+/// The database answers queries.
+#[utoipa::path(
+    get, path = "/readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready to serve", body = HealthStatus),
+        (status = 503, description = "The database does not answer", body = crate::error::Problem,
+            content_type = "application/problem+json"),
+    )
+)]
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if state.db.ping().await {
+        Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
+    } else {
+        Err(ApiError::Unavailable("the database does not answer".to_owned()))
+    }
+}

@@ -1,0 +1,70 @@
+//! Response helpers shared by the handlers: `201 Created` with `Location`, `ETag`s and `If-Match`.
+
+use crate::error::ApiError;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+/// `201 Created` with `Location: location` and `body`.
+pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}
+
+/// The strong entity tag of an article version: `"<version>"`.
+pub fn version_etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// `200 OK` with `body` and `ETag: "<version>"`.
+pub fn ok_with_version(version: i32, body: &impl Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, version_etag(version)))
+        .json(body)
+}
+
+/// The version an `If-Match` header requires, if one was sent.
+///
+/// `*` matches any existing version (`Some(None)`); a list matches when any entry does. A weak
+/// tag never matches (RFC 9110 requires strong comparison), so it yields an impossible version.
+pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::BadRequest("If-Match must be ASCII".to_owned()))?
+        .trim();
+    if value == "*" {
+        return Ok(None);
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .map(|tag| {
+            if tag.starts_with("W/") {
+                return Ok(0);
+            }
+            tag.strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .and_then(|t| t.parse::<i32>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "If-Match must be an entity tag such as \"3\", not {tag}"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// 412 unless `expected` (from [`if_match`]) allows `current`.
+pub fn check_version(expected: &Option<Vec<i32>>, current: i32) -> Result<(), ApiError> {
+    match expected {
+        Some(versions) if !versions.contains(&current) => Err(ApiError::PreconditionFailed(
+            format!("If-Match does not match the current version \"{current}\""),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,55 @@
+//! Reusable OpenAPI responses for the problem bodies, referenced from every operation that can return them.
+
+use crate::error::Problem;
+use utoipa::ToResponse;
+
+/// Malformed input: unparsable JSON, a bad query string or path parameter, an unknown query parameter.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(#[allow(dead_code)] Problem);
+
+/// No bearer token, or one that is invalid, expired or not for this service.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"healthhub\", error=\"invalid_token\", …`"))
+)]
+pub struct Unauthorized(#[allow(dead_code)] Problem);
+
+/// The token is valid but lacks the scope this operation needs.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"healthhub\", error=\"insufficient_scope\", scope=\"…\"`"))
+)]
+pub struct Forbidden(#[allow(dead_code)] Problem);
+
+/// Nothing matches (drafts and scheduled articles are also 404 to anonymous readers).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(#[allow(dead_code)] Problem);
+
+/// The request conflicts with stored content: a taken slug, or a category still in use.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Conflict(#[allow(dead_code)] Problem);
+
+/// `If-Match` does not name the article's current version.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PreconditionFailed(#[allow(dead_code)] Problem);
+
+/// The request body is larger than the configured limit (default 1 MiB).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+
+/// The request body is not sent as `application/json`.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
+
+/// Well-formed JSON with invalid fields; `errors` lists each field and what is wrong with it.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ValidationFailed(#[allow(dead_code)] Problem);

@@ -1,0 +1,176 @@
+//! Request and response bodies for sections.
+
+use super::model::SectionRow;
+use crate::categories::dto::CountMeta;
+use crate::validate::Checks;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Longest section heading.
+pub const MAX_HEADING: usize = 500;
+/// Longest section body.
+pub const MAX_BODY: usize = 200_000;
+
+/// A section as returned by the API.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 11, "article_id": 3, "position": 1, "heading": "Introduction",
+    "body": "Most of us have felt it: a room full of people, and yet…",
+    "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z"
+}))]
+pub struct SectionView {
+    pub id: i32,
+    pub article_id: i32,
+    /// 1-based place in the article; positions are always 1..n without gaps.
+    pub position: i32,
+    pub heading: String,
+    /// Markdown text.
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SectionRow> for SectionView {
+    fn from(row: SectionRow) -> Self {
+        Self {
+            id: row.id,
+            article_id: row.article_id,
+            position: row.position,
+            heading: row.heading,
+            body: row.body,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+/// The sections of one article, in order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectionList {
+    pub data: Vec<SectionView>,
+    pub meta: CountMeta,
+}
+
+impl From<Vec<SectionRow>> for SectionList {
+    fn from(rows: Vec<SectionRow>) -> Self {
+        let data: Vec<SectionView> = rows.into_iter().map(SectionView::from).collect();
+        Self {
+            meta: CountMeta { total: data.len() },
+            data,
+        }
+    }
+}
+
+/// A section in `POST /articles` (`sections`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"heading": "Introduction", "body": "Most of us have felt it…"}))]
+pub struct SectionInput {
+    /// 1–500 characters, one line.
+    pub heading: String,
+    /// Markdown, at most 200 000 characters.
+    pub body: String,
+}
+
+impl SectionInput {
+    /// Records what is wrong with this section, with fields prefixed by `prefix`.
+    pub fn check(&self, checks: &mut Checks, prefix: &str) {
+        check_content(checks, prefix, &self.heading, &self.body);
+    }
+}
+
+/// Body of `POST /articles/{id_or_slug}/sections`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"heading": "A Closer Look", "body": "…", "position": 2}))]
+pub struct CreateSection {
+    pub heading: String,
+    pub body: String,
+    /// Where to insert it (1..n+1); the end by default. Later sections shift down.
+    pub position: Option<i32>,
+}
+
+impl CreateSection {
+    /// Checks everything that needs no database.
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        let mut checks = Checks::new();
+        check_content(&mut checks, "", &self.heading, &self.body);
+        checks.finish()
+    }
+}
+
+/// Body of `PATCH /sections/{id}`: every field optional.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"position": 1}))]
+pub struct UpdateSection {
+    pub heading: Option<String>,
+    pub body: Option<String>,
+    /// Move it to this place (1..n); the others shift to close the gap.
+    pub position: Option<i32>,
+}
+
+impl UpdateSection {
+    /// Checks everything that needs no database.
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        let mut checks = Checks::new();
+        if let Some(heading) = &self.heading {
+            check_heading(&mut checks, "heading", heading);
+        }
+        if let Some(body) = &self.body {
+            checks.text("body", body, MAX_BODY);
+        }
+        checks.finish()
+    }
+}
+
+/// One entry of `PUT /articles/{id_or_slug}/sections`: an existing section (with `id`) or a new one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplacementSection {
+    /// Keep this existing section of the article (updated in place); absent for a new section.
+    pub id: Option<i32>,
+    pub heading: String,
+    pub body: String,
+}
+
+/// Body of `PUT /articles/{id_or_slug}/sections`: the complete new ordered list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sections": [
+    {"id": 12, "heading": "Introduction", "body": "…"},
+    {"heading": "A New Section", "body": "…"}
+]}))]
+pub struct ReplaceSections {
+    /// The sections in their new order; existing sections not listed are deleted.
+    pub sections: Vec<ReplacementSection>,
+}
+
+impl ReplaceSections {
+    /// Checks everything that needs no database, including repeated ids.
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        let mut checks = Checks::new();
+        let mut seen = std::collections::HashSet::new();
+        for (i, section) in self.sections.iter().enumerate() {
+            let prefix = format!("sections[{i}].");
+            check_content(&mut checks, &prefix, &section.heading, &section.body);
+            if let Some(id) = section.id {
+                if !seen.insert(id) {
+                    checks.fail(format!("{prefix}id"), format!("section {id} is listed twice"));
+                }
+            }
+        }
+        checks.finish()
+    }
+}
+
+/// Records what is wrong with a heading and body, naming fields `{prefix}heading` and `{prefix}body`.
+fn check_content(checks: &mut Checks, prefix: &str, heading: &str, body: &str) {
+    check_heading(checks, &format!("{prefix}heading"), heading);
+    checks.text(&format!("{prefix}body"), body, MAX_BODY);
+}
+
+fn check_heading(checks: &mut Checks, field: &str, heading: &str) {
+    checks.required_line(field, heading, MAX_HEADING);
+}

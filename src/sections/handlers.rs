@@ -1,0 +1,263 @@
+//! HTTP handlers for an article's sections and for `/api/v1/sections/{id}`.
+
+use super::dto::{CreateSection, ReplaceSections, SectionList, SectionView, UpdateSection};
+use super::model::{self, SectionChanges};
+use crate::app::AppState;
+use crate::articles::model::{self as articles_model, Audience};
+use crate::auth::{Caller, Scope};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::JsonBody;
+use crate::http::{check_version, created, if_match, ok_with_version};
+use crate::lookup::Key;
+use crate::responses::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
+    UnsupportedMediaType, ValidationFailed,
+};
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::SqliteConnection;
+
+/// The sections of an article, in order.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
+    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
+    responses(
+        (status = 200, description = "The sections", body = SectionList),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn list_sections(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id_or_slug: web::Path<String>,
+) -> ApiResult<web::Json<SectionList>> {
+    let key = Key::parse(&id_or_slug);
+    let audience = Audience::of(&caller, state.clock.now().naive_utc());
+    let rows = state
+        .db
+        .read(move |conn| {
+            let article = articles_model::get(conn, &key, audience)?;
+            Ok(model::for_article(conn, article.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into()))
+}
+
+/// Add a section to an article, at the end or at `position` (needs `content:write`).
+#[utoipa::path(
+    post, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
+    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
+    request_body = CreateSection,
+    responses(
+        (status = 201, description = "Created", body = SectionView,
+            headers(("Location" = String, description = "URL of the new section"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+    ),
+    security(("bearer" = ["content:write"]))
+)]
+pub async fn create_section(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id_or_slug: web::Path<String>,
+    JsonBody(request): JsonBody<CreateSection>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    request.check()?;
+    let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
+    let row = state
+        .db
+        .write(move |conn| {
+            let article = articles_model::get(conn, &key, Audience::Editors)?;
+            let row = model::insert_at(
+                conn,
+                article.id,
+                request.position,
+                &request.heading,
+                &request.body,
+                now,
+            )?;
+            articles_model::bump_version(conn, article.id, now)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/sections/{}", row.id),
+        &SectionView::from(row),
+    ))
+}
+
+/// Replace an article's whole ordered list of sections in one atomic call (needs `content:write`).
+///
+/// Entries with an `id` keep that section (moved and updated), entries without one are new,
+/// and sections not listed are deleted.
+#[utoipa::path(
+    put, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
+    params(
+        ("id_or_slug" = String, Path, description = "Article id (all digits) or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only replace if the article is still at this version"),
+    ),
+    request_body = ReplaceSections,
+    responses(
+        (status = 200, description = "The new list", body = SectionList,
+            headers(("ETag" = String, description = "The article's new version"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+    ),
+    security(("bearer" = ["content:write"]))
+)]
+pub async fn replace_sections(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id_or_slug: web::Path<String>,
+    JsonBody(request): JsonBody<ReplaceSections>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    request.check()?;
+    let expected = if_match(&req)?;
+    let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
+    let (rows, version) = state
+        .db
+        .write(move |conn| {
+            let article = articles_model::get(conn, &key, Audience::Editors)?;
+            check_version(&expected, article.version)?;
+            let rows = model::replace_all(conn, article.id, &request.sections, now)?;
+            let version = articles_model::bump_version(conn, article.id, now)?;
+            Ok((rows, version))
+        })
+        .await?;
+    Ok(ok_with_version(version, &SectionList::from(rows)))
+}
+
+/// One section.
+#[utoipa::path(
+    get, path = "/api/v1/sections/{id}", tag = "sections",
+    params(("id" = i32, Path, description = "Section id")),
+    responses(
+        (status = 200, description = "The section", body = SectionView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn get_section(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i32>,
+) -> ApiResult<web::Json<SectionView>> {
+    let id = id.into_inner();
+    let audience = Audience::of(&caller, state.clock.now().naive_utc());
+    let row = state
+        .db
+        .read(move |conn| visible_section(conn, id, audience))
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Change a section's heading or body, or move it to another position (needs `content:write`).
+#[utoipa::path(
+    patch, path = "/api/v1/sections/{id}", tag = "sections",
+    params(("id" = i32, Path, description = "Section id")),
+    request_body = UpdateSection,
+    responses(
+        (status = 200, description = "The updated section", body = SectionView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = ValidationFailed),
+    ),
+    security(("bearer" = ["content:write"]))
+)]
+pub async fn update_section(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i32>,
+    JsonBody(request): JsonBody<UpdateSection>,
+) -> ApiResult<web::Json<SectionView>> {
+    caller.require(Scope::Write)?;
+    request.check()?;
+    let id = id.into_inner();
+    let now = state.clock.now().naive_utc();
+    let row = state
+        .db
+        .write(move |conn| {
+            let section = visible_section(conn, id, Audience::Editors)?;
+            let changes = SectionChanges {
+                heading: request.heading.as_deref().map(str::trim),
+                body: request.body.as_deref(),
+                updated_at: now,
+            };
+            let row = model::change(conn, &section, &changes, request.position)?;
+            articles_model::bump_version(conn, section.article_id, now)?;
+            Ok(row)
+        })
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Delete a section; the ones after it move up (needs `content:write`).
+#[utoipa::path(
+    delete, path = "/api/v1/sections/{id}", tag = "sections",
+    params(("id" = i32, Path, description = "Section id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = ["content:write"]))
+)]
+pub async fn delete_section(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i32>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let id = id.into_inner();
+    let now = state.clock.now().naive_utc();
+    state
+        .db
+        .write(move |conn| {
+            let section = visible_section(conn, id, Audience::Editors)?;
+            model::remove(conn, &section)?;
+            articles_model::bump_version(conn, section.article_id, now)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The section with `id` if `audience` may see its article, else a 404.
+fn visible_section(
+    conn: &mut SqliteConnection,
+    id: i32,
+    audience: Audience,
+) -> ApiResult<model::SectionRow> {
+    let not_found = || ApiError::not_found("section", id);
+    let section = model::find(conn, id)?.ok_or_else(not_found)?;
+    match articles_model::get_by_id(conn, section.article_id, audience) {
+        Ok(_) => Ok(section),
+        Err(ApiError::NotFound(_)) => Err(not_found()),
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,247 @@
+//! Section rows and every query on the `sections` table, keeping positions 1..n without gaps.
+
+use super::dto::{ReplacementSection, SectionInput};
+use crate::db::schema::sections;
+use crate::error::{ApiError, ApiResult, FieldError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A row of `sections`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sections, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct SectionRow {
+    pub id: i32,
+    pub article_id: i32,
+    pub position: i32,
+    pub heading: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns of a new section.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sections)]
+struct NewSection<'a> {
+    article_id: i32,
+    position: i32,
+    heading: &'a str,
+    body: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A partial update of a section's text.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = sections)]
+pub struct SectionChanges<'a> {
+    pub heading: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The section with `id`, if any.
+pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<SectionRow>> {
+    sections::table
+        .find(id)
+        .select(SectionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The sections of `article_id`, in order.
+pub fn for_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<SectionRow>> {
+    sections::table
+        .filter(sections::article_id.eq(article_id))
+        .order(sections::position)
+        .select(SectionRow::as_select())
+        .load(conn)
+}
+
+fn count(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<i32> {
+    let n: i64 = sections::table
+        .filter(sections::article_id.eq(article_id))
+        .count()
+        .get_result(conn)?;
+    Ok(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+fn insert_one(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    position: i32,
+    heading: &str,
+    body: &str,
+    now: NaiveDateTime,
+) -> QueryResult<SectionRow> {
+    diesel::insert_into(sections::table)
+        .values(NewSection {
+            article_id,
+            position,
+            heading: heading.trim(),
+            body,
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(SectionRow::as_returning())
+        .get_result(conn)
+}
+
+/// Inserts `items` as positions 1..n of a new article.
+pub fn insert_all(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    items: &[SectionInput],
+    now: NaiveDateTime,
+) -> QueryResult<Vec<SectionRow>> {
+    (1..)
+        .zip(items)
+        .map(|(position, item)| insert_one(conn, article_id, position, &item.heading, &item.body, now))
+        .collect()
+}
+
+/// Shifts by `delta` every section of `article_id` at or after `from`, without ever holding two
+/// rows at one position (the unique index is checked row by row): through negative positions.
+fn shift(conn: &mut SqliteConnection, article_id: i32, from: i32, delta: i32) -> QueryResult<()> {
+    diesel::update(
+        sections::table
+            .filter(sections::article_id.eq(article_id))
+            .filter(sections::position.ge(from)),
+    )
+    .set(sections::position.eq((sections::position + delta) * -1))
+    .execute(conn)?;
+    flip_negative(conn, article_id)
+}
+
+fn flip_negative(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+    diesel::update(
+        sections::table
+            .filter(sections::article_id.eq(article_id))
+            .filter(sections::position.lt(0)),
+    )
+    .set(sections::position.eq(sections::position * -1))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts a section at `position` (1..n+1, default n+1), shifting later ones down.
+pub fn insert_at(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    position: Option<i32>,
+    heading: &str,
+    body: &str,
+    now: NaiveDateTime,
+) -> ApiResult<SectionRow> {
+    let end = count(conn, article_id)? + 1;
+    let position = position.unwrap_or(end);
+    if !(1..=end).contains(&position) {
+        return Err(ApiError::invalid(
+            "position",
+            format!("must be between 1 and {end}"),
+        ));
+    }
+    shift(conn, article_id, position, 1)?;
+    Ok(insert_one(conn, article_id, position, heading, body, now)?)
+}
+
+/// Deletes `section` and closes the gap it leaves.
+pub fn remove(conn: &mut SqliteConnection, section: &SectionRow) -> QueryResult<()> {
+    diesel::delete(sections::table.find(section.id)).execute(conn)?;
+    shift(conn, section.article_id, section.position + 1, -1)
+}
+
+/// Changes the text of `section` and, with `position`, moves it (1..n), shifting the others.
+pub fn change(
+    conn: &mut SqliteConnection,
+    section: &SectionRow,
+    changes: &SectionChanges,
+    position: Option<i32>,
+) -> ApiResult<SectionRow> {
+    if let Some(position) = position.filter(|p| *p != section.position) {
+        let last = count(conn, section.article_id)?;
+        if !(1..=last).contains(&position) {
+            return Err(ApiError::invalid(
+                "position",
+                format!("must be between 1 and {last}"),
+            ));
+        }
+        let mut order: Vec<i32> = for_article(conn, section.article_id)?
+            .into_iter()
+            .map(|s| s.id)
+            .filter(|id| *id != section.id)
+            .collect();
+        order.insert(usize::try_from(position - 1).unwrap_or(0), section.id);
+        renumber(conn, section.article_id, &order)?;
+    }
+    Ok(diesel::update(sections::table.find(section.id))
+        .set(changes)
+        .returning(SectionRow::as_returning())
+        .get_result(conn)?)
+}
+
+/// Gives the sections `order` positions 1..n, in that order.
+fn renumber(conn: &mut SqliteConnection, article_id: i32, order: &[i32]) -> QueryResult<()> {
+    for (position, id) in (1..).zip(order) {
+        diesel::update(sections::table.find(id))
+            .set(sections::position.eq(-position))
+            .execute(conn)?;
+    }
+    flip_negative(conn, article_id)
+}
+
+/// Makes `items` the complete ordered list of the article's sections: listed ids are kept and
+/// updated, new entries inserted, unlisted sections deleted.
+pub fn replace_all(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    items: &[ReplacementSection],
+    now: NaiveDateTime,
+) -> ApiResult<Vec<SectionRow>> {
+    let existing: Vec<i32> = for_article(conn, article_id)?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let foreign: Vec<FieldError> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| item.id.filter(|id| !existing.contains(id)).map(|id| (i, id)))
+        .map(|(i, id)| {
+            FieldError::new(
+                format!("sections[{i}].id"),
+                format!("section {id} is not a section of this article"),
+            )
+        })
+        .collect();
+    if !foreign.is_empty() {
+        return Err(ApiError::Validation(foreign));
+    }
+    let kept: Vec<i32> = items.iter().filter_map(|item| item.id).collect();
+    diesel::delete(
+        sections::table
+            .filter(sections::article_id.eq(article_id))
+            .filter(sections::id.ne_all(&kept)),
+    )
+    .execute(conn)?;
+    diesel::update(sections::table.filter(sections::article_id.eq(article_id)))
+        .set(sections::position.eq(sections::position * -1))
+        .execute(conn)?;
+    for (position, item) in (1..).zip(items) {
+        match item.id {
+            Some(id) => {
+                diesel::update(sections::table.find(id))
+                    .set((
+                        sections::position.eq(position),
+                        sections::heading.eq(item.heading.trim()),
+                        sections::body.eq(&item.body),
+                        sections::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            None => {
+                insert_one(conn, article_id, position, &item.heading, &item.body, now)?;
+            }
+        }
+    }
+    Ok(for_article(conn, article_id)?)
+}

@@ -1,0 +1,92 @@
+//! URL slugs: generation from titles, validation of given slugs, and collision suffixes.
+
+/// Longest slug accepted or generated.
+pub const MAX_SLUG_LEN: usize = 100;
+
+/// A slug made from `text`: lower-case ASCII words joined by hyphens, never all digits and
+/// never empty (`fallback` stands in or prefixes as needed).
+pub fn generate(text: &str, fallback: &str) -> String {
+    let mut slug = slug::slugify(text);
+    if slug.len() > MAX_SLUG_LEN - 8 {
+        let cut = slug[..MAX_SLUG_LEN - 8].rfind('-').unwrap_or(MAX_SLUG_LEN - 8);
+        slug.truncate(cut);
+    }
+    if slug.is_empty() {
+        return fallback.to_owned();
+    }
+    if is_all_digits(&slug) {
+        return format!("{fallback}-{slug}");
+    }
+    slug
+}
+
+/// Checks a slug given by a client; the error says what is wrong.
+pub fn validate(slug: &str) -> Result<(), String> {
+    if slug.is_empty() || slug.len() > MAX_SLUG_LEN {
+        return Err(format!("must be 1 to {MAX_SLUG_LEN} characters"));
+    }
+    let well_formed = slug
+        .split('-')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if !well_formed {
+        return Err("must be lower-case letters and digits in words joined by single hyphens".to_owned());
+    }
+    if is_all_digits(slug) {
+        return Err("must not be all digits (that would read as an id)".to_owned());
+    }
+    Ok(())
+}
+
+/// `base`, or `base-2`, `base-3`… : the first candidate for which `taken` is false.
+pub fn first_free<E>(
+    base: &str,
+    mut taken: impl FnMut(&str) -> Result<bool, E>,
+) -> Result<String, E> {
+    if !taken(base)? {
+        return Ok(base.to_owned());
+    }
+    let mut n = 2u32;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !taken(&candidate)? {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
+}
+
+fn is_all_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generates_from_titles() {
+        assert_eq!(generate("Do Therapists Cry?", "article"), "do-therapists-cry");
+        assert_eq!(generate("  Café & Crème  ", "article"), "cafe-creme");
+        assert_eq!(generate("2025", "article"), "article-2025");
+        assert_eq!(generate("???", "category"), "category");
+        assert!(generate(&"word ".repeat(100), "article").len() <= MAX_SLUG_LEN);
+    }
+
+    #[test]
+    fn validates_given_slugs() {
+        assert!(validate("mental-health").is_ok());
+        assert!(validate("covid-19").is_ok());
+        assert!(validate("123").is_err());
+        assert!(validate("Upper").is_err());
+        assert!(validate("double--hyphen").is_err());
+        assert!(validate("-edge").is_err());
+        assert!(validate("").is_err());
+    }
+
+    #[test]
+    fn suffixes_collisions() {
+        let taken = ["a", "a-2"];
+        let free = first_free::<()>("a", |s| Ok(taken.contains(&s))).unwrap();
+        assert_eq!(free, "a-3");
+    }
+}

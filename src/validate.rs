@@ -1,0 +1,70 @@
+//! Field checks shared by the request bodies: text lengths, single lines, collected as `FieldError`s.
+
+use crate::error::{ApiError, FieldError};
+
+/// Collects field errors; `finish()` turns a non-empty list into a 422.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an error on `field`.
+    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// `value` must be non-blank and at most `max` characters.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.fail(field, "must not be empty");
+        } else {
+            self.text(field, value, max);
+        }
+    }
+
+    /// `value` must be at most `max` characters (Unicode scalar values).
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        let len = value.chars().count();
+        if len > max {
+            self.fail(field, format!("must be at most {max} characters (got {len})"));
+        }
+    }
+
+    /// `value` must be at most `max` characters and hold no line break.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) {
+        if value.contains(['\n', '\r']) {
+            self.fail(field, "must be a single line");
+        } else {
+            self.text(field, value, max);
+        }
+    }
+
+    /// `value` must be a non-blank single line of at most `max` characters.
+    pub fn required_line(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.fail(field, "must not be empty");
+        } else {
+            self.line(field, value, max);
+        }
+    }
+
+    /// `value` must be a well-formed slug.
+    pub fn slug(&mut self, field: &str, value: &str) {
+        if let Err(message) = crate::slug::validate(value) {
+            self.fail(field, message);
+        }
+    }
+
+    /// `Ok` when nothing failed, else the 422 listing every failure.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
