@@ -69,6 +69,9 @@ pub struct Claims {
     pub aud: String,
     /// Space-separated scopes.
     pub scope: String,
+    /// Not valid before (seconds since the epoch); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// The verified identity behind a request's token.
@@ -100,8 +103,9 @@ impl TokenKeys {
     /// Keys from a raw secret and the service's issuer and audience.
     pub fn new(secret: &[u8], issuer: &str, audience: &str) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECONDS;
-        validation.validate_nbf = true;
+        // `exp` and `nbf` are checked against the app's clock in `verify`, not the system's.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
@@ -150,15 +154,25 @@ impl TokenKeys {
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(" "),
+            nbf: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .context("signing the token")
     }
 
-    /// Verifies `token` (signature, `exp`, `nbf`, `iss`, `aud`) and returns who it belongs to.
-    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+    /// Verifies `token` (signature, `iss`, `aud`, and `exp`/`nbf` at `now` with 60 s leeway)
+    /// and returns who it belongs to.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Principal, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| ApiError::Unauthorized(format!("the bearer token is invalid: {e}")))?;
+        let now = now.timestamp();
+        let leeway = LEEWAY_SECONDS as i64;
+        if data.claims.exp + leeway < now {
+            return Err(ApiError::Unauthorized("the bearer token has expired".to_owned()));
+        }
+        if data.claims.nbf.is_some_and(|nbf| nbf - leeway > now) {
+            return Err(ApiError::Unauthorized("the bearer token is not valid yet".to_owned()));
+        }
         let scopes = data
             .claims
             .scope
@@ -248,7 +262,7 @@ impl Caller {
         let state = req
             .app_data::<web::Data<AppState>>()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not configured")))?;
-        state.keys.verify(token).map(Caller::Token)
+        state.keys.verify(token, state.clock.now()).map(Caller::Token)
     }
 }
 

@@ -106,9 +106,18 @@ fn require_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
     }
 }
 
-/// Deserializes `bytes`, classifying failures: syntax -> 400, wrong shape at the top -> 400,
+/// Deserializes `bytes`, classifying failures: syntax -> 400, not an object at the top -> 400,
 /// a wrong, missing, unknown or duplicate field -> 422 naming it.
+///
+/// Every body this API accepts is an object; serde would otherwise also read a struct from an
+/// array, so anything else at the top is refused before deserializing.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(ApiError::BadRequest(
+            "the request body must be a JSON object".to_owned(),
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

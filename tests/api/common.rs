@@ -1,0 +1,268 @@
+//! The test harness: a fresh database file per test, the real app, a movable clock, token minting.
+
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::http::StatusCode;
+use actix_web::test::{self as actix_test, TestRequest};
+use actix_web::web;
+use chrono::{DateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use healthhub::app::{self, AppState};
+use healthhub::auth::Scope;
+use healthhub::clock::Clock;
+use healthhub::config::Config;
+use healthhub::db::Database;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// Every scope: an editor's token.
+pub const ALL_SCOPES: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Publish];
+
+/// A running app over its own temporary database.
+pub struct TestApp<S> {
+    service: S,
+    pub state: web::Data<AppState>,
+    now: Arc<Mutex<DateTime<Utc>>>,
+    pub dir: TempDir,
+}
+
+/// What a request got back.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body parsed as JSON (`Null` when empty or not JSON).
+    pub body: Value,
+    /// The raw body.
+    pub raw: Vec<u8>,
+}
+
+impl Reply {
+    /// A header as a string ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts the status and returns self, printing the body on failure.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            String::from_utf8_lossy(&self.raw)
+        );
+        self
+    }
+
+    /// Asserts an error `status` with a problem+json body carrying `code`.
+    #[track_caller]
+    pub fn expect_problem(self, status: u16, code: &str) -> Self {
+        let reply = self.expect(status);
+        assert_eq!(reply.header("content-type"), "application/problem+json");
+        assert_eq!(reply.body["status"], status, "{}", reply.body);
+        assert_eq!(reply.body["code"], code, "{}", reply.body);
+        assert!(reply.body["title"].is_string() && reply.body["detail"].is_string());
+        reply
+    }
+
+    /// The fields named in a 422's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The instant the test clock starts at.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
+}
+
+/// A fresh app over an empty, migrated database (no demo content).
+pub async fn spawn(
+) -> TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>
+{
+    spawn_with(|_| {}).await
+}
+
+/// A fresh app whose configuration `adjust` may change first.
+pub async fn spawn_with(
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>
+{
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("test.db");
+    let mut config = Config::for_database(path.to_string_lossy().into_owned());
+    adjust(&mut config);
+    let (db, fresh) = Database::open(&config.database_url, 2).expect("open database");
+    assert!(fresh, "a new database file is reported as fresh");
+    let now = Arc::new(Mutex::new(start_time()));
+    let clock_now = Arc::clone(&now);
+    let clock = Clock::from_fn(move || *clock_now.lock().unwrap());
+    let state = web::Data::new(AppState::new(config, db, clock).expect("state"));
+    let service = actix_test::init_service(app::build(state.clone())).await;
+    TestApp {
+        service,
+        state,
+        now,
+        dir,
+    }
+}
+
+impl<S, B> TestApp<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    /// Sends `request` through the whole app.
+    pub async fn send(&self, request: TestRequest) -> Reply {
+        let response = actix_test::call_service(&self.service, request.to_request()).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let raw = actix_test::read_body(response).await.to_vec();
+        let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            raw,
+        }
+    }
+
+    /// Anonymous GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path)).await
+    }
+
+    /// GET with a bearer token.
+    pub async fn get_as(&self, token: &str, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path).insert_header(bearer(token)))
+            .await
+    }
+
+    /// A JSON request with `method`, optionally with a token.
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+    ) -> Reply {
+        let mut request = TestRequest::default()
+            .method(method.parse().expect("method"))
+            .uri(path)
+            .set_json(body);
+        if let Some(token) = token {
+            request = request.insert_header(bearer(token));
+        }
+        self.send(request).await
+    }
+
+    /// POST JSON with a token.
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.json("POST", path, Some(token), body).await
+    }
+
+    /// PATCH JSON with a token.
+    pub async fn patch(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.json("PATCH", path, Some(token), body).await
+    }
+
+    /// PUT JSON with a token.
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> Reply {
+        self.json("PUT", path, Some(token), body).await
+    }
+
+    /// DELETE with a token.
+    pub async fn delete(&self, token: &str, path: &str) -> Reply {
+        self.send(TestRequest::delete().uri(path).insert_header(bearer(token)))
+            .await
+    }
+
+    /// A token with `scopes`, valid for an hour from the test clock's now.
+    pub fn token(&self, scopes: &[Scope]) -> String {
+        self.token_at(scopes, self.now(), Duration::from_secs(3600))
+    }
+
+    /// An editor's token (every scope).
+    pub fn editor(&self) -> String {
+        self.token(&ALL_SCOPES)
+    }
+
+    /// A token minted at `issued` that lives for `ttl`.
+    pub fn token_at(&self, scopes: &[Scope], issued: DateTime<Utc>, ttl: Duration) -> String {
+        self.state
+            .keys
+            .mint("test-script", scopes, ttl, issued)
+            .expect("mint token")
+    }
+
+    /// The test clock's current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap()
+    }
+
+    /// Moves the test clock to `at`.
+    pub fn set_now(&self, at: DateTime<Utc>) {
+        *self.now.lock().unwrap() = at;
+    }
+
+    /// Rows in `table`, counted on a separate connection to the database file.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut conn = SqliteConnection::establish(&self.state.config.database_url).expect("connect");
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut conn)
+            .expect("count")
+            .n
+    }
+
+    /// Creates a category as an editor and returns its body.
+    pub async fn category(&self, name: &str, parent_id: Option<i64>) -> Value {
+        let token = self.editor();
+        self.post(
+            &token,
+            "/api/v1/categories",
+            serde_json::json!({"name": name, "parent_id": parent_id}),
+        )
+        .await
+        .expect(201)
+        .body
+    }
+
+    /// Creates an article as an editor in `category_id` with `extra` fields merged in.
+    pub async fn article(&self, title: &str, category_id: i64, extra: Value) -> Value {
+        let mut body = serde_json::json!({"title": title, "category_id": category_id});
+        if let (Some(target), Some(fields)) = (body.as_object_mut(), extra.as_object()) {
+            target.extend(fields.clone());
+        }
+        self.post(&self.editor(), "/api/v1/articles", body)
+            .await
+            .expect(201)
+            .body
+    }
+}
+
+/// The `Authorization` header for `token`.
+pub fn bearer(token: &str) -> (&'static str, String) {
+    ("Authorization", format!("Bearer {token}"))
+}

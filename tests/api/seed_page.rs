@@ -1,0 +1,104 @@
+//! Tests: the seed page's shape (HOME > Health > Mental Health, an article with a subtitle and
+//! five sections) created through the API with a minted token and read back as a frontend would.
+
+use crate::common::spawn;
+use serde_json::json;
+
+#[actix_web::test]
+async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
+    let app = spawn().await;
+    let token = app.editor();
+    let health = app
+        .post(&token, "/api/v1/categories", json!({"name": "Health"}))
+        .await
+        .expect(201);
+    assert_eq!(health.body["slug"], "health");
+    let mental = app
+        .post(
+            &token,
+            "/api/v1/categories",
+            json!({"name": "Mental Health", "parent_id": health.body["id"]}),
+        )
+        .await
+        .expect(201);
+    let headings = [
+        "Introduction",
+        "The Frequency and Context of Crying",
+        "Dependence on Client and Situation",
+        "The Role of Empathy and Professionalism",
+        "Conclusion",
+    ];
+    let sections: Vec<_> = headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| json!({"heading": h, "body": format!("Paragraph {} of the page.", i + 1)}))
+        .collect();
+    let created = app
+        .post(
+            &token,
+            "/api/v1/articles",
+            json!({
+                "title": "Do Therapists Cry During Sessions? Norms and Expectations in Psychotherapy",
+                "subtitle": "Is it a sign of a deeper issue or simply a moment of empathy?",
+                "status": "published",
+                "published_at": "2025-04-19T00:00:00Z",
+                "category_id": mental.body["id"],
+                "sections": sections,
+            }),
+        )
+        .await
+        .expect(201);
+    let slug = created.body["slug"].as_str().unwrap().to_owned();
+    assert_eq!(
+        slug,
+        "do-therapists-cry-during-sessions-norms-and-expectations-in-psychotherapy"
+    );
+    assert_eq!(
+        created.header("location"),
+        format!("/api/v1/articles/{}", created.body["id"])
+    );
+
+    let page = app
+        .get(&format!("/api/v1/articles/{slug}"))
+        .await
+        .expect(200);
+    assert_eq!(page.header("etag"), "\"1\"");
+    let body = &page.body;
+    assert_eq!(
+        body["subtitle"],
+        "Is it a sign of a deeper issue or simply a moment of empathy?"
+    );
+    assert_eq!(body["status"], "published");
+    assert_eq!(body["published_at"], "2025-04-19T00:00:00Z");
+    assert_eq!(body["view_count"], 0);
+    assert_eq!(body["category"]["slug"], "mental-health");
+    let crumbs: Vec<_> = body["breadcrumbs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(crumbs, ["Health", "Mental Health"]);
+    let got: Vec<_> = body["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["position"].as_i64().unwrap(), s["heading"].as_str().unwrap()))
+        .collect();
+    let want: Vec<_> = (1..).zip(headings).collect();
+    assert_eq!(got, want);
+
+    let views = app
+        .send(actix_web::test::TestRequest::post().uri(&format!("/api/v1/articles/{slug}/views")))
+        .await
+        .expect(200);
+    assert_eq!(views.body, json!({"view_count": 1}));
+
+    let listed = app
+        .get("/api/v1/articles?category=mental-health")
+        .await
+        .expect(200);
+    assert_eq!(listed.body["meta"]["total"], 1);
+    assert_eq!(listed.body["data"][0]["slug"], slug.as_str());
+    assert!(listed.body["data"][0].get("sections").is_none());
+}
