@@ -1,1 +1,66 @@
-//! Tests: startup.
+//! Tests: opening a database (migrations, the fresh flag) and the demo content.
+
+use healthhub::db::Database;
+use healthhub::demo;
+
+#[actix_web::test]
+async fn demo_content_loads_into_a_new_database_and_is_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("demo.db").to_string_lossy().into_owned();
+    let (db, fresh) = Database::open(&url, 1).unwrap();
+    assert!(fresh);
+    let loaded = demo::load(&db, chrono::Utc::now().naive_utc()).unwrap();
+    assert_eq!(loaded, 3);
+    drop(db);
+
+    let (db, fresh) = Database::open(&url, 1).unwrap();
+    assert!(!fresh, "an existing database is not fresh, so the demo is not loaded twice");
+    let config = healthhub::config::Config::for_database(url.clone());
+    let state = actix_web::web::Data::new(
+        healthhub::app::AppState::new(config, db, healthhub::clock::Clock::system()).unwrap(),
+    );
+    let app = actix_web::test::init_service(healthhub::app::build(state)).await;
+    let request = actix_web::test::TestRequest::get()
+        .uri("/api/v1/categories/health")
+        .to_request();
+    let health: serde_json::Value = actix_web::test::call_and_read_body_json(&app, request).await;
+    assert_eq!(health["name"], "Health");
+    let children = health["children"].as_array().unwrap();
+    assert!((2..=3).contains(&children.len()), "{health}");
+
+    let request = actix_web::test::TestRequest::get()
+        .uri("/api/v1/articles")
+        .to_request();
+    let list: serde_json::Value = actix_web::test::call_and_read_body_json(&app, request).await;
+    assert_eq!(list["meta"]["total"], 3);
+    for article in list["data"].as_array().unwrap() {
+        assert_eq!(article["status"], "published");
+        assert!(!article["subtitle"].as_str().unwrap().is_empty());
+        assert!(article["view_count"].as_i64().unwrap() > 0);
+        let slug = article["slug"].as_str().unwrap();
+        let request = actix_web::test::TestRequest::get()
+            .uri(&format!("/api/v1/articles/{slug}"))
+            .to_request();
+        let page: serde_json::Value = actix_web::test::call_and_read_body_json(&app, request).await;
+        let positions: Vec<i64> = page["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["position"].as_i64().unwrap())
+            .collect();
+        assert_eq!(positions, [1, 2, 3, 4, 5]);
+        assert_eq!(page["breadcrumbs"][0]["slug"], "health");
+    }
+}
+
+#[actix_web::test]
+async fn migrations_revert_cleanly() {
+    use diesel::Connection;
+    use diesel_migrations::MigrationHarness;
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("revert.db").to_string_lossy().into_owned();
+    Database::open(&url, 1).unwrap();
+    let mut conn = diesel::SqliteConnection::establish(&url).unwrap();
+    conn.revert_all_migrations(healthhub::db::MIGRATIONS).unwrap();
+    conn.run_pending_migrations(healthhub::db::MIGRATIONS).unwrap();
+}
