@@ -153,7 +153,9 @@ fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource {
         .join(", ");
     routes
         .into_iter()
-        .fold(web::resource(path), |resource, (_, route)| resource.route(route))
+        .fold(web::resource(path), |resource, (_, route)| {
+            resource.route(route)
+        })
         .default_service(web::to(move || {
             let allow = allow.clone();
             async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
@@ -180,7 +182,9 @@ fn problem_for_bare_errors<B>(
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
-        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
     }
     let status = response.status();
     let error = match status {
@@ -195,5 +199,7 @@ fn problem_for_bare_errors<B>(
     };
     let (request, _) = response.into_parts();
     let rewritten = ServiceResponse::new(request, error.error_response());
-    Ok(ErrorHandlerResponse::Response(rewritten.map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        rewritten.map_into_right_body(),
+    ))
 }

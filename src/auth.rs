@@ -168,10 +168,14 @@ impl TokenKeys {
         let now = now.timestamp();
         let leeway = LEEWAY_SECONDS as i64;
         if data.claims.exp + leeway < now {
-            return Err(ApiError::Unauthorized("the bearer token has expired".to_owned()));
+            return Err(ApiError::Unauthorized(
+                "the bearer token has expired".to_owned(),
+            ));
         }
         if data.claims.nbf.is_some_and(|nbf| nbf - leeway > now) {
-            return Err(ApiError::Unauthorized("the bearer token is not valid yet".to_owned()));
+            return Err(ApiError::Unauthorized(
+                "the bearer token is not valid yet".to_owned(),
+            ));
         }
         let scopes = data
             .claims
@@ -262,7 +266,10 @@ impl Caller {
         let state = req
             .app_data::<web::Data<AppState>>()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not configured")))?;
-        state.keys.verify(token, state.clock.now()).map(Caller::Token)
+        state
+            .keys
+            .verify(token, state.clock.now())
+            .map(Caller::Token)
     }
 }
 

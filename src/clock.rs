@@ -21,7 +21,8 @@ impl Clock {
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         let now = (self.0)();
-        now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+        now.duration_trunc(TimeDelta::microseconds(1))
+            .unwrap_or(now)
     }
 }
 

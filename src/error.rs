@@ -208,9 +208,9 @@ impl From<DieselError> for ApiError {
     fn from(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => Self::NotFound("not found".to_owned()),
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                Self::Conflict(format!("a unique value is already taken: {}", info.message()))
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
+                format!("a unique value is already taken: {}", info.message()),
+            ),
             other => Self::Internal(other.into()),
         }
     }

@@ -58,9 +58,8 @@ async fn read_json<T: DeserializeOwned>(
     let limit = req
         .app_data::<web::Data<AppState>>()
         .map_or(FALLBACK_LIMIT, |state| state.config.max_body_bytes);
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"))
-    };
+    let too_large =
+        || ApiError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"));
     let declared_length = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -188,8 +187,8 @@ mod tests {
 
     #[test]
     fn names_the_nested_field_that_has_the_wrong_type() {
-        let error = parse::<Sample>(br#"{"title":"t","items":[{"count":1},{"count":"x"}]}"#)
-            .unwrap_err();
+        let error =
+            parse::<Sample>(br#"{"title":"t","items":[{"count":1},{"count":"x"}]}"#).unwrap_err();
         assert_eq!(fields(error), ["items[1].count"]);
     }
 

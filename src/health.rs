@@ -36,6 +36,8 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     if state.db.ping().await {
         Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" }))
     } else {
-        Err(ApiError::Unavailable("the database does not answer".to_owned()))
+        Err(ApiError::Unavailable(
+            "the database does not answer".to_owned(),
+        ))
     }
 }

@@ -109,8 +109,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let (db, fresh) = Database::open(&config.database_url, config.read_pool_size)?;
     tracing::info!(database = %config.database_url, "opened the database and applied migrations");
     if fresh && config.demo {
-        let loaded = demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
-        tracing::info!(articles = loaded, "loaded the demo content into the new database");
+        let loaded =
+            demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
+        tracing::info!(
+            articles = loaded,
+            "loaded the demo content into the new database"
+        );
     }
     let addr = config.addr.clone();
     let state = web::Data::new(AppState::new(config, db, clock)?);

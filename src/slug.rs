@@ -8,7 +8,9 @@ pub const MAX_SLUG_LEN: usize = 100;
 pub fn generate(text: &str, fallback: &str) -> String {
     let mut slug = slug::slugify(text);
     if slug.len() > MAX_SLUG_LEN - 8 {
-        let cut = slug[..MAX_SLUG_LEN - 8].rfind('-').unwrap_or(MAX_SLUG_LEN - 8);
+        let cut = slug[..MAX_SLUG_LEN - 8]
+            .rfind('-')
+            .unwrap_or(MAX_SLUG_LEN - 8);
         slug.truncate(cut);
     }
     if slug.is_empty() {
@@ -25,11 +27,16 @@ pub fn validate(slug: &str) -> Result<(), String> {
     if slug.is_empty() || slug.len() > MAX_SLUG_LEN {
         return Err(format!("must be 1 to {MAX_SLUG_LEN} characters"));
     }
-    let well_formed = slug
-        .split('-')
-        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    let well_formed = slug.split('-').all(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
     if !well_formed {
-        return Err("must be lower-case letters and digits in words joined by single hyphens".to_owned());
+        return Err(
+            "must be lower-case letters and digits in words joined by single hyphens".to_owned(),
+        );
     }
     if is_all_digits(slug) {
         return Err("must not be all digits (that would read as an id)".to_owned());
@@ -65,7 +72,10 @@ mod tests {
 
     #[test]
     fn generates_from_titles() {
-        assert_eq!(generate("Do Therapists Cry?", "article"), "do-therapists-cry");
+        assert_eq!(
+            generate("Do Therapists Cry?", "article"),
+            "do-therapists-cry"
+        );
         assert_eq!(generate("  Café & Crème  ", "article"), "cafe-creme");
         assert_eq!(generate("2025", "article"), "article-2025");
         assert_eq!(generate("???", "category"), "category");

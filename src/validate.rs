@@ -30,7 +30,10 @@ impl Checks {
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         let len = value.chars().count();
         if len > max {
-            self.fail(field, format!("must be at most {max} characters (got {len})"));
+            self.fail(
+                field,
+                format!("must be at most {max} characters (got {len})"),
+            );
         }
     }
 

@@ -114,7 +114,11 @@ impl From<ArticlePage> for ArticleDetail {
     fn from(page: ArticlePage) -> Self {
         Self {
             article: ArticleSummary::new(page.article, page.category.into()),
-            breadcrumbs: page.breadcrumbs.into_iter().map(CategoryRef::from).collect(),
+            breadcrumbs: page
+                .breadcrumbs
+                .into_iter()
+                .map(CategoryRef::from)
+                .collect(),
             sections: page.sections.into_iter().map(SectionView::from).collect(),
         }
     }
@@ -245,7 +249,10 @@ impl UpdateArticle {
             checks.text("excerpt", excerpt, MAX_EXCERPT);
         }
         if self.status == Some(ArticleStatus::Published) && self.published_at == Some(None) {
-            checks.fail("published_at", "a published article needs a publication time");
+            checks.fail(
+                "published_at",
+                "a published article needs a publication time",
+            );
         }
         checks.finish()
     }

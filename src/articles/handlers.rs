@@ -14,8 +14,8 @@ use crate::extract::{JsonBody, OptionalJsonBody};
 use crate::http::{check_version, if_match, ok_with_version, version_etag};
 use crate::lookup::Key;
 use crate::responses::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed,
-    Unauthorized, UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
+    UnsupportedMediaType, ValidationFailed,
 };
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -161,7 +161,10 @@ pub async fn create_article(
         .await?;
     let version = page.article.version;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/articles/{}", page.article.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/articles/{}", page.article.id),
+        ))
         .insert_header((header::ETAG, version_etag(version)))
         .json(ArticleDetail::from(page)))
 }
@@ -213,7 +216,10 @@ pub async fn update_article(
             Ok(model::page(conn, article)?)
         })
         .await?;
-    Ok(ok_with_version(page.article.version, &ArticleDetail::from(page)))
+    Ok(ok_with_version(
+        page.article.version,
+        &ArticleDetail::from(page),
+    ))
 }
 
 /// Delete an article and its sections (needs `content:write`).
@@ -338,7 +344,10 @@ async fn set_status(
             Ok(model::page(conn, article)?)
         })
         .await?;
-    Ok(ok_with_version(page.article.version, &ArticleDetail::from(page)))
+    Ok(ok_with_version(
+        page.article.version,
+        &ArticleDetail::from(page),
+    ))
 }
 
 /// Count one view of an article (public).

@@ -28,6 +28,9 @@ pub struct ArticleRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub unpublish_at: Option<NaiveDateTime>,
+    pub word_count: i32,
+    pub derived_excerpt: String,
 }
 
 /// The columns of a new article.
@@ -61,6 +64,10 @@ struct ArticleChanges<'a> {
     updated_at: NaiveDateTime,
 }
 
+/// The SQL condition (over `articles a`) for what anonymous readers see; binds `now` twice.
+pub const PUBLIC_SQL: &str = "a.status = 'published' AND a.published_at <= ? \
+     AND (a.unpublish_at IS NULL OR a.unpublish_at > ?)";
+
 /// Who is reading, which decides what exists for them.
 #[derive(Debug, Clone, Copy)]
 pub enum Audience {
@@ -87,6 +94,7 @@ impl Audience {
             Audience::Public(now) => {
                 row.status == ArticleStatus::Published.as_str()
                     && row.published_at.is_some_and(|at| at <= *now)
+                    && row.unpublish_at.is_none_or(|at| at > *now)
             }
         }
     }
@@ -131,7 +139,11 @@ pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiRes
 }
 
 /// The article with `id` if `audience` may see it, else a 404.
-pub fn get_by_id(conn: &mut SqliteConnection, id: i32, audience: Audience) -> ApiResult<ArticleRow> {
+pub fn get_by_id(
+    conn: &mut SqliteConnection,
+    id: i32,
+    audience: Audience,
+) -> ApiResult<ArticleRow> {
     get(conn, &Key::Id(i64::from(id)), audience)
 }
 
@@ -225,7 +237,10 @@ fn require_category(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
     if categories_model::exists(conn, id)? {
         Ok(())
     } else {
-        Err(ApiError::invalid("category_id", format!("no category has id {id}")))
+        Err(ApiError::invalid(
+            "category_id",
+            format!("no category has id {id}"),
+        ))
     }
 }
 
@@ -273,21 +288,24 @@ pub fn change(
         require_category(conn, category_id)?;
     }
     let slug = match &request.slug {
-        Some(slug) if *slug != current.slug => {
-            Some(resolve_slug(conn, Some(slug), &current.title, Some(current.id))?)
-        }
+        Some(slug) if *slug != current.slug => Some(resolve_slug(
+            conn,
+            Some(slug),
+            &current.title,
+            Some(current.id),
+        )?),
         _ => None,
     };
-    let requested_at = request
-        .published_at
-        .map(|at| at.map(|t| t.naive_utc()));
+    let requested_at = request.published_at.map(|at| at.map(|t| t.naive_utc()));
     let becomes_published = request.status == Some(ArticleStatus::Published);
     let published_at = match requested_at {
         None if becomes_published && current.published_at.is_none() => Some(Some(now)),
         other => other,
     };
     if published_at == Some(None)
-        && request.status.unwrap_or(ArticleStatus::from_stored(&current.status))
+        && request
+            .status
+            .unwrap_or(ArticleStatus::from_stored(&current.status))
             == ArticleStatus::Published
     {
         return Err(ApiError::invalid(
@@ -366,4 +384,25 @@ pub fn set_view_count(conn: &mut SqliteConnection, id: i32, count: i64) -> Query
         .set(articles::view_count.eq(count))
         .execute(conn)?;
     Ok(())
+}
+
+/// How many articles anonymous readers can see at `now`, per category id (categories with none are absent).
+pub fn visible_counts_by_category(
+    conn: &mut SqliteConnection,
+    now: NaiveDateTime,
+) -> QueryResult<HashMap<i32, i64>> {
+    #[derive(QueryableByName)]
+    struct CategoryCount {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        category_id: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let counts: Vec<CategoryCount> = diesel::sql_query(format!(
+        "SELECT a.category_id, COUNT(*) AS n FROM articles a WHERE {PUBLIC_SQL} GROUP BY a.category_id"
+    ))
+    .bind::<diesel::sql_types::Timestamp, _>(now)
+    .bind::<diesel::sql_types::Timestamp, _>(now)
+    .load(conn)?;
+    Ok(counts.into_iter().map(|c| (c.category_id, c.n)).collect())
 }

@@ -12,8 +12,8 @@ use crate::extract::JsonBody;
 use crate::http::created;
 use crate::lookup::Key;
 use crate::responses::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized,
-    UnsupportedMediaType, ValidationFailed,
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
+    ValidationFailed,
 };
 use actix_web::{web, HttpResponse};
 

@@ -1,8 +1,8 @@
 //! Category rows and every query on the `categories` table.
 
+use super::dto::{CreateCategory, UpdateCategory};
 use crate::db::schema::{articles, categories};
 use crate::error::{ApiError, ApiResult};
-use super::dto::{CreateCategory, UpdateCategory};
 use crate::lookup::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -55,7 +55,10 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Catego
             Ok(id) => query.find(id).first(conn).optional(),
             Err(_) => Ok(None),
         },
-        Key::Slug(slug) => query.filter(categories::slug.eq(slug)).first(conn).optional(),
+        Key::Slug(slug) => query
+            .filter(categories::slug.eq(slug))
+            .first(conn)
+            .optional(),
     }
 }
 
@@ -98,7 +101,11 @@ pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow
 }
 
 /// True when a category other than `except` uses `slug`.
-pub fn slug_taken(conn: &mut SqliteConnection, slug: &str, except: Option<i32>) -> QueryResult<bool> {
+pub fn slug_taken(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    except: Option<i32>,
+) -> QueryResult<bool> {
     let query = categories::table
         .filter(categories::slug.eq(slug))
         .filter(categories::id.ne(except.unwrap_or(0)));
@@ -114,7 +121,11 @@ pub fn insert(conn: &mut SqliteConnection, new: &NewCategory) -> QueryResult<Cat
 }
 
 /// Applies `changes` to category `id` and returns the stored row.
-pub fn update(conn: &mut SqliteConnection, id: i32, changes: &CategoryChanges) -> QueryResult<CategoryRow> {
+pub fn update(
+    conn: &mut SqliteConnection,
+    id: i32,
+    changes: &CategoryChanges,
+) -> QueryResult<CategoryRow> {
     diesel::update(categories::table.find(id))
         .set(changes)
         .returning(CategoryRow::as_returning())
@@ -183,9 +194,12 @@ pub fn change(
         }
     }
     let slug = match &request.slug {
-        Some(slug) if *slug != current.slug => {
-            Some(resolve_slug(conn, Some(slug), &current.name, Some(current.id))?)
-        }
+        Some(slug) if *slug != current.slug => Some(resolve_slug(
+            conn,
+            Some(slug),
+            &current.name,
+            Some(current.id),
+        )?),
         _ => None,
     };
     let changes = CategoryChanges {

@@ -109,12 +109,9 @@ impl Database {
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        self.read(|conn| {
-            conn.batch_execute("SELECT 1;")
-                .map_err(ApiError::from)
-        })
-        .await
-        .is_ok()
+        self.read(|conn| conn.batch_execute("SELECT 1;").map_err(ApiError::from))
+            .await
+            .is_ok()
     }
 }
 

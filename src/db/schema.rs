@@ -14,6 +14,9 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        unpublish_at -> Nullable<Timestamp>,
+        word_count -> Integer,
+        derived_excerpt -> Text,
     }
 }
 
@@ -42,7 +45,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    slug_redirects (kind, old_slug) {
+        kind -> Text,
+        old_slug -> Text,
+        target_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(sections -> articles (article_id));
 
-diesel::allow_tables_to_appear_in_same_query!(articles, categories, sections,);
+diesel::allow_tables_to_appear_in_same_query!(articles, categories, sections, slug_redirects,);

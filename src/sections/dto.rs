@@ -157,7 +157,10 @@ impl ReplaceSections {
             check_content(&mut checks, &prefix, &section.heading, &section.body);
             if let Some(id) = section.id {
                 if !seen.insert(id) {
-                    checks.fail(format!("{prefix}id"), format!("section {id} is listed twice"));
+                    checks.fail(
+                        format!("{prefix}id"),
+                        format!("section {id} is listed twice"),
+                    );
                 }
             }
         }

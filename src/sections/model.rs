@@ -96,7 +96,9 @@ pub fn insert_all(
 ) -> QueryResult<Vec<SectionRow>> {
     (1..)
         .zip(items)
-        .map(|(position, item)| insert_one(conn, article_id, position, &item.heading, &item.body, now))
+        .map(|(position, item)| {
+            insert_one(conn, article_id, position, &item.heading, &item.body, now)
+        })
         .collect()
 }
 
@@ -205,7 +207,11 @@ pub fn replace_all(
     let foreign: Vec<FieldError> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| item.id.filter(|id| !existing.contains(id)).map(|id| (i, id)))
+        .filter_map(|(i, item)| {
+            item.id
+                .filter(|id| !existing.contains(id))
+                .map(|id| (i, id))
+        })
         .map(|(i, id)| {
             FieldError::new(
                 format!("sections[{i}].id"),
