@@ -100,7 +100,11 @@ async fn create_defaults_to_a_draft_at_version_one() {
     assert_eq!(body["created_at"], "2026-06-01T12:00:00Z");
 
     let again = app
-        .article("Do Therapists Cry?", health["id"].as_i64().unwrap(), json!({}))
+        .article(
+            "Do Therapists Cry?",
+            health["id"].as_i64().unwrap(),
+            json!({}),
+        )
         .await;
     assert_eq!(again["slug"], "do-therapists-cry-2");
 }
@@ -153,7 +157,10 @@ async fn patch_changes_only_the_given_fields_and_bumps_the_version() {
     assert_eq!(updated.header("etag"), "\"2\"");
     let body = &updated.body;
     assert_eq!(body["title"], "Waking at Night");
-    assert_eq!(body["slug"], "night-waking", "a title change keeps the slug");
+    assert_eq!(
+        body["slug"], "night-waking",
+        "a title change keeps the slug"
+    );
     assert_eq!(body["subtitle"], "Why 3 a.m.?");
     assert_eq!(body["version"], 2);
     assert_eq!(body["sections"].as_array().unwrap().len(), 1);
@@ -175,12 +182,20 @@ async fn patch_can_rename_the_slug_and_the_new_one_answers() {
     app.article("First", id, published("2025-01-01T00:00:00Z"))
         .await;
     app.article("Second", id, json!({})).await;
-    app.patch(&app.editor(), "/api/v1/articles/first", json!({"slug": "second"}))
-        .await
-        .expect_problem(409, "conflict");
-    app.patch(&app.editor(), "/api/v1/articles/first", json!({"slug": "renamed"}))
-        .await
-        .expect(200);
+    app.patch(
+        &app.editor(),
+        "/api/v1/articles/first",
+        json!({"slug": "second"}),
+    )
+    .await
+    .expect_problem(409, "conflict");
+    app.patch(
+        &app.editor(),
+        "/api/v1/articles/first",
+        json!({"slug": "renamed"}),
+    )
+    .await
+    .expect(200);
     app.get("/api/v1/articles/renamed").await.expect(200);
 }
 

@@ -28,6 +28,7 @@ pub struct TestApp<S> {
     service: S,
     pub state: web::Data<AppState>,
     now: Arc<Mutex<DateTime<Utc>>>,
+    /// Owns the temporary directory (and database file) for the test's lifetime.
     pub dir: TempDir,
 }
 
@@ -94,17 +95,18 @@ pub fn start_time() -> DateTime<Utc> {
 }
 
 /// A fresh app over an empty, migrated database (no demo content).
-pub async fn spawn(
-) -> TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>
-{
+pub async fn spawn() -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
     spawn_with(|_| {}).await
 }
 
 /// A fresh app whose configuration `adjust` may change first.
 pub async fn spawn_with(
     adjust: impl FnOnce(&mut Config),
-) -> TestApp<impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>>
-{
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("test.db");
     let mut config = Config::for_database(path.to_string_lossy().into_owned());
@@ -156,13 +158,7 @@ where
     }
 
     /// A JSON request with `method`, optionally with a token.
-    pub async fn json(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Value,
-    ) -> Reply {
+    pub async fn json(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
         let mut request = TestRequest::default()
             .method(method.parse().expect("method"))
             .uri(path)
@@ -229,7 +225,8 @@ where
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        let mut conn = SqliteConnection::establish(&self.state.config.database_url).expect("connect");
+        let mut conn =
+            SqliteConnection::establish(&self.state.config.database_url).expect("connect");
         diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
             .get_result::<Count>(&mut conn)
             .expect("count")

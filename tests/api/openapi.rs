@@ -59,7 +59,9 @@ async fn every_documented_operation_is_routed() {
     assert_eq!(operations.len(), 21, "{operations:?}");
     let token = app.editor();
     for (method, path) in operations {
-        let uri = path.replace("{id_or_slug}", "no-such-thing").replace("{id}", "999");
+        let uri = path
+            .replace("{id_or_slug}", "no-such-thing")
+            .replace("{id}", "999");
         let request = TestRequest::default()
             .method(method.parse().unwrap())
             .uri(&uri)
@@ -87,9 +89,10 @@ async fn write_operations_require_the_bearer_scheme() {
     let document = app.get("/openapi.json").await.expect(200).body;
     for (method, path) in operations(&document) {
         let security = &document["paths"][&path][method.to_lowercase()]["security"];
-        let anonymous_allowed = security
-            .as_array()
-            .is_none_or(|s| s.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())));
+        let anonymous_allowed = security.as_array().is_none_or(|s| {
+            s.iter()
+                .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+        });
         let is_public = method == "GET" || path.ends_with("/views");
         assert_eq!(anonymous_allowed, is_public, "{method} {path}: {security}");
     }

@@ -83,7 +83,12 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["position"].as_i64().unwrap(), s["heading"].as_str().unwrap()))
+        .map(|s| {
+            (
+                s["position"].as_i64().unwrap(),
+                s["heading"].as_str().unwrap(),
+            )
+        })
         .collect();
     let want: Vec<_> = (1..).zip(headings).collect();
     assert_eq!(got, want);

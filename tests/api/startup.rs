@@ -14,7 +14,10 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
     drop(db);
 
     let (db, fresh) = Database::open(&url, 1).unwrap();
-    assert!(!fresh, "an existing database is not fresh, so the demo is not loaded twice");
+    assert!(
+        !fresh,
+        "an existing database is not fresh, so the demo is not loaded twice"
+    );
     let config = healthhub::config::Config::for_database(url.clone());
     let state = actix_web::web::Data::new(
         healthhub::app::AppState::new(config, db, healthhub::clock::Clock::system()).unwrap(),
@@ -61,6 +64,8 @@ async fn migrations_revert_cleanly() {
     let url = dir.path().join("revert.db").to_string_lossy().into_owned();
     Database::open(&url, 1).unwrap();
     let mut conn = diesel::SqliteConnection::establish(&url).unwrap();
-    conn.revert_all_migrations(healthhub::db::MIGRATIONS).unwrap();
-    conn.run_pending_migrations(healthhub::db::MIGRATIONS).unwrap();
+    conn.revert_all_migrations(healthhub::db::MIGRATIONS)
+        .unwrap();
+    conn.run_pending_migrations(healthhub::db::MIGRATIONS)
+        .unwrap();
 }
