@@ -1,0 +1,414 @@
+//! Markdown bodies: rendering to sanitized HTML, plain text, word counts and derived excerpts.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// Length, in characters, of the excerpt derived from a body when none is given.
+pub const EXCERPT_CHARS: usize = 160;
+
+/// Reading speed assumed by [`reading_time_minutes`].
+const WORDS_PER_MINUTE: usize = 200;
+
+/// Characters dropped from the end of a cut excerpt before the ellipsis is added.
+const TRAILING_PUNCTUATION: &[char] = &[',', ';', ':', '.', '-', '–', '—', '(', '[', '{', '/'];
+
+/// Markdown extensions understood in bodies, beyond CommonMark.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The HTML sanitizer, configured once: an allow-list of formatting tags and attributes,
+/// links limited to http, https, mailto and relative URLs.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let tags = HashSet::from([
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]);
+    let tag_attributes = HashMap::from([
+        ("a", HashSet::from(["href", "title"])),
+        (
+            "img",
+            HashSet::from(["src", "alt", "title", "width", "height"]),
+        ),
+        ("ol", HashSet::from(["start"])),
+        ("code", HashSet::from(["class"])),
+    ]);
+    let mut builder = ammonia::Builder::empty();
+    builder
+        .tags(tags)
+        .clean_content_tags(HashSet::from([
+            "script", "style", "iframe", "object", "embed", "noscript", "template",
+        ]))
+        .generic_attributes(HashSet::new())
+        .tag_attributes(tag_attributes)
+        .tag_attribute_values(HashMap::new())
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .strip_comments(true)
+        .attribute_filter(keep_language_class);
+    builder
+});
+
+/// Keeps `class` only in the `language-…` form pulldown-cmark puts on fenced code, so that
+/// frontends can highlight it; every other attribute value passes unchanged.
+fn keep_language_class<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    if element != "code" || attribute != "class" {
+        return Some(Cow::Borrowed(value));
+    }
+    let language = value.strip_prefix("language-")?;
+    let well_formed = !language.is_empty()
+        && language
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'));
+    well_formed.then_some(Cow::Borrowed(value))
+}
+
+/// Renders a Markdown body (CommonMark with tables and strikethrough) to HTML that is safe to
+/// embed: raw HTML in the source is sanitized, scripts, event handlers, styles, frames and
+/// non-http(s)/mailto URLs are removed, and links get `rel="noopener noreferrer nofollow"`.
+pub fn to_html(markdown: &str) -> String {
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(
+        &mut unsafe_html,
+        Parser::new_ext(markdown, markdown_options()),
+    );
+    SANITIZER.clean(&unsafe_html).to_string()
+}
+
+/// The text content of a Markdown body: text and code spans kept, raw HTML and image
+/// descriptions dropped, blocks separated, whitespace collapsed to single spaces and trimmed.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    let mut image_depth = 0usize;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Text(chunk) | Event::Code(chunk) if image_depth == 0 => text.push_str(&chunk),
+            Event::SoftBreak | Event::HardBreak | Event::Rule => text.push(' '),
+            Event::Start(tag) if !is_inline(&tag.to_end()) => text.push(' '),
+            Event::End(tag) if !is_inline(&tag) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a tag lives inside a line of text (so its edges must not split words).
+fn is_inline(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Counts the words of a plain text: maximal runs of Unicode letters and digits, where an
+/// apostrophe or hyphen between two letters does not split a word ("don't", "well-being").
+pub fn word_count(plain_text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    let mut chars = plain_text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+                in_word = true;
+            }
+        } else if in_word && is_combining_mark(c) {
+            // A decomposed accent belongs to the letter before it.
+        } else if in_word && is_word_joiner(c) && chars.peek().is_some_and(|n| n.is_alphanumeric())
+        {
+            // "don't", "well-being": the word continues after the joiner.
+        } else {
+            in_word = false;
+        }
+    }
+    count
+}
+
+/// Apostrophes and hyphens that join the two halves of one word.
+fn is_word_joiner(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Combining diacritical marks, as found in decomposed (NFD) text.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// Estimated reading time of `words` words at 200 words per minute, rounded up, at least 1.
+pub fn reading_time_minutes(words: usize) -> u32 {
+    let minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
+    u32::try_from(minutes).unwrap_or(u32::MAX)
+}
+
+/// A teaser of at most `max_chars` characters: the text itself when it fits, otherwise the
+/// text cut at the last word boundary within `max_chars - 1` characters, trailing spaces and
+/// punctuation such as `,;:` trimmed, and "…" appended. A first word too long to fit is cut
+/// inside the word.
+pub fn excerpt(plain_text: &str, max_chars: usize) -> String {
+    if plain_text.chars().count() <= max_chars {
+        return plain_text.to_owned();
+    }
+    let Some(budget) = max_chars.checked_sub(1) else {
+        return String::new();
+    };
+    let end = plain_text
+        .char_indices()
+        .nth(budget)
+        .map_or(plain_text.len(), |(index, _)| index);
+    let head = &plain_text[..end];
+    let at_boundary = if plain_text[end..].starts_with(char::is_whitespace) {
+        head
+    } else {
+        head.rfind(char::is_whitespace)
+            .map_or("", |index| &head[..index])
+    };
+    let trimmed = at_boundary
+        .trim_end_matches(|c: char| c.is_whitespace() || TRAILING_PUNCTUATION.contains(&c));
+    let cut = if trimmed.is_empty() {
+        head.trim_end()
+    } else {
+        trimmed
+    };
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_headings_lists_emphasis_and_links() {
+        let html = to_html(
+            "# Title\n\n## Sub\n\n- *one*\n- **two**\n\n1. first\n\n[site](https://example.com/a) ~~old~~ `x`",
+        );
+        assert!(html.contains("<h1>Title</h1>"), "{html}");
+        assert!(html.contains("<h2>Sub</h2>"), "{html}");
+        assert!(html.contains("<ul>"), "{html}");
+        assert!(html.contains("<li><em>one</em></li>"), "{html}");
+        assert!(html.contains("<li><strong>two</strong></li>"), "{html}");
+        assert!(html.contains("<ol>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("<code>x</code>"), "{html}");
+        assert!(
+            html.contains(
+                r#"<a href="https://example.com/a" rel="noopener noreferrer nofollow">site</a>"#
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn keeps_tables_images_code_languages_and_safe_urls() {
+        let html = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n![alt](/img/x.png \"t\")\n\n```rust\nfn main() {}\n```\n\n[rel](../other) [mail](mailto:a@example.com)",
+        );
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<th>a</th>"), "{html}");
+        assert!(html.contains("<td>2</td>"), "{html}");
+        assert!(
+            html.contains(r#"<img src="/img/x.png" alt="alt" title="t">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<pre><code class="language-rust">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="../other""#), "{html}");
+        assert!(html.contains(r#"href="mailto:a@example.com""#), "{html}");
+    }
+
+    #[test]
+    fn strips_disallowed_markup_but_keeps_text() {
+        let html = to_html(
+            "<form action=/x><input name=a>Hello</form>\n\n<p class=\"x\" id=\"y\">para</p>\n\n```<b>\ncode\n```",
+        );
+        assert!(!html.contains("<form"), "{html}");
+        assert!(!html.contains("<input"), "{html}");
+        assert!(html.contains("Hello"), "{html}");
+        assert!(html.contains("<p>para</p>"), "{html}");
+        assert!(html.contains("<pre><code>code\n</code></pre>"), "{html}");
+    }
+
+    #[test]
+    fn removes_xss_vectors() {
+        let vectors = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+            "<iframe src=//evil>",
+            "<svg onload=alert(1)>",
+            "<p style=\"background:url(javascript:alert(1))\">x</p>",
+            "<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>",
+            "[x](vbscript:msgbox(1)) ![y](data:image/svg+xml;base64,PHN2Zz4=)",
+            "<object data=x></object><embed src=x><style>p{}</style><div onclick=\"x()\">d</div>",
+            "text <script>alert(1)</script> inline",
+            "[x](java\tscript:alert(1)) <a href=\"&#106;avascript:alert(1)\">y</a>",
+        ];
+        let forbidden = [
+            "<script",
+            "onerror",
+            "onload",
+            "onclick",
+            "javascript:",
+            "vbscript:",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<style",
+            "data:",
+            "style=",
+        ];
+        for vector in vectors {
+            let html = to_html(vector).to_ascii_lowercase();
+            for needle in forbidden {
+                assert!(
+                    !html.contains(needle),
+                    "{vector:?} rendered as {html:?}, which contains {needle:?}"
+                );
+            }
+        }
+        assert_eq!(
+            to_html("text <script>alert(1)</script> inline"),
+            "<p>text  inline</p>\n"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_link_text_and_code() {
+        let text = to_plain_text(
+            "# Heading\n\nRead [the guide](https://example.com) and run `cargo test`.\nNext line.\n\n- one\n- two\n\n<div>raw html</div>\n\n![a picture](x.png) after *the* image",
+        );
+        assert_eq!(
+            text,
+            "Heading Read the guide and run cargo test. Next line. one two after the image"
+        );
+    }
+
+    #[test]
+    fn plain_text_of_empty_and_nested_blocks() {
+        assert_eq!(to_plain_text(""), "");
+        assert_eq!(to_plain_text("   \n\n  "), "");
+        assert_eq!(to_plain_text("- a\n  - b\n\n> quote"), "a b quote");
+        assert_eq!(to_plain_text("| h |\n|---|\n| c |"), "h c");
+        assert_eq!(to_plain_text("AT&amp;T **bold**text"), "AT&T boldtext");
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("Don't stop — well-being matters."), 4);
+        assert_eq!(word_count(""), 0);
+        assert_eq!(word_count("café über"), 2);
+        assert_eq!(word_count("cafe\u{301} e\u{301}tude"), 2);
+        assert_eq!(word_count("it’s a 10-minute read"), 4);
+        assert_eq!(word_count("  -- ' - 'quoted' end-"), 2);
+        assert_eq!(word_count("one,two;three"), 3);
+    }
+
+    #[test]
+    fn reading_time_rounds_up_with_a_minimum_of_one() {
+        assert_eq!(reading_time_minutes(0), 1);
+        assert_eq!(reading_time_minutes(1), 1);
+        assert_eq!(reading_time_minutes(200), 1);
+        assert_eq!(reading_time_minutes(201), 2);
+        assert_eq!(reading_time_minutes(1000), 5);
+        assert_eq!(reading_time_minutes(usize::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn excerpt_of_short_text_is_the_text() {
+        assert_eq!(excerpt("", 10), "");
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("exactly10!", 10), "exactly10!");
+        assert_eq!(excerpt("ééé", 3), "ééé");
+    }
+
+    #[test]
+    fn excerpt_of_seed_title_cuts_between_words() {
+        let title = "Do Therapists Cry During Sessions? Norms and Expectations in Psychotherapy";
+        let cut = excerpt(title, 60);
+        assert_eq!(
+            cut,
+            "Do Therapists Cry During Sessions? Norms and Expectations…"
+        );
+        assert!(cut.chars().count() <= 60);
+        let kept = cut.strip_suffix('…').expect("ends with an ellipsis");
+        assert!(title.starts_with(kept));
+        assert!(title[kept.len()..].starts_with(' '));
+    }
+
+    #[test]
+    fn excerpt_boundaries() {
+        // The next character is a space: the whole budget is a word boundary.
+        assert_eq!(excerpt("abcd efgh", 5), "abcd…");
+        // Trailing punctuation and spaces before the ellipsis are trimmed.
+        assert_eq!(excerpt("one, two three", 9), "one, two…");
+        assert_eq!(excerpt("one, two three", 6), "one…");
+        assert_eq!(excerpt("alpha; beta gamma", 10), "alpha…");
+        assert_eq!(excerpt("end. More words here", 9), "end…");
+        // A single word longer than the limit is cut inside it.
+        assert_eq!(excerpt("supercalifragilistic", 6), "super…");
+        assert_eq!(excerpt("ab", 1), "…");
+        assert_eq!(excerpt("ab", 0), "");
+        for max in 0..30 {
+            let text = "Norms, and expectations: in psychotherapy sessions today";
+            assert!(excerpt(text, max).chars().count() <= max, "max {max}");
+        }
+    }
+
+    #[test]
+    fn excerpt_never_splits_multi_byte_characters() {
+        let text = "ééé ééé ééé";
+        for max in 0..=text.chars().count() {
+            let cut = excerpt(text, max);
+            assert!(cut.chars().count() <= max, "max {max}: {cut:?}");
+        }
+        assert_eq!(excerpt(text, 8), "ééé ééé…");
+        assert_eq!(excerpt(text, 6), "ééé…");
+        assert_eq!(excerpt("日本語のテキストです", 5), "日本語の…");
+        assert_eq!(excerpt("👍🏽👍🏽👍🏽", 3), "👍🏽…");
+    }
+}
