@@ -134,18 +134,24 @@ fn api_routes(cfg: &mut web::ServiceConfig) {
     ));
 }
 
-/// A route answering `method` with `handler`.
-fn on<F, Args>(method: Method, handler: F) -> (Method, Route)
+/// The routes answering `method` with `handler`; a GET also answers HEAD (RFC 9110).
+fn on<F, Args>(method: Method, handler: F) -> Vec<(Method, Route)>
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
-    (method.clone(), web::method(method).to(handler))
+    let mut routes = Vec::new();
+    if method == Method::GET {
+        routes.push((Method::HEAD, web::head().to(handler.clone())));
+    }
+    routes.insert(0, (method.clone(), web::method(method).to(handler)));
+    routes
 }
 
 /// A resource at `path` with `routes`; any other method is a 405 whose `Allow` lists them.
-fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource {
+fn resource(path: &str, routes: Vec<Vec<(Method, Route)>>) -> actix_web::Resource {
+    let routes: Vec<(Method, Route)> = routes.into_iter().flatten().collect();
     let allow = routes
         .iter()
         .map(|(method, _)| method.as_str())

@@ -172,6 +172,11 @@ impl TokenKeys {
                 "the bearer token has expired".to_owned(),
             ));
         }
+        if data.claims.iat - leeway > now {
+            return Err(ApiError::Unauthorized(
+                "the bearer token was issued in the future".to_owned(),
+            ));
+        }
         if data.claims.nbf.is_some_and(|nbf| nbf - leeway > now) {
             return Err(ApiError::Unauthorized(
                 "the bearer token is not valid yet".to_owned(),

@@ -1,1 +1,440 @@
-//! Tests: bad_input.
+//! Tests: malformed, invalid and oversize input, bad query strings and routing mistakes each get their 4xx problem+json and write nothing.
+
+use crate::common::{bearer, spawn, Reply, TestApp};
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+const ARTICLES: &str = "/api/v1/articles";
+
+/// A fresh app with one category; returns the app and the category id.
+async fn app_with_category() -> (
+    TestApp<
+        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    >,
+    i64,
+) {
+    let app = spawn().await;
+    let id = app.category("Health", None).await["id"]
+        .as_i64()
+        .expect("category id");
+    (app, id)
+}
+
+/// A valid create body in `category_id` with `extra` fields merged in (overriding).
+fn article_body(category_id: i64, extra: Value) -> Value {
+    let mut body = json!({"title": "Sleep Cycles Explained", "category_id": category_id});
+    if let (Some(target), Some(fields)) = (body.as_object_mut(), extra.as_object()) {
+        target.extend(fields.clone());
+    }
+    body
+}
+
+/// An editor's `POST /api/v1/articles` carrying `bytes`, with `content_type` when given.
+fn raw_create<S, B>(app: &TestApp<S>, content_type: Option<&str>, bytes: Vec<u8>) -> TestRequest
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let request = TestRequest::post()
+        .uri(ARTICLES)
+        .insert_header(bearer(&app.editor()))
+        .set_payload(bytes);
+    match content_type {
+        Some(value) => request.insert_header(("Content-Type", value)),
+        None => request,
+    }
+}
+
+/// An editor's `POST /api/v1/articles` with the JSON `body`.
+fn json_create<S, B>(app: &TestApp<S>, body: Value) -> TestRequest
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    TestRequest::post()
+        .uri(ARTICLES)
+        .insert_header(bearer(&app.editor()))
+        .set_json(body)
+}
+
+/// Sends `request`, asserts a `status` problem with `code`, and that no article or section was stored.
+async fn refused<S, B>(app: &TestApp<S>, request: TestRequest, status: u16, code: &str) -> Reply
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let before = (app.count("articles"), app.count("sections"));
+    let reply = app.send(request).await.expect_problem(status, code);
+    let after = (app.count("articles"), app.count("sections"));
+    assert_eq!(
+        after, before,
+        "a refused request wrote (articles, sections)"
+    );
+    reply
+}
+
+/// Creates `body` and asserts a 422 naming exactly `fields`, with nothing stored.
+async fn assert_invalid<S, B>(app: &TestApp<S>, body: Value, fields: &[&str])
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let reply = refused(app, json_create(app, body), 422, "validation_failed").await;
+    assert_eq!(reply.error_fields(), fields, "{}", reply.body);
+}
+
+/// Asserts `GET /api/v1/articles?{query}` is a 400 problem; returns it.
+async fn bad_list_query<S, B>(app: &TestApp<S>, query: &str) -> Reply
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let reply = app.get(&format!("{ARTICLES}?{query}")).await;
+    assert_eq!(reply.status.as_u16(), 400, "?{query}: {}", reply.body);
+    reply.expect_problem(400, "bad_request")
+}
+
+#[actix_web::test]
+async fn an_empty_title_is_422_on_title() {
+    let (app, health) = app_with_category().await;
+    assert_invalid(&app, article_body(health, json!({"title": ""})), &["title"]).await;
+}
+
+#[actix_web::test]
+async fn a_title_of_only_spaces_is_422_on_title() {
+    let (app, health) = app_with_category().await;
+    assert_invalid(
+        &app,
+        article_body(health, json!({"title": "   "})),
+        &["title"],
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_subtitle_with_a_line_break_is_422_on_subtitle() {
+    let (app, health) = app_with_category().await;
+    let body = article_body(health, json!({"subtitle": "first line\nsecond line"}));
+    assert_invalid(&app, body, &["subtitle"]).await;
+}
+
+#[actix_web::test]
+async fn a_section_heading_over_500_characters_is_422_on_that_heading() {
+    let (app, health) = app_with_category().await;
+    let section = json!({"heading": "h".repeat(501), "body": "Text."});
+    let body = article_body(health, json!({"sections": [section]}));
+    assert_invalid(&app, body, &["sections[0].heading"]).await;
+}
+
+#[actix_web::test]
+async fn a_section_body_over_200000_characters_is_422_on_that_body() {
+    let (app, health) = app_with_category().await;
+    let section = json!({"heading": "Introduction", "body": "b".repeat(200_001)});
+    let body = article_body(health, json!({"sections": [section]}));
+    assert_invalid(&app, body, &["sections[0].body"]).await;
+}
+
+#[actix_web::test]
+async fn an_unknown_category_is_422_on_category_id() {
+    let (app, health) = app_with_category().await;
+    assert_invalid(
+        &app,
+        article_body(health + 1000, json!({})),
+        &["category_id"],
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_category_id_of_the_wrong_type_is_422_on_category_id() {
+    let (app, health) = app_with_category().await;
+    let body = article_body(health, json!({"category_id": "x"}));
+    assert_invalid(&app, body, &["category_id"]).await;
+}
+
+#[actix_web::test]
+async fn an_unknown_field_is_422_naming_it() {
+    let (app, health) = app_with_category().await;
+    let body = article_body(health, json!({"colour": "blue"}));
+    assert_invalid(&app, body, &["colour"]).await;
+}
+
+#[actix_web::test]
+async fn a_missing_title_is_422_on_title() {
+    let (app, health) = app_with_category().await;
+    assert_invalid(&app, json!({"category_id": health}), &["title"]).await;
+}
+
+#[actix_web::test]
+async fn a_duplicate_key_is_422_naming_it() {
+    let (app, health) = app_with_category().await;
+    let bytes = format!(r#"{{"title": "One", "title": "Two", "category_id": {health}}}"#);
+    let request = raw_create(&app, Some("application/json"), bytes.into_bytes());
+    let reply = refused(&app, request, 422, "validation_failed").await;
+    assert_eq!(reply.error_fields(), ["title"]);
+}
+
+#[actix_web::test]
+async fn a_category_id_beyond_i64_is_a_client_error_problem() {
+    let (app, _) = app_with_category().await;
+    let bytes = br#"{"title": "Huge", "category_id": 99999999999999999999999}"#.to_vec();
+    let before = app.count("articles");
+    let reply = app
+        .send(raw_create(&app, Some("application/json"), bytes))
+        .await;
+    assert!(
+        reply.status.is_client_error(),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(reply.header("content-type"), "application/problem+json");
+    assert_eq!(reply.body["status"], reply.status.as_u16());
+    assert_eq!(app.count("articles"), before);
+}
+
+#[actix_web::test]
+async fn a_body_that_is_not_json_is_400() {
+    let (app, _) = app_with_category().await;
+    let request = raw_create(
+        &app,
+        Some("application/json"),
+        b"{title: 'no quotes'}".to_vec(),
+    );
+    refused(&app, request, 400, "bad_request").await;
+}
+
+#[actix_web::test]
+async fn a_json_array_body_is_400() {
+    let (app, health) = app_with_category().await;
+    let bytes = serde_json::to_vec(&json!([article_body(health, json!({}))])).expect("json");
+    let request = raw_create(&app, Some("application/json"), bytes);
+    refused(&app, request, 400, "bad_request").await;
+}
+
+#[actix_web::test]
+async fn trailing_data_after_the_json_object_is_400() {
+    let (app, health) = app_with_category().await;
+    let mut bytes = serde_json::to_vec(&article_body(health, json!({}))).expect("json");
+    bytes.extend_from_slice(b" trailing");
+    let request = raw_create(&app, Some("application/json"), bytes);
+    refused(&app, request, 400, "bad_request").await;
+}
+
+#[actix_web::test]
+async fn invalid_utf8_in_the_body_is_400() {
+    let (app, health) = app_with_category().await;
+    let mut bytes = b"{\"title\": \"bad ".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(format!("\", \"category_id\": {health}}}").as_bytes());
+    let request = raw_create(&app, Some("application/json"), bytes);
+    refused(&app, request, 400, "bad_request").await;
+}
+
+#[actix_web::test]
+async fn a_body_without_content_type_is_415() {
+    let (app, health) = app_with_category().await;
+    let bytes = serde_json::to_vec(&article_body(health, json!({}))).expect("json");
+    refused(
+        &app,
+        raw_create(&app, None, bytes),
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_text_plain_body_is_415() {
+    let (app, health) = app_with_category().await;
+    let bytes = serde_json::to_vec(&article_body(health, json!({}))).expect("json");
+    let request = raw_create(&app, Some("text/plain"), bytes);
+    refused(&app, request, 415, "unsupported_media_type").await;
+}
+
+#[actix_web::test]
+async fn a_two_megabyte_body_is_413() {
+    let (app, health) = app_with_category().await;
+    let body = article_body(health, json!({"excerpt": "x".repeat(2 * 1024 * 1024)}));
+    let bytes = serde_json::to_vec(&body).expect("json");
+    let request = raw_create(&app, Some("application/json"), bytes);
+    refused(&app, request, 413, "payload_too_large").await;
+}
+
+#[actix_web::test]
+async fn per_page_outside_1_to_100_is_400() {
+    let app = spawn().await;
+    for query in ["per_page=0", "per_page=101"] {
+        bad_list_query(&app, query).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_page_below_1_is_400() {
+    let app = spawn().await;
+    for query in ["page=0", "page=-1"] {
+        bad_list_query(&app, query).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_page_that_is_not_a_number_is_400() {
+    let app = spawn().await;
+    bad_list_query(&app, "page=abc").await;
+}
+
+#[actix_web::test]
+async fn an_unknown_query_parameter_is_400_naming_it() {
+    let app = spawn().await;
+    let reply = bad_list_query(&app, "foo=1").await;
+    let detail = reply.body["detail"].as_str().expect("detail");
+    assert!(detail.contains("foo"), "{detail}");
+}
+
+#[actix_web::test]
+async fn an_unknown_status_filter_is_400() {
+    let app = spawn().await;
+    bad_list_query(&app, "status=bogus").await;
+}
+
+#[actix_web::test]
+async fn an_unsupported_method_on_the_article_list_is_405_with_allow() {
+    let app = spawn().await;
+    let reply = app
+        .put(
+            &app.editor(),
+            ARTICLES,
+            json!({"title": "Replace everything"}),
+        )
+        .await
+        .expect_problem(405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), "GET, HEAD, POST");
+    assert_eq!(app.count("articles"), 0);
+}
+
+#[actix_web::test]
+async fn an_unsupported_method_on_healthz_is_405() {
+    let app = spawn().await;
+    let reply = app
+        .send(TestRequest::delete().uri("/healthz"))
+        .await
+        .expect_problem(405, "method_not_allowed");
+    assert_eq!(reply.header("allow"), "GET, HEAD");
+}
+
+#[actix_web::test]
+async fn head_is_answered_wherever_get_is() {
+    let app = spawn().await;
+    for path in [ARTICLES, "/healthz"] {
+        let request = TestRequest::default().method(Method::HEAD).uri(path);
+        let reply = app.send(request).await;
+        assert_eq!(reply.status.as_u16(), 200, "HEAD {path}: {}", reply.body);
+    }
+}
+
+#[actix_web::test]
+async fn unknown_paths_are_404_problems() {
+    let app = spawn().await;
+    for path in ["/api/v1/nope", "/nope"] {
+        let reply = app.get(path).await;
+        assert_eq!(reply.status.as_u16(), 404, "GET {path}: {}", reply.body);
+        reply.expect_problem(404, "not_found");
+    }
+}
+
+#[actix_web::test]
+async fn an_article_id_beyond_any_integer_is_404() {
+    let app = spawn().await;
+    app.get("/api/v1/articles/99999999999999999999")
+        .await
+        .expect_problem(404, "not_found");
+}
+
+/// Creates an article; returns its slug.
+async fn article_slug<S, B>(app: &TestApp<S>, category_id: i64) -> String
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.article("Sleep Cycles Explained", category_id, json!({}))
+        .await["slug"]
+        .as_str()
+        .expect("slug")
+        .to_owned()
+}
+
+/// An editor's PATCH of the article `slug` with `If-Match: if_match`.
+fn patch_if_match<S, B>(app: &TestApp<S>, slug: &str, if_match: &str, body: Value) -> TestRequest
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    TestRequest::patch()
+        .uri(&format!("{ARTICLES}/{slug}"))
+        .insert_header(bearer(&app.editor()))
+        .insert_header(("If-Match", if_match))
+        .set_json(body)
+}
+
+#[actix_web::test]
+async fn a_patch_with_a_stale_if_match_is_412_and_changes_nothing() {
+    let (app, health) = app_with_category().await;
+    let slug = article_slug(&app, health).await;
+    let path = format!("{ARTICLES}/{slug}");
+    let before = app.get_as(&app.editor(), &path).await.expect(200);
+    let request = patch_if_match(&app, &slug, "\"999\"", json!({"title": "Lost Update"}));
+    app.send(request)
+        .await
+        .expect_problem(412, "precondition_failed");
+    let after = app.get_as(&app.editor(), &path).await.expect(200);
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header("etag"), before.header("etag"));
+}
+
+#[actix_web::test]
+async fn a_patch_with_the_current_if_match_succeeds_with_a_new_etag() {
+    let (app, health) = app_with_category().await;
+    let slug = article_slug(&app, health).await;
+    let current = app
+        .get_as(&app.editor(), &format!("{ARTICLES}/{slug}"))
+        .await
+        .expect(200);
+    let etag = current.header("etag").to_owned();
+    assert_eq!(etag, format!("\"{}\"", current.body["version"]));
+    let request = patch_if_match(
+        &app,
+        &slug,
+        &etag,
+        json!({"title": "Sleep Cycles, Revised"}),
+    );
+    let updated = app.send(request).await.expect(200);
+    assert_eq!(updated.body["title"], "Sleep Cycles, Revised");
+    assert_eq!(
+        updated.header("etag"),
+        format!("\"{}\"", updated.body["version"])
+    );
+    assert_ne!(updated.header("etag"), etag);
+}
+
+#[actix_web::test]
+async fn an_explicit_slug_already_taken_is_409() {
+    let (app, health) = app_with_category().await;
+    let slug = article_slug(&app, health).await;
+    let body = article_body(health, json!({"title": "Another", "slug": slug}));
+    refused(&app, json_create(&app, body), 409, "conflict").await;
+}
+
+#[actix_web::test]
+async fn an_all_digit_slug_is_422_on_slug() {
+    let (app, health) = app_with_category().await;
+    assert_invalid(
+        &app,
+        article_body(health, json!({"slug": "123"})),
+        &["slug"],
+    )
+    .await;
+}
