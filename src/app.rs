@@ -2,18 +2,20 @@
 
 use crate::articles::handlers as articles;
 use crate::auth::TokenKeys;
+use crate::caching;
 use crate::categories::handlers as categories;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, CorsOrigins};
 use crate::db::Database;
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::health;
 use crate::openapi::ApiDoc;
 use crate::sections::handlers as sections;
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{from_fn, Condition, ErrorHandlerResponse, ErrorHandlers, Logger};
 use actix_web::{web, App, FromRequest, Handler, HttpResponse, Responder, ResponseError, Route};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -36,7 +38,7 @@ impl AppState {
         let keys = TokenKeys::from_config(&config)?;
         Ok(Self {
             config,
-            db,
+            db: db.with_clock(clock.clone()),
             keys,
             clock,
         })
@@ -55,6 +57,7 @@ pub fn build(
         InitError = (),
     >,
 > {
+    let cors = cors(&state.config.cors_origins);
     App::new()
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(|error, _| {
@@ -63,7 +66,9 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
         }))
+        .wrap(cors)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(from_fn(caching::cache_headers))
         .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
         .service(web::scope("/api/v1").configure(api_routes))
         .service(resource("/healthz", vec![on(Method::GET, health::healthz)]))
@@ -73,6 +78,54 @@ pub fn build(
         .default_service(web::to(no_route))
 }
 
+/// CORS for browser frontends on other origins, per `HEALTHHUB_CORS_ORIGINS`; switched off
+/// entirely (no headers, preflights reach the routes) when no origin is configured.
+///
+/// It sits inside the error rewriting, so a refused preflight is a problem+json 400 too.
+fn cors(origins: &CorsOrigins) -> Condition<Cors> {
+    let base = Cors::default()
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LINK,
+            header::HeaderName::from_static("x-total-count"),
+            header::LOCATION,
+        ])
+        .max_age(600);
+    match origins {
+        CorsOrigins::None => Condition::new(false, base),
+        CorsOrigins::AnyReadOnly => Condition::new(
+            true,
+            base.allow_any_origin().send_wildcard().allowed_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::OPTIONS,
+            ]),
+        ),
+        CorsOrigins::List(list) => Condition::new(
+            true,
+            list.iter()
+                .fold(base, |cors, origin| cors.allowed_origin(origin))
+                .allowed_methods([
+                    Method::GET,
+                    Method::HEAD,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                    Method::OPTIONS,
+                ]),
+        ),
+    }
+}
+
 fn api_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
         "/categories",
@@ -80,6 +133,10 @@ fn api_routes(cfg: &mut web::ServiceConfig) {
             on(Method::GET, categories::list_categories),
             on(Method::POST, categories::create_category),
         ],
+    ))
+    .service(resource(
+        "/categories/tree",
+        vec![on(Method::GET, categories::category_tree)],
     ))
     .service(resource(
         "/categories/{id_or_slug}",
@@ -103,6 +160,14 @@ fn api_routes(cfg: &mut web::ServiceConfig) {
             on(Method::PATCH, articles::update_article),
             on(Method::DELETE, articles::delete_article),
         ],
+    ))
+    .service(resource(
+        "/articles/{id_or_slug}/related",
+        vec![on(Method::GET, articles::related_articles)],
+    ))
+    .service(resource(
+        "/search",
+        vec![on(Method::GET, articles::search_articles)],
     ))
     .service(resource(
         "/articles/{id_or_slug}/publish",

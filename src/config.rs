@@ -25,6 +25,68 @@ pub struct Config {
     pub read_pool_size: u32,
     /// Log filter in `tracing` syntax (`RUST_LOG`, default `info`).
     pub log_filter: String,
+    /// `max-age` of cacheable public reads in seconds (`HEALTHHUB_CACHE_MAX_AGE`, default 60).
+    pub cache_max_age: u32,
+    /// `stale-while-revalidate` of cacheable public reads in seconds (`HEALTHHUB_CACHE_SWR`,
+    /// default 300).
+    pub cache_swr: u32,
+    /// Browser origins allowed to call the API (`HEALTHHUB_CORS_ORIGINS`, default none).
+    pub cors_origins: CorsOrigins,
+}
+
+/// Which browser origins may call the API across origins (`HEALTHHUB_CORS_ORIGINS`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// Empty: no CORS headers at all, so browsers only call the API from its own origin.
+    #[default]
+    None,
+    /// `*`: any origin may read (GET, HEAD), none may write.
+    AnyReadOnly,
+    /// A comma-separated list of exact origins such as `https://www.example.org`, allowed every
+    /// method.
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    /// Parses the value of `HEALTHHUB_CORS_ORIGINS`: empty, `*`, or a comma-separated list of
+    /// origins (`scheme://host[:port]`, no path and no trailing slash).
+    pub fn parse(value: &str) -> anyhow::Result<Self> {
+        let origins: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .collect();
+        match origins.as_slice() {
+            [] => Ok(Self::None),
+            ["*"] => Ok(Self::AnyReadOnly),
+            _ => origins
+                .into_iter()
+                .map(|origin| {
+                    if is_origin(origin) {
+                        Ok(origin.to_owned())
+                    } else {
+                        bail!(
+                            "HEALTHHUB_CORS_ORIGINS must be empty, `*` or a comma-separated list \
+                             of origins such as https://www.example.org, not '{origin}'"
+                        )
+                    }
+                })
+                .collect::<anyhow::Result<_>>()
+                .map(Self::List),
+        }
+    }
+}
+
+/// True for `scheme://host[:port]` with an http(s) scheme and nothing after the authority.
+fn is_origin(value: &str) -> bool {
+    let Some((scheme, authority)) = value.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !authority.is_empty()
+        && authority
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 impl Config {
@@ -41,6 +103,9 @@ impl Config {
             max_body_bytes: parse_number("HEALTHHUB_MAX_BODY_BYTES", 1024 * 1024)?,
             read_pool_size: parse_number("HEALTHHUB_READ_POOL_SIZE", 4)?,
             log_filter: var_or("RUST_LOG", "info"),
+            cache_max_age: parse_number("HEALTHHUB_CACHE_MAX_AGE", 60)?,
+            cache_swr: parse_number("HEALTHHUB_CACHE_SWR", 300)?,
+            cors_origins: CorsOrigins::parse(&var_or("HEALTHHUB_CORS_ORIGINS", ""))?,
         })
     }
 
@@ -56,6 +121,9 @@ impl Config {
             max_body_bytes: 1024 * 1024,
             read_pool_size: 4,
             log_filter: "info".to_owned(),
+            cache_max_age: 60,
+            cache_swr: 300,
+            cors_origins: CorsOrigins::None,
         }
     }
 

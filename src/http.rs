@@ -26,8 +26,10 @@ pub fn ok_with_version(version: i32, body: &impl Serialize) -> HttpResponse {
 
 /// The version an `If-Match` header requires, if one was sent.
 ///
-/// `*` matches any existing version (`Some(None)`); a list matches when any entry does. A weak
-/// tag never matches (RFC 9110 requires strong comparison), so it yields an impossible version.
+/// `*` matches any existing version (`Some(None)`); a list matches when any entry does. Each tag
+/// is either a write's `"<version>"` or a read's `"<version>-<hash>"` (the caching layer appends a
+/// hash of the body); only the version counts. A weak tag never matches (RFC 9110 requires strong
+/// comparison), so it yields an impossible version.
 pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
@@ -48,7 +50,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
             }
             tag.strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
-                .and_then(|t| t.parse::<i32>().ok())
+                .and_then(tagged_version)
                 .ok_or_else(|| {
                     ApiError::BadRequest(format!(
                         "If-Match must be an entity tag such as \"3\", not {tag}"
@@ -59,6 +61,22 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
         .map(Some)
 }
 
+/// The version in the opaque part of an entity tag: `3` or `3-<hash>` (ASCII letters and digits).
+fn tagged_version(opaque: &str) -> Option<i32> {
+    let (version, hash) = match opaque.split_once('-') {
+        Some((version, hash)) => (version, Some(hash)),
+        None => (opaque, None),
+    };
+    let hash_ok =
+        hash.is_none_or(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let digits_ok = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+    if hash_ok && digits_ok {
+        version.parse().ok()
+    } else {
+        None
+    }
+}
+
 /// 412 unless `expected` (from [`if_match`]) allows `current`.
 pub fn check_version(expected: &Option<Vec<i32>>, current: i32) -> Result<(), ApiError> {
     match expected {
@@ -67,4 +85,22 @@ pub fn check_version(expected: &Option<Vec<i32>>, current: i32) -> Result<(), Ap
         )),
         _ => Ok(()),
     }
+}
+
+/// `308 Permanent Redirect` from the request's URL to the same URL with the path segment
+/// `old` replaced by `new` (the query string is kept).
+pub fn moved(req: &HttpRequest, old: &str, new: &str) -> HttpResponse {
+    let path: Vec<&str> = req
+        .path()
+        .split('/')
+        .map(|segment| if segment == old { new } else { segment })
+        .collect();
+    let mut location = path.join("/");
+    if !req.query_string().is_empty() {
+        location.push('?');
+        location.push_str(req.query_string());
+    }
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }

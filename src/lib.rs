@@ -7,9 +7,11 @@
 pub mod app;
 pub mod articles;
 pub mod auth;
+pub mod caching;
 pub mod categories;
 pub mod clock;
 pub mod config;
+pub mod dataset;
 pub mod db;
 pub mod demo;
 pub mod error;

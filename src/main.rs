@@ -7,8 +7,12 @@ use healthhub::app::{self, AppState};
 use healthhub::auth::{Scope, TokenKeys};
 use healthhub::clock::Clock;
 use healthhub::config::Config;
+use healthhub::dataset::export;
+use healthhub::dataset::import::{self, ImportOptions};
 use healthhub::db::Database;
 use healthhub::{demo, openapi};
+use std::path::PathBuf;
+use std::time::Instant;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -32,6 +36,20 @@ enum Command {
     Token(TokenCommand),
     /// Print the OpenAPI document (e.g. `healthhub openapi > openapi/openapi.json`).
     Openapi,
+    /// Load a data set (JSON document, or NDJSON for .ndjson/.jsonl) in one transaction,
+    /// upserting by slug; a bad record stops it and changes nothing.
+    Import {
+        /// The data-set file.
+        file: PathBuf,
+        /// Skip bad records (and list them) instead of stopping.
+        #[arg(long)]
+        continue_on_error: bool,
+    },
+    /// Write every category and article to a data-set file (NDJSON for .ndjson/.jsonl).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -77,6 +95,37 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             print!("{}", openapi::to_pretty_json()?);
+            Ok(())
+        }
+        Command::Import {
+            file,
+            continue_on_error,
+        } => {
+            let (db, _) = Database::open(&config.database_url, 1)?;
+            let started = Instant::now();
+            let options = ImportOptions { continue_on_error };
+            let summary = import::import(&db, &file, options, Clock::system().now().naive_utc())?;
+            for skipped in &summary.skipped {
+                eprintln!("skipped {skipped}");
+            }
+            eprintln!(
+                "imported {}: {summary} in {:.1} s",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Export { file } => {
+            let (db, _) = Database::open(&config.database_url, 1)?;
+            let started = Instant::now();
+            let summary = export::export(&db, &file)?;
+            eprintln!(
+                "exported {} categories and {} articles to {} in {:.1} s",
+                summary.categories,
+                summary.articles,
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
     }

@@ -5,7 +5,11 @@ use crate::categories::{dto as category_dto, handlers as categories};
 use crate::error::{FieldError, Problem};
 use crate::sections::{dto as section_dto, handlers as sections};
 use crate::{health, responses};
+use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, Type,
+};
 use utoipa::{Modify, OpenApi};
 
 /// The generated document, served at `/openapi.json` and committed as `openapi/openapi.json`.
@@ -25,12 +29,15 @@ failures (422) list each bad field in `errors`.",
     paths(
         categories::list_categories,
         categories::create_category,
+        categories::category_tree,
         categories::get_category,
         categories::update_category,
         categories::delete_category,
         articles::list_articles,
         articles::create_article,
+        articles::search_articles,
         articles::get_article,
+        articles::related_articles,
         articles::update_article,
         articles::delete_article,
         articles::publish_article,
@@ -53,14 +60,16 @@ failures (422) list each bad field in `errors`.",
             category_dto::CategoryRef,
             category_dto::CategoryDetail,
             category_dto::CategoryList,
+            category_dto::CategoryNode,
+            category_dto::CategoryTree,
             category_dto::CountMeta,
             category_dto::CreateCategory,
             category_dto::UpdateCategory,
             article_dto::ArticleStatus,
-            article_dto::ArticleSummary,
-            article_dto::ArticleDetail,
+            article_dto::ArticleState,
+            article_dto::ArticleView,
             article_dto::ArticleList,
-            article_dto::PageMeta,
+            article_dto::ListMeta,
             article_dto::CreateArticle,
             article_dto::UpdateArticle,
             article_dto::PublishArticle,
@@ -86,7 +95,7 @@ failures (422) list each bad field in `errors`.",
             responses::ValidationFailed,
         )
     ),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &HttpCaching),
     tags(
         (name = "categories", description = "The category tree (HOME > Health > Mental Health)"),
         (name = "articles", description = "Articles: list, read, write, publish, count views"),
@@ -114,6 +123,120 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents HTTP caching on every `GET /api/v1/...`: the `If-None-Match` and
+/// `If-Modified-Since` request headers, the `ETag`, `Last-Modified` and `Cache-Control` response
+/// headers of a `200`, and the `304 Not Modified` answer (see `src/caching.rs`).
+struct HttpCaching;
+
+/// The name of the shared `304` response under `components/responses`.
+const NOT_MODIFIED: &str = "NotModified";
+
+impl HttpCaching {
+    fn string() -> Schema {
+        ObjectBuilder::new().schema_type(Type::String).into()
+    }
+
+    /// The validators and caching directives a cacheable read answers with.
+    fn response_headers() -> [(&'static str, utoipa::openapi::Header); 3] {
+        let header = |description: &str| {
+            HeaderBuilder::new()
+                .schema(Self::string())
+                .description(Some(description))
+                .build()
+        };
+        [
+            (
+                "ETag",
+                header(
+                    "Strong entity tag of this representation, derived from a hash of the body, \
+                     e.g. `\"1a2b3c4d5e6f7a8b\"`. An article's tag starts with its version, \
+                     e.g. `\"3-1a2b3c4d5e6f7a8b\"`, and is accepted as is by `If-Match`.",
+                ),
+            ),
+            (
+                "Last-Modified",
+                header(
+                    "When the published content last changed (a write, or a scheduled article \
+                     going live or coming down), as an HTTP date. Absent during the second of a change.",
+                ),
+            ),
+            (
+                "Cache-Control",
+                header(
+                    "`public, max-age=60, stale-while-revalidate=300` (configurable) for anonymous \
+                     reads; `private, no-store` for requests with `Authorization`.",
+                ),
+            ),
+        ]
+    }
+
+    /// The conditional request headers of a read.
+    fn parameters() -> [utoipa::openapi::path::Parameter; 2] {
+        let header = |name: &str, description: &str, example: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(Self::string()))
+                .example(Some(serde_json::Value::from(example)))
+                .build()
+        };
+        [
+            header(
+                "If-None-Match",
+                "Entity tags of cached copies (or `*`); when one matches, the answer is `304` \
+                 with no body.",
+                "\"1a2b3c4d5e6f7a8b\"",
+            ),
+            header(
+                "If-Modified-Since",
+                "The `Last-Modified` of a cached copy; ignored when `If-None-Match` is sent. \
+                 When nothing changed since, the answer is `304` with no body.",
+                "Mon, 01 Jun 2026 12:00:00 GMT",
+            ),
+        ]
+    }
+}
+
+impl Modify for HttpCaching {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut not_modified = ResponseBuilder::new()
+            .description("Not modified: the cached copy is current")
+            .build();
+        not_modified
+            .headers
+            .extend(Self::response_headers().map(|(name, header)| (name.to_owned(), header)));
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .responses
+            .insert(NOT_MODIFIED.to_owned(), RefOr::T(not_modified));
+
+        let reads = openapi
+            .paths
+            .paths
+            .iter_mut()
+            .filter(|(path, _)| path.starts_with("/api/v1"))
+            .filter_map(|(_, item)| item.get.as_mut());
+        for operation in reads {
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .extend(Self::parameters());
+            let responses = &mut operation.responses.responses;
+            if let Some(RefOr::T(ok)) = responses.get_mut("200") {
+                ok.headers.extend(
+                    Self::response_headers().map(|(name, header)| (name.to_owned(), header)),
+                );
+            }
+            responses.insert(
+                "304".to_owned(),
+                RefOr::Ref(Ref::from_response_name(NOT_MODIFIED)),
+            );
+        }
     }
 }
 

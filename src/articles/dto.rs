@@ -1,13 +1,13 @@
 //! Request and response bodies for articles.
 
-use super::model::{ArticlePage, ArticleRow};
+use super::model::ArticleRow;
 use crate::categories::dto::CategoryRef;
 use crate::nullable;
 use crate::sections::dto::{SectionInput, SectionView};
 use crate::validate::Checks;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// Longest title.
 const MAX_TITLE: usize = 300;
@@ -17,10 +17,6 @@ const MAX_SUBTITLE: usize = 300;
 const MAX_EXCERPT: usize = 1_000;
 /// Most sections in one request.
 const MAX_SECTIONS: usize = 200;
-/// Default and largest page size of `GET /articles`.
-pub const DEFAULT_PER_PAGE: i64 = 20;
-/// Largest page size of `GET /articles`.
-pub const MAX_PER_PAGE: i64 = 100;
 
 /// Whether an article is visible to the public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -51,111 +47,131 @@ impl ArticleStatus {
     }
 }
 
-/// An article without its sections, as in lists.
+/// Where an article stands, as responses report it (computed at request time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleState {
+    /// Not published.
+    Draft,
+    /// Published, but `published_at` is still in the future: invisible to anonymous readers.
+    Scheduled,
+    /// Public.
+    Published,
+    /// Published, but `unpublish_at` has passed: invisible to anonymous readers.
+    Expired,
+}
+
+impl ArticleState {
+    /// The state of `row` at `now`.
+    pub fn of(row: &ArticleRow, now: NaiveDateTime) -> Self {
+        if ArticleStatus::from_stored(&row.status) == ArticleStatus::Draft {
+            ArticleState::Draft
+        } else if row.published_at.is_none_or(|at| at > now) {
+            ArticleState::Scheduled
+        } else if row.unpublish_at.is_some_and(|at| at <= now) {
+            ArticleState::Expired
+        } else {
+            ArticleState::Published
+        }
+    }
+}
+
+/// An article. Lists and single reads share this shape; `fields` can narrow it (`id` always
+/// stays) and `include` chooses the embeds (`category`, `breadcrumbs`, `sections`).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 2, "slug": "why-do-we-wake-up-at-3-a-m-sleep-cycles-explained",
     "title": "Why Do We Wake Up at 3 a.m.? Sleep Cycles Explained",
     "subtitle": "Is it a sign of a sleep problem, or simply how the night is structured?",
-    "excerpt": "Waking in the small hours is common.", "status": "published",
-    "published_at": "2025-04-19T09:30:00Z", "category": {"id": 3, "slug": "sleep", "name": "Sleep"},
-    "view_count": 2255, "version": 1,
-    "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z"
+    "excerpt": "Middle-of-the-night awakenings are common. Here is how sleep cycles, stress, and evening habits may explain waking in the early hours.",
+    "status": "published", "published_at": "2025-04-19T09:30:00Z", "unpublish_at": null,
+    "category_id": 3, "view_count": 2255, "version": 1, "word_count": 480, "reading_time_minutes": 3,
+    "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z",
+    "category": {"id": 3, "slug": "sleep", "name": "Sleep"}
 }))]
-pub struct ArticleSummary {
+pub struct ArticleView {
     pub id: i32,
+    #[schema(required = false)]
     pub slug: String,
+    #[schema(required = false)]
     pub title: String,
     /// One line under the title.
+    #[schema(required = false)]
     pub subtitle: String,
+    /// The given excerpt, or one derived from the first section (cut on a word boundary with "…").
+    #[schema(required = false)]
     pub excerpt: String,
-    pub status: ArticleStatus,
+    #[schema(required = false)]
+    pub status: ArticleState,
     /// When it is (or was, or will be) public; `null` for a draft never scheduled.
+    #[schema(required = false)]
     pub published_at: Option<DateTime<Utc>>,
-    pub category: CategoryRef,
+    /// When it stops being public; `null` for never.
+    #[schema(required = false)]
+    pub unpublish_at: Option<DateTime<Utc>>,
+    #[schema(required = false)]
+    pub category_id: i32,
+    #[schema(required = false)]
     pub view_count: i64,
-    /// Starts at 1 and grows with every change to the article or its sections; also the `ETag`.
+    /// Starts at 1 and grows with every change to the article or its sections.
+    #[schema(required = false)]
     pub version: i32,
+    /// Words in the section headings and bodies.
+    #[schema(required = false)]
+    pub word_count: i32,
+    /// At 200 words per minute, at least 1.
+    #[schema(required = false)]
+    pub reading_time_minutes: u32,
+    #[schema(required = false)]
     pub created_at: DateTime<Utc>,
+    #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
+    /// Embed `category`: the category it is filed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryRef>,
+    /// Embed `breadcrumbs`: the category path, top-level first, its own category last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breadcrumbs: Option<Vec<CategoryRef>>,
+    /// Embed `sections`: the sections in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<SectionView>>,
+    /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Search results only: bm25 relevance (lower is more relevant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<f64>,
 }
 
-impl ArticleSummary {
-    /// The summary of `row`, filed in `category`.
-    pub fn new(row: ArticleRow, category: CategoryRef) -> Self {
-        Self {
-            id: row.id,
-            status: ArticleStatus::from_stored(&row.status),
-            slug: row.slug,
-            title: row.title,
-            subtitle: row.subtitle,
-            excerpt: row.excerpt,
-            published_at: row.published_at.map(|t| t.and_utc()),
-            category,
-            view_count: row.view_count,
-            version: row.version,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
+/// Paging facts of a list; which are present depends on the paging mode.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ListMeta {
+    /// Page mode: the page number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Page mode: items per page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+    /// Cursor mode: items per page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Items matching the query over all pages (page mode, or `count=true`); also `X-Total-Count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Page mode: the number of pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<i64>,
+    /// Cursor mode: pass as `after` for the next page; `null` on the last page. Also in `Link: rel="next"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<Option<String>>,
 }
 
-/// One article as a page shows it: with its category path and its sections in order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleDetail {
-    #[serde(flatten)]
-    pub article: ArticleSummary,
-    /// The category path, top-level category first, the article's own category last.
-    pub breadcrumbs: Vec<CategoryRef>,
-    pub sections: Vec<SectionView>,
-}
-
-impl From<ArticlePage> for ArticleDetail {
-    fn from(page: ArticlePage) -> Self {
-        Self {
-            article: ArticleSummary::new(page.article, page.category.into()),
-            breadcrumbs: page
-                .breadcrumbs
-                .into_iter()
-                .map(CategoryRef::from)
-                .collect(),
-            sections: page.sections.into_iter().map(SectionView::from).collect(),
-        }
-    }
-}
-
-/// Paging facts of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PageMeta {
-    pub page: i64,
-    pub per_page: i64,
-    /// Items matching the query, over all pages.
-    pub total: i64,
-    pub total_pages: i64,
-}
-
-/// One page of articles, newest `published_at` first.
+/// A page of articles.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleList {
-    pub data: Vec<ArticleSummary>,
-    pub meta: PageMeta,
-}
-
-/// Query parameters of `GET /articles`.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ArticleListQuery {
-    /// Only articles filed directly in this category (id or slug).
-    pub category: Option<String>,
-    /// Only articles with this status; `draft` needs a token with `content:read`.
-    pub status: Option<ArticleStatus>,
-    /// Page number, from 1.
-    #[param(minimum = 1, default = 1)]
-    pub page: Option<i64>,
-    /// Items per page, 1–100.
-    #[param(minimum = 1, maximum = 100, default = 20)]
-    pub per_page: Option<i64>,
+    pub data: Vec<ArticleView>,
+    pub meta: ListMeta,
 }
 
 /// Body of `POST /articles`.
@@ -180,8 +196,11 @@ pub struct CreateArticle {
     pub excerpt: String,
     /// `draft` by default; `published` needs the `content:publish` scope.
     pub status: Option<ArticleStatus>,
-    /// Publication time (RFC 3339); for a published article, now when absent. Needs `content:publish`.
+    /// Publication time (RFC 3339); for a published article, now when absent; a future time
+    /// schedules it. Needs `content:publish`.
     pub published_at: Option<DateTime<Utc>>,
+    /// When the article stops being public (optional). Needs `content:publish`.
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// The category the article is filed in.
     pub category_id: i32,
     /// Sections in order (at most 200), created in the same transaction.
@@ -205,12 +224,15 @@ impl CreateArticle {
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
+        check_window(&mut checks, self.published_at, self.unpublish_at);
         checks.finish()
     }
 
-    /// True when creating it touches publication (status `published` or a `published_at`).
+    /// True when creating it touches publication (status, `published_at` or `unpublish_at`).
     pub fn publishes(&self) -> bool {
-        self.status == Some(ArticleStatus::Published) || self.published_at.is_some()
+        self.status == Some(ArticleStatus::Published)
+            || self.published_at.is_some()
+            || self.unpublish_at.is_some()
     }
 }
 
@@ -230,6 +252,10 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub published_at: Option<Option<DateTime<Utc>>>,
+    /// When it stops being public; `null` clears it. Needs `content:publish`.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub unpublish_at: Option<Option<DateTime<Utc>>>,
 }
 
 impl UpdateArticle {
@@ -254,12 +280,30 @@ impl UpdateArticle {
                 "a published article needs a publication time",
             );
         }
+        check_window(
+            &mut checks,
+            self.published_at.flatten(),
+            self.unpublish_at.flatten(),
+        );
         checks.finish()
     }
 
-    /// True when the change touches publication (status or `published_at`).
+    /// True when the change touches publication (status, `published_at` or `unpublish_at`).
     pub fn publishes(&self) -> bool {
-        self.status.is_some() || self.published_at.is_some()
+        self.status.is_some() || self.published_at.is_some() || self.unpublish_at.is_some()
+    }
+}
+
+/// `unpublish_at` must come after `published_at` when both are given.
+fn check_window(
+    checks: &mut Checks,
+    published_at: Option<DateTime<Utc>>,
+    unpublish_at: Option<DateTime<Utc>>,
+) {
+    if let (Some(from), Some(until)) = (published_at, unpublish_at) {
+        if until <= from {
+            checks.fail("unpublish_at", "must be after published_at");
+        }
     }
 }
 

@@ -1,17 +1,19 @@
-//! HTTP handlers for `/api/v1/articles`: list, read, write, publish and count views.
+//! HTTP handlers for `/api/v1/articles` and `/api/v1/search`: list, search, read, write,
+//! publish, related articles and view counts.
 
 use super::dto::{
-    ArticleDetail, ArticleList, ArticleListQuery, ArticleStatus, ArticleSummary, CreateArticle,
-    PageMeta, PublishArticle, UpdateArticle, ViewCount, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    ArticleList, ArticleStatus, ArticleView, CreateArticle, ListMeta, PublishArticle,
+    UpdateArticle, ViewCount,
 };
-use super::model::{self, ArticleFilter, Audience};
+use super::listing;
+use super::model::{self, Audience, Found};
+use super::query::{self, Defaults, ListParams, Paging, Shape, ShapeQuery};
+use super::view::{self, Embeds, SearchHit};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
-use crate::categories::dto::CategoryRef;
-use crate::categories::model as categories_model;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, OptionalJsonBody};
-use crate::http::{check_version, if_match, ok_with_version, version_etag};
+use crate::http::{check_version, if_match, moved, ok_with_version, version_etag};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
@@ -19,16 +21,42 @@ use crate::responses::{
 };
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-/// List articles, newest `published_at` first.
+/// List articles: filters, sort, sparse fields, embeds, page or cursor paging.
 ///
-/// Anonymous callers see published articles whose time has come; tokens with `content:read`
-/// see drafts and scheduled articles too.
+/// Anonymous callers see published articles whose time has come (and has not ended); tokens
+/// with `content:read` see drafts, scheduled and expired articles too.
+///
+/// **Filters** — `filter[<field>][<op>]=<value>`: `status` (eq ne in: draft, scheduled,
+/// published, expired), `published_at` (eq ne lt lte gt gte null), `updated_at` (eq ne lt lte
+/// gt gte), `category` (eq ne in; id or slug), `slug` (eq ne in contains starts_with), `title`
+/// (eq ne contains starts_with), `view_count` (eq ne lt lte gt gte in). `in` takes up to 100
+/// comma-separated values; `null` takes true or false; times are RFC 3339 or YYYY-MM-DD.
+/// Shortcuts: `category=<id or slug>` (with `include_descendants=true` for its whole subtree),
+/// `status=`, and `q=` (full-text search, as `GET /search`).
+///
+/// **Sort** — `sort=-published_at,title`: up to 3 of published_at, updated_at, title, slug,
+/// view_count, id, rank (with q); `-` for descending; ties are broken by id.
+///
+/// **Shape** — `fields=id,slug,title` keeps only those fields (`id` always stays); `include=
+/// category,breadcrumbs,sections` picks the embeds (default `category`), each loaded with one
+/// query for the whole page; with `sections`, at most 50 items per page.
+///
+/// **Paging** — `page`/`per_page` (default 20, max 100) always report `meta.total` and
+/// `X-Total-Count`; or keyset cursors: `limit` (default 20, max 100) and `after=<meta.next_cursor>`,
+/// whose cost does not grow with depth, with totals only on `count=true`. `Link: <…>; rel="next"`
+/// points to the next page in both modes. Unknown parameters, fields, operators and values are 400s.
 #[utoipa::path(
     get, path = "/api/v1/articles", tag = "articles",
-    params(ArticleListQuery),
+    params(ListParams),
     responses(
-        (status = 200, description = "One page of articles", body = ArticleList),
+        (status = 200, description = "One page of articles", body = ArticleList,
+            headers(
+                ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
+                ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -39,65 +67,138 @@ use actix_web::{web, HttpRequest, HttpResponse};
 pub async fn list_articles(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ArticleListQuery>,
-) -> ApiResult<web::Json<ArticleList>> {
-    let query = query.into_inner();
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if page < 1 {
-        return Err(ApiError::BadRequest("page must be 1 or more".to_owned()));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::BadRequest(format!(
-            "per_page must be between 1 and {MAX_PER_PAGE}"
-        )));
-    }
-    if query.status == Some(ArticleStatus::Draft) {
-        caller.require(Scope::Read)?;
-    }
-    let audience = Audience::of(&caller, state.clock.now().naive_utc());
-    let category = query.category.map(|c| Key::parse(&c));
-    let status = query.status;
-    let (rows, categories, total) = state
-        .db
-        .read(move |conn| {
-            let category_id = match category {
-                Some(key) => Some(categories_model::get(conn, &key)?.id),
-                None => None,
-            };
-            let filter = ArticleFilter {
-                audience,
-                category_id,
-                status,
-            };
-            Ok(model::list(conn, &filter, page, per_page)?)
-        })
-        .await?;
-    let data = rows
-        .into_iter()
-        .filter_map(|row| {
-            let category = categories.get(&row.category_id).cloned()?;
-            Some(ArticleSummary::new(row, CategoryRef::from(category)))
-        })
-        .collect();
-    Ok(web::Json(ArticleList {
-        data,
-        meta: PageMeta {
-            page,
-            per_page,
-            total,
-            total_pages: (total + per_page - 1) / per_page,
-        },
-    }))
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    list_response(state, caller, req, query::LIST).await
 }
 
-/// One article with its category, breadcrumbs and sections in order.
+/// Full-text search over titles, subtitles, excerpts, section headings and bodies.
+///
+/// Results are ranked by relevance (bm25; a title hit weighs more than a body hit) and carry a
+/// highlighted `snippet` (HTML-escaped, hits in `<mark>`). The last word matches as a prefix
+/// (`thera` finds "therapist"); any input is safe (quotes, `*`, `NEAR(`, `-` are plain text).
+/// Takes every parameter of `GET /articles` (default sort `rank`); anonymous searches see
+/// published content only.
+#[utoipa::path(
+    get, path = "/api/v1/search", tag = "articles",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page of search results", body = ArticleList,
+            headers(
+                ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
+                ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn search_articles(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    list_response(state, caller, req, query::SEARCH).await
+}
+
+async fn list_response(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    defaults: Defaults,
+) -> ApiResult<HttpResponse> {
+    let list_query = query::parse(req.query_string(), defaults)?;
+    if list_query.asks_for_unpublished() {
+        caller.require(Scope::Read)?;
+    }
+    let now = state.clock.now().naive_utc();
+    let audience = Audience::of(&caller, now);
+    let for_db = list_query.clone();
+    let (listing, data) = state
+        .db
+        .read(move |conn| {
+            let mut listing = listing::run(conn, &for_db, audience, now)?;
+            let searching = for_db.q.is_some();
+            let items = std::mem::take(&mut listing.items);
+            let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
+            let mut embeds = Embeds::load(conn, &rows, &for_db.shape)?;
+            let data: Vec<serde_json::Value> = items
+                .into_iter()
+                .map(|item| {
+                    let hit = searching.then_some(SearchHit {
+                        rank: item.rank,
+                        snippet: item.snippet,
+                    });
+                    let view =
+                        view::article_view(item.article, &mut embeds, &for_db.shape, now, hit);
+                    view::shaped(&view, &for_db.shape)
+                })
+                .collect();
+            Ok((listing, data))
+        })
+        .await?;
+    let mut meta = ListMeta {
+        total: listing.total,
+        ..ListMeta::default()
+    };
+    let next_link = match &list_query.paging {
+        Paging::Pages { page, per_page } => {
+            meta.page = Some(*page);
+            meta.per_page = Some(*per_page);
+            meta.total_pages = listing.total.map(|t| (t + per_page - 1) / per_page);
+            listing
+                .has_more
+                .then(|| link_with(&req, &[("page", (page + 1).to_string())], &["page"]))
+        }
+        Paging::Cursor { limit, .. } => {
+            meta.limit = Some(*limit);
+            let next = listing.next.map(|c| c.encode(&list_query.sort));
+            let link = next
+                .as_ref()
+                .map(|cursor| link_with(&req, &[("after", cursor.clone())], &["after"]));
+            meta.next_cursor = Some(next);
+            link
+        }
+    };
+    let mut response = HttpResponse::Ok();
+    if let Some(total) = listing.total {
+        response.insert_header(("X-Total-Count", total.to_string()));
+    }
+    if let Some(link) = next_link {
+        response.insert_header((header::LINK, format!("<{link}>; rel=\"next\"")));
+    }
+    Ok(response.json(serde_json::json!({ "data": data, "meta": meta })))
+}
+
+/// The request's URL with `drop` removed from its query and `set` appended.
+fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        if !drop.contains(&key.as_ref()) {
+            query.append_pair(&key, &value);
+        }
+    }
+    for (key, value) in set {
+        query.append_pair(key, value);
+    }
+    format!("{}?{}", req.path(), query.finish())
+}
+
+/// One article with its category, breadcrumbs and sections in order (by default).
+///
+/// `fields`, `include` and `format` shape it as on lists. A slug the article had before a
+/// rename answers `308 Permanent Redirect` to the current one.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id_or_slug}", tag = "articles",
-    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
+    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), ShapeQuery),
     responses(
-        (status = 200, description = "The article", body = ArticleDetail,
-            headers(("ETag" = String, description = "The article's version, e.g. `\"3\"`"))),
+        (status = 200, description = "The article", body = ArticleView,
+            headers(("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"))),
+        (status = 308, description = "The article was renamed: `Location` has its current URL",
+            headers(("Location" = String, description = "The current URL"))),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     ),
@@ -106,19 +207,109 @@ pub async fn list_articles(
 pub async fn get_article(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id_or_slug: web::Path<String>,
+    shape: web::Query<ShapeQuery>,
 ) -> ApiResult<HttpResponse> {
+    let shape = shape.into_inner().shape(query::SINGLE)?;
     let key = Key::parse(&id_or_slug);
-    let audience = Audience::of(&caller, state.clock.now().naive_utc());
-    let page = state
+    let now = state.clock.now().naive_utc();
+    let audience = Audience::of(&caller, now);
+    let for_db = shape.clone();
+    let found = state
         .db
-        .read(move |conn| {
-            let article = model::get(conn, &key, audience)?;
-            Ok(model::page(conn, article)?)
+        .read(move |conn| match model::lookup(conn, &key, audience)? {
+            Found::Here(row) => Ok(Found::Here(view::single(conn, row, &for_db, now)?)),
+            Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })
         .await?;
-    let version = page.article.version;
-    Ok(ok_with_version(version, &ArticleDetail::from(page)))
+    match found {
+        Found::Here(article) => {
+            let mut response = HttpResponse::Ok();
+            response.insert_header((header::ETAG, version_etag(article.version)));
+            Ok(response.json(view::shaped(&article, &shape)))
+        }
+        Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
+    }
+}
+
+/// Query of `GET /articles/{id_or_slug}/related`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RelatedQuery {
+    /// How many (1–20, default 5).
+    #[param(minimum = 1, maximum = 20, default = 5)]
+    pub limit: Option<i64>,
+}
+
+/// Published articles from the same category, then from its parent, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles",
+    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), RelatedQuery),
+    responses(
+        (status = 200, description = "Related articles (with their category)", body = ArticleList),
+        (status = 308, description = "The article was renamed: `Location` has its current URL",
+            headers(("Location" = String, description = "The current URL"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn related_articles(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id_or_slug: web::Path<String>,
+    related: web::Query<RelatedQuery>,
+) -> ApiResult<HttpResponse> {
+    let limit = related.limit.unwrap_or(5);
+    if !(1..=20).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 20".to_owned(),
+        ));
+    }
+    let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
+    let audience = Audience::of(&caller, now);
+    let found = state
+        .db
+        .read(move |conn| {
+            let article = match model::lookup(conn, &key, audience)? {
+                Found::Here(row) => row,
+                Found::MovedTo(slug) => return Ok(Found::MovedTo(slug)),
+            };
+            let mut rows =
+                model::visible_in_category(conn, article.category_id, &[article.id], limit, now)?;
+            let parent = crate::categories::model::get(conn, &Key::Id(article.category_id.into()))?
+                .parent_id;
+            if let Some(parent) = parent.filter(|_| (rows.len() as i64) < limit) {
+                let mut seen: Vec<i32> = rows.iter().map(|r| r.id).collect();
+                seen.push(article.id);
+                let more = limit - rows.len() as i64;
+                rows.extend(model::visible_in_category(conn, parent, &seen, more, now)?);
+            }
+            let shape = Shape::default_for(query::LIST);
+            let refs: Vec<_> = rows.iter().collect();
+            let mut embeds = Embeds::load(conn, &refs, &shape)?;
+            let data: Vec<ArticleView> = rows
+                .into_iter()
+                .map(|row| view::article_view(row, &mut embeds, &shape, now, None))
+                .collect();
+            Ok(Found::Here(data))
+        })
+        .await?;
+    match found {
+        Found::Here(data) => {
+            let meta = ListMeta {
+                total: Some(data.len() as i64),
+                ..ListMeta::default()
+            };
+            Ok(HttpResponse::Ok().json(ArticleList { data, meta }))
+        }
+        Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
+    }
 }
 
 /// Create an article, optionally with its sections, in one transaction.
@@ -128,7 +319,7 @@ pub async fn get_article(
     post, path = "/api/v1/articles", tag = "articles",
     request_body = CreateArticle,
     responses(
-        (status = 201, description = "Created", body = ArticleDetail,
+        (status = 201, description = "Created", body = ArticleView,
             headers(("Location" = String, description = "URL of the new article"),
                     ("ETag" = String, description = "The article's version, `\"1\"`"))),
         (status = 400, response = BadRequest),
@@ -152,21 +343,22 @@ pub async fn create_article(
     }
     request.check()?;
     let now = state.clock.now().naive_utc();
-    let page = state
+    let article = state
         .db
         .write(move |conn| {
             let article = model::create(conn, &request, now)?;
-            Ok(model::page(conn, article)?)
+            Ok(view::single(
+                conn,
+                article,
+                &Shape::default_for(query::SINGLE),
+                now,
+            )?)
         })
         .await?;
-    let version = page.article.version;
     Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/articles/{}", page.article.id),
-        ))
-        .insert_header((header::ETAG, version_etag(version)))
-        .json(ArticleDetail::from(page)))
+        .insert_header((header::LOCATION, format!("/api/v1/articles/{}", article.id)))
+        .insert_header((header::ETAG, version_etag(article.version)))
+        .json(article))
 }
 
 /// Change some fields of an article (needs `content:write`; status and `published_at` need `content:publish`).
@@ -178,7 +370,7 @@ pub async fn create_article(
     ),
     request_body = UpdateArticle,
     responses(
-        (status = 200, description = "The updated article", body = ArticleDetail,
+        (status = 200, description = "The updated article", body = ArticleView,
             headers(("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -207,19 +399,21 @@ pub async fn update_article(
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let page = state
+    let article = state
         .db
         .write(move |conn| {
             let current = model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, current.version)?;
             let article = model::change(conn, &current, &request, now)?;
-            Ok(model::page(conn, article)?)
+            Ok(view::single(
+                conn,
+                article,
+                &Shape::default_for(query::SINGLE),
+                now,
+            )?)
         })
         .await?;
-    Ok(ok_with_version(
-        page.article.version,
-        &ArticleDetail::from(page),
-    ))
+    Ok(ok_with_version(article.version, &article))
 }
 
 /// Delete an article and its sections (needs `content:write`).
@@ -271,7 +465,7 @@ pub async fn delete_article(
     ),
     request_body(content = Option<PublishArticle>, description = "Optional; may be empty"),
     responses(
-        (status = 200, description = "The published article", body = ArticleDetail,
+        (status = 200, description = "The published article", body = ArticleView,
             headers(("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -303,7 +497,7 @@ pub async fn publish_article(
         ("If-Match" = Option<String>, Header, description = "Only unpublish if the article is still at this version"),
     ),
     responses(
-        (status = 200, description = "The article, now a draft", body = ArticleDetail,
+        (status = 200, description = "The article, now a draft", body = ArticleView,
             headers(("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -334,20 +528,22 @@ async fn set_status(
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let page = state
+    let article = state
         .db
         .write(move |conn| {
             let current = model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, current.version)?;
             let article =
                 model::set_status(conn, &current, status, at.map(|t| t.naive_utc()), now)?;
-            Ok(model::page(conn, article)?)
+            Ok(view::single(
+                conn,
+                article,
+                &Shape::default_for(query::SINGLE),
+                now,
+            )?)
         })
         .await?;
-    Ok(ok_with_version(
-        page.article.version,
-        &ArticleDetail::from(page),
-    ))
+    Ok(ok_with_version(article.version, &article))
 }
 
 /// Count one view of an article (public).

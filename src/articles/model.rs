@@ -2,18 +2,19 @@
 
 use super::dto::{ArticleStatus, CreateArticle, UpdateArticle};
 use crate::auth::Caller;
-use crate::categories::model::{self as categories_model, CategoryRow};
-use crate::db::schema::{articles, categories};
+use crate::categories::model as categories_model;
+use crate::db::schema::{articles, slug_redirects};
 use crate::error::{ApiError, ApiResult};
 use crate::lookup::Key;
-use crate::sections::model::{self as sections_model, SectionRow};
+use crate::render;
+use crate::sections::model as sections_model;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sqlite::Sqlite;
+use diesel::upsert::excluded;
 use std::collections::HashMap;
 
 /// A row of `articles`.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = articles, check_for_backend(diesel::sqlite::Sqlite))]
 pub struct ArticleRow {
     pub id: i32,
@@ -43,8 +44,11 @@ struct NewArticle<'a> {
     excerpt: &'a str,
     status: &'a str,
     published_at: Option<NaiveDateTime>,
+    unpublish_at: Option<NaiveDateTime>,
     category_id: i32,
     view_count: i64,
+    word_count: i32,
+    derived_excerpt: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -59,6 +63,7 @@ struct ArticleChanges<'a> {
     excerpt: Option<&'a str>,
     status: Option<&'a str>,
     published_at: Option<Option<NaiveDateTime>>,
+    unpublish_at: Option<Option<NaiveDateTime>>,
     category_id: Option<i32>,
     version: i32,
     updated_at: NaiveDateTime,
@@ -100,25 +105,6 @@ impl Audience {
     }
 }
 
-/// What `GET /articles` selects.
-#[derive(Debug, Clone)]
-pub struct ArticleFilter {
-    pub audience: Audience,
-    pub category_id: Option<i32>,
-    pub status: Option<ArticleStatus>,
-}
-
-/// An article with everything a page needs.
-#[derive(Debug)]
-pub struct ArticlePage {
-    pub article: ArticleRow,
-    /// The category the article is filed in.
-    pub category: CategoryRow,
-    /// The category path, root first, the article's category last.
-    pub breadcrumbs: Vec<CategoryRow>,
-    pub sections: Vec<SectionRow>,
-}
-
 /// The article named by `key`, whatever its status.
 pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<ArticleRow>> {
     let query = articles::table.select(ArticleRow::as_select());
@@ -128,6 +114,38 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Articl
             Err(_) => Ok(None),
         },
         Key::Slug(slug) => query.filter(articles::slug.eq(slug)).first(conn).optional(),
+    }
+}
+
+/// What a single read finds: the article, or the slug it has moved to.
+pub enum Found<T> {
+    /// Here it is.
+    Here(T),
+    /// It was renamed: its current slug.
+    MovedTo(String),
+}
+
+/// The article `key` names for `audience`; an old slug of a visible article is a move.
+pub fn lookup(
+    conn: &mut SqliteConnection,
+    key: &Key,
+    audience: Audience,
+) -> ApiResult<Found<ArticleRow>> {
+    match get(conn, key, audience) {
+        Ok(row) => Ok(Found::Here(row)),
+        Err(ApiError::NotFound(detail)) => {
+            let Key::Slug(old) = key else {
+                return Err(ApiError::NotFound(detail));
+            };
+            match redirect_target(conn, old)? {
+                Some(current) => {
+                    get(conn, &Key::Slug(current.clone()), audience)?;
+                    Ok(Found::MovedTo(current))
+                }
+                None => Err(ApiError::NotFound(detail)),
+            }
+        }
+        Err(other) => Err(other),
     }
 }
 
@@ -145,66 +163,6 @@ pub fn get_by_id(
     audience: Audience,
 ) -> ApiResult<ArticleRow> {
     get(conn, &Key::Id(i64::from(id)), audience)
-}
-
-/// The article with its category path and sections.
-pub fn page(conn: &mut SqliteConnection, article: ArticleRow) -> QueryResult<ArticlePage> {
-    let breadcrumbs = categories_model::path(conn, article.category_id)?;
-    // The foreign key guarantees the category exists, so the path ends with it.
-    let category = breadcrumbs.last().cloned().ok_or(diesel::NotFound)?;
-    let sections = sections_model::for_article(conn, article.id)?;
-    Ok(ArticlePage {
-        article,
-        category,
-        breadcrumbs,
-        sections,
-    })
-}
-
-fn filtered(filter: &ArticleFilter) -> articles::BoxedQuery<'static, Sqlite> {
-    let mut query = articles::table.into_boxed();
-    if let Some(category_id) = filter.category_id {
-        query = query.filter(articles::category_id.eq(category_id));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(articles::status.eq(status.as_str()));
-    }
-    if let Audience::Public(now) = filter.audience {
-        query = query
-            .filter(articles::status.eq(ArticleStatus::Published.as_str()))
-            .filter(articles::published_at.le(now));
-    }
-    query
-}
-
-/// One page of the articles `filter` selects, newest `published_at` first (unscheduled drafts
-/// last), with the total count and the categories they are filed in.
-pub fn list(
-    conn: &mut SqliteConnection,
-    filter: &ArticleFilter,
-    page: i64,
-    per_page: i64,
-) -> QueryResult<(Vec<ArticleRow>, HashMap<i32, CategoryRow>, i64)> {
-    let total: i64 = filtered(filter).count().get_result(conn)?;
-    let rows: Vec<ArticleRow> = filtered(filter)
-        .select(ArticleRow::as_select())
-        .order((
-            articles::published_at.is_null(),
-            articles::published_at.desc(),
-            articles::id.desc(),
-        ))
-        .limit(per_page)
-        .offset((page - 1).saturating_mul(per_page))
-        .load(conn)?;
-    let category_ids: Vec<i32> = rows.iter().map(|r| r.category_id).collect();
-    let categories = categories::table
-        .filter(categories::id.eq_any(category_ids))
-        .select(CategoryRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    Ok((rows, categories, total))
 }
 
 fn slug_taken(conn: &mut SqliteConnection, slug: &str, except: Option<i32>) -> QueryResult<bool> {
@@ -252,29 +210,118 @@ pub fn create(
 ) -> ApiResult<ArticleRow> {
     require_category(conn, request.category_id)?;
     let slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
+    let row: ArticleRow = diesel::insert_into(articles::table)
+        .values(new_article(request, &slug, 0, now))
+        .returning(ArticleRow::as_returning())
+        .get_result(conn)?;
+    sections_model::insert_all(conn, row.id, &request.sections, now)?;
+    forget_redirect(conn, &row.slug)?;
+    Ok(row)
+}
+
+/// The row for a new article from a checked request, with its derived fields.
+fn new_article<'a>(
+    request: &'a CreateArticle,
+    slug: &'a str,
+    view_count: i64,
+    now: NaiveDateTime,
+) -> NewArticle<'a> {
     let status = request.status.unwrap_or(ArticleStatus::Draft);
     let requested_at = request.published_at.map(|t| t.naive_utc());
     let published_at = match status {
         ArticleStatus::Published => Some(requested_at.unwrap_or(now)),
         ArticleStatus::Draft => requested_at,
     };
-    let row: ArticleRow = diesel::insert_into(articles::table)
-        .values(NewArticle {
-            slug: &slug,
-            title: request.title.trim(),
-            subtitle: request.subtitle.trim(),
-            excerpt: request.excerpt.trim(),
-            status: status.as_str(),
-            published_at,
-            category_id: request.category_id,
-            view_count: 0,
-            created_at: now,
-            updated_at: now,
-        })
-        .returning(ArticleRow::as_returning())
+    let (word_count, derived_excerpt) = derived_text(
+        request
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.body.as_str())),
+    );
+    NewArticle {
+        slug,
+        title: request.title.trim(),
+        subtitle: request.subtitle.trim(),
+        excerpt: request.excerpt.trim(),
+        status: status.as_str(),
+        published_at,
+        unpublish_at: request.unpublish_at.map(|t| t.naive_utc()),
+        category_id: request.category_id,
+        view_count,
+        word_count,
+        derived_excerpt,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Writes an imported article (matched by its slug): creates it, or replaces its content and
+/// sections as a new version. Returns false, touching nothing, when it is already identical.
+pub fn upsert(
+    conn: &mut SqliteConnection,
+    request: &CreateArticle,
+    view_count: i64,
+    now: NaiveDateTime,
+) -> ApiResult<bool> {
+    let slug = request.slug.as_deref().unwrap_or_default();
+    let row = new_article(request, slug, view_count, now);
+    let existing = find(conn, &Key::Slug(slug.to_owned()))?;
+    if let Some(current) = &existing {
+        if same_content(conn, current, &row, &request.sections)? {
+            return Ok(false);
+        }
+    }
+    let id: i32 = diesel::insert_into(articles::table)
+        .values(&row)
+        .on_conflict(articles::slug)
+        .do_update()
+        .set((
+            articles::title.eq(excluded(articles::title)),
+            articles::subtitle.eq(excluded(articles::subtitle)),
+            articles::excerpt.eq(excluded(articles::excerpt)),
+            articles::status.eq(excluded(articles::status)),
+            articles::published_at.eq(excluded(articles::published_at)),
+            articles::category_id.eq(excluded(articles::category_id)),
+            articles::view_count.eq(excluded(articles::view_count)),
+            articles::word_count.eq(excluded(articles::word_count)),
+            articles::derived_excerpt.eq(excluded(articles::derived_excerpt)),
+            articles::version.eq(articles::version + 1),
+            articles::updated_at.eq(now),
+        ))
+        .returning(articles::id)
         .get_result(conn)?;
-    sections_model::insert_all(conn, row.id, &request.sections, now)?;
-    Ok(row)
+    if existing.is_some() {
+        sections_model::delete_all(conn, id)?;
+    } else {
+        forget_redirect(conn, slug)?;
+    }
+    sections_model::insert_all(conn, id, &request.sections, now)?;
+    Ok(true)
+}
+
+/// True when `current` already holds exactly what `row` and `sections` would write.
+fn same_content(
+    conn: &mut SqliteConnection,
+    current: &ArticleRow,
+    row: &NewArticle,
+    sections: &[crate::sections::dto::SectionInput],
+) -> QueryResult<bool> {
+    let same_article = current.title == row.title
+        && current.subtitle == row.subtitle
+        && current.excerpt == row.excerpt
+        && current.status == row.status
+        && current.published_at == row.published_at
+        && current.category_id == row.category_id
+        && current.view_count == row.view_count;
+    if !same_article {
+        return Ok(false);
+    }
+    let stored = sections_model::for_article(conn, current.id)?;
+    Ok(stored.len() == sections.len()
+        && stored
+            .iter()
+            .zip(sections)
+            .all(|(s, r)| s.heading == r.heading.trim() && s.body == r.body))
 }
 
 /// Applies a checked partial update to `current`, as a new version.
@@ -320,10 +367,22 @@ pub fn change(
         excerpt: request.excerpt.as_deref().map(str::trim),
         status: request.status.map(ArticleStatus::as_str),
         published_at,
+        unpublish_at: request.unpublish_at.map(|at| at.map(|t| t.naive_utc())),
         category_id: request.category_id,
         version: current.version + 1,
         updated_at: now,
     };
+    if let Some(new_slug) = &slug {
+        forget_redirect(conn, new_slug)?;
+        diesel::replace_into(slug_redirects::table)
+            .values((
+                slug_redirects::kind.eq(REDIRECT_KIND),
+                slug_redirects::old_slug.eq(&current.slug),
+                slug_redirects::target_id.eq(current.id),
+                slug_redirects::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
     Ok(diesel::update(articles::table.find(current.id))
         .set(&changes)
         .returning(ArticleRow::as_returning())
@@ -353,15 +412,101 @@ pub fn set_status(
         .get_result(conn)
 }
 
-/// Records a change to the article's sections: a new version. Returns it.
+/// Records a change to the article's sections: a new version and fresh derived fields.
+/// Returns the new version.
 pub fn bump_version(conn: &mut SqliteConnection, id: i32, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::update(articles::table.find(id))
         .set((
             articles::version.eq(articles::version + 1),
             articles::updated_at.eq(now),
         ))
-        .returning(articles::version)
+        .execute(conn)?;
+    Ok(refresh_derived(conn, id)?.version)
+}
+
+/// Recomputes the fields derived from the sections: `word_count` and `derived_excerpt`.
+pub fn refresh_derived(conn: &mut SqliteConnection, id: i32) -> QueryResult<ArticleRow> {
+    let sections = sections_model::for_article(conn, id)?;
+    let (word_count, derived_excerpt) = derived_text(
+        sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.body.as_str())),
+    );
+    diesel::update(articles::table.find(id))
+        .set((
+            articles::word_count.eq(word_count),
+            articles::derived_excerpt.eq(derived_excerpt),
+        ))
+        .returning(ArticleRow::as_returning())
         .get_result(conn)
+}
+
+/// The words in the headings and (Markdown) bodies of `sections`, and an excerpt of the first
+/// body cut on a word boundary.
+fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (i32, String) {
+    let mut words = 0usize;
+    let mut excerpt = None;
+    for (heading, body) in sections {
+        let text = render::to_plain_text(body);
+        words += render::word_count(heading) + render::word_count(&text);
+        if excerpt.is_none() {
+            excerpt = Some(render::excerpt(&text, render::EXCERPT_CHARS));
+        }
+    }
+    (
+        i32::try_from(words).unwrap_or(i32::MAX),
+        excerpt.unwrap_or_default(),
+    )
+}
+
+/// Slug history entries are of this kind for articles.
+const REDIRECT_KIND: &str = "article";
+
+/// A slug now in use no longer redirects.
+fn forget_redirect(conn: &mut SqliteConnection, slug: &str) -> QueryResult<()> {
+    diesel::delete(
+        slug_redirects::table
+            .filter(slug_redirects::kind.eq(REDIRECT_KIND))
+            .filter(slug_redirects::old_slug.eq(slug)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The current slug of the article that used to be called `old_slug`, if any.
+pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResult<Option<String>> {
+    slug_redirects::table
+        .inner_join(articles::table.on(articles::id.eq(slug_redirects::target_id)))
+        .filter(slug_redirects::kind.eq(REDIRECT_KIND))
+        .filter(slug_redirects::old_slug.eq(old_slug))
+        .select(articles::slug)
+        .first(conn)
+        .optional()
+}
+
+/// Published articles anonymous readers can see in `category_id`, newest first, without
+/// `exclude`s, at most `limit`.
+pub fn visible_in_category(
+    conn: &mut SqliteConnection,
+    category_id: i32,
+    exclude: &[i32],
+    limit: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<ArticleRow>> {
+    articles::table
+        .filter(articles::category_id.eq(category_id))
+        .filter(articles::id.ne_all(exclude))
+        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
+        .filter(articles::published_at.le(now))
+        .filter(
+            articles::unpublish_at
+                .is_null()
+                .or(articles::unpublish_at.gt(now)),
+        )
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .limit(limit)
+        .select(ArticleRow::as_select())
+        .load(conn)
 }
 
 /// Deletes an article; its sections go with it (foreign key cascade).
@@ -405,4 +550,18 @@ pub fn visible_counts_by_category(
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .load(conn)?;
     Ok(counts.into_iter().map(|c| (c.category_id, c.n)).collect())
+}
+
+/// Up to `limit` articles with ids above `after`, in id order (for streaming exports).
+pub fn batch_after(
+    conn: &mut SqliteConnection,
+    after: i32,
+    limit: i64,
+) -> QueryResult<Vec<ArticleRow>> {
+    articles::table
+        .filter(articles::id.gt(after))
+        .order(articles::id)
+        .limit(limit)
+        .select(ArticleRow::as_select())
+        .load(conn)
 }

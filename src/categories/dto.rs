@@ -13,12 +13,15 @@ const MAX_NAME: usize = 120;
 const MAX_DESCRIPTION: usize = 2_000;
 /// Largest position.
 const MAX_POSITION: i32 = 1_000_000;
+/// Most levels `GET /categories/tree` returns when asked for a `depth`.
+pub const MAX_TREE_DEPTH: u32 = 16;
 
 /// A category as returned by the API.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 2, "slug": "mental-health", "name": "Mental Health",
     "description": "Feelings, relationships and the mind.", "parent_id": 1, "position": 0,
+    "path": "health/mental-health",
     "created_at": "2025-04-01T08:00:00Z", "updated_at": "2025-04-01T08:00:00Z"
 }))]
 pub struct CategoryView {
@@ -30,12 +33,16 @@ pub struct CategoryView {
     pub parent_id: Option<i32>,
     /// Order among siblings (ascending; ties by name).
     pub position: i32,
+    /// The slugs from the top-level category down to this one, joined by `/`.
+    #[schema(example = "health/mental-health")]
+    pub path: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<CategoryRow> for CategoryView {
-    fn from(row: CategoryRow) -> Self {
+impl CategoryView {
+    /// The view of `row`, whose slug path (see `model::slug_path`) is `path`.
+    pub fn new(row: CategoryRow, path: String) -> Self {
         Self {
             id: row.id,
             slug: row.slug,
@@ -43,6 +50,7 @@ impl From<CategoryRow> for CategoryView {
             description: row.description,
             parent_id: row.parent_id,
             position: row.position,
+            path,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
         }
@@ -91,6 +99,77 @@ pub struct CountMeta {
 pub struct CategoryList {
     pub data: Vec<CategoryView>,
     pub meta: CountMeta,
+}
+
+/// One category in the tree, with its subcategories nested under it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "slug": "health", "name": "Health", "description": "", "parent_id": null,
+    "position": 0, "path": "health", "article_count": 3, "subtree_article_count": 5,
+    "children": [{
+        "id": 2, "slug": "mental-health", "name": "Mental Health", "description": "",
+        "parent_id": 1, "position": 0, "path": "health/mental-health",
+        "article_count": 2, "subtree_article_count": 2, "children": []
+    }]
+}))]
+pub struct CategoryNode {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// The parent category; `null` for a top-level category.
+    pub parent_id: Option<i32>,
+    /// Order among siblings (ascending; ties by name).
+    pub position: i32,
+    /// The slugs from the top-level category down to this one, joined by `/`.
+    pub path: String,
+    /// Direct subcategories, ordered by position then name; empty below the requested `depth`.
+    #[schema(no_recursion)]
+    pub children: Vec<CategoryNode>,
+    /// Articles visible to anonymous readers filed directly in this category (only with `counts=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, required = false)]
+    pub article_count: Option<i64>,
+    /// Articles visible to anonymous readers in this category and all its descendants, whatever
+    /// the `depth` (only with `counts=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = i64, required = false)]
+    pub subtree_article_count: Option<i64>,
+}
+
+/// The category tree: the top-level categories (or the requested root), each with its children.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryTree {
+    pub data: Vec<CategoryNode>,
+}
+
+/// Query parameters of `GET /categories/tree`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CategoryTreeQuery {
+    /// Only this category and its descendants (id or slug).
+    pub root: Option<String>,
+    /// Levels to include, 1–16 (1 = only the top nodes); all levels when absent.
+    #[param(minimum = 1, maximum = 16)]
+    pub depth: Option<u32>,
+    /// Add `article_count` and `subtree_article_count` to every node.
+    #[param(default = false)]
+    pub counts: Option<bool>,
+}
+
+impl CategoryTreeQuery {
+    /// Checks the ranges serde cannot: `depth` must be 1–16 (400 otherwise).
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        match self.depth {
+            Some(depth) if !(1..=MAX_TREE_DEPTH).contains(&depth) => {
+                Err(crate::error::ApiError::BadRequest(format!(
+                    "depth must be between 1 and {MAX_TREE_DEPTH}"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Query parameters of `GET /categories`.

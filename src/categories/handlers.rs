@@ -1,13 +1,14 @@
 //! HTTP handlers for `/api/v1/categories`.
 
 use super::dto::{
-    CategoryDetail, CategoryList, CategoryListQuery, CategoryRef, CategoryView, CountMeta,
-    CreateCategory, UpdateCategory,
+    CategoryDetail, CategoryList, CategoryListQuery, CategoryRef, CategoryTree, CategoryTreeQuery,
+    CategoryView, CountMeta, CreateCategory, UpdateCategory,
 };
-use super::model;
+use super::{model, tree};
 use crate::app::AppState;
+use crate::articles::model::visible_counts_by_category;
 use crate::auth::{Caller, Scope};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
 use crate::http::created;
 use crate::lookup::Key;
@@ -35,21 +36,80 @@ pub async fn list_categories(
     query: web::Query<CategoryListQuery>,
 ) -> ApiResult<web::Json<CategoryList>> {
     let parent = query.into_inner().parent.map(|p| Key::parse(&p));
-    let rows = state
+    let data = state
         .db
         .read(move |conn| {
             let parent_id = match parent {
                 Some(key) => Some(model::get(conn, &key)?.id),
                 None => None,
             };
-            Ok(model::list(conn, parent_id)?)
+            let rows = model::list(conn, None)?;
+            let mut paths = model::slug_paths(&rows);
+            Ok(rows
+                .into_iter()
+                .filter(|row| parent_id.is_none() || row.parent_id == parent_id)
+                .map(|row| {
+                    let path = paths.remove(&row.id).unwrap_or_default();
+                    CategoryView::new(row, path)
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
-    let data: Vec<CategoryView> = rows.into_iter().map(CategoryView::from).collect();
     Ok(web::Json(CategoryList {
         meta: CountMeta { total: data.len() },
         data,
     }))
+}
+
+/// The category tree: every category (or one subtree), nested, optionally with article counts.
+///
+/// Siblings are ordered by position then name. With `counts=true` every node carries the number
+/// of articles anonymous readers see now filed directly in it (`article_count`) and in its whole
+/// subtree (`subtree_article_count`, whatever the `depth`).
+#[utoipa::path(
+    get, path = "/api/v1/categories/tree", tag = "categories",
+    params(CategoryTreeQuery),
+    responses(
+        (status = 200, description = "The top-level categories (or the requested root), each with its subcategories", body = CategoryTree),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ),
+    security((), ("bearer" = []))
+)]
+pub async fn category_tree(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<CategoryTreeQuery>,
+) -> ApiResult<web::Json<CategoryTree>> {
+    let query = query.into_inner();
+    query.check()?;
+    let root = query.root.map(|r| Key::parse(&r));
+    let depth = query.depth.and_then(|d| usize::try_from(d).ok());
+    let counts_at = query
+        .counts
+        .unwrap_or(false)
+        .then(|| state.clock.now().naive_utc());
+    let data = state
+        .db
+        .read(move |conn| {
+            let rows = model::list(conn, None)?;
+            let root_id = match &root {
+                Some(key) => Some(
+                    tree::find(&rows, key)
+                        .ok_or_else(|| ApiError::not_found("category", key))?
+                        .id,
+                ),
+                None => None,
+            };
+            let counts = match counts_at {
+                Some(now) => Some(visible_counts_by_category(conn, now)?),
+                None => None,
+            };
+            Ok(tree::build(rows, root_id, depth, counts.as_ref()))
+        })
+        .await?;
+    Ok(web::Json(CategoryTree { data }))
 }
 
 /// One category with its breadcrumbs (root first, itself last) and its children.
@@ -75,10 +135,17 @@ pub async fn get_category(
             let row = model::get(conn, &key)?;
             let breadcrumbs = model::path(conn, row.id)?;
             let children = model::list(conn, Some(row.id))?;
+            let path = model::join_slugs(&breadcrumbs);
             Ok(CategoryDetail {
-                category: row.into(),
+                children: children
+                    .into_iter()
+                    .map(|child| {
+                        let child_path = format!("{path}/{}", child.slug);
+                        CategoryView::new(child, child_path)
+                    })
+                    .collect(),
+                category: CategoryView::new(row, path),
                 breadcrumbs: breadcrumbs.into_iter().map(CategoryRef::from).collect(),
-                children: children.into_iter().map(CategoryView::from).collect(),
             })
         })
         .await?;
@@ -110,14 +177,15 @@ pub async fn create_category(
     caller.require(Scope::Write)?;
     request.check()?;
     let now = state.clock.now().naive_utc();
-    let row = state
+    let view = state
         .db
-        .write(move |conn| model::create(conn, &request, now))
+        .write(move |conn| {
+            let row = model::create(conn, &request, now)?;
+            let path = model::slug_path(conn, row.id)?;
+            Ok(CategoryView::new(row, path))
+        })
         .await?;
-    Ok(created(
-        format!("/api/v1/categories/{}", row.id),
-        &CategoryView::from(row),
-    ))
+    Ok(created(format!("/api/v1/categories/{}", view.id), &view))
 }
 
 /// Change some fields of a category (needs `content:write`).
@@ -148,11 +216,15 @@ pub async fn update_category(
     request.check()?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let row = state
+    let view = state
         .db
-        .write(move |conn| model::change(conn, &key, &request, now))
+        .write(move |conn| {
+            let row = model::change(conn, &key, &request, now)?;
+            let path = model::slug_path(conn, row.id)?;
+            Ok(CategoryView::new(row, path))
+        })
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(view))
 }
 
 /// Delete a category; 409 while it still has articles or subcategories (needs `content:write`).

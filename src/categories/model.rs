@@ -7,6 +7,10 @@ use crate::lookup::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
+use std::collections::HashMap;
+
+/// How deep the tree queries follow `parent_id` links: a guard against cycles.
+pub const MAX_DEPTH: usize = 64;
 
 /// A row of `categories`.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
@@ -98,6 +102,67 @@ pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow
     )
     .bind::<Integer, _>(id)
     .load(conn)
+}
+
+/// The slug path of category `id` (`health/mental-health`), from its root down to itself.
+pub fn slug_path(conn: &mut SqliteConnection, id: i32) -> QueryResult<String> {
+    Ok(join_slugs(&path(conn, id)?))
+}
+
+/// The slugs of `chain` (root first) joined by `/`.
+pub fn join_slugs(chain: &[CategoryRow]) -> String {
+    chain
+        .iter()
+        .map(|c| c.slug.as_str())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every category's slug path, from one query over the whole (small) table.
+pub fn all_slug_paths(conn: &mut SqliteConnection) -> QueryResult<HashMap<i32, String>> {
+    Ok(slug_paths(&list(conn, None)?))
+}
+
+/// The slug path of each of `rows`, walking parents within `rows` (at most [`MAX_DEPTH`] steps).
+pub fn slug_paths(rows: &[CategoryRow]) -> HashMap<i32, String> {
+    let by_id: HashMap<i32, &CategoryRow> = rows.iter().map(|row| (row.id, row)).collect();
+    rows.iter()
+        .map(|row| {
+            let mut slugs = vec![row.slug.as_str()];
+            let mut parent = row.parent_id;
+            while let Some(up) = parent.and_then(|id| by_id.get(&id)) {
+                if slugs.len() > MAX_DEPTH {
+                    break;
+                }
+                slugs.push(up.slug.as_str());
+                parent = up.parent_id;
+            }
+            slugs.reverse();
+            (row.id, slugs.join("/"))
+        })
+        .collect()
+}
+
+/// The ids of category `root_id` and all its descendants (at most [`MAX_DEPTH`] levels down),
+/// the root first, then level by level; empty when `root_id` does not exist.
+pub fn subtree_ids(conn: &mut SqliteConnection, root_id: i32) -> QueryResult<Vec<i32>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = Integer)]
+        id: i32,
+    }
+    let ids: Vec<Id> = diesel::sql_query(
+        "WITH RECURSIVE subtree(id, depth) AS ( \
+             SELECT id, 0 FROM categories WHERE id = ? \
+             UNION \
+             SELECT c.id, subtree.depth + 1 FROM categories c JOIN subtree ON c.parent_id = subtree.id \
+             WHERE subtree.depth < 64 \
+         ) \
+         SELECT id FROM subtree GROUP BY id ORDER BY MIN(depth), id",
+    )
+    .bind::<Integer, _>(root_id)
+    .load(conn)?;
+    Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
 /// True when a category other than `except` uses `slug`.
@@ -224,7 +289,11 @@ fn require_parent(conn: &mut SqliteConnection, parent: i32) -> ApiResult<()> {
     }
 }
 
-/// The slug to store: a given one must be free (409), a generated one gets a `-N` suffix.
+/// Slugs no category may have: they name fixed routes under `/categories/` (`/categories/tree`).
+pub const RESERVED_SLUGS: &[&str] = &["tree"];
+
+/// The slug to store: a given one must be free (409) and not reserved (422), a generated one
+/// gets a `-N` suffix.
 fn resolve_slug(
     conn: &mut SqliteConnection,
     given: Option<&str>,
@@ -232,13 +301,63 @@ fn resolve_slug(
     except: Option<i32>,
 ) -> ApiResult<String> {
     match given {
+        Some(slug) if RESERVED_SLUGS.contains(&slug) => Err(ApiError::invalid(
+            "slug",
+            format!("'{slug}' is reserved: /categories/{slug} is another route"),
+        )),
         Some(slug) if slug_taken(conn, slug, except)? => Err(ApiError::Conflict(format!(
             "the category slug '{slug}' is already taken"
         ))),
         Some(slug) => Ok(slug.to_owned()),
         None => Ok(crate::slug::first_free(
             &crate::slug::generate(name, "category"),
-            |candidate| slug_taken(conn, candidate, except),
+            |candidate| {
+                Ok::<_, diesel::result::Error>(
+                    RESERVED_SLUGS.contains(&candidate) || slug_taken(conn, candidate, except)?,
+                )
+            },
         )?),
     }
+}
+
+/// Writes an imported category (matched by its slug): creates it or updates it in place.
+/// Returns its id. A parent that would make it its own ancestor is refused.
+pub fn upsert(
+    conn: &mut SqliteConnection,
+    request: &CreateCategory,
+    now: NaiveDateTime,
+) -> ApiResult<i32> {
+    let slug = request.slug.clone().unwrap_or_default();
+    if let (Some(parent), Some(current)) =
+        (request.parent_id, find(conn, &Key::Slug(slug.clone()))?)
+    {
+        if path(conn, parent)?.iter().any(|c| c.id == current.id) {
+            return Err(ApiError::invalid(
+                "parent_slug",
+                "a category cannot become its own ancestor",
+            ));
+        }
+    }
+    let row = NewCategory {
+        slug,
+        name: request.name.trim().to_owned(),
+        description: request.description.clone(),
+        parent_id: request.parent_id,
+        position: request.position,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(diesel::insert_into(categories::table)
+        .values(&row)
+        .on_conflict(categories::slug)
+        .do_update()
+        .set((
+            categories::name.eq(diesel::upsert::excluded(categories::name)),
+            categories::description.eq(diesel::upsert::excluded(categories::description)),
+            categories::parent_id.eq(diesel::upsert::excluded(categories::parent_id)),
+            categories::position.eq(diesel::upsert::excluded(categories::position)),
+            categories::updated_at.eq(now),
+        ))
+        .returning(categories::id)
+        .get_result(conn)?)
 }

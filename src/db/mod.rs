@@ -1,14 +1,20 @@
 //! The SQLite database: a read pool, one writer connection, per-connection PRAGMAs and the embedded migrations.
 
 pub mod schema;
+pub mod sql;
 
+use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
 use actix_web::web;
 use anyhow::Context;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::{Connection, SqliteConnection};
+use diesel::sql_types::{Nullable, Timestamp};
+use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// The migrations under `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -24,6 +30,10 @@ type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
 pub struct Database {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// When the last write through these handles committed (microseconds since the epoch).
+    last_write: Arc<AtomicI64>,
+    /// The source of "now" for `last_write`.
+    clock: Clock,
 }
 
 #[derive(Debug)]
@@ -61,7 +71,68 @@ impl Database {
             applied.is_empty()
         };
         let reader = build_pool(url, read_pool_size.max(1), true)?;
-        Ok((Self { reader, writer }, fresh))
+        let clock = Clock::system();
+        let last_write = Arc::new(AtomicI64::new(clock.now().timestamp_micros()));
+        Ok((
+            Self {
+                reader,
+                writer,
+                last_write,
+                clock,
+            },
+            fresh,
+        ))
+    }
+
+    /// These handles with write times taken from `clock` (the application's clock, so tests can
+    /// move time), counting from its current instant as the time the database was opened.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.last_write
+            .store(clock.now().timestamp_micros(), Ordering::Release);
+        self.clock = clock;
+        self
+    }
+
+    /// When the last write through these handles committed, or when the database was opened if
+    /// nothing has been written since. Writes by other processes are not seen.
+    pub fn last_write(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.last_write.load(Ordering::Acquire))
+            .unwrap_or(DateTime::UNIX_EPOCH)
+    }
+
+    /// Records that a write has just committed.
+    fn wrote(&self) {
+        self.last_write
+            .fetch_max(self.clock.now().timestamp_micros(), Ordering::AcqRel);
+    }
+
+    /// The latest `published_at` or `unpublish_at` at or before `now` among published articles:
+    /// the last time the public set of articles changed by the clock alone, without a write.
+    pub async fn latest_schedule_change(
+        &self,
+        now: NaiveDateTime,
+    ) -> ApiResult<Option<NaiveDateTime>> {
+        #[derive(QueryableByName)]
+        struct Latest {
+            #[diesel(sql_type = Nullable<Timestamp>)]
+            at: Option<NaiveDateTime>,
+        }
+        self.read(move |conn| {
+            diesel::sql_query(
+                "SELECT MAX(t) AS at FROM ( \
+                 SELECT MAX(published_at) AS t FROM articles \
+                 WHERE status = 'published' AND published_at <= ? \
+                 UNION ALL \
+                 SELECT MAX(unpublish_at) FROM articles \
+                 WHERE status = 'published' AND unpublish_at <= ?)",
+            )
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .get_result::<Latest>(conn)
+            .map(|latest| latest.at)
+            .map_err(ApiError::from)
+        })
+        .await
     }
 
     /// Runs `query` on a read connection, in one (deferred) transaction so it sees a single
@@ -88,12 +159,14 @@ impl Database {
         T: Send + 'static,
     {
         let pool = self.writer.clone();
-        web::block(move || {
+        let committed = web::block(move || {
             let mut pooled = pool.get()?;
             let conn: &mut SqliteConnection = &mut pooled;
             conn.immediate_transaction(change)
         })
-        .await?
+        .await??;
+        self.wrote();
+        Ok(committed)
     }
 
     /// Runs `change` in a writer transaction on the current thread (for the CLI and start-up).
@@ -103,8 +176,19 @@ impl Database {
     ) -> anyhow::Result<T> {
         let mut pooled = self.writer.get().context("opening the writer connection")?;
         let conn: &mut SqliteConnection = &mut pooled;
-        conn.immediate_transaction(change)
-            .map_err(|e| anyhow::anyhow!("{e}: {e:?}"))
+        let committed = conn.immediate_transaction(change).map_err(into_anyhow)?;
+        self.wrote();
+        Ok(committed)
+    }
+
+    /// Runs `query` on a read connection in one transaction on the current thread (for the CLI).
+    pub fn read_blocking<T>(
+        &self,
+        query: impl FnOnce(&mut SqliteConnection) -> ApiResult<T>,
+    ) -> anyhow::Result<T> {
+        let mut pooled = self.reader.get().context("opening a read connection")?;
+        let conn: &mut SqliteConnection = &mut pooled;
+        conn.transaction(query).map_err(into_anyhow)
     }
 
     /// True when the database answers a trivial query.
@@ -122,4 +206,12 @@ fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<SqlitePoo
         .connection_customizer(Box::new(ConnectionSetup { read_only }))
         .build(ConnectionManager::<SqliteConnection>::new(url))
         .with_context(|| format!("opening the SQLite database '{url}'"))
+}
+
+/// An error of the CLI or start-up path: internal causes keep their chain, others their message.
+fn into_anyhow(error: ApiError) -> anyhow::Error {
+    match error {
+        ApiError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
 }

@@ -1,11 +1,13 @@
 //! Request and response bodies for sections.
 
 use super::model::SectionRow;
+use crate::articles::query::BodyFormat;
 use crate::categories::dto::CountMeta;
+use crate::render;
 use crate::validate::Checks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// Longest section heading.
 pub const MAX_HEADING: usize = 500;
@@ -17,6 +19,7 @@ pub const MAX_BODY: usize = 200_000;
 #[schema(example = json!({
     "id": 11, "article_id": 3, "position": 1, "heading": "Introduction",
     "body": "Most of us have felt it: a room full of people, and yet…",
+    "body_html": "<p>Most of us have felt it: a room full of people, and yet…</p>",
     "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z"
 }))]
 pub struct SectionView {
@@ -25,20 +28,26 @@ pub struct SectionView {
     /// 1-based place in the article; positions are always 1..n without gaps.
     pub position: i32,
     pub heading: String,
-    /// Markdown text.
-    pub body: String,
+    /// The Markdown source (absent with `format=html`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The body rendered to sanitized HTML (absent with `format=markdown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_html: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<SectionRow> for SectionView {
-    fn from(row: SectionRow) -> Self {
+impl SectionView {
+    /// The view of `row` with the body representations `format` asks for.
+    pub fn new(row: SectionRow, format: BodyFormat) -> Self {
         Self {
             id: row.id,
             article_id: row.article_id,
             position: row.position,
             heading: row.heading,
-            body: row.body,
+            body_html: format.html().then(|| render::to_html(&row.body)),
+            body: format.markdown().then_some(row.body),
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
         }
@@ -52,9 +61,13 @@ pub struct SectionList {
     pub meta: CountMeta,
 }
 
-impl From<Vec<SectionRow>> for SectionList {
-    fn from(rows: Vec<SectionRow>) -> Self {
-        let data: Vec<SectionView> = rows.into_iter().map(SectionView::from).collect();
+impl SectionList {
+    /// The list of `rows` with the body representations `format` asks for.
+    pub fn new(rows: Vec<SectionRow>, format: BodyFormat) -> Self {
+        let data: Vec<SectionView> = rows
+            .into_iter()
+            .map(|row| SectionView::new(row, format))
+            .collect();
         Self {
             meta: CountMeta { total: data.len() },
             data,
@@ -77,6 +90,27 @@ impl SectionInput {
     /// Records what is wrong with this section, with fields prefixed by `prefix`.
     pub fn check(&self, checks: &mut Checks, prefix: &str) {
         check_content(checks, prefix, &self.heading, &self.body);
+    }
+}
+
+/// The `format` query parameter of the endpoints that return sections.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FormatQuery {
+    /// Which body representations to send: `markdown` (`body`), `html` (`body_html`) or `both` (default).
+    #[param(value_type = Option<String>, pattern = "^(markdown|html|both)$")]
+    pub format: Option<String>,
+}
+
+impl FormatQuery {
+    /// The body format asked for (400 for anything but markdown, html or both).
+    pub fn body_format(&self) -> Result<BodyFormat, crate::error::ApiError> {
+        self.format
+            .as_deref()
+            .map(BodyFormat::parse)
+            .transpose()
+            .map(Option::unwrap_or_default)
     }
 }
 

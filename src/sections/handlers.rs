@@ -1,13 +1,16 @@
 //! HTTP handlers for an article's sections and for `/api/v1/sections/{id}`.
 
-use super::dto::{CreateSection, ReplaceSections, SectionList, SectionView, UpdateSection};
+use super::dto::{
+    CreateSection, FormatQuery, ReplaceSections, SectionList, SectionView, UpdateSection,
+};
 use super::model::{self, SectionChanges};
 use crate::app::AppState;
-use crate::articles::model::{self as articles_model, Audience};
+use crate::articles::model::{self as articles_model, Audience, Found};
+use crate::articles::query::BodyFormat;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::http::{check_version, created, if_match, ok_with_version};
+use crate::http::{check_version, created, if_match, moved, ok_with_version};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
@@ -19,9 +22,12 @@ use diesel::SqliteConnection;
 /// The sections of an article, in order.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
-    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
+    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), FormatQuery),
     responses(
         (status = 200, description = "The sections", body = SectionList),
+        (status = 308, description = "The article was renamed: `Location` has its current URL",
+            headers(("Location" = String, description = "The current URL"))),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     ),
@@ -31,17 +37,25 @@ pub async fn list_sections(
     state: web::Data<AppState>,
     caller: Caller,
     id_or_slug: web::Path<String>,
-) -> ApiResult<web::Json<SectionList>> {
+    format: web::Query<FormatQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let format = format.body_format()?;
     let key = Key::parse(&id_or_slug);
     let audience = Audience::of(&caller, state.clock.now().naive_utc());
-    let rows = state
+    let found = state
         .db
-        .read(move |conn| {
-            let article = articles_model::get(conn, &key, audience)?;
-            Ok(model::for_article(conn, article.id)?)
-        })
+        .read(
+            move |conn| match articles_model::lookup(conn, &key, audience)? {
+                Found::Here(article) => Ok(Found::Here(model::for_article(conn, article.id)?)),
+                Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
+            },
+        )
         .await?;
-    Ok(web::Json(rows.into()))
+    match found {
+        Found::Here(rows) => Ok(HttpResponse::Ok().json(SectionList::new(rows, format))),
+        Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
+    }
 }
 
 /// Add a section to an article, at the end or at `position` (needs `content:write`).
@@ -90,7 +104,7 @@ pub async fn create_section(
         .await?;
     Ok(created(
         format!("/api/v1/sections/{}", row.id),
-        &SectionView::from(row),
+        &SectionView::new(row, BodyFormat::Both),
     ))
 }
 
@@ -141,13 +155,16 @@ pub async fn replace_sections(
             Ok((rows, version))
         })
         .await?;
-    Ok(ok_with_version(version, &SectionList::from(rows)))
+    Ok(ok_with_version(
+        version,
+        &SectionList::new(rows, BodyFormat::Both),
+    ))
 }
 
 /// One section.
 #[utoipa::path(
     get, path = "/api/v1/sections/{id}", tag = "sections",
-    params(("id" = i32, Path, description = "Section id")),
+    params(("id" = i32, Path, description = "Section id"), FormatQuery),
     responses(
         (status = 200, description = "The section", body = SectionView),
         (status = 400, response = BadRequest),
@@ -160,14 +177,16 @@ pub async fn get_section(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i32>,
+    format: web::Query<FormatQuery>,
 ) -> ApiResult<web::Json<SectionView>> {
+    let format = format.body_format()?;
     let id = id.into_inner();
     let audience = Audience::of(&caller, state.clock.now().naive_utc());
     let row = state
         .db
         .read(move |conn| visible_section(conn, id, audience))
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(SectionView::new(row, format)))
 }
 
 /// Change a section's heading or body, or move it to another position (needs `content:write`).
@@ -211,7 +230,7 @@ pub async fn update_section(
             Ok(row)
         })
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(SectionView::new(row, BodyFormat::Both)))
 }
 
 /// Delete a section; the ones after it move up (needs `content:write`).

@@ -87,19 +87,35 @@ fn insert_one(
         .get_result(conn)
 }
 
-/// Inserts `items` as positions 1..n of a new article.
+/// Inserts `items` as positions 1..n of an article that has no sections, in one statement.
 pub fn insert_all(
     conn: &mut SqliteConnection,
     article_id: i32,
     items: &[SectionInput],
     now: NaiveDateTime,
-) -> QueryResult<Vec<SectionRow>> {
-    (1..)
+) -> QueryResult<usize> {
+    if items.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<NewSection> = (1..)
         .zip(items)
-        .map(|(position, item)| {
-            insert_one(conn, article_id, position, &item.heading, &item.body, now)
+        .map(|(position, item)| NewSection {
+            article_id,
+            position,
+            heading: item.heading.trim(),
+            body: &item.body,
+            created_at: now,
+            updated_at: now,
         })
-        .collect()
+        .collect();
+    diesel::insert_into(sections::table)
+        .values(&rows)
+        .execute(conn)
+}
+
+/// Deletes every section of `article_id`.
+pub fn delete_all(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<usize> {
+    diesel::delete(sections::table.filter(sections::article_id.eq(article_id))).execute(conn)
 }
 
 /// Shifts by `delta` every section of `article_id` at or after `from`, without ever holding two
@@ -250,4 +266,16 @@ pub fn replace_all(
         }
     }
     Ok(for_article(conn, article_id)?)
+}
+
+/// The sections of all `article_ids`, each article's in order (one query for a whole list).
+pub fn for_articles(
+    conn: &mut SqliteConnection,
+    article_ids: &[i32],
+) -> QueryResult<Vec<SectionRow>> {
+    sections::table
+        .filter(sections::article_id.eq_any(article_ids))
+        .order((sections::article_id, sections::position))
+        .select(SectionRow::as_select())
+        .load(conn)
 }

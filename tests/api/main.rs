@@ -3,7 +3,9 @@
 mod articles;
 mod auth;
 mod bad_input;
+mod caching;
 mod categories;
+mod category_tree;
 mod common;
 mod openapi;
 mod sections;

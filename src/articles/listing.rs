@@ -1,0 +1,383 @@
+//! Article lists (model layer): one SQL statement per page — filters, search, keyset or offset
+//! paging — plus one count when a total is wanted.
+
+use super::cursor::{effective_keys, Cursor, KeyValue};
+use super::model::{ArticleRow, Audience};
+use super::query::{FilterField, ListQuery, Op, Paging, SortField, SortKey, StateName, Value};
+use crate::categories::model as categories_model;
+use crate::db::sql::{Bind, Sql};
+use crate::error::{ApiError, ApiResult};
+use crate::lookup::Key;
+use crate::search;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+
+/// An article on a list page, with its search rank and highlighted snippet when searching.
+#[derive(Debug, QueryableByName)]
+pub struct ListedArticle {
+    #[diesel(embed)]
+    pub article: ArticleRow,
+    #[diesel(sql_type = Double)]
+    pub rank: f64,
+    #[diesel(sql_type = Text)]
+    pub snippet: String,
+}
+
+/// One page of a list.
+#[derive(Debug)]
+pub struct Listing {
+    pub items: Vec<ListedArticle>,
+    /// Items matching over all pages, when computed.
+    pub total: Option<i64>,
+    /// Where the next page starts, when there is one (cursor paging).
+    pub next: Option<Cursor>,
+    /// True when another page follows.
+    pub has_more: bool,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Runs `query` for `audience` at `now`.
+pub fn run(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    audience: Audience,
+    now: NaiveDateTime,
+) -> ApiResult<Listing> {
+    let match_expression = match &query.q {
+        Some(q) => match search::match_expression(q) {
+            Some(expression) => Some(expression),
+            // Nothing searchable (only punctuation): nothing matches.
+            None => {
+                return Ok(Listing {
+                    items: Vec::new(),
+                    total: Some(0),
+                    next: None,
+                    has_more: false,
+                })
+            }
+        },
+        None => None,
+    };
+    let mut from = Sql::default();
+    let mut conditions: Vec<Sql> = Vec::new();
+    if let Some(expression) = &match_expression {
+        from.push(" FROM article_search JOIN articles a ON a.id = article_search.rowid");
+        let mut condition = Sql::new("article_search MATCH ");
+        condition.bind(Bind::Text(expression.clone()));
+        conditions.push(condition);
+    } else {
+        from.push(" FROM articles a");
+    }
+    if let Audience::Public(now) = audience {
+        conditions.push(state_sql(StateName::Published, now));
+    }
+    if let Some(category) = &query.category {
+        let root = categories_model::get(conn, &Key::parse(category))?;
+        let ids = if query.include_descendants {
+            categories_model::subtree_ids(conn, root.id)?
+        } else {
+            vec![root.id]
+        };
+        let mut condition = Sql::new("a.category_id IN (");
+        condition
+            .bind_list(ids.into_iter().map(|id| Bind::Int(id.into())))
+            .push(")");
+        conditions.push(condition);
+    }
+    for filter in &query.filters {
+        conditions.push(filter_sql(
+            conn,
+            filter.field,
+            filter.op,
+            &filter.values,
+            now,
+        )?);
+    }
+    let mut where_clause = Sql::default();
+    for (i, condition) in conditions.iter().enumerate() {
+        where_clause.push(if i == 0 { " WHERE " } else { " AND " });
+        where_clause.append(condition);
+    }
+
+    let total = match (&query.paging, query.count) {
+        (Paging::Pages { .. }, _) | (_, true) => {
+            let mut count = Sql::new("SELECT COUNT(*) AS n");
+            count.append(&from).append(&where_clause);
+            Some(count.query().get_result::<Count>(conn)?.n)
+        }
+        _ => None,
+    };
+
+    let keys = effective_keys(&query.sort);
+    let searching = match_expression.is_some();
+    let mut select = Sql::new("SELECT a.*, ");
+    select.push(if searching { search::RANK_SQL } else { "0.0" });
+    select.push(" AS rank, ");
+    select.push(if searching { search::SNIPPET_SQL } else { "''" });
+    select.push(" AS snippet");
+    select.append(&from).append(&where_clause);
+    if let Paging::Cursor {
+        after: Some(cursor),
+        ..
+    } = &query.paging
+    {
+        select.push(if where_clause.is_empty() {
+            " WHERE "
+        } else {
+            " AND "
+        });
+        select.append(&keyset_condition(&keys, cursor));
+    }
+    select.push(" ORDER BY ");
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            select.push(", ");
+        }
+        select.push(sort_expression(key.field));
+        select.push(if key.descending { " DESC" } else { " ASC" });
+    }
+    let limit = query.paging.limit();
+    select.push(" LIMIT ").bind(Bind::Int(limit + 1));
+    if let Paging::Pages { page, per_page } = query.paging {
+        select
+            .push(" OFFSET ")
+            .bind(Bind::Int((page - 1).saturating_mul(per_page)));
+    }
+    let mut items: Vec<ListedArticle> = select.query().load(conn)?;
+    let has_more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(0));
+    let next = match (&query.paging, has_more, items.last()) {
+        (Paging::Cursor { .. }, true, Some(last)) => Some(cursor_after(&keys, last)),
+        _ => None,
+    };
+    Ok(Listing {
+        items,
+        total,
+        next,
+        has_more,
+    })
+}
+
+/// The SQL expression a sort field orders by.
+fn sort_expression(field: SortField) -> &'static str {
+    match field {
+        SortField::PublishedAt => "a.published_at",
+        SortField::UpdatedAt => "a.updated_at",
+        SortField::Title => "a.title",
+        SortField::Slug => "a.slug",
+        SortField::ViewCount => "a.view_count",
+        SortField::Id => "a.id",
+        SortField::Rank => search::RANK_SQL,
+    }
+}
+
+/// The cursor pointing just after `last`.
+fn cursor_after(keys: &[SortKey], last: &ListedArticle) -> Cursor {
+    let article = &last.article;
+    let values = keys
+        .iter()
+        .map(|key| match key.field {
+            SortField::PublishedAt => article.published_at.map_or(KeyValue::Null, KeyValue::Time),
+            SortField::UpdatedAt => KeyValue::Time(article.updated_at),
+            SortField::Title => KeyValue::Text(article.title.clone()),
+            SortField::Slug => KeyValue::Text(article.slug.clone()),
+            SortField::ViewCount => KeyValue::Int(article.view_count),
+            SortField::Id => KeyValue::Int(article.id.into()),
+            SortField::Rank => KeyValue::Float(last.rank),
+        })
+        .collect();
+    Cursor { values }
+}
+
+/// Rows strictly after the cursor in the order of `keys`:
+/// `k1 after v1 OR (k1 = v1 AND (k2 after v2 OR (k2 = v2 AND …)))`. SQLite sorts NULL lowest,
+/// which is what the "after" of a NULL value follows.
+fn keyset_condition(keys: &[SortKey], cursor: &Cursor) -> Sql {
+    let mut sql = Sql::new("(");
+    for (i, (key, value)) in keys.iter().zip(&cursor.values).enumerate() {
+        let expression = sort_expression(key.field);
+        if i > 0 {
+            sql.push(" OR (");
+            for (j, (earlier, earlier_value)) in keys.iter().zip(&cursor.values).take(i).enumerate()
+            {
+                if j > 0 {
+                    sql.push(" AND ");
+                }
+                equal(&mut sql, sort_expression(earlier.field), earlier_value);
+            }
+            sql.push(" AND ");
+        }
+        after(&mut sql, expression, key.descending, value);
+        if i > 0 {
+            sql.push(")");
+        }
+    }
+    sql.push(")");
+    sql
+}
+
+fn equal(sql: &mut Sql, expression: &str, value: &KeyValue) {
+    match to_bind(value) {
+        None => sql.push(&format!("{expression} IS NULL")),
+        Some(bind) => sql.push(&format!("{expression} = ")).bind(bind),
+    };
+}
+
+fn after(sql: &mut Sql, expression: &str, descending: bool, value: &KeyValue) {
+    match (to_bind(value), descending) {
+        (None, true) => sql.push("0"),
+        (None, false) => sql.push(&format!("{expression} IS NOT NULL")),
+        (Some(bind), true) => sql
+            .push(&format!("({expression} < "))
+            .bind(bind)
+            .push(&format!(" OR {expression} IS NULL)")),
+        (Some(bind), false) => sql.push(&format!("{expression} > ")).bind(bind),
+    };
+}
+
+fn to_bind(value: &KeyValue) -> Option<Bind> {
+    match value {
+        KeyValue::Null => None,
+        KeyValue::Text(text) => Some(Bind::Text(text.clone())),
+        KeyValue::Int(n) => Some(Bind::Int(*n)),
+        KeyValue::Float(x) => Some(Bind::Float(*x)),
+        KeyValue::Time(at) => Some(Bind::Time(*at)),
+    }
+}
+
+/// The SQL condition of one filter.
+fn filter_sql(
+    conn: &mut SqliteConnection,
+    field: FilterField,
+    op: Op,
+    values: &[Value],
+    now: NaiveDateTime,
+) -> ApiResult<Sql> {
+    let column = match field {
+        FilterField::Status => return Ok(status_sql(op, values, now)),
+        FilterField::PublishedAt => "a.published_at",
+        FilterField::UpdatedAt => "a.updated_at",
+        FilterField::Category => "a.category_id",
+        FilterField::Slug => "a.slug",
+        FilterField::Title => "a.title",
+        FilterField::ViewCount => "a.view_count",
+    };
+    let binds = values
+        .iter()
+        .map(|value| value_bind(conn, value))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let mut sql = Sql::new("(");
+    match op {
+        Op::Null => {
+            let is_null = values.first() == Some(&Value::Bool(true));
+            sql.push(&format!(
+                "{column} IS {}NULL",
+                if is_null { "" } else { "NOT " }
+            ));
+        }
+        Op::In => {
+            sql.push(&format!("{column} IN ("))
+                .bind_list(binds)
+                .push(")");
+        }
+        Op::Contains | Op::StartsWith => {
+            let text = match binds.into_iter().next() {
+                Some(Bind::Text(text)) => text,
+                _ => String::new(),
+            };
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = if op == Op::Contains {
+                format!("%{escaped}%")
+            } else {
+                format!("{escaped}%")
+            };
+            sql.push(&format!("{column} LIKE "))
+                .bind(Bind::Text(pattern))
+                .push(" ESCAPE '\\'");
+        }
+        Op::Ne => {
+            sql.push(&format!("{column} IS NOT ")).bind_list(binds);
+        }
+        Op::Eq | Op::Lt | Op::Lte | Op::Gt | Op::Gte => {
+            let operator = match op {
+                Op::Eq => "=",
+                Op::Lt => "<",
+                Op::Lte => "<=",
+                Op::Gt => ">",
+                _ => ">=",
+            };
+            sql.push(&format!("{column} {operator} ")).bind_list(binds);
+        }
+    }
+    sql.push(")");
+    Ok(sql)
+}
+
+fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
+    Ok(match value {
+        Value::Text(text) => Bind::Text(text.clone()),
+        Value::Int(n) => Bind::Int(*n),
+        Value::Time(at) => Bind::Time(*at),
+        Value::Bool(flag) => Bind::Int(i64::from(*flag)),
+        Value::State(_) => Bind::Text(String::new()),
+        Value::Category(key) => {
+            let category = categories_model::find(conn, &Key::parse(key))?.ok_or_else(|| {
+                ApiError::BadRequest(format!("filter[category]: no category matches '{key}'"))
+            })?;
+            Bind::Int(category.id.into())
+        }
+    })
+}
+
+/// The condition selecting articles in `state` at `now`.
+fn state_sql(state: StateName, now: NaiveDateTime) -> Sql {
+    let mut sql = Sql::default();
+    match state {
+        StateName::Draft => {
+            sql.push("a.status = 'draft'");
+        }
+        StateName::Scheduled => {
+            sql.push("(a.status = 'published' AND a.published_at > ")
+                .bind(Bind::Time(now))
+                .push(")");
+        }
+        StateName::Published => {
+            sql.push("(a.status = 'published' AND a.published_at <= ")
+                .bind(Bind::Time(now))
+                .push(" AND (a.unpublish_at IS NULL OR a.unpublish_at > ")
+                .bind(Bind::Time(now))
+                .push("))");
+        }
+        StateName::Expired => {
+            sql.push("(a.status = 'published' AND a.published_at <= ")
+                .bind(Bind::Time(now))
+                .push(" AND a.unpublish_at <= ")
+                .bind(Bind::Time(now))
+                .push(")");
+        }
+    }
+    sql
+}
+
+fn status_sql(op: Op, values: &[Value], now: NaiveDateTime) -> Sql {
+    let mut sql = Sql::new(if op == Op::Ne { "NOT (" } else { "(" });
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        if let Value::State(state) = value {
+            sql.append(&state_sql(*state, now));
+        }
+    }
+    sql.push(")");
+    sql
+}

@@ -1,0 +1,930 @@
+//! The query language of `GET /articles` and `GET /search`: filters, sort, sparse fields,
+//! embeds, page or cursor paging, read strictly from the raw query string.
+
+use super::cursor::Cursor;
+use crate::error::ApiError;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::Deserialize;
+use std::collections::HashSet;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::Required;
+use utoipa::IntoParams;
+
+/// Default page size.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest page size.
+pub const MAX_LIMIT: i64 = 100;
+/// Largest page size when sections are embedded in a list.
+pub const MAX_LIMIT_WITH_SECTIONS: i64 = 50;
+/// Most values in an `in` filter.
+pub const MAX_IN_VALUES: usize = 100;
+/// Most sort keys.
+pub const MAX_SORT_KEYS: usize = 3;
+
+/// A field lists can be filtered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Status,
+    PublishedAt,
+    UpdatedAt,
+    Category,
+    Slug,
+    Title,
+    ViewCount,
+}
+
+impl FilterField {
+    /// Every filterable field.
+    pub const ALL: [FilterField; 7] = [
+        FilterField::Status,
+        FilterField::PublishedAt,
+        FilterField::UpdatedAt,
+        FilterField::Category,
+        FilterField::Slug,
+        FilterField::Title,
+        FilterField::ViewCount,
+    ];
+
+    /// The field's name in `filter[<name>][<op>]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FilterField::Status => "status",
+            FilterField::PublishedAt => "published_at",
+            FilterField::UpdatedAt => "updated_at",
+            FilterField::Category => "category",
+            FilterField::Slug => "slug",
+            FilterField::Title => "title",
+            FilterField::ViewCount => "view_count",
+        }
+    }
+
+    /// The operators the field accepts.
+    pub fn ops(self) -> &'static [Op] {
+        use Op::*;
+        match self {
+            FilterField::Status | FilterField::Category => &[Eq, Ne, In],
+            FilterField::PublishedAt => &[Eq, Ne, Lt, Lte, Gt, Gte, Null],
+            FilterField::UpdatedAt => &[Eq, Ne, Lt, Lte, Gt, Gte],
+            FilterField::Slug => &[Eq, Ne, In, Contains, StartsWith],
+            FilterField::Title => &[Eq, Ne, Contains, StartsWith],
+            FilterField::ViewCount => &[Eq, Ne, Lt, Lte, Gt, Gte, In],
+        }
+    }
+
+    /// What a value of this field looks like, for the documentation.
+    pub fn value_description(self) -> &'static str {
+        match self {
+            FilterField::Status => "draft, scheduled, published or expired",
+            FilterField::PublishedAt | FilterField::UpdatedAt => {
+                "an RFC 3339 timestamp or a date (YYYY-MM-DD, midnight UTC)"
+            }
+            FilterField::Category => "a category id or slug",
+            FilterField::Slug | FilterField::Title => "text",
+            FilterField::ViewCount => "an integer",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A filter operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+    In,
+    Contains,
+    StartsWith,
+    Null,
+}
+
+impl Op {
+    const ALL: [Op; 10] = [
+        Op::Eq,
+        Op::Ne,
+        Op::Lt,
+        Op::Lte,
+        Op::Gt,
+        Op::Gte,
+        Op::In,
+        Op::Contains,
+        Op::StartsWith,
+        Op::Null,
+    ];
+
+    /// The operator's name in `filter[<field>][<name>]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::Lt => "lt",
+            Op::Lte => "lte",
+            Op::Gt => "gt",
+            Op::Gte => "gte",
+            Op::In => "in",
+            Op::Contains => "contains",
+            Op::StartsWith => "starts_with",
+            Op::Null => "null",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.name() == name)
+    }
+}
+
+/// The publication state an article is in, as responses report it and filters select it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateName {
+    Draft,
+    Scheduled,
+    Published,
+    Expired,
+}
+
+impl StateName {
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "draft" => Some(StateName::Draft),
+            "scheduled" => Some(StateName::Scheduled),
+            "published" => Some(StateName::Published),
+            "expired" => Some(StateName::Expired),
+            _ => None,
+        }
+    }
+}
+
+/// A typed filter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    Time(NaiveDateTime),
+    Bool(bool),
+    State(StateName),
+    /// A category id or slug, resolved against the database when the query runs.
+    Category(String),
+}
+
+/// One `filter[field][op]=value` (for `in`, several values).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    pub field: FilterField,
+    pub op: Op,
+    pub values: Vec<Value>,
+}
+
+/// A field lists can be sorted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+    Slug,
+    ViewCount,
+    Id,
+    /// Search relevance; only with `q`.
+    Rank,
+}
+
+impl SortField {
+    const ALL: [SortField; 7] = [
+        SortField::PublishedAt,
+        SortField::UpdatedAt,
+        SortField::Title,
+        SortField::Slug,
+        SortField::ViewCount,
+        SortField::Id,
+        SortField::Rank,
+    ];
+
+    /// The field's name in `sort`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortField::PublishedAt => "published_at",
+            SortField::UpdatedAt => "updated_at",
+            SortField::Title => "title",
+            SortField::Slug => "slug",
+            SortField::ViewCount => "view_count",
+            SortField::Id => "id",
+            SortField::Rank => "rank",
+        }
+    }
+}
+
+/// One sort key; `descending` for a leading `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+/// An embed that `include` can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Embed {
+    Category,
+    Breadcrumbs,
+    Sections,
+}
+
+impl Embed {
+    const ALL: [Embed; 3] = [Embed::Category, Embed::Breadcrumbs, Embed::Sections];
+
+    /// The embed's name in `include`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Embed::Category => "category",
+            Embed::Breadcrumbs => "breadcrumbs",
+            Embed::Sections => "sections",
+        }
+    }
+}
+
+/// Which section body representations to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyFormat {
+    Markdown,
+    Html,
+    #[default]
+    Both,
+}
+
+impl BodyFormat {
+    /// True when `body` (Markdown) is sent.
+    pub fn markdown(self) -> bool {
+        self != BodyFormat::Html
+    }
+
+    /// True when `body_html` is sent.
+    pub fn html(self) -> bool {
+        self != BodyFormat::Markdown
+    }
+
+    /// Reads `markdown`, `html` or `both`.
+    pub fn parse(value: &str) -> Result<Self, ApiError> {
+        match value {
+            "markdown" => Ok(BodyFormat::Markdown),
+            "html" => Ok(BodyFormat::Html),
+            "both" => Ok(BodyFormat::Both),
+            other => Err(bad(format!(
+                "format must be markdown, html or both, not '{other}'"
+            ))),
+        }
+    }
+}
+
+/// How the list is paged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paging {
+    /// `page` and `per_page`: totals are always computed.
+    Pages { page: i64, per_page: i64 },
+    /// `limit` and optionally `after`: keyset pages, totals only with `count=true`.
+    Cursor { limit: i64, after: Option<Cursor> },
+}
+
+impl Paging {
+    /// The number of items asked for.
+    pub fn limit(&self) -> i64 {
+        match self {
+            Paging::Pages { per_page, .. } => *per_page,
+            Paging::Cursor { limit, .. } => *limit,
+        }
+    }
+}
+
+/// The output shape: sparse fields, embeds and body format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// Only these top-level fields (plus `id`); `None` for all.
+    pub fields: Option<Vec<String>>,
+    /// The embeds to add.
+    pub include: HashSet<Embed>,
+    /// Section body representations.
+    pub format: BodyFormat,
+}
+
+/// A parsed list query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub filters: Vec<Filter>,
+    /// `category=<id or slug>`.
+    pub category: Option<String>,
+    /// With `category`: also its subcategories.
+    pub include_descendants: bool,
+    /// Full-text search input.
+    pub q: Option<String>,
+    pub sort: Vec<SortKey>,
+    pub paging: Paging,
+    /// Compute the total in cursor mode.
+    pub count: bool,
+    pub shape: Shape,
+}
+
+impl ListQuery {
+    /// True when the query could select articles that anonymous readers may not see.
+    pub fn asks_for_unpublished(&self) -> bool {
+        self.filters.iter().any(|f| {
+            f.field == FilterField::Status
+                && f.values
+                    .iter()
+                    .any(|v| *v != Value::State(StateName::Published))
+        })
+    }
+
+    /// The sort spec as written in `sort` (for cursors and links).
+    pub fn sort_spec(&self) -> String {
+        sort_spec(&self.sort)
+    }
+}
+
+/// The scalar fields `fields` may name.
+pub const ARTICLE_FIELDS: [&str; 17] = [
+    "id",
+    "slug",
+    "title",
+    "subtitle",
+    "excerpt",
+    "status",
+    "published_at",
+    "unpublish_at",
+    "category_id",
+    "view_count",
+    "version",
+    "word_count",
+    "reading_time_minutes",
+    "created_at",
+    "updated_at",
+    "snippet",
+    "rank",
+];
+
+/// The query parameters `GET /articles` accepts (filters aside).
+pub const LIST_PARAMS: [&str; 12] = [
+    "category",
+    "include_descendants",
+    "status",
+    "q",
+    "sort",
+    "fields",
+    "include",
+    "format",
+    "page",
+    "per_page",
+    "limit",
+    "after",
+];
+
+/// What a list endpoint defaults to.
+#[derive(Debug, Clone, Copy)]
+pub struct Defaults {
+    /// Embeds when `include` is absent.
+    pub include: &'static [Embed],
+    /// `q` must be given (the search endpoint).
+    pub requires_q: bool,
+}
+
+/// `GET /articles`: list items embed their category.
+pub const LIST: Defaults = Defaults {
+    include: &[Embed::Category],
+    requires_q: false,
+};
+
+/// `GET /search`: like the list, `q` required.
+pub const SEARCH: Defaults = Defaults {
+    include: &[Embed::Category],
+    requires_q: true,
+};
+
+/// Single reads and write responses: everything a page needs.
+pub const SINGLE: Defaults = Defaults {
+    include: &[Embed::Category, Embed::Breadcrumbs, Embed::Sections],
+    requires_q: false,
+};
+
+impl Shape {
+    /// The shape a request without `fields`, `include` or `format` gets.
+    pub fn default_for(defaults: Defaults) -> Self {
+        Self {
+            fields: None,
+            include: defaults.include.iter().copied().collect(),
+            format: BodyFormat::default(),
+        }
+    }
+
+    /// The shape asked for by the `fields`, `include` and `format` parameters.
+    pub fn parse(
+        fields: Option<&str>,
+        include: Option<&str>,
+        format: Option<&str>,
+        defaults: Defaults,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            fields: fields.map(parse_fields).transpose()?,
+            include: parse_include(include.map(str::to_owned), defaults.include)?,
+            format: format
+                .map(BodyFormat::parse)
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest(message.into())
+}
+
+/// Parses a raw query string strictly: unknown parameters, fields, operators and values are 400s
+/// that name them; repeated parameters are refused.
+pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError> {
+    let mut seen = HashSet::new();
+    let mut filters = Vec::new();
+    let mut params: std::collections::HashMap<String, String> = Default::default();
+    for (key, value) in form_urlencoded::parse(raw_query.as_bytes()) {
+        if !seen.insert(key.to_string()) {
+            return Err(bad(format!(
+                "the parameter '{key}' is given more than once"
+            )));
+        }
+        if let Some(rest) = key.strip_prefix("filter") {
+            filters.push(parse_filter(rest, &key, &value)?);
+        } else if key == "count" || LIST_PARAMS.contains(&key.as_ref()) {
+            params.insert(key.into_owned(), value.into_owned());
+        } else {
+            return Err(bad(format!(
+                "unknown query parameter '{key}'; known: {}, count and filter[<field>][<op>]",
+                LIST_PARAMS.join(", ")
+            )));
+        }
+    }
+    let mut take = |name: &str| params.remove(name);
+    if let Some(status) = take("status") {
+        let state = StateName::parse(&status).ok_or_else(|| {
+            bad(format!(
+                "status must be draft, scheduled, published or expired, not '{status}'"
+            ))
+        })?;
+        filters.push(Filter {
+            field: FilterField::Status,
+            op: Op::Eq,
+            values: vec![Value::State(state)],
+        });
+    }
+    let q = take("q").map(|q| q.trim().to_owned());
+    if defaults.requires_q && q.as_deref().is_none_or(str::is_empty) {
+        return Err(bad("q is required: the words to search for"));
+    }
+    let q = q.filter(|q| !q.is_empty());
+    let category = take("category").filter(|c| !c.is_empty());
+    let include_descendants = parse_bool("include_descendants", take("include_descendants"))?;
+    if include_descendants && category.is_none() {
+        return Err(bad("include_descendants needs category"));
+    }
+    let sort = parse_sort(take("sort"), q.is_some())?;
+    let shape = Shape::parse(
+        take("fields").as_deref(),
+        take("include").as_deref(),
+        take("format").as_deref(),
+        defaults,
+    )?;
+    let count = parse_bool("count", take("count"))?;
+    let paging = parse_paging(
+        take("page"),
+        take("per_page"),
+        take("limit"),
+        take("after"),
+        &sort,
+    )?;
+    let cap = if shape.include.contains(&Embed::Sections) {
+        MAX_LIMIT_WITH_SECTIONS
+    } else {
+        MAX_LIMIT
+    };
+    if paging.limit() > cap {
+        return Err(bad(format!(
+            "at most {cap} items per page{}",
+            if cap < MAX_LIMIT {
+                " when sections are included"
+            } else {
+                ""
+            }
+        )));
+    }
+    Ok(ListQuery {
+        filters,
+        category,
+        include_descendants,
+        q,
+        sort,
+        paging,
+        count,
+        shape,
+    })
+}
+
+/// Parses the `[field][op]` after `filter` in a key.
+fn parse_filter(rest: &str, key: &str, value: &str) -> Result<Filter, ApiError> {
+    let malformed = || {
+        bad(format!(
+            "malformed filter '{key}': write filter[<field>][<op>]=<value>"
+        ))
+    };
+    let inner = rest
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .ok_or_else(malformed)?;
+    let (field_name, op_name) = inner.split_once("][").ok_or_else(malformed)?;
+    let field = FilterField::parse(field_name).ok_or_else(|| {
+        bad(format!(
+            "unknown filter field '{field_name}'; known: {}",
+            FilterField::ALL.map(FilterField::name).join(", ")
+        ))
+    })?;
+    let op = Op::parse(op_name)
+        .filter(|op| field.ops().contains(op))
+        .ok_or_else(|| {
+            bad(format!(
+                "unknown operator '{op_name}' for {}; known: {}",
+                field.name(),
+                field
+                    .ops()
+                    .iter()
+                    .map(|o| o.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    let raw_values: Vec<&str> = if op == Op::In {
+        value.split(',').map(str::trim).collect()
+    } else {
+        vec![value]
+    };
+    if raw_values.len() > MAX_IN_VALUES {
+        return Err(bad(format!("{key} takes at most {MAX_IN_VALUES} values")));
+    }
+    let values = raw_values
+        .into_iter()
+        .map(|raw| parse_value(field, op, raw))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|why| bad(format!("{key}: {why}")))?;
+    Ok(Filter { field, op, values })
+}
+
+fn parse_value(field: FilterField, op: Op, raw: &str) -> Result<Value, String> {
+    if op == Op::Null {
+        return match raw {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            other => Err(format!("null takes true or false, not '{other}'")),
+        };
+    }
+    if raw.is_empty() {
+        return Err("the value is empty".to_owned());
+    }
+    match field {
+        FilterField::Status => StateName::parse(raw)
+            .map(Value::State)
+            .ok_or_else(|| format!("'{raw}' is not draft, scheduled, published or expired")),
+        FilterField::PublishedAt | FilterField::UpdatedAt => parse_time(raw).map(Value::Time),
+        FilterField::Category => Ok(Value::Category(raw.to_owned())),
+        FilterField::Slug | FilterField::Title => Ok(Value::Text(raw.to_owned())),
+        FilterField::ViewCount => raw
+            .parse()
+            .map(Value::Int)
+            .map_err(|_| format!("'{raw}' is not an integer")),
+    }
+}
+
+/// An RFC 3339 timestamp or a plain date (midnight UTC).
+fn parse_time(raw: &str) -> Result<NaiveDateTime, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(at.with_timezone(&Utc).naive_utc());
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .ok_or_else(|| format!("'{raw}' is not an RFC 3339 timestamp or a YYYY-MM-DD date"))
+}
+
+fn parse_bool(name: &str, value: Option<String>) -> Result<bool, ApiError> {
+    match value.as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(bad(format!("{name} must be true or false, not '{other}'"))),
+    }
+}
+
+/// The written form of sort keys: `-published_at,title`.
+pub fn sort_spec(keys: &[SortKey]) -> String {
+    keys.iter()
+        .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.field.name()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_sort(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, ApiError> {
+    let Some(value) = value else {
+        return Ok(if searching {
+            vec![SortKey {
+                field: SortField::Rank,
+                descending: false,
+            }]
+        } else {
+            vec![SortKey {
+                field: SortField::PublishedAt,
+                descending: true,
+            }]
+        });
+    };
+    let mut keys = Vec::new();
+    for part in value.split(',') {
+        let (descending, name) = match part.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, part),
+        };
+        let field = SortField::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                bad(format!(
+                    "unknown sort field '{name}'; known: {}",
+                    SortField::ALL.map(SortField::name).join(", ")
+                ))
+            })?;
+        if field == SortField::Rank && !searching {
+            return Err(bad("sort=rank needs q"));
+        }
+        if keys.iter().any(|k: &SortKey| k.field == field) {
+            return Err(bad(format!("sort names '{name}' twice")));
+        }
+        keys.push(SortKey { field, descending });
+    }
+    if keys.len() > MAX_SORT_KEYS {
+        return Err(bad(format!("sort takes at most {MAX_SORT_KEYS} fields")));
+    }
+    Ok(keys)
+}
+
+fn parse_fields(value: &str) -> Result<Vec<String>, ApiError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .map(|name| {
+            if ARTICLE_FIELDS.contains(&name) {
+                Ok(name.to_owned())
+            } else {
+                Err(bad(format!(
+                    "unknown field '{name}' in fields; known: {} (embeds are chosen with include)",
+                    ARTICLE_FIELDS.join(", ")
+                )))
+            }
+        })
+        .collect()
+}
+
+fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Embed>, ApiError> {
+    let Some(value) = value else {
+        return Ok(default.iter().copied().collect());
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            Embed::ALL
+                .into_iter()
+                .find(|e| e.name() == name)
+                .ok_or_else(|| {
+                    bad(format!(
+                        "unknown embed '{name}' in include; known: category, breadcrumbs, sections"
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn parse_number(name: &str, value: Option<String>, min: i64) -> Result<Option<i64>, ApiError> {
+    value
+        .map(|v| match v.parse::<i64>() {
+            Ok(n) if n >= min => Ok(n),
+            _ => Err(bad(format!(
+                "{name} must be an integer of at least {min}, not '{v}'"
+            ))),
+        })
+        .transpose()
+}
+
+fn parse_paging(
+    page: Option<String>,
+    per_page: Option<String>,
+    limit: Option<String>,
+    after: Option<String>,
+    sort: &[SortKey],
+) -> Result<Paging, ApiError> {
+    let page = parse_number("page", page, 1)?;
+    let per_page = parse_number("per_page", per_page, 1)?;
+    let limit = parse_number("limit", limit, 1)?;
+    let cursor_mode = limit.is_some() || after.is_some();
+    if cursor_mode && (page.is_some() || per_page.is_some()) {
+        return Err(bad("use either page/per_page or limit/after, not both"));
+    }
+    if !cursor_mode {
+        return Ok(Paging::Pages {
+            page: page.unwrap_or(1),
+            per_page: per_page.unwrap_or(DEFAULT_LIMIT),
+        });
+    }
+    let after = after.map(|raw| Cursor::decode(&raw, sort)).transpose()?;
+    Ok(Paging::Cursor {
+        limit: limit.unwrap_or(DEFAULT_LIMIT),
+        after,
+    })
+}
+
+/// The shape parameters of single reads: `fields`, `include`, `format`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ShapeQuery {
+    /// Comma-separated fields to keep (`id` always stays), e.g. `slug,title,excerpt`.
+    pub fields: Option<String>,
+    /// Comma-separated embeds: `category`, `breadcrumbs`, `sections` (default all three; empty for none).
+    pub include: Option<String>,
+    /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
+    #[param(pattern = "^(markdown|html|both)$")]
+    pub format: Option<String>,
+}
+
+impl ShapeQuery {
+    /// The shape asked for, over `defaults`.
+    pub fn shape(&self, defaults: Defaults) -> Result<Shape, ApiError> {
+        Shape::parse(
+            self.fields.as_deref(),
+            self.include.as_deref(),
+            self.format.as_deref(),
+            defaults,
+        )
+    }
+}
+
+/// The documented parameters of the list endpoints, generated from the same tables the parser
+/// uses (every `filter[<field>][<op>]` is listed).
+pub struct ListParams;
+
+impl IntoParams for ListParams {
+    fn into_params(_parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let integer = |min: i64, max: Option<i64>| {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(min))
+                .maximum(max)
+        };
+        let boolean = || ObjectBuilder::new().schema_type(Type::Boolean);
+        let param = |name: &str, description: &str, schema: ObjectBuilder| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema.build()))
+                .build()
+        };
+        let mut params = vec![
+            param("q", "Full-text search; any input is safe; the last word matches as a prefix", text()),
+            param("category", "Only articles in this category (id or slug)", text()),
+            param("include_descendants", "With category: also its subcategories", boolean()),
+            param(
+                "status",
+                "Shortcut for filter[status][eq]: draft, scheduled, published or expired (all but published need content:read)",
+                text().enum_values(Some(["draft", "scheduled", "published", "expired"])),
+            ),
+            param(
+                "sort",
+                "Up to 3 of published_at, updated_at, title, slug, view_count, id, rank (with q), comma-separated; `-` for descending. Default -published_at (rank with q)",
+                text().pattern(Some("^-?[a-z_]+(,-?[a-z_]+){0,2}$")),
+            ),
+            param("fields", "Comma-separated fields to keep (id always stays)", text()),
+            param(
+                "include",
+                "Comma-separated embeds: category, breadcrumbs, sections (default category; empty for none)",
+                text(),
+            ),
+            param(
+                "format",
+                "Section bodies: markdown, html or both (default)",
+                text().enum_values(Some(["markdown", "html", "both"])),
+            ),
+            param("page", "Page mode: page number (default 1)", integer(1, None)),
+            param("per_page", "Page mode: items per page (default 20)", integer(1, Some(MAX_LIMIT))),
+            param("limit", "Cursor mode: items per page (default 20)", integer(1, Some(MAX_LIMIT))),
+            param("after", "Cursor mode: meta.next_cursor of the previous page", text()),
+            param("count", "Cursor mode: also compute meta.total and X-Total-Count", boolean()),
+        ];
+        for field in FilterField::ALL {
+            for op in field.ops() {
+                let (description, schema) = match op {
+                    Op::Null => ("true: it is null; false: it is not".to_owned(), boolean()),
+                    Op::In => (
+                        format!(
+                            "{} in this comma-separated list (at most {MAX_IN_VALUES})",
+                            field.name()
+                        ),
+                        text(),
+                    ),
+                    other => (
+                        format!(
+                            "{} {} the value: {}",
+                            field.name(),
+                            other.name(),
+                            field.value_description()
+                        ),
+                        match field {
+                            FilterField::ViewCount => integer(i64::MIN, None),
+                            _ => text(),
+                        },
+                    ),
+                };
+                params.push(param(
+                    &format!("filter[{}][{}]", field.name(), op.name()),
+                    &description,
+                    schema,
+                ));
+            }
+        }
+        params
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(raw: &str) -> String {
+        match parse(raw, LIST) {
+            Err(ApiError::BadRequest(message)) => message,
+            other => panic!("expected a 400 for {raw}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_filters_sort_fields_and_include() {
+        let query = parse(
+            "filter%5Bview_count%5D%5Bgte%5D=10&filter[slug][in]=a,b&sort=-view_count,title&fields=title,slug&include=sections,breadcrumbs&format=html",
+            LIST,
+        )
+        .unwrap();
+        assert_eq!(query.filters.len(), 2);
+        assert_eq!(query.filters[0].values, [Value::Int(10)]);
+        assert_eq!(query.filters[1].values.len(), 2);
+        assert_eq!(query.sort_spec(), "-view_count,title");
+        assert_eq!(query.shape.fields.as_deref().unwrap(), ["title", "slug"]);
+        assert!(query.shape.include.contains(&Embed::Sections));
+        assert!(!query.shape.include.contains(&Embed::Category));
+        assert_eq!(query.shape.format, BodyFormat::Html);
+    }
+
+    #[test]
+    fn defaults_to_newest_first_pages_of_twenty() {
+        let query = parse("", LIST).unwrap();
+        assert_eq!(query.sort_spec(), "-published_at");
+        assert_eq!(
+            query.paging,
+            Paging::Pages {
+                page: 1,
+                per_page: 20
+            }
+        );
+        assert!(query.shape.include.contains(&Embed::Category));
+        assert_eq!(parse("q=sleep", LIST).unwrap().sort_spec(), "rank");
+    }
+
+    #[test]
+    fn names_what_is_unknown_or_malformed() {
+        assert!(error("foo=1").contains("'foo'"));
+        assert!(error("filter[colour][eq]=red").contains("'colour'"));
+        assert!(error("filter[title][gt]=a").contains("'gt'"));
+        assert!(error("filter[title]=a").contains("malformed"));
+        assert!(error("filter[view_count][eq]=many").contains("not an integer"));
+        assert!(error("filter[published_at][lt]=yesterday").contains("RFC 3339"));
+        assert!(error("sort=colour").contains("'colour'"));
+        assert!(error("sort=rank").contains("needs q"));
+        assert!(error("fields=title,colour").contains("'colour'"));
+        assert!(error("include=author").contains("'author'"));
+        assert!(error("page=0").contains("page"));
+        assert!(error("per_page=abc").contains("per_page"));
+        assert!(error("page=2&limit=5").contains("either"));
+        assert!(error("limit=101").contains("100"));
+        assert!(error("limit=60&include=sections").contains("50"));
+        assert!(error("sort=title&sort=slug").contains("more than once"));
+        assert!(error("include_descendants=true").contains("category"));
+        assert!(error("after=garbage").contains("cursor"));
+    }
+}

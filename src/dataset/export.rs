@@ -1,0 +1,176 @@
+//! `healthhub export`: writes every category and article in the data-set format (a JSON document
+//! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
+
+use super::{ArticleRecord, CategoryRecord, Layout, Record, SectionRecord};
+use crate::articles::dto::ArticleStatus;
+use crate::articles::model as articles_model;
+use crate::categories::model::{self as categories_model, CategoryRow};
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::sections::model as sections_model;
+use anyhow::Context;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Articles read per query.
+const BATCH: i64 = 500;
+
+/// What an export wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub categories: usize,
+    pub articles: usize,
+}
+
+/// Writes the whole database to `path`.
+pub fn export(db: &Database, path: &Path) -> anyhow::Result<ExportSummary> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let layout = Layout::of_path(path);
+    let summary =
+        db.read_blocking(|conn| write_all(conn, &mut out, layout).map_err(ApiError::Internal))?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(summary)
+}
+
+/// Categories with parents before children (by depth, then position and name).
+fn categories_parents_first(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
+    let parents: HashMap<i32, Option<i32>> = rows.iter().map(|c| (c.id, c.parent_id)).collect();
+    let depth = |mut id: i32| {
+        let mut depth = 0;
+        while let Some(Some(parent)) = parents.get(&id) {
+            depth += 1;
+            id = *parent;
+            if depth > 64 {
+                break;
+            }
+        }
+        depth
+    };
+    let mut ordered: Vec<(usize, CategoryRow)> =
+        rows.into_iter().map(|c| (depth(c.id), c)).collect();
+    ordered.sort_by(|(da, a), (db, b)| {
+        (da, a.position, &a.name, a.id).cmp(&(db, b.position, &b.name, b.id))
+    });
+    ordered.into_iter().map(|(_, c)| c).collect()
+}
+
+fn write_all(
+    conn: &mut diesel::SqliteConnection,
+    out: &mut impl Write,
+    layout: Layout,
+) -> anyhow::Result<ExportSummary> {
+    let mut summary = ExportSummary::default();
+    let categories = categories_parents_first(categories_model::list(conn, None)?);
+    let slugs: HashMap<i32, String> = categories.iter().map(|c| (c.id, c.slug.clone())).collect();
+    let mut writer = RecordWriter::new(out, layout)?;
+    writer.begin("categories")?;
+    for category in categories {
+        writer.record(&Record::Category(CategoryRecord {
+            parent_slug: category.parent_id.and_then(|p| slugs.get(&p).cloned()),
+            name: category.name,
+            slug: category.slug,
+            description: category.description,
+        }))?;
+        summary.categories += 1;
+    }
+    writer.begin("articles")?;
+    let mut after = 0;
+    loop {
+        let rows = articles_model::batch_after(conn, after, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let mut sections: HashMap<i32, Vec<SectionRecord>> = HashMap::new();
+        for section in sections_model::for_articles(conn, &ids)? {
+            sections
+                .entry(section.article_id)
+                .or_default()
+                .push(SectionRecord {
+                    position: section.position,
+                    heading: section.heading,
+                    body: section.body,
+                });
+        }
+        for row in rows {
+            writer.record(&Record::Article(ArticleRecord {
+                sections: sections.remove(&row.id).unwrap_or_default(),
+                category_slug: slugs.get(&row.category_id).cloned().unwrap_or_default(),
+                status: ArticleStatus::from_stored(&row.status),
+                title: row.title,
+                slug: row.slug,
+                subtitle: row.subtitle,
+                excerpt: row.excerpt,
+                published_at: row.published_at.map(|t| t.and_utc()),
+                unpublish_at: row.unpublish_at.map(|t| t.and_utc()),
+                view_count: row.view_count,
+            }))?;
+            summary.articles += 1;
+        }
+    }
+    writer.end()?;
+    Ok(summary)
+}
+
+/// Writes records as NDJSON lines, or inside the arrays of one JSON document.
+struct RecordWriter<'w, W: Write> {
+    out: &'w mut W,
+    layout: Layout,
+    in_array: bool,
+    first: bool,
+}
+
+impl<'w, W: Write> RecordWriter<'w, W> {
+    fn new(out: &'w mut W, layout: Layout) -> std::io::Result<Self> {
+        if layout == Layout::Document {
+            out.write_all(b"{")?;
+        }
+        Ok(Self {
+            out,
+            layout,
+            in_array: false,
+            first: true,
+        })
+    }
+
+    fn begin(&mut self, name: &str) -> std::io::Result<()> {
+        if self.layout == Layout::Document {
+            if self.in_array {
+                self.out.write_all(b"\n],\n")?;
+            }
+            write!(self.out, "\"{name}\": [")?;
+            self.in_array = true;
+            self.first = true;
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, record: &Record) -> anyhow::Result<()> {
+        match self.layout {
+            Layout::Ndjson => {
+                serde_json::to_writer(&mut *self.out, record)?;
+                self.out.write_all(b"\n")?;
+            }
+            Layout::Document => {
+                self.out
+                    .write_all(if self.first { b"\n" } else { b",\n" })?;
+                match record {
+                    Record::Category(category) => serde_json::to_writer(&mut *self.out, category)?,
+                    Record::Article(article) => serde_json::to_writer(&mut *self.out, article)?,
+                }
+                self.first = false;
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> std::io::Result<()> {
+        if self.layout == Layout::Document {
+            self.out.write_all(b"\n]}\n")?;
+        }
+        Ok(())
+    }
+}

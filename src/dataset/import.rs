@@ -1,0 +1,404 @@
+//! `healthhub import`: streams a data set into the database in one transaction, with bounded
+//! memory, upserting by slug, and either stops at the first bad record (changing nothing) or,
+//! with `continue_on_error`, skips and reports bad records.
+
+use super::{ArticleRecord, CategoryRecord, Layout, Record};
+use crate::articles::dto::CreateArticle;
+use crate::articles::model as articles_model;
+use crate::categories::dto::CreateCategory;
+use crate::categories::model as categories_model;
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::lookup::Key;
+use crate::sections::dto::SectionInput;
+use anyhow::Context;
+use chrono::NaiveDateTime;
+use diesel::SqliteConnection;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::HashMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How an import treats bad records.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Skip bad records (reporting them) instead of stopping and rolling back.
+    pub continue_on_error: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportSummary {
+    /// Categories created or updated.
+    pub categories: usize,
+    /// Articles created or updated.
+    pub articles: usize,
+    /// Articles already identical to the record (left untouched).
+    pub unchanged: usize,
+    /// Sections written.
+    pub sections: usize,
+    /// Bad records skipped (with `continue_on_error`), each with where it was and why.
+    pub skipped: Vec<String>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} categories and {} articles ({} sections) written, {} articles unchanged, {} records skipped",
+            self.categories,
+            self.articles,
+            self.sections,
+            self.unchanged,
+            self.skipped.len()
+        )
+    }
+}
+
+/// Imports the data set at `path` (layout from its extension) in one transaction.
+pub fn import(
+    db: &Database,
+    path: &Path,
+    options: ImportOptions,
+    now: NaiveDateTime,
+) -> anyhow::Result<ImportSummary> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    import_from(db, file, size, Layout::of_path(path), options, now)
+        .with_context(|| format!("importing {} (nothing was written)", path.display()))
+}
+
+/// Imports a data set of `size` bytes read from `source`, in one transaction.
+pub fn import_from(
+    db: &Database,
+    source: impl Read,
+    size: u64,
+    layout: Layout,
+    options: ImportOptions,
+    now: NaiveDateTime,
+) -> anyhow::Result<ImportSummary> {
+    let progress = Progress::new(size);
+    let reader =
+        BufReader::with_capacity(1 << 20, CountingReader::new(source, progress.read.clone()));
+    let summary = db.write_blocking(|conn| {
+        let mut importer = Importer {
+            conn,
+            category_ids: HashMap::new(),
+            now,
+            options,
+            summary: ImportSummary::default(),
+            progress: &progress,
+        };
+        let outcome = match layout {
+            Layout::Ndjson => importer.ndjson(reader),
+            Layout::Document => importer.document(reader),
+        };
+        outcome.map_err(ApiError::BadRequest)?;
+        Ok::<_, ApiError>(importer.summary)
+    });
+    progress.finish();
+    summary
+}
+
+/// Counts the bytes read, for the progress display.
+struct CountingReader<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R> CountingReader<R> {
+    fn new(inner: R, read: Arc<AtomicU64>) -> Self {
+        Self { inner, read }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A progress bar on a terminal; a plain line every few seconds otherwise.
+struct Progress {
+    read: Arc<AtomicU64>,
+    bar: Option<ProgressBar>,
+    size: u64,
+    started: Instant,
+    last_line: std::cell::Cell<Instant>,
+}
+
+impl Progress {
+    fn new(size: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(size);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self {
+            read: Arc::new(AtomicU64::new(0)),
+            bar,
+            size,
+            started: Instant::now(),
+            last_line: std::cell::Cell::new(Instant::now()),
+        }
+    }
+
+    fn tick(&self, articles: usize) {
+        let read = self.read.load(Ordering::Relaxed);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(read);
+                bar.set_message(format!("{articles} articles"));
+            }
+            None if self.last_line.get().elapsed() >= Duration::from_secs(5) => {
+                self.last_line.set(Instant::now());
+                eprintln!(
+                    "import: {articles} articles, {} of {} MB read, {:.0} s",
+                    read >> 20,
+                    self.size >> 20,
+                    self.started.elapsed().as_secs_f64()
+                );
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+struct Importer<'a> {
+    conn: &'a mut SqliteConnection,
+    category_ids: HashMap<String, i32>,
+    now: NaiveDateTime,
+    options: ImportOptions,
+    summary: ImportSummary,
+    progress: &'a Progress,
+}
+
+impl Importer<'_> {
+    /// Reads one record a line.
+    fn ndjson(&mut self, reader: impl BufRead) -> Result<(), String> {
+        for (index, line) in reader.lines().enumerate() {
+            let number = index + 1;
+            let line = line.map_err(|e| format!("line {number}: {e}"))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let outcome = serde_json::from_str::<Record>(&line)
+                .map_err(|e| e.to_string())
+                .and_then(|record| match record {
+                    Record::Category(category) => self.category(category),
+                    Record::Article(article) => self.article(article),
+                });
+            self.settle(format!("line {number}"), outcome)?;
+        }
+        Ok(())
+    }
+
+    /// Reads `{"categories": […], "articles": […]}`, one record at a time.
+    fn document(&mut self, reader: impl Read) -> Result<(), String> {
+        let mut deserializer = serde_json::Deserializer::from_reader(reader);
+        de::Deserializer::deserialize_map(&mut deserializer, DocumentVisitor { importer: self })
+            .map_err(|e| e.to_string())?;
+        deserializer
+            .end()
+            .map_err(|e| format!("after the document: {e}"))
+    }
+
+    /// Records the outcome of one record: skipped (and reported) or fatal.
+    fn settle(&mut self, location: String, outcome: Result<(), String>) -> Result<(), String> {
+        self.progress
+            .tick(self.summary.articles + self.summary.unchanged);
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(reason) if self.options.continue_on_error => {
+                self.summary.skipped.push(format!("{location}: {reason}"));
+                Ok(())
+            }
+            Err(reason) => Err(format!("{location}: {reason}")),
+        }
+    }
+
+    fn category(&mut self, record: CategoryRecord) -> Result<(), String> {
+        let parent_id = match &record.parent_slug {
+            Some(parent) if *parent == record.slug => {
+                return Err(format!(
+                    "category '{}' cannot be its own parent",
+                    record.slug
+                ))
+            }
+            Some(parent) => Some(self.category_id(parent)?),
+            None => None,
+        };
+        let request = CreateCategory {
+            name: record.name,
+            slug: Some(record.slug),
+            description: record.description,
+            parent_id,
+            position: i32::try_from(self.summary.categories).unwrap_or(i32::MAX),
+        };
+        request.check().map_err(describe)?;
+        let id = categories_model::upsert(self.conn, &request, self.now).map_err(describe)?;
+        if let Some(slug) = request.slug {
+            self.category_ids.insert(slug, id);
+        }
+        self.summary.categories += 1;
+        Ok(())
+    }
+
+    fn category_id(&mut self, slug: &str) -> Result<i32, String> {
+        if let Some(id) = self.category_ids.get(slug) {
+            return Ok(*id);
+        }
+        let row = categories_model::find(self.conn, &Key::Slug(slug.to_owned()))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no category has the slug '{slug}'"))?;
+        self.category_ids.insert(slug.to_owned(), row.id);
+        Ok(row.id)
+    }
+
+    fn article(&mut self, mut record: ArticleRecord) -> Result<(), String> {
+        if record.view_count < 0 {
+            return Err("view_count must not be negative".to_owned());
+        }
+        record.sections.sort_by_key(|s| s.position);
+        let request = CreateArticle {
+            title: record.title,
+            slug: Some(record.slug),
+            subtitle: record.subtitle,
+            excerpt: record.excerpt,
+            status: Some(record.status),
+            published_at: record.published_at,
+            unpublish_at: record.unpublish_at,
+            category_id: self.category_id(&record.category_slug)?,
+            sections: record
+                .sections
+                .into_iter()
+                .map(|s| SectionInput {
+                    heading: s.heading,
+                    body: s.body,
+                })
+                .collect(),
+        };
+        request.check().map_err(describe)?;
+        let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
+            .map_err(describe)?;
+        if written {
+            self.summary.articles += 1;
+            self.summary.sections += request.sections.len();
+        } else {
+            self.summary.unchanged += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A one-line reason for a failed record.
+fn describe(error: ApiError) -> String {
+    match error {
+        ApiError::Validation(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+struct DocumentVisitor<'i, 'a> {
+    importer: &'i mut Importer<'a>,
+}
+
+impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with \"categories\" and \"articles\" arrays")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "categories" => map.next_value_seed(RecordsSeed {
+                    importer: &mut *self.importer,
+                    kind: Kind::Category,
+                })?,
+                "articles" => map.next_value_seed(RecordsSeed {
+                    importer: &mut *self.importer,
+                    kind: Kind::Article,
+                })?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Category,
+    Article,
+}
+
+/// Imports the elements of one array as they are parsed (never the whole array at once).
+struct RecordsSeed<'i, 'a> {
+    importer: &'i mut Importer<'a>,
+    kind: Kind,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        let name = match self.kind {
+            Kind::Category => "categories",
+            Kind::Article => "articles",
+        };
+        let mut index = 0usize;
+        while let Some(value) = seq.next_element::<serde_json::Value>()? {
+            let outcome = match self.kind {
+                Kind::Category => serde_json::from_value(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|record| self.importer.category(record)),
+                Kind::Article => serde_json::from_value(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|record| self.importer.article(record)),
+            };
+            self.importer
+                .settle(format!("{name}[{index}]"), outcome)
+                .map_err(de::Error::custom)?;
+            index += 1;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,79 @@
+//! The data-set format shared by imports, exports and the demo content: categories with a
+//! `parent_slug`, articles with a `category_slug` and their sections, as one JSON document or
+//! as NDJSON (one `{"type": "category" | "article", …}` record a line).
+
+pub mod export;
+pub mod import;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A category record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRecord {
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+    pub parent_slug: Option<String>,
+}
+
+/// An article record with its sections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleRecord {
+    pub title: String,
+    pub slug: String,
+    #[serde(default)]
+    pub subtitle: String,
+    #[serde(default)]
+    pub excerpt: String,
+    /// `draft` or `published`.
+    pub status: crate::articles::dto::ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    /// When it stops being public (an extension of the generator's format; optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unpublish_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub view_count: i64,
+    pub category_slug: String,
+    #[serde(default)]
+    pub sections: Vec<SectionRecord>,
+}
+
+/// A section record; `position` orders the sections of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRecord {
+    pub position: i32,
+    pub heading: String,
+    pub body: String,
+}
+
+/// One NDJSON line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Category(CategoryRecord),
+    Article(ArticleRecord),
+}
+
+/// Which of the two layouts a file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `{"categories": […], "articles": […]}`.
+    Document,
+    /// One record a line.
+    Ndjson,
+}
+
+impl Layout {
+    /// The layout named by a file's extension: `.ndjson` or `.jsonl` is NDJSON, anything else a document.
+    pub fn of_path(path: &std::path::Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("ndjson" | "jsonl") => Layout::Ndjson,
+            _ => Layout::Document,
+        }
+    }
+}
