@@ -87,13 +87,22 @@ pub fn check_version(expected: &Option<Vec<i32>>, current: i32) -> Result<(), Ap
     }
 }
 
-/// `308 Permanent Redirect` from the request's URL to the same URL with the path segment
-/// `old` replaced by `new` (the query string is kept).
+/// `308 Permanent Redirect` from the request's URL to the same URL with the resource's key
+/// segment (`/api/v1/<resource>/<key>/…`) changed from `old` to `new`; the query string is kept.
 pub fn moved(req: &HttpRequest, old: &str, new: &str) -> HttpResponse {
+    /// The key is the fifth segment: "", "api", "v1", the resource, the key.
+    const KEY_SEGMENT: usize = 4;
     let path: Vec<&str> = req
         .path()
         .split('/')
-        .map(|segment| if segment == old { new } else { segment })
+        .enumerate()
+        .map(|(i, segment)| {
+            if i == KEY_SEGMENT && segment == old {
+                new
+            } else {
+                segment
+            }
+        })
         .collect();
     let mut location = path.join("/");
     if !req.query_string().is_empty() {

@@ -54,12 +54,13 @@ pub fn run(
             Some(expression) => Some(expression),
             // Nothing searchable (only punctuation): nothing matches.
             None => {
+                let counted = query.count || matches!(query.paging, Paging::Pages { .. });
                 return Ok(Listing {
                     items: Vec::new(),
-                    total: Some(0),
+                    total: counted.then_some(0),
                     next: None,
                     has_more: false,
-                })
+                });
             }
         },
         None => None,

@@ -3,7 +3,8 @@
 use super::dto::{ArticleStatus, CreateArticle, UpdateArticle};
 use crate::auth::Caller;
 use crate::categories::model as categories_model;
-use crate::db::schema::{articles, slug_redirects};
+use crate::db::redirects::{self, SlugKind};
+use crate::db::schema::articles;
 use crate::error::{ApiError, ApiResult};
 use crate::lookup::Key;
 use crate::render;
@@ -215,7 +216,7 @@ pub fn create(
         .returning(ArticleRow::as_returning())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
-    forget_redirect(conn, &row.slug)?;
+    redirects::forget(conn, SlugKind::Article, &row.slug)?;
     Ok(row)
 }
 
@@ -293,7 +294,7 @@ pub fn upsert(
     if existing.is_some() {
         sections_model::delete_all(conn, id)?;
     } else {
-        forget_redirect(conn, slug)?;
+        redirects::forget(conn, SlugKind::Article, slug)?;
     }
     sections_model::insert_all(conn, id, &request.sections, now)?;
     Ok(true)
@@ -373,15 +374,8 @@ pub fn change(
         updated_at: now,
     };
     if let Some(new_slug) = &slug {
-        forget_redirect(conn, new_slug)?;
-        diesel::replace_into(slug_redirects::table)
-            .values((
-                slug_redirects::kind.eq(REDIRECT_KIND),
-                slug_redirects::old_slug.eq(&current.slug),
-                slug_redirects::target_id.eq(current.id),
-                slug_redirects::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        redirects::forget(conn, SlugKind::Article, new_slug)?;
+        redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
     }
     Ok(diesel::update(articles::table.find(current.id))
         .set(&changes)
@@ -459,29 +453,16 @@ fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (i32,
     )
 }
 
-/// Slug history entries are of this kind for articles.
-const REDIRECT_KIND: &str = "article";
-
-/// A slug now in use no longer redirects.
-fn forget_redirect(conn: &mut SqliteConnection, slug: &str) -> QueryResult<()> {
-    diesel::delete(
-        slug_redirects::table
-            .filter(slug_redirects::kind.eq(REDIRECT_KIND))
-            .filter(slug_redirects::old_slug.eq(slug)),
-    )
-    .execute(conn)?;
-    Ok(())
-}
-
 /// The current slug of the article that used to be called `old_slug`, if any.
 pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResult<Option<String>> {
-    slug_redirects::table
-        .inner_join(articles::table.on(articles::id.eq(slug_redirects::target_id)))
-        .filter(slug_redirects::kind.eq(REDIRECT_KIND))
-        .filter(slug_redirects::old_slug.eq(old_slug))
-        .select(articles::slug)
-        .first(conn)
-        .optional()
+    match redirects::target(conn, SlugKind::Article, old_slug)? {
+        Some(id) => articles::table
+            .find(id)
+            .select(articles::slug)
+            .first(conn)
+            .optional(),
+        None => Ok(None),
+    }
 }
 
 /// Published articles anonymous readers can see in `category_id`, newest first, without

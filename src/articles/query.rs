@@ -332,9 +332,10 @@ impl ListQuery {
     pub fn asks_for_unpublished(&self) -> bool {
         self.filters.iter().any(|f| {
             f.field == FilterField::Status
-                && f.values
-                    .iter()
-                    .any(|v| *v != Value::State(StateName::Published))
+                && (f.op == Op::Ne
+                    || f.values
+                        .iter()
+                        .any(|v| *v != Value::State(StateName::Published)))
         })
     }
 

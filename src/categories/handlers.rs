@@ -10,13 +10,13 @@ use crate::articles::model::visible_counts_by_category;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::http::created;
+use crate::http::{created, moved};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
     ValidationFailed,
 };
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 /// List categories, flat, ordered by position then name.
 #[utoipa::path(
@@ -118,6 +118,8 @@ pub async fn category_tree(
     params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
     responses(
         (status = 200, description = "The category", body = CategoryDetail),
+        (status = 308, description = "The category was renamed: `Location` has its current URL",
+            headers(("Location" = String, description = "The current URL"))),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     ),
@@ -126,17 +128,25 @@ pub async fn category_tree(
 pub async fn get_category(
     state: web::Data<AppState>,
     _caller: Caller,
+    req: HttpRequest,
     id_or_slug: web::Path<String>,
-) -> ApiResult<web::Json<CategoryDetail>> {
+) -> ApiResult<HttpResponse> {
     let key = Key::parse(&id_or_slug);
     let detail = state
         .db
         .read(move |conn| {
-            let row = model::get(conn, &key)?;
+            let row = match (model::find(conn, &key)?, &key) {
+                (Some(row), _) => row,
+                (None, Key::Slug(old)) => match model::redirect_target(conn, old)? {
+                    Some(current) => return Ok(Err(current)),
+                    None => return Err(ApiError::not_found("category", &key)),
+                },
+                (None, Key::Id(_)) => return Err(ApiError::not_found("category", &key)),
+            };
             let breadcrumbs = model::path(conn, row.id)?;
             let children = model::list(conn, Some(row.id))?;
             let path = model::join_slugs(&breadcrumbs);
-            Ok(CategoryDetail {
+            Ok(Ok(CategoryDetail {
                 children: children
                     .into_iter()
                     .map(|child| {
@@ -146,10 +156,13 @@ pub async fn get_category(
                     .collect(),
                 category: CategoryView::new(row, path),
                 breadcrumbs: breadcrumbs.into_iter().map(CategoryRef::from).collect(),
-            })
+            }))
         })
         .await?;
-    Ok(web::Json(detail))
+    match detail {
+        Ok(detail) => Ok(HttpResponse::Ok().json(detail)),
+        Err(current) => Ok(moved(&req, &id_or_slug, &current)),
+    }
 }
 
 /// Create a category (needs `content:write`).

@@ -1,6 +1,7 @@
 //! Category rows and every query on the `categories` table.
 
 use super::dto::{CreateCategory, UpdateCategory};
+use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
 use crate::error::{ApiError, ApiResult};
 use crate::lookup::Key;
@@ -238,6 +239,7 @@ pub fn create(
             updated_at: now,
         },
     )?;
+    redirects::forget(conn, SlugKind::Category, &row.slug)?;
     Ok(row)
 }
 
@@ -267,6 +269,10 @@ pub fn change(
         )?),
         _ => None,
     };
+    if let Some(new_slug) = &slug {
+        redirects::forget(conn, SlugKind::Category, new_slug)?;
+        redirects::remember(conn, SlugKind::Category, &current.slug, current.id, now)?;
+    }
     let changes = CategoryChanges {
         slug,
         name: request.name.as_deref().map(|n| n.trim().to_owned()),
@@ -317,6 +323,14 @@ fn resolve_slug(
                 )
             },
         )?),
+    }
+}
+
+/// The current slug of the category that used to be called `old_slug`, if any.
+pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResult<Option<String>> {
+    match redirects::target(conn, SlugKind::Category, old_slug)? {
+        Some(id) => Ok(find(conn, &Key::Id(id.into()))?.map(|c| c.slug)),
+        None => Ok(None),
     }
 }
 

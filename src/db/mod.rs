@@ -1,5 +1,6 @@
 //! The SQLite database: a read pool, one writer connection, per-connection PRAGMAs and the embedded migrations.
 
+pub mod redirects;
 pub mod schema;
 pub mod sql;
 

@@ -1,0 +1,65 @@
+//! Slug history: the old slugs of renamed articles and categories, so old URLs answer with a redirect.
+
+use super::schema::slug_redirects;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// What a slug belonged to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugKind {
+    Article,
+    Category,
+}
+
+impl SlugKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SlugKind::Article => "article",
+            SlugKind::Category => "category",
+        }
+    }
+}
+
+/// Records that `old_slug` now means the `kind` with id `target_id`.
+pub fn remember(
+    conn: &mut SqliteConnection,
+    kind: SlugKind,
+    old_slug: &str,
+    target_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::replace_into(slug_redirects::table)
+        .values((
+            slug_redirects::kind.eq(kind.as_str()),
+            slug_redirects::old_slug.eq(old_slug),
+            slug_redirects::target_id.eq(target_id),
+            slug_redirects::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A slug that is in use again no longer redirects.
+pub fn forget(conn: &mut SqliteConnection, kind: SlugKind, slug: &str) -> QueryResult<()> {
+    diesel::delete(
+        slug_redirects::table
+            .filter(slug_redirects::kind.eq(kind.as_str()))
+            .filter(slug_redirects::old_slug.eq(slug)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The id `old_slug` redirects to, if any.
+pub fn target(
+    conn: &mut SqliteConnection,
+    kind: SlugKind,
+    old_slug: &str,
+) -> QueryResult<Option<i32>> {
+    slug_redirects::table
+        .filter(slug_redirects::kind.eq(kind.as_str()))
+        .filter(slug_redirects::old_slug.eq(old_slug))
+        .select(slug_redirects::target_id)
+        .first(conn)
+        .optional()
+}
