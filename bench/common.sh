@@ -7,14 +7,15 @@ work=${BENCH_DIR:-$root/target/bench}
 mkdir -p "$work"
 port=${BENCH_PORT:-18181}
 base="http://127.0.0.1:$port"
-bin="$root/target/release/healthhub"
+bin=${BENCH_BIN:-$root/target/release/healthhub}
 
 need_wrk() {
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 }
 
+# Builds the release binary unless BENCH_BIN names one already built.
 build_release() {
-    (cd "$root" && cargo build --release --quiet)
+    [ -n "${BENCH_BIN:-}" ] || (cd "$root" && cargo build --release --quiet)
 }
 
 # dataset ARTICLES -> path of an NDJSON data set with that many articles (5 sections each)

@@ -1,7 +1,7 @@
 //! `AppState` and `build(state)`: the actix application, used by `main` and by the tests alike.
 
 use crate::articles::handlers as articles;
-use crate::auth::TokenKeys;
+use crate::auth::{self, TokenKeys};
 use crate::caching;
 use crate::categories::handlers as categories;
 use crate::clock::Clock;
@@ -9,13 +9,19 @@ use crate::config::{Config, CorsOrigins};
 use crate::db::Database;
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::health;
+use crate::idempotency;
+use crate::limits::{self, RateLimits};
 use crate::openapi::ApiDoc;
+use crate::request_log;
 use crate::sections::handlers as sections;
+use crate::security_headers;
+use crate::tokens::handlers as tokens;
+use crate::tokens::usage::TokenUsage;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
-use actix_web::middleware::{from_fn, Condition, ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{from_fn, Condition, ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, App, FromRequest, Handler, HttpResponse, Responder, ResponseError, Route};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -30,17 +36,24 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// The source of "now".
     pub clock: Clock,
+    /// The in-memory rate limiters (per client IP, per token subject, per viewed article).
+    pub limiters: RateLimits,
+    /// Uses of recorded tokens not yet written to `api_tokens.last_used_at`.
+    pub token_usage: TokenUsage,
 }
 
 impl AppState {
     /// State for `config` over an opened database, with the token keys `config` names.
     pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
         let keys = TokenKeys::from_config(&config)?;
+        let limiters = RateLimits::new(&config.limits);
         Ok(Self {
             config,
             db: db.with_clock(clock.clone()),
             keys,
             clock,
+            limiters,
+            token_usage: TokenUsage::default(),
         })
     }
 }
@@ -66,11 +79,19 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
         }))
+        .wrap(from_fn(limits::per_subject))
+        .wrap(from_fn(auth::refuse_query_tokens))
+        .wrap(from_fn(limits::per_client))
         .wrap(cors)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(caching::cache_headers))
-        .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
-        .service(web::scope("/api/v1").configure(api_routes))
+        .wrap(from_fn(security_headers::apply))
+        .wrap(from_fn(request_log::log_requests))
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(idempotency::idempotency_keys))
+                .configure(api_routes),
+        )
         .service(resource("/healthz", vec![on(Method::GET, health::healthz)]))
         .service(resource("/readyz", vec![on(Method::GET, health::readyz)]))
         .service(resource("/docs", vec![on(Method::GET, redirect_to_docs)]))
@@ -91,12 +112,19 @@ fn cors(origins: &CorsOrigins) -> Condition<Cors> {
             header::IF_NONE_MATCH,
             header::IF_MODIFIED_SINCE,
             header::HeaderName::from_static("idempotency-key"),
+            request_log::X_REQUEST_ID,
         ])
         .expose_headers([
             header::ETAG,
             header::LINK,
             header::HeaderName::from_static("x-total-count"),
             header::LOCATION,
+            idempotency::IDEMPOTENT_REPLAYED,
+            header::RETRY_AFTER,
+            limits::RATELIMIT_LIMIT,
+            limits::RATELIMIT_REMAINING,
+            limits::RATELIMIT_RESET,
+            request_log::X_REQUEST_ID,
         ])
         .max_age(600);
     match origins {
@@ -128,6 +156,10 @@ fn cors(origins: &CorsOrigins) -> Condition<Cors> {
 
 fn api_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
+        "/auth/whoami",
+        vec![on(Method::GET, tokens::whoami)],
+    ))
+    .service(resource(
         "/categories",
         vec![
             on(Method::GET, categories::list_categories),

@@ -1,26 +1,42 @@
-//! Bearer tokens: the signing secret, minting, verification, scopes and the `Caller` extractor.
+//! Bearer tokens: the key ring (current, previous and external keys), minting, verification,
+//! scopes, the `Caller` extractor and the refusal of tokens sent in a query string.
+//!
+//! Tokens this service mints are HS256 JWTs whose header names the signing key with a `kid`
+//! (the first 8 hex digits of the secret's SHA-256). The server signs with the current secret
+//! only and verifies with it and every previous secret still listed. Tokens of an optional
+//! external issuer are verified with its public keys, each bound to one algorithm when it is
+//! loaded: the `alg` in a token header only has to agree with the key, it never chooses it.
 
 use crate::app::AppState;
 use crate::config::Config;
 use crate::error::ApiError;
-use actix_web::dev::Payload;
+use crate::tokens;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::future::{ready, Ready};
+use sha2::{Digest, Sha256};
+use std::future::Future;
 use std::io::Write;
 use std::path::Path;
+use std::pin::Pin;
 use std::time::Duration;
 
 /// Seconds of clock skew tolerated on `exp`, `nbf` and `iat`.
-const LEEWAY_SECONDS: u64 = 60;
-/// Shortest secret accepted from `JWT_SECRET`.
+const LEEWAY_SECONDS: i64 = 60;
+/// Shortest secret accepted from `JWT_SECRET` or `JWT_PREVIOUS_SECRETS`.
 const MIN_SECRET_BYTES: usize = 32;
+/// Lifetime of a minted token when none is asked for.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Longest lifetime a minted token may have.
 pub const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
+/// Query parameters that would carry a token: refused on every route.
+const QUERY_TOKEN_PARAMETERS: [&str; 2] = ["access_token", "token"];
 
 /// A permission carried in the token's space-separated `scope` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +66,19 @@ impl Scope {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
+
+    /// The space-separated form of `scopes` used in the `scope` claim and the token records.
+    pub fn join(scopes: &[Scope]) -> String {
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// The claims of a HealthHub token.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     /// Who the token was issued to.
     pub sub: String,
@@ -74,6 +99,37 @@ pub struct Claims {
     pub nbf: Option<i64>,
 }
 
+/// The claims read from an incoming token, ours or an external issuer's (whose tokens may lack
+/// `iat` and `jti`, and may carry `aud` as an array: `aud` is checked by the validation and not
+/// read here).
+#[derive(Debug, Deserialize)]
+struct IncomingClaims {
+    sub: String,
+    exp: i64,
+    #[serde(default)]
+    iat: Option<i64>,
+    #[serde(default)]
+    nbf: Option<i64>,
+    #[serde(default)]
+    jti: Option<String>,
+    iss: String,
+    #[serde(default)]
+    scope: String,
+}
+
+/// Where a verified token comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOrigin {
+    /// Minted by this service (HS256) with the key `kid`; valid only while it is recorded and
+    /// not revoked in `api_tokens`.
+    Minted {
+        /// The signing key's id.
+        kid: String,
+    },
+    /// Issued by the configured external issuer; not recorded here.
+    External,
+}
+
 /// The verified identity behind a request's token.
 #[derive(Debug, Clone)]
 pub struct Principal {
@@ -81,6 +137,14 @@ pub struct Principal {
     pub subject: String,
     /// The scopes this service recognised in the token.
     pub scopes: Vec<Scope>,
+    /// The token's id (`jti`); always present on minted tokens.
+    pub jti: Option<String>,
+    /// The token's issuer (`iss`).
+    pub issuer: String,
+    /// When the token expires (`exp`).
+    pub expires_at: DateTime<Utc>,
+    /// Who signed it.
+    pub origin: TokenOrigin,
 }
 
 impl Principal {
@@ -90,35 +154,104 @@ impl Principal {
     }
 }
 
-/// Signs and verifies this service's tokens (HS256).
-pub struct TokenKeys {
-    encoding: EncodingKey,
+/// A freshly minted token and what it says (to be recorded before it is handed out).
+#[derive(Debug, Clone)]
+pub struct MintedToken {
+    /// The compact JWT.
+    pub token: String,
+    /// Its claims.
+    pub claims: Claims,
+    /// The id of the key that signed it.
+    pub kid: String,
+}
+
+/// The id of the HS256 key `secret`: the first 8 hex digits of its SHA-256 (never the secret).
+pub fn key_id(secret: &[u8]) -> String {
+    Sha256::digest(secret)
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A public key of an external issuer, bound to the one algorithm it verifies.
+#[derive(Clone)]
+pub struct PublicKey {
+    /// The key id tokens name in their header; `None` for a PEM key, which serves tokens that
+    /// carry no `kid`.
+    pub kid: Option<String>,
+    /// The only algorithm accepted with this key (RS256, ES256 or EdDSA).
+    pub algorithm: Algorithm,
+    /// The key material.
+    pub key: DecodingKey,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One key tokens may be verified with.
+struct VerifyingKey {
+    kid: Option<String>,
     decoding: DecodingKey,
+    /// Fixes the algorithm, the issuer, the audience and the required claims.
     validation: Validation,
+    origin: TokenOrigin,
+}
+
+/// Signs this service's tokens (HS256, current secret) and verifies incoming ones (current and
+/// previous secrets, external issuers' public keys).
+pub struct TokenKeys {
+    kid: String,
+    encoding: EncodingKey,
+    verifying: Vec<VerifyingKey>,
     issuer: String,
     audience: String,
 }
 
 impl TokenKeys {
-    /// Keys from a raw secret and the service's issuer and audience.
+    /// Keys signing with `secret`, for the service's issuer and audience.
     pub fn new(secret: &[u8], issuer: &str, audience: &str) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        // `exp` and `nbf` are checked against the app's clock in `verify`, not the system's.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.set_issuer(&[issuer]);
-        validation.set_audience(&[audience]);
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
-        Self {
+        let kid = key_id(secret);
+        let mut keys = Self {
+            kid: kid.clone(),
             encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
+            verifying: Vec::new(),
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
-        }
+        };
+        keys.add_hmac(secret);
+        keys
     }
 
-    /// Keys for `config`: `JWT_SECRET`, or the generated secret kept next to the database.
+    /// These keys also accepting tokens signed with `secret`, a retired signing secret.
+    pub fn accepting_previous(mut self, secret: &[u8]) -> Self {
+        self.add_hmac(secret);
+        self
+    }
+
+    /// These keys also accepting tokens of the external issuer `issuer` signed with `keys`.
+    pub fn accepting_external(mut self, issuer: &str, keys: Vec<PublicKey>) -> Self {
+        for key in keys {
+            let mut validation = self.validation(key.algorithm, issuer);
+            validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+            self.verifying.push(VerifyingKey {
+                kid: key.kid,
+                decoding: key.key,
+                validation,
+                origin: TokenOrigin::External,
+            });
+        }
+        self
+    }
+
+    /// Keys for `config`: `JWT_SECRET` (or the generated secret kept next to the database),
+    /// `JWT_PREVIOUS_SECRETS`, and `JWT_PUBLIC_KEYS` with `JWT_EXTERNAL_ISSUER`.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let secret = match &config.jwt_secret {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
@@ -127,19 +260,88 @@ impl TokenKeys {
             Some(secret) => secret.clone().into_bytes(),
             None => load_or_create_secret(&config.secret_file())?,
         };
-        Ok(Self::new(&secret, &config.jwt_issuer, &config.jwt_audience))
+        let mut keys = Self::new(&secret, &config.jwt_issuer, &config.jwt_audience);
+        for previous in &config.jwt_previous_secrets {
+            if previous.len() < MIN_SECRET_BYTES {
+                bail!("every secret in JWT_PREVIOUS_SECRETS must be at least {MIN_SECRET_BYTES} bytes long");
+            }
+            keys = keys.accepting_previous(previous.as_bytes());
+        }
+        match (&config.jwt_public_keys, &config.jwt_external_issuer) {
+            (Some(path), Some(issuer)) => {
+                if *issuer == config.jwt_issuer {
+                    bail!("JWT_EXTERNAL_ISSUER must differ from JWT_ISSUER ('{issuer}')");
+                }
+                let public = tokens::public_keys::load(path)?;
+                keys = keys.accepting_external(issuer, public);
+            }
+            (Some(_), None) => {
+                bail!("JWT_PUBLIC_KEYS needs JWT_EXTERNAL_ISSUER (the required `iss`)")
+            }
+            (None, Some(_)) => bail!("JWT_EXTERNAL_ISSUER is set but JWT_PUBLIC_KEYS is not"),
+            (None, None) => {}
+        }
+        Ok(keys)
     }
 
-    /// Mints a token for `subject` with `scopes`, valid for `ttl` from `now`.
-    pub fn mint(
+    /// The id (`kid`) of the key new tokens are signed with.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The ids of every HS256 key tokens are accepted from: the current one first.
+    pub fn accepted_kids(&self) -> Vec<&str> {
+        self.verifying
+            .iter()
+            .filter(|k| matches!(k.origin, TokenOrigin::Minted { .. }))
+            .filter_map(|k| k.kid.as_deref())
+            .collect()
+    }
+
+    /// The validation of one key: only `algorithm`, `issuer` and our audience; `exp` and `nbf`
+    /// are checked against the app's clock in `verify`, not the system's.
+    fn validation(&self, algorithm: Algorithm, issuer: &str) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation
+    }
+
+    fn add_hmac(&mut self, secret: &[u8]) {
+        let kid = key_id(secret);
+        if self
+            .verifying
+            .iter()
+            .any(|k| k.kid.as_deref() == Some(&kid))
+        {
+            return;
+        }
+        let mut validation = self.validation(Algorithm::HS256, &self.issuer);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        self.verifying.push(VerifyingKey {
+            kid: Some(kid.clone()),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            origin: TokenOrigin::Minted { kid },
+        });
+    }
+
+    /// Mints a token for `subject` with `scopes`, valid for `ttl` from `now`, signed with the
+    /// current key. It is only valid once recorded: use [`crate::tokens::issue`].
+    pub fn issue(
         &self,
         subject: &str,
         scopes: &[Scope],
         ttl: Duration,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<MintedToken> {
         if ttl > MAX_TTL {
             bail!("a token may live at most 365 days");
+        }
+        if subject.trim().is_empty() {
+            bail!("a token needs a subject");
         }
         let ttl = chrono::TimeDelta::from_std(ttl).context("token lifetime out of range")?;
         let claims = Claims {
@@ -149,50 +351,111 @@ impl TokenKeys {
             jti: uuid::Uuid::new_v4().to_string(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            scope: scopes
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            scope: Scope::join(scopes),
             nbf: None,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .context("signing the token")
+        let token = self.sign(&claims)?;
+        Ok(MintedToken {
+            token,
+            claims,
+            kid: self.kid.clone(),
+        })
     }
 
-    /// Verifies `token` (signature, `iss`, `aud`, and `exp`/`nbf` at `now` with 60 s leeway)
-    /// and returns who it belongs to.
+    /// Mints a token like [`Self::issue`] and returns the JWT alone (not recorded).
+    pub fn mint(
+        &self,
+        subject: &str,
+        scopes: &[Scope],
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
+        self.issue(subject, scopes, ttl, now)
+            .map(|minted| minted.token)
+    }
+
+    /// Signs `claims` as they are with the current key (HS256, with its `kid`).
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).context("signing the token")
+    }
+
+    /// Verifies `token` (key chosen by its `kid`, that key's algorithm, signature, `iss`, `aud`,
+    /// and `exp`/`iat`/`nbf` at `now` with 60 s leeway) and returns who it belongs to.
+    ///
+    /// This is the cryptographic check only: a minted token must also be recorded and not
+    /// revoked, which the [`Caller`] extractor checks in the database.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Principal, ApiError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| ApiError::Unauthorized(format!("the bearer token is invalid: {e}")))?;
-        let now = now.timestamp();
-        let leeway = LEEWAY_SECONDS as i64;
-        if data.claims.exp + leeway < now {
-            return Err(ApiError::Unauthorized(
-                "the bearer token has expired".to_owned(),
-            ));
+        let invalid = |e: jsonwebtoken::errors::Error| {
+            ApiError::Unauthorized(format!("the bearer token is invalid: {e}"))
+        };
+        let header = jsonwebtoken::decode_header(token).map_err(invalid)?;
+        let candidates: Vec<&VerifyingKey> = self
+            .verifying
+            .iter()
+            .filter(|k| k.kid == header.kid)
+            .collect();
+        if candidates.is_empty() {
+            return Err(ApiError::Unauthorized(match &header.kid {
+                Some(_) => "the bearer token names an unknown signing key (kid)".to_owned(),
+                None => "the bearer token names no signing key (kid)".to_owned(),
+            }));
         }
-        if data.claims.iat - leeway > now {
-            return Err(ApiError::Unauthorized(
-                "the bearer token was issued in the future".to_owned(),
-            ));
+        let mut failure = None;
+        for key in candidates {
+            match jsonwebtoken::decode::<IncomingClaims>(token, &key.decoding, &key.validation) {
+                Ok(data) => return principal(data.claims, &key.origin, now),
+                Err(e) => failure = Some(invalid(e)),
+            }
         }
-        if data.claims.nbf.is_some_and(|nbf| nbf - leeway > now) {
-            return Err(ApiError::Unauthorized(
-                "the bearer token is not valid yet".to_owned(),
-            ));
-        }
-        let scopes = data
-            .claims
+        Err(failure.unwrap_or_else(|| ApiError::Unauthorized("the bearer token is invalid".into())))
+    }
+}
+
+/// The principal of verified `claims`, once their times (and, for minted tokens, `jti` and
+/// `iat`) are checked.
+fn principal(
+    claims: IncomingClaims,
+    origin: &TokenOrigin,
+    now: DateTime<Utc>,
+) -> Result<Principal, ApiError> {
+    let unauthorized = |detail: &str| Err(ApiError::Unauthorized(detail.to_owned()));
+    let minted = matches!(origin, TokenOrigin::Minted { .. });
+    if minted && claims.jti.as_deref().is_none_or(str::is_empty) {
+        return unauthorized("the bearer token has no id (jti)");
+    }
+    let now = now.timestamp();
+    if claims.exp.saturating_add(LEEWAY_SECONDS) < now {
+        return unauthorized("the bearer token has expired");
+    }
+    if claims
+        .iat
+        .is_some_and(|iat| iat.saturating_sub(LEEWAY_SECONDS) > now)
+    {
+        return unauthorized("the bearer token was issued in the future");
+    }
+    if claims
+        .nbf
+        .is_some_and(|nbf| nbf.saturating_sub(LEEWAY_SECONDS) > now)
+    {
+        return unauthorized("the bearer token is not valid yet");
+    }
+    let Some(expires_at) = DateTime::from_timestamp(claims.exp, 0) else {
+        return unauthorized("the bearer token's expiry is out of range");
+    };
+    Ok(Principal {
+        subject: claims.sub,
+        scopes: claims
             .scope
             .split_whitespace()
             .filter_map(Scope::parse)
-            .collect();
-        Ok(Principal {
-            subject: data.claims.sub,
-            scopes,
-        })
-    }
+            .collect(),
+        jti: claims.jti,
+        issuer: claims.iss,
+        expires_at,
+        origin: origin.clone(),
+    })
 }
 
 /// Reads the generated secret at `path`, creating it (mode 0600) on first use.
@@ -226,8 +489,8 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
 
 /// Who is calling: anonymous, or the holder of a verified token.
 ///
-/// Extracting it fails with 401 when a token is sent but invalid: a bad token is never
-/// silently treated as anonymous.
+/// Extracting it fails with 401 when a token is sent but invalid, unknown or revoked: a bad
+/// token is never silently treated as anonymous.
 #[derive(Debug, Clone)]
 pub enum Caller {
     /// No `Authorization` header.
@@ -239,12 +502,19 @@ pub enum Caller {
 impl Caller {
     /// The principal, when it holds `scope`; 401 for anonymous callers, 403 without the scope.
     pub fn require(&self, scope: Scope) -> Result<&Principal, ApiError> {
+        match self.principal()? {
+            principal if principal.has(scope) => Ok(principal),
+            _ => Err(ApiError::Forbidden(scope.as_str())),
+        }
+    }
+
+    /// The principal, whatever its scopes; 401 for anonymous callers.
+    pub fn principal(&self) -> Result<&Principal, ApiError> {
         match self {
             Caller::Anonymous => Err(ApiError::Unauthorized(
                 "this request needs a bearer token".to_owned(),
             )),
-            Caller::Token(principal) if principal.has(scope) => Ok(principal),
-            Caller::Token(_) => Err(ApiError::Forbidden(scope.as_str())),
+            Caller::Token(principal) => Ok(principal),
         }
     }
 
@@ -253,36 +523,82 @@ impl Caller {
         matches!(self, Caller::Token(p) if p.has(Scope::Read))
     }
 
-    fn from_header(req: &HttpRequest) -> Result<Self, ApiError> {
+    /// The bearer token of `req`, if any; 401 for any other `Authorization`.
+    fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-            return Ok(Caller::Anonymous);
+            return Ok(None);
         };
         let value = value.to_str().map_err(|_| {
             ApiError::Unauthorized("the Authorization header is not ASCII".to_owned())
         })?;
-        let token = match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => {
-                return Err(ApiError::Unauthorized(
-                    "the Authorization header must be 'Bearer <token>'".to_owned(),
-                ))
+        match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                Ok(Some(token.trim()))
             }
-        };
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not configured")))?;
-        state
-            .keys
-            .verify(token, state.clock.now())
-            .map(Caller::Token)
+            _ => Err(ApiError::Unauthorized(
+                "the Authorization header must be 'Bearer <token>'".to_owned(),
+            )),
+        }
     }
 }
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
+    /// Verifies the bearer token and checks its record once per request: the admitted caller is
+    /// kept in the request's extensions, so a middleware that extracts it too (the per-subject
+    /// rate limit) and the handler share one lookup.
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(Caller::from_header(req))
+        if let Some(caller) = req.extensions().get::<Caller>() {
+            return Box::pin(std::future::ready(Ok(caller.clone())));
+        }
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let verified = Caller::bearer(req).and_then(|token| match (token, &state) {
+            (None, _) => Ok(None),
+            (Some(token), Some(state)) => state.keys.verify(token, state.clock.now()).map(Some),
+            (Some(_), None) => Err(ApiError::Internal(anyhow::anyhow!(
+                "AppState is not configured"
+            ))),
+        });
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = match (verified?, state) {
+                (Some(principal), Some(state)) => {
+                    tokens::admit(&state, &principal).await?;
+                    Caller::Token(principal)
+                }
+                _ => Caller::Anonymous,
+            };
+            req.extensions_mut().insert(caller.clone());
+            Ok(caller)
+        })
     }
+}
+
+/// Middleware refusing, with a 401 on every route, a request that carries a token in its query
+/// string (`?access_token=` or `?token=`): URLs end up in logs, histories and caches, so such a
+/// token is never used, and never silently ignored either. Register it with
+/// `actix_web::middleware::from_fn(refuse_query_tokens)`.
+pub async fn refuse_query_tokens(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let query = req.query_string();
+    let carries_token = !query.is_empty()
+        && form_urlencoded::parse(query.as_bytes()).any(|(name, _)| {
+            QUERY_TOKEN_PARAMETERS
+                .iter()
+                .any(|p| name.eq_ignore_ascii_case(p))
+        });
+    if carries_token {
+        let error = ApiError::Unauthorized(
+            "tokens are not accepted in the query string; send 'Authorization: Bearer <token>'"
+                .to_owned(),
+        );
+        return Ok(req.into_response(error.error_response()));
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
 }

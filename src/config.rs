@@ -15,6 +15,14 @@ pub struct Config {
     pub demo: bool,
     /// HS256 signing secret (`JWT_SECRET`); when unset one is generated next to the database.
     pub jwt_secret: Option<String>,
+    /// Retired HS256 secrets still accepted for verification, never used to sign
+    /// (`JWT_PREVIOUS_SECRETS`, comma-separated, default none).
+    pub jwt_previous_secrets: Vec<String>,
+    /// A PEM public key or a JWKS file of an external token issuer (`JWT_PUBLIC_KEYS`, default none).
+    pub jwt_public_keys: Option<PathBuf>,
+    /// The `iss` required of external issuers' tokens (`JWT_EXTERNAL_ISSUER`; required with
+    /// `JWT_PUBLIC_KEYS`).
+    pub jwt_external_issuer: Option<String>,
     /// `iss` claim minted and required (`JWT_ISSUER`, default `healthhub`).
     pub jwt_issuer: String,
     /// `aud` claim minted and required (`JWT_AUDIENCE`, default `healthhub-api`).
@@ -25,6 +33,10 @@ pub struct Config {
     pub read_pool_size: u32,
     /// Log filter in `tracing` syntax (`RUST_LOG`, default `info`).
     pub log_filter: String,
+    /// Log line format (`HEALTHHUB_LOG_FORMAT`: `text`, the default, or `json`).
+    pub log_format: LogFormat,
+    /// Rate limits, request size limits and proxy trust (see [`Limits`]).
+    pub limits: Limits,
     /// `max-age` of cacheable public reads in seconds (`HEALTHHUB_CACHE_MAX_AGE`, default 60).
     pub cache_max_age: u32,
     /// `stale-while-revalidate` of cacheable public reads in seconds (`HEALTHHUB_CACHE_SWR`,
@@ -89,6 +101,89 @@ fn is_origin(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
+/// How log lines are written (`HEALTHHUB_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable text lines (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl LogFormat {
+    /// Parses `text` or `json` (case-insensitive).
+    pub fn parse(value: &str) -> anyhow::Result<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            other => bail!("HEALTHHUB_LOG_FORMAT must be text or json, not '{other}'"),
+        }
+    }
+}
+
+/// Abuse limits: request rates, view counting, query-string size and whom to trust for the
+/// client address. A rate of 0 switches that limit off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests per minute per client IP, any method (`HEALTHHUB_RATE_LIMIT_READS`, default 6000).
+    pub reads_per_minute: u32,
+    /// Writes (POST, PUT, PATCH, DELETE with a valid token) per minute per token subject
+    /// (`HEALTHHUB_RATE_LIMIT_WRITES`, default 600).
+    pub writes_per_minute: u32,
+    /// Clients (IPs, subjects, IP-and-article pairs) each limiter keeps track of at most
+    /// (`HEALTHHUB_RATE_LIMIT_MAX_KEYS`, default 100000).
+    pub max_tracked_keys: usize,
+    /// One counted view per client IP per article within this many seconds
+    /// (`HEALTHHUB_VIEW_WINDOW_SECONDS`, default 60; 0 counts every view).
+    pub view_window_seconds: u64,
+    /// Longest accepted query string in bytes (`HEALTHHUB_MAX_QUERY_BYTES`, default 2048).
+    pub max_query_bytes: usize,
+    /// Take the client address from the last `X-Forwarded-For` entry instead of the TCP peer
+    /// (`HEALTHHUB_TRUST_PROXY`, default false): only behind a reverse proxy that appends it.
+    pub trust_proxy: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            reads_per_minute: 6000,
+            writes_per_minute: 600,
+            max_tracked_keys: 100_000,
+            view_window_seconds: 60,
+            max_query_bytes: 2048,
+            trust_proxy: false,
+        }
+    }
+}
+
+impl Limits {
+    fn from_env() -> anyhow::Result<Self> {
+        let default = Self::default();
+        let limits = Self {
+            reads_per_minute: parse_number("HEALTHHUB_RATE_LIMIT_READS", default.reads_per_minute)?,
+            writes_per_minute: parse_number(
+                "HEALTHHUB_RATE_LIMIT_WRITES",
+                default.writes_per_minute,
+            )?,
+            max_tracked_keys: parse_number(
+                "HEALTHHUB_RATE_LIMIT_MAX_KEYS",
+                default.max_tracked_keys,
+            )?,
+            view_window_seconds: parse_number(
+                "HEALTHHUB_VIEW_WINDOW_SECONDS",
+                default.view_window_seconds,
+            )?,
+            max_query_bytes: parse_number("HEALTHHUB_MAX_QUERY_BYTES", default.max_query_bytes)?,
+            trust_proxy: parse_bool("HEALTHHUB_TRUST_PROXY", default.trust_proxy)?,
+        };
+        if limits.max_tracked_keys == 0 {
+            bail!("HEALTHHUB_RATE_LIMIT_MAX_KEYS must be at least 1");
+        }
+        Ok(limits)
+    }
+}
+
 impl Config {
     /// Reads the environment (after loading `.env` if present).
     pub fn from_env() -> anyhow::Result<Self> {
@@ -98,11 +193,25 @@ impl Config {
             database_url: var_or("DATABASE_URL", "healthhub.db"),
             demo: parse_bool("HEALTHHUB_DEMO", true)?,
             jwt_secret: env::var("JWT_SECRET").ok().filter(|s| !s.is_empty()),
+            jwt_previous_secrets: var_or("JWT_PREVIOUS_SECRETS", "")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            jwt_public_keys: env::var_os("JWT_PUBLIC_KEYS")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            jwt_external_issuer: env::var("JWT_EXTERNAL_ISSUER")
+                .ok()
+                .filter(|s| !s.is_empty()),
             jwt_issuer: var_or("JWT_ISSUER", "healthhub"),
             jwt_audience: var_or("JWT_AUDIENCE", "healthhub-api"),
             max_body_bytes: parse_number("HEALTHHUB_MAX_BODY_BYTES", 1024 * 1024)?,
             read_pool_size: parse_number("HEALTHHUB_READ_POOL_SIZE", 4)?,
             log_filter: var_or("RUST_LOG", "info"),
+            log_format: LogFormat::parse(&var_or("HEALTHHUB_LOG_FORMAT", "text"))?,
+            limits: Limits::from_env()?,
             cache_max_age: parse_number("HEALTHHUB_CACHE_MAX_AGE", 60)?,
             cache_swr: parse_number("HEALTHHUB_CACHE_SWR", 300)?,
             cors_origins: CorsOrigins::parse(&var_or("HEALTHHUB_CORS_ORIGINS", ""))?,
@@ -116,14 +225,30 @@ impl Config {
             database_url: database_url.into(),
             demo: false,
             jwt_secret: None,
+            jwt_previous_secrets: Vec::new(),
+            jwt_public_keys: None,
+            jwt_external_issuer: None,
             jwt_issuer: "healthhub".to_owned(),
             jwt_audience: "healthhub-api".to_owned(),
             max_body_bytes: 1024 * 1024,
             read_pool_size: 4,
             log_filter: "info".to_owned(),
+            log_format: LogFormat::Text,
+            limits: Limits::default(),
             cache_max_age: 60,
             cache_swr: 300,
             cors_origins: CorsOrigins::None,
+        }
+    }
+
+    /// `database_url` fit for a log line: any `user:password@` in it is left out.
+    pub fn database_for_logs(&self) -> String {
+        match self.database_url.split_once("://") {
+            Some((scheme, rest)) => match rest.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://…@{host}"),
+                None => self.database_url.clone(),
+            },
+            None => self.database_url.clone(),
         }
     }
 

@@ -78,6 +78,12 @@ pub enum ApiError {
     /// The request conflicts with the stored state (duplicate slug, category in use).
     #[error("{0}")]
     Conflict(String),
+    /// A request with the same `Idempotency-Key` is still being answered.
+    #[error("{0}")]
+    IdempotencyKeyInUse(String),
+    /// The `Idempotency-Key` was already used for a different request.
+    #[error("{0}")]
+    IdempotencyKeyReused(String),
     /// `If-Match` did not match the current version.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -87,6 +93,17 @@ pub enum ApiError {
     /// The body is not `application/json`.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The URL's path or query string is longer than the configured limit.
+    #[error("{0}")]
+    UriTooLong(String),
+    /// The client has used up its request quota; it may try again after `retry_after` seconds.
+    #[error("{detail}")]
+    RateLimited {
+        /// What was limited, for the problem's `detail`.
+        detail: String,
+        /// Value of the `Retry-After` header, in seconds.
+        retry_after: u64,
+    },
     /// The body is well-formed but some fields are invalid.
     #[error("the request body has invalid fields")]
     Validation(Vec<FieldError>),
@@ -121,9 +138,13 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
+            Self::IdempotencyKeyInUse(_) => "idempotency_key_in_use",
+            Self::IdempotencyKeyReused(_) => "idempotency_key_reused",
             Self::PreconditionFailed(_) => "precondition_failed",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::UriTooLong(_) => "uri_too_long",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Validation(_) => "validation_failed",
             Self::Unavailable(_) => "unavailable",
             Self::Http(..) => "http_error",
@@ -162,9 +183,13 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::IdempotencyKeyInUse(_) => StatusCode::CONFLICT,
+            Self::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
@@ -196,6 +221,9 @@ impl ResponseError for ApiError {
             }
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            Self::RateLimited { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             _ => {}
         }

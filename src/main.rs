@@ -9,11 +9,10 @@ use healthhub::clock::Clock;
 use healthhub::config::Config;
 use healthhub::dataset::export;
 use healthhub::dataset::import::{self, ImportOptions};
-use healthhub::db::Database;
-use healthhub::{demo, openapi};
+use healthhub::db::{backup, Database};
+use healthhub::{demo, openapi, tokens};
 use std::path::PathBuf;
 use std::time::Instant;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(name = "healthhub", version, about = "HealthHub content API")]
@@ -50,11 +49,24 @@ enum Command {
         /// The file to write.
         file: PathBuf,
     },
+    /// Copy the live database to a new file (a consistent snapshot; the server keeps running).
+    Backup {
+        /// The backup file to create; an existing file is never overwritten.
+        file: PathBuf,
+    },
+    /// Check a backup and make it the database (stop the server first).
+    Restore {
+        /// The backup file (from `healthhub backup`).
+        backup: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
 enum TokenCommand {
-    /// Mint a token and print it alone on stdout.
+    /// Mint a token, record it in the database and print it alone on stdout.
     Create {
         /// Who the token is for (the `sub` claim).
         #[arg(long)]
@@ -65,6 +77,13 @@ enum TokenCommand {
         /// Lifetime, e.g. 30d, 12h, 90m (at most 365d).
         #[arg(long, default_value = "30d")]
         ttl: humantime::Duration,
+    },
+    /// List every recorded token: jti, subject, scopes, created, expires, last used, revoked.
+    List,
+    /// Revoke the token with this jti, or every token of this subject; prints what was revoked.
+    Revoke {
+        /// A token id (jti) or a subject.
+        jti_or_subject: String,
     },
 }
 
@@ -79,7 +98,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve => serve(config),
         Command::Migrate => {
             Database::open(&config.database_url, 1)?;
-            tracing::info!(database = %config.database_url, "migrations applied");
+            tracing::info!(database = %config.database_for_logs(), "migrations applied");
             Ok(())
         }
         Command::Token(TokenCommand::Create {
@@ -89,9 +108,30 @@ fn main() -> anyhow::Result<()> {
         }) => {
             let scopes = parse_scopes(&scopes)?;
             let keys = TokenKeys::from_config(&config)?;
-            let token = keys.mint(&subject, &scopes, ttl.into(), Clock::system().now())?;
+            let (db, _) = Database::open(&config.database_url, 1)?;
+            let token = tokens::cli::create(
+                &db,
+                &keys,
+                &subject,
+                &scopes,
+                ttl.into(),
+                Clock::system().now(),
+            )?;
             println!("{token}");
             Ok(())
+        }
+        Command::Token(TokenCommand::List) => {
+            let (db, _) = Database::open(&config.database_url, 1)?;
+            tokens::cli::list(&db, Clock::system().now(), &mut std::io::stdout().lock())
+        }
+        Command::Token(TokenCommand::Revoke { jti_or_subject }) => {
+            let (db, _) = Database::open(&config.database_url, 1)?;
+            tokens::cli::revoke(
+                &db,
+                &jti_or_subject,
+                Clock::system().now(),
+                &mut std::io::stdout().lock(),
+            )
         }
         Command::Openapi => {
             print!("{}", openapi::to_pretty_json()?);
@@ -128,6 +168,29 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { file } => {
+            let started = Instant::now();
+            let bytes = backup::backup(&config.database_url, &file)?;
+            eprintln!(
+                "backed up {} to {} ({bytes} bytes) in {:.1} s",
+                config.database_url,
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { backup, force } => {
+            let restored = backup::restore(&backup, &config.database_url, force)?;
+            eprintln!(
+                "restored {} ({} bytes, {} migrations) to {}{}; start the server to apply newer migrations",
+                backup.display(),
+                restored.info.bytes,
+                restored.info.migrations,
+                restored.database.display(),
+                if restored.replaced { ", replacing the previous database" } else { "" },
+            );
+            Ok(())
+        }
     }
 }
 
@@ -145,18 +208,14 @@ fn parse_scopes(names: &[String]) -> anyhow::Result<Vec<Scope>> {
 }
 
 fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    healthhub::request_log::init(config);
 }
 
 #[actix_web::main]
 async fn serve(config: Config) -> anyhow::Result<()> {
     let clock = Clock::system();
     let (db, fresh) = Database::open(&config.database_url, config.read_pool_size)?;
-    tracing::info!(database = %config.database_url, "opened the database and applied migrations");
+    tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
     if fresh && config.demo {
         let loaded =
             demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
@@ -167,7 +226,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let addr = config.addr.clone();
     let state = web::Data::new(AppState::new(config, db, clock)?);
-    let server = HttpServer::new(move || app::build(state.clone()))
+    let app_state = state.clone();
+    let server = HttpServer::new(move || app::build(app_state.clone()))
         .bind(&addr)
         .with_context(|| format!("binding {addr}"))?;
     for bound in server.addrs() {
@@ -176,5 +236,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         "mint a token with: healthhub token create --subject you --scopes content:read,content:write,content:publish"
     );
-    server.run().await.context("running the server")
+    let flusher = actix_web::rt::spawn(tokens::usage::flush_periodically(state.clone()));
+    let served = server.run().await.context("running the server");
+    flusher.abort();
+    if let Err(error) = tokens::usage::flush(&state).await {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "could not record the last token uses"
+        );
+    }
+    served
 }

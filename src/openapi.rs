@@ -4,6 +4,7 @@ use crate::articles::{dto as article_dto, handlers as articles};
 use crate::categories::{dto as category_dto, handlers as categories};
 use crate::error::{FieldError, Problem};
 use crate::sections::{dto as section_dto, handlers as sections};
+use crate::tokens::{dto as token_dto, handlers as tokens};
 use crate::{health, responses};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -51,6 +52,7 @@ failures (422) list each bad field in `errors`.",
         sections::delete_section,
         health::healthz,
         health::readyz,
+        tokens::whoami,
     ),
     components(
         schemas(
@@ -82,6 +84,7 @@ failures (422) list each bad field in `errors`.",
             section_dto::ReplacementSection,
             section_dto::ReplaceSections,
             health::HealthStatus,
+            token_dto::WhoAmI,
         ),
         responses(
             responses::BadRequest,
@@ -93,14 +96,17 @@ failures (422) list each bad field in `errors`.",
             responses::PayloadTooLarge,
             responses::UnsupportedMediaType,
             responses::ValidationFailed,
+            responses::RateLimited,
+            responses::UriTooLong,
         )
     ),
-    modifiers(&BearerScheme, &HttpCaching),
+    modifiers(&BearerScheme, &HttpCaching, &IdempotencyKeys, &AbuseLimits),
     tags(
         (name = "categories", description = "The category tree (HOME > Health > Mental Health)"),
         (name = "articles", description = "Articles: list, read, write, publish, count views"),
         (name = "sections", description = "The ordered heading + body blocks of an article"),
         (name = "health", description = "Liveness and readiness probes"),
+        (name = "auth", description = "The caller's bearer token"),
     )
 )]
 pub struct ApiDoc;
@@ -236,6 +242,188 @@ impl Modify for HttpCaching {
                 "304".to_owned(),
                 RefOr::Ref(Ref::from_response_name(NOT_MODIFIED)),
             );
+        }
+    }
+}
+
+/// Documents `Idempotency-Key` on every `POST /api/v1/...` (see `src/idempotency.rs`): the
+/// optional request header, the `Idempotent-Replayed` header of a replayed success, and the
+/// answers the key itself can cause (400 malformed key, 409 still in progress, 413 body too
+/// large to fingerprint, 422 key reused for a different request).
+struct IdempotencyKeys;
+
+impl IdempotencyKeys {
+    fn parameter() -> utoipa::openapi::path::Parameter {
+        let schema = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(crate::idempotency::MAX_KEY_LENGTH))
+            .pattern(Some("^[!-~]+$"))
+            .build();
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "A unique key (1–255 visible ASCII characters, e.g. a UUID) that makes retrying \
+                 this request safe: for 24 hours, the same key with the same method, path, body \
+                 and caller gets the first successful response again (with \
+                 `Idempotent-Replayed: true`) without a second write. The same key with a \
+                 different request is a 422 (`idempotency_key_reused`); while the first request \
+                 is still running, a 409 (`idempotency_key_in_use`). Failed requests are not \
+                 remembered, so a corrected retry may reuse the key. Keys are per token subject.",
+            ))
+            .schema(Some(schema))
+            .example(Some(serde_json::Value::from(
+                "8e03978e-40d5-43e8-bc93-6894a57f9324",
+            )))
+            .build()
+    }
+
+    fn replayed_header() -> utoipa::openapi::Header {
+        HeaderBuilder::new()
+            .schema(ObjectBuilder::new().schema_type(Type::String).build())
+            .description(Some(
+                "`true` when this is the stored response to an earlier request with the same \
+                 `Idempotency-Key`.",
+            ))
+            .build()
+    }
+
+    /// Adds `sentence` to the description of the shared response `name`.
+    fn explain(openapi: &mut utoipa::openapi::OpenApi, name: &str, sentence: &str) {
+        let shared = openapi
+            .components
+            .as_mut()
+            .and_then(|components| components.responses.get_mut(name));
+        if let Some(RefOr::T(response)) = shared {
+            response.description = format!("{} {sentence}", response.description);
+        }
+    }
+}
+
+impl Modify for IdempotencyKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        Self::explain(
+            openapi,
+            "Conflict",
+            "On a POST: a request with the same `Idempotency-Key` is still in progress \
+             (`idempotency_key_in_use`).",
+        );
+        Self::explain(
+            openapi,
+            "ValidationFailed",
+            "On a POST: the `Idempotency-Key` was already used for a different request \
+             (`idempotency_key_reused`).",
+        );
+        let posts = openapi
+            .paths
+            .paths
+            .iter_mut()
+            .filter(|(path, _)| path.starts_with("/api/v1"))
+            .filter_map(|(_, item)| item.post.as_mut());
+        for operation in posts {
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(Self::parameter());
+            let responses = &mut operation.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                if let (true, RefOr::T(success)) = (status.starts_with('2'), response) {
+                    success
+                        .headers
+                        .insert("Idempotent-Replayed".to_owned(), Self::replayed_header());
+                }
+            }
+            for (status, name) in [
+                ("400", "BadRequest"),
+                ("409", "Conflict"),
+                ("413", "PayloadTooLarge"),
+                ("422", "ValidationFailed"),
+            ] {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            }
+        }
+    }
+}
+
+/// Documents the abuse limits (see `src/limits.rs`): every operation may answer `414` (URL path
+/// or query string too long) and, except the probes, `429` (rate limited); the successes and
+/// `304`s of limited operations carry the `RateLimit-*` headers.
+struct AbuseLimits;
+
+impl AbuseLimits {
+    /// The `RateLimit-*` headers of a response to a limited operation.
+    fn quota_headers() -> [(String, utoipa::openapi::Header); 3] {
+        let header = |description: &str| {
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
+                .description(Some(description))
+                .build()
+        };
+        [
+            (
+                "RateLimit-Limit".to_owned(),
+                header(
+                    "Requests the tightest quota that applies allows per period: per client \
+                     address a minute (`HEALTHHUB_RATE_LIMIT_READS`), per token subject a minute \
+                     for writes (`HEALTHHUB_RATE_LIMIT_WRITES`), or 1 counted view of an article \
+                     per view window.",
+                ),
+            ),
+            (
+                "RateLimit-Remaining".to_owned(),
+                header("Requests left in that quota."),
+            ),
+            (
+                "RateLimit-Reset".to_owned(),
+                header("Seconds until that quota is whole again."),
+            ),
+        ]
+    }
+}
+
+impl Modify for AbuseLimits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let limited = !crate::limits::UNLIMITED_PATHS.contains(&path.as_str());
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("414".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("UriTooLong")));
+                if !limited {
+                    continue;
+                }
+                for (status, response) in responses.iter_mut() {
+                    if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                        response.headers.extend(Self::quota_headers());
+                    }
+                }
+                responses
+                    .entry("429".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("RateLimited")));
+            }
+        }
+        let components = openapi.components.get_or_insert_with(Default::default);
+        if let Some(RefOr::T(not_modified)) = components.responses.get_mut(NOT_MODIFIED) {
+            not_modified.headers.extend(Self::quota_headers());
         }
     }
 }

@@ -53,3 +53,24 @@ pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct ValidationFailed(#[allow(dead_code)] Problem);
+
+/// Too many requests: from this client address (any request), with this token (writes), or a
+/// repeated view of the same article within the view window. Nothing was done; retry after
+/// `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(
+        ("Retry-After" = u64, description = "Seconds until the next request is allowed"),
+        ("RateLimit-Limit" = u32, description = "Requests the exhausted quota allows per period"),
+        ("RateLimit-Remaining" = u32, description = "Requests left in that quota: 0"),
+        ("RateLimit-Reset" = u64, description = "Seconds until the whole quota is available again"),
+    )
+)]
+pub struct RateLimited(#[allow(dead_code)] Problem);
+
+/// The URL path (over 1024 bytes) or the query string (over `HEALTHHUB_MAX_QUERY_BYTES`,
+/// 2048 bytes by default) is too long.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UriTooLong(#[allow(dead_code)] Problem);

@@ -11,10 +11,12 @@ use super::query::{self, Defaults, ListParams, Paging, Shape, ShapeQuery};
 use super::view::{self, Embeds, SearchHit};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, OptionalJsonBody};
 use crate::http::{check_version, if_match, moved, ok_with_version, version_etag};
+use crate::limits;
 use crate::lookup::Key;
+use crate::request_log::ClientIp;
 use crate::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -547,29 +549,61 @@ async fn set_status(
 }
 
 /// Count one view of an article (public).
+///
+/// Each client (IP address) counts one view of an article per window
+/// (`HEALTHHUB_VIEW_WINDOW_SECONDS`, 60 s by default): a repeat within the window is a `429`
+/// with `Retry-After` and changes nothing, so a loop cannot inflate the count, and the count
+/// goes up by exactly one for every `200`.
 #[utoipa::path(
     post, path = "/api/v1/articles/{id_or_slug}/views", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
     responses(
-        (status = 200, description = "The new view count", body = ViewCount),
+        (status = 200, description = "The view was counted: the new view count", body = ViewCount),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
+        (status = 429, description = "Not counted: this client's view of this article was \
+            already counted within the view window (or the client exceeded its request rate); \
+            the count is unchanged", body = Problem, content_type = "application/problem+json",
+            headers(
+                ("Retry-After" = u64, description = "Seconds until a view by this client counts again"),
+                ("RateLimit-Limit" = u32, description = "Requests (here: counted views) the quota allows per period"),
+                ("RateLimit-Remaining" = u32, description = "Requests left in the quota: 0"),
+                ("RateLimit-Reset" = u64, description = "Seconds until the whole quota is available again"),
+            )),
     ),
     security((), ("bearer" = []))
 )]
 pub async fn add_view(
     state: web::Data<AppState>,
     caller: Caller,
+    client: ClientIp,
     id_or_slug: web::Path<String>,
+    req: HttpRequest,
 ) -> ApiResult<web::Json<ViewCount>> {
     let key = Key::parse(&id_or_slug);
-    let audience = Audience::of(&caller, state.clock.now().naive_utc());
+    let now = state.clock.now();
+    let audience = Audience::of(&caller, now.naive_utc());
+    // Look the article up on a read connection first: a refused repeat never waits for the
+    // writer.
+    let article = state
+        .db
+        .read(move |conn| model::get(conn, &key, audience))
+        .await?;
+    match state.limiters.count_view(client, article.id, now) {
+        Ok(quota) => {
+            if let Some(quota) = quota {
+                limits::report(&req, quota);
+            }
+        }
+        Err(refusal) => {
+            limits::report(&req, refusal.quota);
+            return Err(refusal.error("a view of this article by this client was already counted"));
+        }
+    }
+    let id = article.id;
     let view_count = state
         .db
-        .write(move |conn| {
-            let article = model::get(conn, &key, audience)?;
-            Ok(model::add_view(conn, article.id)?)
-        })
+        .write(move |conn| Ok(model::add_view(conn, id)?))
         .await?;
     Ok(web::Json(ViewCount { view_count }))
 }

@@ -100,41 +100,32 @@ pub fn run(
             now,
         )?);
     }
-    let mut where_clause = Sql::default();
-    for (i, condition) in conditions.iter().enumerate() {
-        where_clause.push(if i == 0 { " WHERE " } else { " AND " });
-        where_clause.append(condition);
-    }
-
     let total = match (&query.paging, query.count) {
         (Paging::Pages { .. }, _) | (_, true) => {
             let mut count = Sql::new("SELECT COUNT(*) AS n");
-            count.append(&from).append(&where_clause);
+            count.append(&from).append(&where_clause(&conditions));
             Some(count.query().get_result::<Count>(conn)?.n)
         }
         _ => None,
     };
 
     let keys = effective_keys(&query.sort);
+    if let Paging::Cursor {
+        after: Some(cursor),
+        ..
+    } = &query.paging
+    {
+        // First, so that its bound on the first sort key is the one SQLite uses for the index range.
+        let nulls_possible = !matches!(audience, Audience::Public(_));
+        conditions.insert(0, keyset_condition(&keys, cursor, nulls_possible));
+    }
     let searching = match_expression.is_some();
     let mut select = Sql::new("SELECT a.*, ");
     select.push(if searching { search::RANK_SQL } else { "0.0" });
     select.push(" AS rank, ");
     select.push(if searching { search::SNIPPET_SQL } else { "''" });
     select.push(" AS snippet");
-    select.append(&from).append(&where_clause);
-    if let Paging::Cursor {
-        after: Some(cursor),
-        ..
-    } = &query.paging
-    {
-        select.push(if where_clause.is_empty() {
-            " WHERE "
-        } else {
-            " AND "
-        });
-        select.append(&keyset_condition(&keys, cursor));
-    }
+    select.append(&from).append(&where_clause(&conditions));
     select.push(" ORDER BY ");
     for (i, key) in keys.iter().enumerate() {
         if i > 0 {
@@ -163,6 +154,16 @@ pub fn run(
         next,
         has_more,
     })
+}
+
+/// ` WHERE c1 AND c2 …`, or nothing without conditions.
+fn where_clause(conditions: &[Sql]) -> Sql {
+    let mut sql = Sql::default();
+    for (i, condition) in conditions.iter().enumerate() {
+        sql.push(if i == 0 { " WHERE " } else { " AND " });
+        sql.append(condition);
+    }
+    sql
 }
 
 /// The SQL expression a sort field orders by.
@@ -198,11 +199,25 @@ fn cursor_after(keys: &[SortKey], last: &ListedArticle) -> Cursor {
 
 /// Rows strictly after the cursor in the order of `keys`:
 /// `k1 after v1 OR (k1 = v1 AND (k2 after v2 OR (k2 = v2 AND …)))`. SQLite sorts NULL lowest,
-/// which is what the "after" of a NULL value follows.
-fn keyset_condition(keys: &[SortKey], cursor: &Cursor) -> Sql {
+/// which is what the "after" of a NULL value follows. When no NULL can be in the result
+/// (anonymous readers only see dated articles) the condition starts with a plain bound on the
+/// first key (`k1 <= v1`), so the index range starts at the cursor: a deep page costs what the
+/// first one does.
+fn keyset_condition(keys: &[SortKey], cursor: &Cursor, nulls_possible: bool) -> Sql {
     let mut sql = Sql::new("(");
+    if let (false, Some(first), Some(bind)) = (
+        nulls_possible,
+        keys.first(),
+        cursor.values.first().and_then(to_bind),
+    ) {
+        let bound = if first.descending { "<=" } else { ">=" };
+        sql.push(&format!("{} {bound} ", sort_expression(first.field)))
+            .bind(bind)
+            .push(" AND (");
+    } else {
+        sql.push("(");
+    }
     for (i, (key, value)) in keys.iter().zip(&cursor.values).enumerate() {
-        let expression = sort_expression(key.field);
         if i > 0 {
             sql.push(" OR (");
             for (j, (earlier, earlier_value)) in keys.iter().zip(&cursor.values).take(i).enumerate()
@@ -214,12 +229,18 @@ fn keyset_condition(keys: &[SortKey], cursor: &Cursor) -> Sql {
             }
             sql.push(" AND ");
         }
-        after(&mut sql, expression, key.descending, value);
+        after(
+            &mut sql,
+            sort_expression(key.field),
+            key.descending,
+            value,
+            nulls_possible,
+        );
         if i > 0 {
             sql.push(")");
         }
     }
-    sql.push(")");
+    sql.push("))");
     sql
 }
 
@@ -230,14 +251,21 @@ fn equal(sql: &mut Sql, expression: &str, value: &KeyValue) {
     };
 }
 
-fn after(sql: &mut Sql, expression: &str, descending: bool, value: &KeyValue) {
+fn after(
+    sql: &mut Sql,
+    expression: &str,
+    descending: bool,
+    value: &KeyValue,
+    nulls_possible: bool,
+) {
     match (to_bind(value), descending) {
         (None, true) => sql.push("0"),
         (None, false) => sql.push(&format!("{expression} IS NOT NULL")),
-        (Some(bind), true) => sql
+        (Some(bind), true) if nulls_possible => sql
             .push(&format!("({expression} < "))
             .bind(bind)
             .push(&format!(" OR {expression} IS NULL)")),
+        (Some(bind), true) => sql.push(&format!("{expression} < ")).bind(bind),
         (Some(bind), false) => sql.push(&format!("{expression} > ")).bind(bind),
     };
 }

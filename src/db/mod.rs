@@ -1,5 +1,7 @@
 //! The SQLite database: a read pool, one writer connection, per-connection PRAGMAs and the embedded migrations.
 
+pub mod backup;
+pub mod idempotency;
 pub mod redirects;
 pub mod schema;
 pub mod sql;
@@ -180,6 +182,18 @@ impl Database {
         let committed = conn.immediate_transaction(change).map_err(into_anyhow)?;
         self.wrote();
         Ok(committed)
+    }
+
+    /// Runs `change` in a writer transaction on the current thread like [`Self::write_blocking`],
+    /// but as bookkeeping that is not a content change (token records): [`Self::last_write`],
+    /// and so `Last-Modified`, stays as it was. Async callers wrap it in `web::block`.
+    pub fn write_bookkeeping<T>(
+        &self,
+        change: impl FnOnce(&mut SqliteConnection) -> ApiResult<T>,
+    ) -> anyhow::Result<T> {
+        let mut pooled = self.writer.get().context("opening the writer connection")?;
+        let conn: &mut SqliteConnection = &mut pooled;
+        conn.immediate_transaction(change).map_err(into_anyhow)
     }
 
     /// Runs `query` on a read connection in one transaction on the current thread (for the CLI).

@@ -1,6 +1,19 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_tokens (jti) {
+        jti -> Text,
+        subject -> Text,
+        scopes -> Text,
+        kid -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     articles (id) {
         id -> Integer,
         slug -> Text,
@@ -34,6 +47,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (subject, key) {
+        key -> Text,
+        subject -> Text,
+        method -> Text,
+        path -> Text,
+        body_sha256 -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sections (id) {
         id -> Integer,
         article_id -> Integer,
@@ -57,4 +84,11 @@ diesel::table! {
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(sections -> articles (article_id));
 
-diesel::allow_tables_to_appear_in_same_query!(articles, categories, sections, slug_redirects,);
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    articles,
+    categories,
+    idempotency_keys,
+    sections,
+    slug_redirects,
+);

@@ -235,9 +235,14 @@ async fn views_count_up_without_changing_the_version() {
         published("2025-01-01T00:00:00Z"),
     )
     .await;
-    for expected in 1..=3 {
+    for expected in 1..=3u8 {
+        let reader = std::net::SocketAddr::from(([192, 0, 2, expected], 40000));
         let reply = app
-            .send(TestRequest::post().uri("/api/v1/articles/popular/views"))
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/articles/popular/views")
+                    .peer_addr(reader),
+            )
             .await
             .expect(200);
         assert_eq!(reply.body, json!({"view_count": expected}));

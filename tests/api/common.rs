@@ -200,12 +200,19 @@ where
         self.token(&ALL_SCOPES)
     }
 
-    /// A token minted at `issued` that lives for `ttl`.
+    /// A token minted (and recorded, as `healthhub token create` does) at `issued` that lives
+    /// for `ttl`.
     pub fn token_at(&self, scopes: &[Scope], issued: DateTime<Utc>, ttl: Duration) -> String {
-        self.state
-            .keys
-            .mint("test-script", scopes, ttl, issued)
-            .expect("mint token")
+        healthhub::tokens::issue(
+            &self.state.db,
+            &self.state.keys,
+            "test-script",
+            scopes,
+            ttl,
+            issued,
+        )
+        .expect("mint token")
+        .token
     }
 
     /// The test clock's current instant.

@@ -134,16 +134,23 @@ where
     created
 }
 
-/// Counts `n` anonymous views of the article `slug`.
+/// Counts `n` anonymous views of the article `slug`, each by another reader (a client counts
+/// one view per article per window).
 pub async fn add_views<S, B>(app: &TestApp<S>, slug: &str, n: usize)
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    for _ in 0..n {
-        app.send(TestRequest::post().uri(&format!("/api/v1/articles/{slug}/views")))
-            .await
-            .expect(200);
+    for reader in 0..n {
+        let [.., high, low] = (reader as u32).to_be_bytes();
+        let peer = std::net::SocketAddr::from(([10, 0, high, low], 40000));
+        app.send(
+            TestRequest::post()
+                .uri(&format!("/api/v1/articles/{slug}/views"))
+                .peer_addr(peer),
+        )
+        .await
+        .expect(200);
     }
 }
 

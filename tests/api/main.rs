@@ -2,15 +2,21 @@
 
 mod articles;
 mod auth;
+mod backup;
 mod bad_input;
 mod caching;
 mod categories;
 mod category_tree;
 mod common;
+mod idempotency;
+mod limits;
 mod listing;
 mod openapi;
 mod rendering;
 mod search;
 mod sections;
+mod security_headers;
 mod seed_page;
 mod startup;
+mod token_attacks;
+mod tokens;

@@ -1,0 +1,482 @@
+//! Abuse limits: request rates per client IP and per token subject, one counted view per client
+//! per article, and the longest accepted URL path and query string.
+//!
+//! The rates use the generic cell rate algorithm (a token bucket kept as one instant per key): a
+//! limit of `L` a minute lets a client send `L` requests at once and then one every `60/L`
+//! seconds. Time comes from the application's [`Clock`](crate::clock::Clock), so tests move it
+//! instead of sleeping. Each limiter keeps at most `max_tracked_keys` clients in memory: keys
+//! whose bucket has refilled are dropped once a period, and when the map is full the half
+//! closest to a full bucket is forgotten (forgetting them only gives them a full bucket).
+//!
+//! [`per_client`] sits just inside CORS (so browsers can read a `429`) and [`per_subject`] just
+//! outside the handlers; they answer `429` with `Retry-After`, `414` for oversized URLs, and
+//! put `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+//! (draft-ietf-httpapi-ratelimit-headers) on every response they limit.
+
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::config::Limits;
+use crate::error::ApiError;
+use crate::request_log::ClientIp;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpRequest, ResponseError};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
+use std::sync::{Mutex, MutexGuard};
+
+/// Longest accepted URL path in bytes (as sent, percent-encoded); slugs are at most 100.
+pub const MAX_PATH_BYTES: usize = 1024;
+
+/// Paths that are never rate limited: an orchestrator must not see a healthy server as failing
+/// (and restart it) because someone else floods it from the same address.
+pub const UNLIMITED_PATHS: [&str; 2] = ["/healthz", "/readyz"];
+
+/// `RateLimit-Limit`: the requests the client's quota allows in one period.
+pub const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+/// `RateLimit-Remaining`: requests left in the quota.
+pub const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+/// `RateLimit-Reset`: seconds until the whole quota is available again.
+pub const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
+const MICROS_PER_SECOND: i64 = 1_000_000;
+const MINUTE: i64 = 60 * MICROS_PER_SECOND;
+
+/// The state of a client's quota after a request, as the `RateLimit-*` headers tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Requests allowed per period.
+    pub limit: u32,
+    /// Requests left now.
+    pub remaining: u32,
+    /// Seconds until the whole quota is available again.
+    pub reset: u64,
+}
+
+impl Quota {
+    /// The quota closer to running out: fewer remaining requests, then the longer reset.
+    fn tighter(self, other: Quota) -> Quota {
+        if (other.remaining, std::cmp::Reverse(other.reset))
+            < (self.remaining, std::cmp::Reverse(self.reset))
+        {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Writes the three `RateLimit-*` headers.
+    pub fn write_headers(self, headers: &mut HeaderMap) {
+        headers.insert(RATELIMIT_LIMIT, HeaderValue::from(self.limit));
+        headers.insert(RATELIMIT_REMAINING, HeaderValue::from(self.remaining));
+        headers.insert(RATELIMIT_RESET, HeaderValue::from(self.reset));
+    }
+}
+
+/// A request refused because its quota is used up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    /// The (empty) quota.
+    pub quota: Quota,
+    /// Seconds until one more request is allowed (`Retry-After`), at least 1.
+    pub retry_after: u64,
+}
+
+impl Refusal {
+    /// The `429` problem for this refusal, explained by `detail`.
+    pub fn error(self, detail: impl Into<String>) -> ApiError {
+        ApiError::RateLimited {
+            detail: format!("{}; try again in {} s", detail.into(), self.retry_after),
+            retry_after: self.retry_after,
+        }
+    }
+}
+
+/// A bounded, in-memory rate limiter: `limit` requests per `period` per key.
+pub struct RateLimiter<K> {
+    limit: u32,
+    /// The period, in microseconds.
+    period: i64,
+    /// The time one request "costs", in microseconds: `period / limit`.
+    interval: i64,
+    max_keys: usize,
+    buckets: Mutex<Buckets<K>>,
+}
+
+struct Buckets<K> {
+    /// Per key, the theoretical arrival time: when its bucket will be full again (µs).
+    full_at: HashMap<K, i64>,
+    /// When full buckets are next swept out (µs).
+    next_sweep: i64,
+}
+
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
+    /// `limit` requests per `period_seconds` per key, tracking at most `max_keys` keys;
+    /// `None` when `limit` or the period is 0 (no limit).
+    pub fn new(limit: u32, period_seconds: u64, max_keys: usize) -> Option<Self> {
+        let period = i64::try_from(period_seconds)
+            .ok()?
+            .checked_mul(MICROS_PER_SECOND)?;
+        Self::with_period(limit, period, max_keys)
+    }
+
+    /// `limit` requests a minute per key.
+    pub fn per_minute(limit: u32, max_keys: usize) -> Option<Self> {
+        Self::with_period(limit, MINUTE, max_keys)
+    }
+
+    fn with_period(limit: u32, period: i64, max_keys: usize) -> Option<Self> {
+        if limit == 0 || period <= 0 {
+            return None;
+        }
+        Some(Self {
+            limit,
+            period,
+            interval: (period / i64::from(limit)).max(1),
+            max_keys: max_keys.max(1),
+            buckets: Mutex::new(Buckets {
+                full_at: HashMap::new(),
+                next_sweep: i64::MIN,
+            }),
+        })
+    }
+
+    /// Counts one request of `key` at `now` when its quota allows it.
+    pub fn check(&self, key: K, now: DateTime<Utc>) -> Result<Quota, Refusal> {
+        let now = now.timestamp_micros();
+        let mut buckets = self.lock();
+        if now >= buckets.next_sweep {
+            buckets.full_at.retain(|_, full_at| *full_at > now);
+            buckets.next_sweep = now.saturating_add(self.period);
+        }
+        let full_at = buckets.full_at.get(&key).copied().unwrap_or(now).max(now);
+        let next = full_at.saturating_add(self.interval);
+        if next - now > self.period {
+            let retry_after = seconds_ceil(next - self.period - now).max(1);
+            let quota = Quota {
+                limit: self.limit,
+                remaining: 0,
+                reset: seconds_ceil(full_at - now),
+            };
+            return Err(Refusal { quota, retry_after });
+        }
+        if buckets.full_at.len() >= self.max_keys && !buckets.full_at.contains_key(&key) {
+            make_room(&mut buckets.full_at, now, self.max_keys);
+        }
+        buckets.full_at.insert(key, next);
+        let remaining = (self.period - (next - now)) / self.interval;
+        Ok(Quota {
+            limit: self.limit,
+            remaining: u32::try_from(remaining).unwrap_or(u32::MAX).min(self.limit),
+            reset: seconds_ceil(next - now),
+        })
+    }
+
+    /// How many keys the limiter holds now.
+    pub fn tracked_keys(&self) -> usize {
+        self.lock().full_at.len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Buckets<K>> {
+        // A panic while holding the lock cannot leave the map inconsistent: keep using it.
+        self.buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Frees at least one slot in a map holding `max_keys` keys: drops every refilled bucket, and if
+/// that is not enough, the half of the keys with the most quota left (the least to lose by
+/// forgetting them: a forgotten key starts again with a full bucket).
+fn make_room<K: Hash + Eq + Clone>(full_at: &mut HashMap<K, i64>, now: i64, max_keys: usize) {
+    full_at.retain(|_, at| *at > now);
+    if full_at.len() < max_keys {
+        return;
+    }
+    let mut entries: Vec<(i64, K)> = full_at.iter().map(|(k, at)| (*at, k.clone())).collect();
+    let half = (entries.len() / 2).max(1);
+    entries.select_nth_unstable_by_key(half - 1, |(at, _)| *at);
+    for (_, key) in entries.into_iter().take(half) {
+        full_at.remove(&key);
+    }
+}
+
+fn seconds_ceil(micros: i64) -> u64 {
+    u64::try_from(micros.max(0))
+        .unwrap_or(0)
+        .div_ceil(MICROS_PER_SECOND as u64)
+}
+
+/// A client as the per-IP limits see it: its IPv4 address, or the /64 network of its IPv6
+/// address (one subscriber usually holds a whole /64); `None` when the address is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientKey(Option<IpAddr>);
+
+impl ClientKey {
+    /// The key of `ip`.
+    pub fn of(ip: ClientIp) -> Self {
+        Self(ip.0.map(|ip| match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(bits.into())
+            }
+            v4 => v4,
+        }))
+    }
+}
+
+/// Every limiter of the application, built from [`Limits`]; a disabled one is `None`.
+pub struct RateLimits {
+    /// Requests per minute per client IP.
+    pub per_ip: Option<RateLimiter<ClientKey>>,
+    /// Writes per minute per token subject.
+    pub per_subject: Option<RateLimiter<String>>,
+    /// One counted view per client per article per window.
+    pub views: Option<RateLimiter<(ClientKey, i32)>>,
+}
+
+impl RateLimits {
+    /// The limiters `limits` asks for.
+    pub fn new(limits: &Limits) -> Self {
+        let max = limits.max_tracked_keys;
+        Self {
+            per_ip: RateLimiter::per_minute(limits.reads_per_minute, max),
+            per_subject: RateLimiter::per_minute(limits.writes_per_minute, max),
+            views: RateLimiter::new(1, limits.view_window_seconds, max),
+        }
+    }
+
+    /// Keys held by all limiters together (bounded by three times `max_tracked_keys`).
+    pub fn tracked_keys(&self) -> usize {
+        self.per_ip.as_ref().map_or(0, RateLimiter::tracked_keys)
+            + self
+                .per_subject
+                .as_ref()
+                .map_or(0, RateLimiter::tracked_keys)
+            + self.views.as_ref().map_or(0, RateLimiter::tracked_keys)
+    }
+
+    /// Counts a view of `article` by `client` at `now`: `Ok(None)` when views are not limited,
+    /// `Ok(Some(quota))` when it counts, a refusal when this client's view was already counted
+    /// within the window.
+    pub fn count_view(
+        &self,
+        client: ClientIp,
+        article: i32,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Quota>, Refusal> {
+        match &self.views {
+            Some(views) => views.check((ClientKey::of(client), article), now).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Quotas the request used besides its client address's (kept in the request's extensions).
+#[derive(Debug, Default, Clone)]
+struct ReportedQuotas(Vec<Quota>);
+
+/// Tells [`per_client`] that the request also used `quota`, so the response's `RateLimit-*`
+/// headers report it when it is the tightest.
+pub fn report(req: &HttpRequest, quota: Quota) {
+    let mut extensions = req.extensions_mut();
+    match extensions.get_mut::<ReportedQuotas>() {
+        Some(quotas) => quotas.0.push(quota),
+        None => {
+            extensions.insert(ReportedQuotas(vec![quota]));
+        }
+    }
+}
+
+/// The per-client middleware; register it with `actix_web::middleware::from_fn(per_client)`
+/// just inside CORS.
+///
+/// Charges every request but the probes to its client address (`429` when the quota is used
+/// up), refuses a URL path or query string that is too long (`414`), and writes the
+/// `RateLimit-*` headers of the tightest quota the request used (its own, [`per_subject`]'s,
+/// or one a handler [`report`]ed).
+pub async fn per_client(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let mut quota = None;
+    if let (true, Some(per_ip)) = (is_limited(&req), &state.limiters.per_ip) {
+        let client = ClientKey::of(ClientIp::of(req.request()));
+        match per_ip.check(client, state.clock.now()) {
+            Ok(used) => quota = Some(used),
+            Err(refusal) => {
+                return Ok(refuse(
+                    req,
+                    refusal,
+                    "too many requests from this client address",
+                ))
+            }
+        }
+    }
+    let mut res = match check_lengths(&req, state.config.limits.max_query_bytes) {
+        Err(error) => req.error_response(error).map_into_boxed_body(),
+        Ok(()) => next.call(req).await?.map_into_boxed_body(),
+    };
+    let reported = res.request().extensions().get::<ReportedQuotas>().cloned();
+    let tightest = reported
+        .into_iter()
+        .flat_map(|quotas| quotas.0)
+        .fold(quota, |tightest, q| {
+            Some(tightest.map_or(q, |t| t.tighter(q)))
+        });
+    if let Some(quota) = tightest {
+        quota.write_headers(res.headers_mut());
+    }
+    Ok(res)
+}
+
+/// The per-subject middleware; register it with `actix_web::middleware::from_fn(per_subject)`
+/// inside [`per_client`] and inside the refusal of tokens in query strings.
+///
+/// Charges every write (POST, PUT, PATCH, DELETE) with a valid token to the token's subject,
+/// whatever address it comes from: `429` when the subject's quota is used up. An invalid token
+/// is left for the handler to refuse (401): only a verified subject is charged, so nobody can
+/// spend someone else's quota.
+pub async fn per_subject(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let limiter = state.as_ref().and_then(|s| s.limiters.per_subject.as_ref());
+    let is_write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    if let (Some(state), Some(limiter), true) = (&state, limiter, is_write && is_limited(&req)) {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            if let Ok(Caller::Token(principal)) = req.extract::<Caller>().await {
+                match limiter.check(principal.subject, state.clock.now()) {
+                    Ok(used) => report(req.request(), used),
+                    Err(refusal) => {
+                        report(req.request(), refusal.quota);
+                        return Ok(refuse(req, refusal, "too many writes with this token"));
+                    }
+                }
+            }
+        }
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// False for the probes, which are never rate limited.
+fn is_limited(req: &ServiceRequest) -> bool {
+    !UNLIMITED_PATHS.contains(&req.path())
+}
+
+/// `414` when the path or the query string is longer than allowed.
+fn check_lengths(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
+    let path = req.uri().path().len();
+    if path > MAX_PATH_BYTES {
+        return Err(ApiError::UriTooLong(format!(
+            "the URL path is {path} bytes long; at most {MAX_PATH_BYTES} are accepted"
+        )));
+    }
+    let query = req.query_string().len();
+    if query > max_query_bytes {
+        return Err(ApiError::UriTooLong(format!(
+            "the query string is {query} bytes long; at most {max_query_bytes} are accepted"
+        )));
+    }
+    Ok(())
+}
+
+/// The `429` response for `refusal`, with its `RateLimit-*` headers.
+fn refuse(req: ServiceRequest, refusal: Refusal, detail: &str) -> ServiceResponse<BoxBody> {
+    let mut res = req.into_response(refusal.error(detail).error_response());
+    refusal.quota.write_headers(res.headers_mut());
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_780_000_000, 0).unwrap() + TimeDelta::seconds(seconds)
+    }
+
+    #[test]
+    fn allows_the_limit_at_once_then_one_per_interval() {
+        let limiter = RateLimiter::per_minute(3, 10).unwrap();
+        let remaining: Vec<u32> = (0..3)
+            .map(|_| limiter.check("a", at(0)).unwrap().remaining)
+            .collect();
+        assert_eq!(remaining, [2, 1, 0]);
+        let refusal = limiter.check("a", at(0)).unwrap_err();
+        assert_eq!(refusal.retry_after, 20);
+        assert_eq!(refusal.quota.remaining, 0);
+        assert_eq!(refusal.quota.reset, 60);
+        assert!(limiter.check("a", at(19)).is_err());
+        let again = limiter.check("a", at(20)).unwrap();
+        assert_eq!((again.remaining, again.reset), (0, 60));
+        assert_eq!(limiter.check("b", at(20)).unwrap().remaining, 2);
+        assert_eq!(limiter.check("a", at(100)).unwrap().remaining, 2);
+    }
+
+    #[test]
+    fn a_zero_limit_or_period_disables_the_limiter() {
+        assert!(RateLimiter::<u8>::per_minute(0, 10).is_none());
+        assert!(RateLimiter::<u8>::new(1, 0, 10).is_none());
+    }
+
+    #[test]
+    fn a_window_of_one_allows_one_request_per_window() {
+        let limiter = RateLimiter::new(1, 60, 10).unwrap();
+        assert_eq!(
+            limiter.check(7, at(0)),
+            Ok(Quota {
+                limit: 1,
+                remaining: 0,
+                reset: 60
+            })
+        );
+        assert_eq!(limiter.check(7, at(59)).unwrap_err().retry_after, 1);
+        assert!(limiter.check(7, at(60)).is_ok());
+    }
+
+    #[test]
+    fn memory_stays_bounded_and_heavy_users_are_kept() {
+        let limiter = RateLimiter::per_minute(10, 100).unwrap();
+        for _ in 0..10 {
+            limiter.check(u32::MAX, at(0)).unwrap();
+        }
+        for key in 0..100_000u32 {
+            limiter.check(key, at(0)).unwrap();
+            assert!(limiter.tracked_keys() <= 100);
+        }
+        assert!(
+            limiter.check(u32::MAX, at(0)).is_err(),
+            "the client that used its whole quota is still remembered"
+        );
+        limiter.check(1, at(120)).unwrap();
+        assert_eq!(limiter.tracked_keys(), 1, "refilled buckets are swept out");
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64_bit_network() {
+        let key = |ip: &str| ClientKey::of(ClientIp(Some(ip.parse().unwrap())));
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+    }
+}

@@ -1,0 +1,352 @@
+//! Request ids, client addresses, one structured log line per request, and the log subscriber
+//! (human text, or JSON with `HEALTHHUB_LOG_FORMAT=json`).
+//!
+//! [`log_requests`] wraps the whole application. It gives each request an id (the client's
+//! `X-Request-Id` when it is 1 to 128 visible ASCII characters, else a new UUID v4), answers it
+//! in `X-Request-Id`, and logs method, path, status, duration, request id and client address.
+//! It never logs the query string (search terms, cursors, and tokens some clients wrongly put
+//! there) nor any header: the `Authorization` header and tokens never reach the log.
+
+use crate::app::AppState;
+use crate::config::{Config, LogFormat};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use std::fmt;
+use std::future::{ready, Ready};
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::EnvFilter;
+
+/// The `X-Request-Id` header.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Longest client-sent request id that is kept.
+pub const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Longest path written to a log line; longer ones are cut (they are refused with 414 anyway).
+const MAX_LOGGED_PATH: usize = 256;
+
+/// The id of one request: echoed from the client when acceptable, generated otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(String);
+
+impl RequestId {
+    /// The client's `X-Request-Id` when it is 1 to 128 visible ASCII characters, else a new
+    /// UUID v4.
+    pub fn from_client(sent: Option<&HeaderValue>) -> Self {
+        let acceptable = sent
+            .map(HeaderValue::as_bytes)
+            .filter(|id| (1..=MAX_REQUEST_ID_LEN).contains(&id.len()))
+            .filter(|id| id.iter().all(|b| b.is_ascii_graphic()))
+            .and_then(|id| std::str::from_utf8(id).ok());
+        match acceptable {
+            Some(id) => Self(id.to_owned()),
+            None => Self(uuid::Uuid::new_v4().to_string()),
+        }
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The id [`log_requests`] gave `req`, if it ran.
+    pub fn of(req: &HttpRequest) -> Option<Self> {
+        req.extensions().get::<Self>().cloned()
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The client's address: the TCP peer, or with `HEALTHHUB_TRUST_PROXY=true` the last
+/// `X-Forwarded-For` entry (the one the reverse proxy in front appended). `None` when unknown
+/// (in-process test requests have no peer): all such requests share one rate-limit key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl ClientIp {
+    /// Works the address out from the connection and, when `trust_proxy`, `X-Forwarded-For`.
+    pub fn resolve(req: &HttpRequest, trust_proxy: bool) -> Self {
+        let forwarded = trust_proxy.then(|| last_forwarded_for(req)).flatten();
+        Self(forwarded.or_else(|| req.peer_addr().map(|peer| peer.ip())))
+    }
+
+    /// The address [`log_requests`] found for `req`, or worked out now with the app's setting.
+    pub fn of(req: &HttpRequest) -> Self {
+        if let Some(known) = req.extensions().get::<Self>() {
+            return *known;
+        }
+        let trust_proxy = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|state| state.config.limits.trust_proxy);
+        Self::resolve(req, trust_proxy)
+    }
+}
+
+impl fmt::Display for ClientIp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(ip) => write!(f, "{ip}"),
+            None => f.write_str("unknown"),
+        }
+    }
+}
+
+impl FromRequest for ClientIp {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(Ok(Self::of(req)))
+    }
+}
+
+/// The last entry of the last `X-Forwarded-For` header, when it is an IP address (optionally
+/// with a port).
+fn last_forwarded_for(req: &HttpRequest) -> Option<IpAddr> {
+    let last = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .last()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim();
+    last.parse::<IpAddr>()
+        .ok()
+        .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+/// What the log line of one request says: never the query string, never a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLine {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL path as sent (percent-encoded), without the query string; cut at 256 bytes.
+    pub path: String,
+    /// The request's id.
+    pub request_id: String,
+    /// The client's address, or `unknown`.
+    pub client_ip: String,
+}
+
+impl RequestLine {
+    /// The line for `req`, with its id and client address.
+    pub fn of(req: &HttpRequest, request_id: &RequestId, client_ip: ClientIp) -> Self {
+        let mut path = req.uri().path().to_owned();
+        if path.len() > MAX_LOGGED_PATH {
+            let mut cut = MAX_LOGGED_PATH;
+            while !path.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            path.truncate(cut);
+            path.push('…');
+        }
+        Self {
+            method: req.method().to_string(),
+            path,
+            request_id: request_id.to_string(),
+            client_ip: client_ip.to_string(),
+        }
+    }
+
+    /// Logs the line with the response's `status` and how long it took: a warning for a 5xx,
+    /// information otherwise.
+    pub fn emit(&self, status: StatusCode, elapsed: Duration) {
+        let duration_ms = (elapsed.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+        macro_rules! line {
+            ($level:ident) => {
+                tracing::$level!(
+                    method = %self.method,
+                    path = %self.path,
+                    status = status.as_u16(),
+                    duration_ms,
+                    request_id = %self.request_id,
+                    client_ip = %self.client_ip,
+                    "request"
+                )
+            };
+        }
+        if status.is_server_error() {
+            line!(warn);
+        } else {
+            line!(info);
+        }
+    }
+}
+
+/// The request id and logging middleware; register it with
+/// `actix_web::middleware::from_fn(log_requests)` as the outermost layer.
+///
+/// Everything logged while the request is handled carries its id (in a `request` span).
+pub async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let trust_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.config.limits.trust_proxy);
+    let client_ip = ClientIp::resolve(req.request(), trust_proxy);
+    let request_id = RequestId::from_client(req.headers().get(X_REQUEST_ID));
+    req.extensions_mut().insert(client_ip);
+    req.extensions_mut().insert(request_id.clone());
+    let line = RequestLine::of(req.request(), &request_id, client_ip);
+    let span = tracing::info_span!("request", request_id = %request_id);
+    // An inner layer's `Err` (never a handler's: those are responses by now) is turned into a
+    // response by the server, past this layer; it is still logged.
+    let mut res = match next.call(req).instrument(span).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(error) => {
+            line.emit(error.as_response_error().status_code(), started.elapsed());
+            return Err(error);
+        }
+    };
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        res.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    line.emit(res.status(), started.elapsed());
+    Ok(res)
+}
+
+/// A log subscriber writing to `writer` in `format`, filtered by `filter` (`tracing`'s
+/// `EnvFilter` syntax; `info` when it does not parse); text is coloured only when `ansi`.
+pub fn subscriber<W>(
+    format: LogFormat,
+    filter: &str,
+    ansi: bool,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .finish(),
+        ),
+    }
+}
+
+/// Installs the process's log subscriber (to stderr, coloured only on a terminal) as `config`
+/// says; a second call does nothing.
+pub fn init(config: &Config) {
+    let ansi = config.log_format == LogFormat::Text && std::io::stderr().is_terminal();
+    let _ = subscriber(config.log_format, &config.log_filter, ansi, std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn a_clients_request_id_is_kept_only_when_short_and_visible_ascii() {
+        let id = |value: &str| {
+            RequestId::from_client(Some(&HeaderValue::from_str(value).unwrap())).to_string()
+        };
+        assert_eq!(id("abc-123_XYZ.9"), "abc-123_XYZ.9");
+        let longest = "a".repeat(MAX_REQUEST_ID_LEN);
+        assert_eq!(id(&longest), longest);
+        for refused in [
+            "",
+            "has space",
+            "tab\there",
+            &"a".repeat(MAX_REQUEST_ID_LEN + 1),
+        ] {
+            let generated = id(refused);
+            assert_ne!(generated, refused);
+            assert!(uuid::Uuid::parse_str(&generated).is_ok(), "{generated}");
+        }
+        let generated = RequestId::from_client(None).to_string();
+        assert_eq!(
+            uuid::Uuid::parse_str(&generated).unwrap().get_version_num(),
+            4
+        );
+    }
+
+    #[test]
+    fn the_log_line_has_neither_the_query_string_nor_any_header() {
+        let req = TestRequest::get()
+            .uri("/api/v1/articles?q=private-search&after=opaque-cursor&access_token=leaked")
+            .insert_header(("Authorization", "Bearer eyJ.secret.token"))
+            .insert_header(("Cookie", "session=secret"))
+            .to_http_request();
+        let id = RequestId::from_client(None);
+        let line = RequestLine::of(&req, &id, ClientIp(Some([192, 0, 2, 7].into())));
+        assert_eq!(line.method, "GET");
+        assert_eq!(line.path, "/api/v1/articles");
+        assert_eq!(line.client_ip, "192.0.2.7");
+        assert_eq!(line.request_id, id.to_string());
+        let printed = format!("{line:?}");
+        for secret in [
+            "private-search",
+            "opaque-cursor",
+            "leaked",
+            "secret",
+            "Bearer",
+        ] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
+
+    #[test]
+    fn a_long_path_is_cut_in_the_log() {
+        let req = TestRequest::get()
+            .uri(&format!("/{}", "%C3%A9".repeat(300)))
+            .to_http_request();
+        let line = RequestLine::of(&req, &RequestId::from_client(None), ClientIp(None));
+        assert!(line.path.len() <= MAX_LOGGED_PATH + '…'.len_utf8());
+        assert_eq!(line.client_ip, "unknown");
+    }
+
+    #[test]
+    fn x_forwarded_for_counts_only_when_the_proxy_is_trusted() {
+        let req = TestRequest::get()
+            .peer_addr("10.0.0.1:5000".parse().unwrap())
+            .insert_header(("X-Forwarded-For", "198.51.100.9, 203.0.113.4"))
+            .to_http_request();
+        assert_eq!(
+            ClientIp::resolve(&req, false).to_string(),
+            "10.0.0.1",
+            "untrusted: the TCP peer"
+        );
+        assert_eq!(
+            ClientIp::resolve(&req, true).to_string(),
+            "203.0.113.4",
+            "trusted: the entry the proxy appended, not the one the client wrote"
+        );
+        let garbage = TestRequest::get()
+            .peer_addr("10.0.0.1:5000".parse().unwrap())
+            .insert_header(("X-Forwarded-For", "not-an-ip"))
+            .to_http_request();
+        assert_eq!(ClientIp::resolve(&garbage, true).to_string(), "10.0.0.1");
+        let ported = TestRequest::get()
+            .insert_header(("X-Forwarded-For", "[2001:db8::1]:443"))
+            .to_http_request();
+        assert_eq!(ClientIp::resolve(&ported, true).to_string(), "2001:db8::1");
+    }
+}
