@@ -257,19 +257,20 @@ fn new_article<'a>(
 }
 
 /// Writes an imported article (matched by its slug): creates it, or replaces its content and
-/// sections as a new version. Returns false, touching nothing, when it is already identical.
+/// sections as a new version, and returns its id. Returns `None`, touching nothing, when it is
+/// already identical.
 pub fn upsert(
     conn: &mut SqliteConnection,
     request: &CreateArticle,
     view_count: i64,
     now: NaiveDateTime,
-) -> ApiResult<bool> {
+) -> ApiResult<Option<i32>> {
     let slug = request.slug.as_deref().unwrap_or_default();
     let row = new_article(request, slug, view_count, now);
     let existing = find(conn, &Key::Slug(slug.to_owned()))?;
     if let Some(current) = &existing {
         if same_content(conn, current, &row, &request.sections)? {
-            return Ok(false);
+            return Ok(None);
         }
     }
     let id: i32 = diesel::insert_into(articles::table)
@@ -297,7 +298,7 @@ pub fn upsert(
         redirects::forget(conn, SlugKind::Article, slug)?;
     }
     sections_model::insert_all(conn, id, &request.sections, now)?;
-    Ok(true)
+    Ok(Some(id))
 }
 
 /// True when `current` already holds exactly what `row` and `sections` would write.

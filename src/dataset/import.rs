@@ -7,7 +7,7 @@ use crate::articles::dto::CreateArticle;
 use crate::articles::model as articles_model;
 use crate::categories::dto::CreateCategory;
 use crate::categories::model as categories_model;
-use crate::db::Database;
+use crate::db::{bulk, Database};
 use crate::error::ApiError;
 use crate::lookup::Key;
 use crate::sections::dto::SectionInput;
@@ -87,8 +87,10 @@ pub fn import_from(
     let reader =
         BufReader::with_capacity(1 << 20, CountingReader::new(source, progress.read.clone()));
     let summary = db.write_blocking(|conn| {
+        // Each imported article's search row is rebuilt once, after its sections are written.
+        let suspended = bulk::suspend_section_triggers(conn)?;
         let mut importer = Importer {
-            conn,
+            conn: &mut *conn,
             category_ids: HashMap::new(),
             now,
             options,
@@ -100,7 +102,9 @@ pub fn import_from(
             Layout::Document => importer.document(reader),
         };
         outcome.map_err(ApiError::BadRequest)?;
-        Ok::<_, ApiError>(importer.summary)
+        let summary = importer.summary;
+        bulk::restore_section_triggers(conn, suspended)?;
+        Ok::<_, ApiError>(summary)
     });
     progress.finish();
     summary
@@ -299,7 +303,8 @@ impl Importer<'_> {
         request.check().map_err(describe)?;
         let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
             .map_err(describe)?;
-        if written {
+        if let Some(id) = written {
+            bulk::reindex_article(self.conn, id).map_err(|e| e.to_string())?;
             self.summary.articles += 1;
             self.summary.sections += request.sections.len();
         } else {

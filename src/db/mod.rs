@@ -1,6 +1,7 @@
 //! The SQLite database: a read pool, one writer connection, per-connection PRAGMAs and the embedded migrations.
 
 pub mod backup;
+pub mod bulk;
 pub mod idempotency;
 pub mod redirects;
 pub mod schema;

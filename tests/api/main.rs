@@ -8,6 +8,7 @@ mod caching;
 mod categories;
 mod category_tree;
 mod common;
+mod dataset;
 mod idempotency;
 mod limits;
 mod listing;

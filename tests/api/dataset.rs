@@ -1,0 +1,169 @@
+//! Tests: `healthhub import` / `export` — round trips, idempotent re-imports, all-or-nothing
+//! failures, skipping bad records, and a search index that stays in sync.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use healthhub::dataset::export::export;
+use healthhub::dataset::import::{import, ImportOptions};
+use healthhub::db::Database;
+use std::path::{Path, PathBuf};
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/dataset-20.json"
+);
+
+fn fresh(dir: &Path, name: &str) -> Database {
+    let url = dir.join(name).to_string_lossy().into_owned();
+    Database::open(&url, 1).expect("open").0
+}
+
+fn run_import(
+    db: &Database,
+    path: &Path,
+    continue_on_error: bool,
+) -> anyhow::Result<healthhub::dataset::import::ImportSummary> {
+    import(
+        db,
+        path,
+        ImportOptions { continue_on_error },
+        Utc::now().naive_utc(),
+    )
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(db: &Database, sql: &str, word: Option<&str>) -> i64 {
+    let sql = sql.to_owned();
+    let word = word.map(str::to_owned);
+    db.read_blocking(move |conn| {
+        let query = diesel::sql_query(sql);
+        Ok(match word {
+            Some(word) => query.bind::<Text, _>(word).get_result::<Count>(conn)?.n,
+            None => query.get_result::<Count>(conn)?.n,
+        })
+    })
+    .expect("count")
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn import_then_export_then_import_round_trips_to_an_identical_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = fresh(dir.path(), "first.db");
+    let summary = run_import(&first, Path::new(FIXTURE), false).unwrap();
+    assert_eq!(
+        (summary.categories, summary.articles, summary.sections),
+        (30, 20, 60)
+    );
+    for layout in ["json", "ndjson"] {
+        let exported = dir.path().join(format!("export.{layout}"));
+        export(&first, &exported).unwrap();
+        let second = fresh(dir.path(), &format!("second-{layout}.db"));
+        run_import(&second, &exported, false).unwrap();
+        let again = dir.path().join(format!("again.{layout}"));
+        export(&second, &again).unwrap();
+        assert_eq!(
+            std::fs::read(&exported).unwrap(),
+            std::fs::read(&again).unwrap(),
+            "{layout} export → import → export differs"
+        );
+    }
+}
+
+#[test]
+fn reimporting_the_same_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    run_import(&db, Path::new(FIXTURE), false).unwrap();
+    let versions = count(&db, "SELECT SUM(version) AS n FROM articles", None);
+    let again = run_import(&db, Path::new(FIXTURE), false).unwrap();
+    assert_eq!((again.articles, again.unchanged), (0, 20));
+    assert_eq!(
+        count(&db, "SELECT SUM(version) AS n FROM articles", None),
+        versions
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM sections", None), 60);
+}
+
+#[test]
+fn a_bad_record_stops_the_import_naming_it_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    let file = write_file(
+        dir.path(),
+        "bad.ndjson",
+        concat!(
+            r#"{"type":"category","name":"Health","slug":"health","parent_slug":null}"#,
+            "\n",
+            r#"{"type":"article","title":"Fine","slug":"fine","status":"draft","published_at":null,"category_slug":"health"}"#,
+            "\n",
+            r#"{"type":"article","title":"","slug":"empty-title","status":"draft","published_at":null,"category_slug":"health"}"#,
+            "\n",
+        ),
+    );
+    let error = format!("{:#}", run_import(&db, &file, false).unwrap_err());
+    assert!(
+        error.contains("line 3") && error.contains("title"),
+        "{error}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM categories", None), 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM articles", None), 0);
+
+    let skipped = run_import(&db, &file, true).unwrap();
+    assert_eq!(skipped.articles, 1);
+    assert_eq!(skipped.skipped.len(), 1);
+    assert!(
+        skipped.skipped[0].starts_with("line 3"),
+        "{:?}",
+        skipped.skipped
+    );
+}
+
+#[test]
+fn a_malformed_document_names_where_it_broke() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    let file = write_file(
+        dir.path(),
+        "bad.json",
+        r#"{"categories": [{"name": "Health", "slug": "health", "parent_slug": null}], "articles": [{"title": "X", "slug": "x", "status": "live", "published_at": null, "category_slug": "health"}]}"#,
+    );
+    let error = format!("{:#}", run_import(&db, &file, false).unwrap_err());
+    assert!(
+        error.contains("articles[0]") && error.contains("live"),
+        "{error}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM categories", None), 0);
+}
+
+#[test]
+fn imported_articles_are_searchable_and_the_index_keeps_following_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    run_import(&db, Path::new(FIXTURE), false).unwrap();
+    let matching = "SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH ?";
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) AS n FROM article_search", None),
+        20
+    );
+    assert!(count(&db, matching, Some("caffeine")) > 0);
+    assert_eq!(count(&db, matching, Some("zyxwvut")), 0);
+    db.write_blocking(|conn| {
+        diesel::sql_query("UPDATE sections SET body = 'zyxwvut' WHERE position = 1")
+            .execute(conn)?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(count(&db, matching, Some("zyxwvut")), 20);
+}
