@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Proof 2, contract fuzzing: schemathesis (pinned) over every operation of openapi/openapi.json
+# against a live server on a fresh database (demo content plus seeded articles), every request
+# carrying a token with all scopes. Fails on any failed check, on a crash or panic in the server
+# log, and when fewer than FUZZ_MIN_REQUESTS requests were sent.
+#
+# Tunables (environment): FUZZ_MAX_TIME (seconds for the whole schemathesis run, default 240),
+# FUZZ_MAX_EXAMPLES (per operation and phase, default 100), FUZZ_WORKERS (default 2),
+# FUZZ_MIN_REQUESTS (default 3000), FUZZ_SEED (default random), FUZZ_CHECKS (default the five
+# contract checks; `all` adds schemathesis' stricter ones for exploring), FUZZ_KEEP (keep the work
+# folder), FUZZ_SERVER_LOG (the server's RUST_LOG, default warn), HEALTHHUB_BIN.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+SCHEMATHESIS_VERSION=4.32.5
+bin=${HEALTHHUB_BIN:-$root/target/debug/healthhub}
+venv=$root/target/ci-fuzz-venv
+max_time=${FUZZ_MAX_TIME:-240}
+max_examples=${FUZZ_MAX_EXAMPLES:-100}
+workers=${FUZZ_WORKERS:-2}
+min_requests=${FUZZ_MIN_REQUESTS:-3000}
+
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+echo "schemathesis $("$venv/bin/schemathesis" --version | awk '{print $NF}'), server $bin"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/healthhub-fuzz.XXXXXX")
+server_pid=
+cleanup() {
+    local status=$?
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    # Kept after a failure (report, server log, database) or on request (FUZZ_KEEP=1).
+    if [ "$status" -ne 0 ] || [ -n "${FUZZ_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+export DATABASE_URL="$work/healthhub.db" HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=true
+export JWT_SECRET
+JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+export RUST_LOG=${FUZZ_SERVER_LOG:-warn}
+# Rate limits off (if this build has them): the fuzzer tests the contract, not the limiter.
+export HEALTHHUB_RATE_LIMIT_READS=0 HEALTHHUB_RATE_LIMIT_WRITES=0 HEALTHHUB_VIEW_WINDOW_SECONDS=0
+
+"$bin" serve >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 300); do
+    curl -sf "$base/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "FAIL: the server exited"; exit 1; }
+    sleep 0.1
+done
+curl -sf "$base/readyz" >/dev/null || { cat "$work/server.log"; echo "FAIL: the server is not ready"; exit 1; }
+
+token=$("$bin" token create --subject ci-fuzz --scopes content:read,content:write,content:publish --ttl 1d | tail -n1)
+python3 "$root/ci/fuzz_seed.py" "$base" "$token" "$work/schemathesis.toml"
+
+seed_args=()
+[ -n "${FUZZ_SEED:-}" ] && seed_args=(--seed "$FUZZ_SEED")
+checks=${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance}
+set +e
+(
+    cd "$work"
+    "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$root/openapi/openapi.json" \
+        --url "$base" \
+        -H "Authorization: Bearer $token" \
+        --checks "$checks" \
+        --max-examples "$max_examples" \
+        --max-time "$max_time" \
+        --workers "$workers" \
+        --continue-on-failure \
+        --request-timeout 30 \
+        --no-color \
+        --output-truncate false \
+        --report ndjson --report-dir "$work/report" \
+        "${seed_args[@]}"
+) >"$work/schemathesis.txt" 2>&1
+st_status=$?
+set -e
+# Schemathesis' own summary (the failures it prints in full are summarised by fuzz_report.py).
+sed -n '/^=* SUMMARY =*$/,$p' "$work/schemathesis.txt"
+echo "schemathesis exit status: $st_status"
+
+report_status=0
+python3 "$root/ci/fuzz_report.py" "$work"/report/*.ndjson "$min_requests" || report_status=$?
+
+log_status=0
+if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "FAIL: the server died during the run"
+    log_status=1
+fi
+# actix's HTTP/1 parser logs the malformed requests it refuses itself (with a 400); those are
+# the fuzzer's doing. Anything else at ERROR, or a panic, is the server's.
+server_errors=$(grep -E 'panicked|ERROR' "$work/server.log" | grep -v 'actix_http::h1::dispatcher' || true)
+if [ -n "$server_errors" ]; then
+    echo "FAIL: the server logged errors or panics:"
+    sort <<<"$server_errors" | uniq -c | sort -rn | head -40
+    log_status=1
+fi
+if [ "$st_status" -ne 0 ] || [ "$report_status" -ne 0 ] || [ "$log_status" -ne 0 ]; then
+    if [ "$report_status" -eq 0 ] && [ "$st_status" -ne 0 ]; then
+        # Failures the report did not catch (errors, warnings promoted to failures): show them raw.
+        sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$work/schemathesis.txt" | head -300
+        grep -n -A20 '^=* ERRORS =*$' "$work/schemathesis.txt" | head -120
+    fi
+    echo "FAIL: contract fuzzing"
+    exit 1
+fi
+echo "contract fuzzing passed"
