@@ -37,10 +37,13 @@ impl Checks {
         }
     }
 
-    /// `value` must be at most `max` characters and hold no line break.
+    /// `value` must be at most `max` characters and hold no line break or control character.
     pub fn line(&mut self, field: &str, value: &str, max: usize) {
-        if value.contains(['\n', '\r']) {
-            self.fail(field, "must be a single line");
+        let breaks_or_controls = value
+            .chars()
+            .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}');
+        if breaks_or_controls {
+            self.fail(field, "must be a single line without control characters");
         } else {
             self.text(field, value, max);
         }

@@ -1,8 +1,9 @@
 -- The content model: a category tree, articles in categories, and ordered sections per article.
+-- Ids are AUTOINCREMENT: a deleted id is never reused, so an old URL or If-Match never reaches a newer row.
 -- Timestamps are UTC, stored as ISO text ("YYYY-MM-DD HH:MM:SS.ffffff") so they sort correctly.
 
 CREATE TABLE categories (
-    id          INTEGER PRIMARY KEY NOT NULL,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     slug        TEXT    NOT NULL UNIQUE,
     name        TEXT    NOT NULL,
     description TEXT    NOT NULL DEFAULT '',
@@ -15,7 +16,7 @@ CREATE TABLE categories (
 CREATE INDEX categories_parent_position ON categories (parent_id, position, name);
 
 CREATE TABLE articles (
-    id           INTEGER PRIMARY KEY NOT NULL,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     slug         TEXT    NOT NULL UNIQUE,
     title        TEXT    NOT NULL,
     subtitle     TEXT    NOT NULL DEFAULT '',
@@ -32,7 +33,7 @@ CREATE INDEX articles_published ON articles (published_at DESC, id DESC);
 CREATE INDEX articles_category_published ON articles (category_id, published_at DESC, id DESC);
 
 CREATE TABLE sections (
-    id         INTEGER PRIMARY KEY NOT NULL,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     position   INTEGER NOT NULL,
     heading    TEXT    NOT NULL,

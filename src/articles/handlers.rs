@@ -7,13 +7,13 @@ use super::dto::{
 };
 use super::listing;
 use super::model::{self, Audience, Found};
-use super::query::{self, Defaults, ListParams, Paging, Shape, ShapeQuery};
+use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
 use super::view::{self, Embeds, SearchHit};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, OptionalJsonBody};
-use crate::http::{check_version, if_match, moved, ok_with_version, version_etag};
+use crate::http::{check_version, if_match, moved, ok_with_version, version_etag, NoQuery};
 use crate::limits;
 use crate::lookup::Key;
 use crate::request_log::ClientIp;
@@ -83,7 +83,7 @@ pub async fn list_articles(
 /// published content only.
 #[utoipa::path(
     get, path = "/api/v1/search", tag = "articles",
-    params(ListParams),
+    params(SearchParams),
     responses(
         (status = 200, description = "One page of search results", body = ArticleList,
             headers(
@@ -335,6 +335,7 @@ pub async fn related_articles(
     security(("bearer" = ["content:write", "content:publish"]))
 )]
 pub async fn create_article(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     JsonBody(request): JsonBody<CreateArticle>,
@@ -387,6 +388,7 @@ pub async fn create_article(
     security(("bearer" = ["content:write", "content:publish"]))
 )]
 pub async fn update_article(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -436,6 +438,7 @@ pub async fn update_article(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn delete_article(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -465,7 +468,7 @@ pub async fn delete_article(
         ("id_or_slug" = String, Path, description = "Article id (all digits) or slug"),
         ("If-Match" = Option<String>, Header, description = "Only publish if the article is still at this version"),
     ),
-    request_body(content = Option<PublishArticle>, description = "Optional; may be empty"),
+    request_body(content = PublishArticle, description = "Optional: an empty body publishes with the default time"),
     responses(
         (status = 200, description = "The published article", body = ArticleView,
             headers(("ETag" = String, description = "The article's new version"))),
@@ -481,6 +484,7 @@ pub async fn delete_article(
     security(("bearer" = ["content:publish"]))
 )]
 pub async fn publish_article(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -510,6 +514,7 @@ pub async fn publish_article(
     security(("bearer" = ["content:publish"]))
 )]
 pub async fn unpublish_article(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -574,6 +579,7 @@ async fn set_status(
     security((), ("bearer" = []))
 )]
 pub async fn add_view(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     client: ClientIp,

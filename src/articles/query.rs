@@ -864,6 +864,19 @@ impl IntoParams for ListParams {
     }
 }
 
+/// The parameters of `GET /search`: those of the list, with `q` required.
+pub struct SearchParams;
+
+impl IntoParams for SearchParams {
+    fn into_params(parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = ListParams::into_params(parameter_in_provider);
+        for param in params.iter_mut().filter(|p| p.name == "q") {
+            param.required = Required::True;
+        }
+        params
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

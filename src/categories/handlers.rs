@@ -10,7 +10,7 @@ use crate::articles::model::visible_counts_by_category;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::http::{created, moved};
+use crate::http::{created, moved, NoQuery};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
@@ -120,12 +120,14 @@ pub async fn category_tree(
         (status = 200, description = "The category", body = CategoryDetail),
         (status = 308, description = "The category was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
     ),
     security((), ("bearer" = []))
 )]
 pub async fn get_category(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     _caller: Caller,
     req: HttpRequest,
@@ -183,6 +185,7 @@ pub async fn get_category(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn create_category(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     JsonBody(request): JsonBody<CreateCategory>,
@@ -220,6 +223,7 @@ pub async fn create_category(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn update_category(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     id_or_slug: web::Path<String>,
@@ -246,6 +250,7 @@ pub async fn update_category(
     params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -254,6 +259,7 @@ pub async fn update_category(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn delete_category(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     id_or_slug: web::Path<String>,

@@ -10,7 +10,7 @@ use crate::articles::query::BodyFormat;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::http::{check_version, created, if_match, moved, ok_with_version};
+use crate::http::{check_version, created, if_match, moved, ok_with_version, NoQuery};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
@@ -77,6 +77,7 @@ pub async fn list_sections(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn create_section(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     id_or_slug: web::Path<String>,
@@ -134,6 +135,7 @@ pub async fn create_section(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn replace_sections(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -207,6 +209,7 @@ pub async fn get_section(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn update_section(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i32>,
@@ -247,6 +250,7 @@ pub async fn update_section(
     security(("bearer" = ["content:write"]))
 )]
 pub async fn delete_section(
+    _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i32>,

@@ -3,6 +3,8 @@
 use super::dto::WhoAmI;
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::http::NoQuery;
+use crate::responses::BadRequest;
 use crate::responses::Unauthorized;
 use actix_web::web;
 
@@ -13,10 +15,14 @@ use actix_web::web;
     get, path = "/api/v1/auth/whoami", tag = "auth",
     responses(
         (status = 200, description = "The token's subject, scopes and expiry", body = WhoAmI),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
     ),
     security(("bearer" = []))
 )]
-pub async fn whoami(caller: Caller) -> ApiResult<web::Json<WhoAmI>> {
+pub async fn whoami(
+    caller: Caller,
+    _no_query: web::Query<NoQuery>,
+) -> ApiResult<web::Json<WhoAmI>> {
     Ok(web::Json(WhoAmI::from(caller.principal()?)))
 }

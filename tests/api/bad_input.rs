@@ -438,3 +438,29 @@ async fn an_all_digit_slug_is_422_on_slug() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn an_unknown_query_parameter_on_a_write_is_400_and_writes_nothing() {
+    let app = spawn().await;
+    app.post(
+        &app.editor(),
+        "/api/v1/categories?filter[title]=x",
+        json!({"name": "Hostile"}),
+    )
+    .await
+    .expect_problem(400, "bad_request");
+    assert_eq!(app.count("categories"), 0);
+}
+
+#[actix_web::test]
+async fn a_deleted_article_id_is_never_given_to_a_new_article() {
+    let app = spawn().await;
+    let health = app.category("Health", None).await;
+    let category = health["id"].as_i64().unwrap();
+    let first = app.article("First", category, json!({})).await;
+    app.delete(&app.editor(), &format!("/api/v1/articles/{}", first["id"]))
+        .await
+        .expect(204);
+    let second = app.article("Second", category, json!({})).await;
+    assert_ne!(first["id"], second["id"]);
+}

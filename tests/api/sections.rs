@@ -114,7 +114,7 @@ fn writes(section: i64) -> [(&'static str, String, Value); 4] {
         (
             "PUT",
             SECTIONS.to_owned(),
-            json!({"sections": [{"heading": "Only", "body": "One."}]}),
+            json!({"sections": [{"id": section, "heading": "Only", "body": "One."}]}),
         ),
         ("PATCH", one.clone(), json!({"heading": "Renamed"})),
         ("DELETE", one, json!({})),
