@@ -1,8 +1,9 @@
 //! `AppState` and `build(state)`: the actix application, used by `main` and by the tests alike.
 
 use crate::articles::handlers as articles;
+use crate::articles::views::ViewCounter;
 use crate::auth::{self, TokenKeys};
-use crate::caching;
+use crate::caching::{self, schedule::Schedule, store::ResponseCache};
 use crate::categories::handlers as categories;
 use crate::clock::Clock;
 use crate::config::{Config, CorsOrigins};
@@ -40,6 +41,12 @@ pub struct AppState {
     pub limiters: RateLimits,
     /// Uses of recorded tokens not yet written to `api_tokens.last_used_at`.
     pub token_usage: TokenUsage,
+    /// Article views counted and not yet written.
+    pub views: ViewCounter,
+    /// Anonymous API responses kept in memory until a write changes them.
+    pub responses: ResponseCache,
+    /// When the public set of articles last changed, and will next change, by the clock alone.
+    pub schedule: Schedule,
 }
 
 impl AppState {
@@ -47,6 +54,7 @@ impl AppState {
     pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
         let keys = TokenKeys::from_config(&config)?;
         let limiters = RateLimits::new(&config.limits);
+        let responses = ResponseCache::new(config.response_cache_bytes);
         Ok(Self {
             config,
             db: db.with_clock(clock.clone()),
@@ -54,6 +62,9 @@ impl AppState {
             clock,
             limiters,
             token_usage: TokenUsage::default(),
+            views: ViewCounter::default(),
+            responses,
+            schedule: Schedule::default(),
         })
     }
 }
@@ -79,12 +90,13 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
         }))
+        .wrap(from_fn(caching::cache_headers))
         .wrap(from_fn(limits::per_subject))
         .wrap(from_fn(auth::refuse_query_tokens))
         .wrap(from_fn(limits::per_client))
         .wrap(cors)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
-        .wrap(from_fn(caching::cache_headers))
+        .wrap(from_fn(caching::no_store))
         .wrap(from_fn(security_headers::apply))
         .wrap(from_fn(request_log::log_requests))
         .service(

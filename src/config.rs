@@ -44,6 +44,12 @@ pub struct Config {
     pub cache_swr: u32,
     /// Browser origins allowed to call the API (`HEALTHHUB_CORS_ORIGINS`, default none).
     pub cors_origins: CorsOrigins,
+    /// Bytes of anonymous API responses kept in memory (`HEALTHHUB_RESPONSE_CACHE_BYTES`,
+    /// default 64 MiB; 0 switches the response cache off).
+    pub response_cache_bytes: usize,
+    /// How often counted views are written, in milliseconds (`HEALTHHUB_VIEW_FLUSH_MS`, default
+    /// 1000; 0 writes each view at once).
+    pub view_flush_ms: u64,
 }
 
 /// Which browser origins may call the API across origins (`HEALTHHUB_CORS_ORIGINS`).
@@ -215,10 +221,13 @@ impl Config {
             cache_max_age: parse_number("HEALTHHUB_CACHE_MAX_AGE", 60)?,
             cache_swr: parse_number("HEALTHHUB_CACHE_SWR", 300)?,
             cors_origins: CorsOrigins::parse(&var_or("HEALTHHUB_CORS_ORIGINS", ""))?,
+            response_cache_bytes: parse_number("HEALTHHUB_RESPONSE_CACHE_BYTES", 64 << 20)?,
+            view_flush_ms: parse_number("HEALTHHUB_VIEW_FLUSH_MS", 1000)?,
         })
     }
 
-    /// A configuration for `database_url` with every other value at its default; used by tests.
+    /// A configuration for `database_url` with every other value at its default, except that
+    /// each view is written at once (`view_flush_ms` 0); used by tests.
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             addr: "127.0.0.1:0".to_owned(),
@@ -238,6 +247,8 @@ impl Config {
             cache_max_age: 60,
             cache_swr: 300,
             cors_origins: CorsOrigins::None,
+            response_cache_bytes: 64 << 20,
+            view_flush_ms: 0,
         }
     }
 

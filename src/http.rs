@@ -1,5 +1,6 @@
 //! Response helpers shared by the handlers: `201 Created` with `Location`, `ETag`s and `If-Match`.
 
+use crate::caching::store::CacheScope;
 use crate::error::ApiError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -10,6 +11,13 @@ pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(body)
+}
+
+/// `response` labelled for the response cache with what it shows (a read) or what its write
+/// changed: only the article `id`.
+pub fn about_article(mut response: HttpResponse, id: i32) -> HttpResponse {
+    response.extensions_mut().insert(CacheScope::Article(id));
+    response
 }
 
 /// The strong entity tag of an article version: `"<version>"`.

@@ -4,6 +4,7 @@ use actix_web::{web, HttpServer};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use healthhub::app::{self, AppState};
+use healthhub::articles::views;
 use healthhub::auth::{Scope, TokenKeys};
 use healthhub::clock::Clock;
 use healthhub::config::Config;
@@ -12,7 +13,7 @@ use healthhub::dataset::import::{self, ImportOptions};
 use healthhub::db::{backup, Database};
 use healthhub::{demo, openapi, tokens};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(name = "healthhub", version, about = "HealthHub content API")]
@@ -237,8 +238,19 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "mint a token with: healthhub token create --subject you --scopes content:read,content:write,content:publish"
     );
     let flusher = actix_web::rt::spawn(tokens::usage::flush_periodically(state.clone()));
+    let view_flusher = (state.config.view_flush_ms > 0).then(|| {
+        let period = Duration::from_millis(state.config.view_flush_ms);
+        actix_web::rt::spawn(views::flush_periodically(state.clone(), period))
+    });
     let served = server.run().await.context("running the server");
     flusher.abort();
+    if let Some(view_flusher) = view_flusher {
+        view_flusher.abort();
+    }
+    match views::flush(&state).await {
+        Ok(articles) => tracing::info!(articles, "wrote the last counted views"),
+        Err(error) => tracing::warn!(%error, "could not write the last counted views"),
+    }
     if let Err(error) = tokens::usage::flush(&state).await {
         tracing::warn!(
             error = format!("{error:#}"),

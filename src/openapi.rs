@@ -134,7 +134,7 @@ impl Modify for BearerScheme {
 
 /// Documents HTTP caching on every `GET /api/v1/...`: the `If-None-Match` and
 /// `If-Modified-Since` request headers, the `ETag`, `Last-Modified` and `Cache-Control` response
-/// headers of a `200`, and the `304 Not Modified` answer (see `src/caching.rs`).
+/// headers of a `200`, and the `304 Not Modified` answer (see `src/caching/mod.rs`).
 struct HttpCaching;
 
 /// The name of the shared `304` response under `components/responses`.

@@ -9,11 +9,15 @@ use super::listing;
 use super::model::{self, Audience, Found};
 use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
 use super::view::{self, Embeds, SearchHit};
+use super::views;
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
+use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, OptionalJsonBody};
-use crate::http::{check_version, if_match, moved, ok_with_version, version_etag, NoQuery};
+use crate::http::{
+    about_article, check_version, if_match, moved, ok_with_version, version_etag, NoQuery,
+};
 use crate::limits;
 use crate::lookup::Key;
 use crate::request_log::ClientIp;
@@ -227,9 +231,10 @@ pub async fn get_article(
         .await?;
     match found {
         Found::Here(article) => {
-            let mut response = HttpResponse::Ok();
-            response.insert_header((header::ETAG, version_etag(article.version)));
-            Ok(response.json(view::shaped(&article, &shape)))
+            let response = HttpResponse::Ok()
+                .insert_header((header::ETAG, version_etag(article.version)))
+                .json(view::shaped(&article, &shape));
+            Ok(about_article(response, article.id))
         }
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
@@ -358,10 +363,11 @@ pub async fn create_article(
             )?)
         })
         .await?;
-    Ok(HttpResponse::Created()
+    let response = HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/articles/{}", article.id)))
         .insert_header((header::ETAG, version_etag(article.version)))
-        .json(article))
+        .json(&article);
+    Ok(about_article(response, article.id))
 }
 
 /// Change some fields of an article (needs `content:write`; status and `published_at` need `content:publish`).
@@ -417,7 +423,10 @@ pub async fn update_article(
             )?)
         })
         .await?;
-    Ok(ok_with_version(article.version, &article))
+    Ok(about_article(
+        ok_with_version(article.version, &article),
+        article.id,
+    ))
 }
 
 /// Delete an article and its sections (needs `content:write`).
@@ -447,15 +456,16 @@ pub async fn delete_article(
     caller.require(Scope::Write)?;
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
-    state
+    let id = state
         .db
         .write(move |conn| {
             let current = model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, current.version)?;
-            Ok(model::delete(conn, current.id)?)
+            model::delete(conn, current.id)?;
+            Ok(current.id)
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(about_article(HttpResponse::NoContent().finish(), id))
 }
 
 /// Publish an article (needs `content:publish`).
@@ -550,7 +560,10 @@ async fn set_status(
             )?)
         })
         .await?;
-    Ok(ok_with_version(article.version, &article))
+    Ok(about_article(
+        ok_with_version(article.version, &article),
+        article.id,
+    ))
 }
 
 /// Count one view of an article (public).
@@ -558,12 +571,13 @@ async fn set_status(
 /// Each client (IP address) counts one view of an article per window
 /// (`HEALTHHUB_VIEW_WINDOW_SECONDS`, 60 s by default): a repeat within the window is a `429`
 /// with `Retry-After` and changes nothing, so a loop cannot inflate the count, and the count
-/// goes up by exactly one for every `200`.
+/// goes up by exactly one for every `200`. Counted views are written in batches (every
+/// `HEALTHHUB_VIEW_FLUSH_MS`, 1 s by default), so reads show them a moment later.
 #[utoipa::path(
     post, path = "/api/v1/articles/{id_or_slug}/views", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
     responses(
-        (status = 200, description = "The view was counted: the new view count", body = ViewCount),
+        (status = 200, description = "The view was counted: the article's count including it (reads show it once the batch is written)", body = ViewCount),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 429, description = "Not counted: this client's view of this article was \
@@ -585,7 +599,7 @@ pub async fn add_view(
     client: ClientIp,
     id_or_slug: web::Path<String>,
     req: HttpRequest,
-) -> ApiResult<web::Json<ViewCount>> {
+) -> ApiResult<HttpResponse> {
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now();
     let audience = Audience::of(&caller, now.naive_utc());
@@ -606,10 +620,13 @@ pub async fn add_view(
             return Err(refusal.error("a view of this article by this client was already counted"));
         }
     }
-    let id = article.id;
-    let view_count = state
-        .db
-        .write(move |conn| Ok(model::add_view(conn, id)?))
-        .await?;
-    Ok(web::Json(ViewCount { view_count }))
+    let waiting = state.views.add(article.id);
+    if state.config.view_flush_ms == 0 {
+        views::flush(&state).await?;
+    }
+    let mut response = HttpResponse::Ok().json(ViewCount {
+        view_count: article.view_count + waiting,
+    });
+    response.extensions_mut().insert(CacheScope::Unchanged);
+    Ok(response)
 }

@@ -7,3 +7,4 @@ pub mod listing;
 pub mod model;
 pub mod query;
 pub mod view;
+pub mod views;

@@ -497,12 +497,12 @@ pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
     Ok(())
 }
 
-/// Counts one view and returns the new count.
-pub fn add_view(conn: &mut SqliteConnection, id: i32) -> QueryResult<i64> {
+/// Adds `count` views to an article's counter (nothing when it has been deleted since).
+pub fn add_views(conn: &mut SqliteConnection, id: i32, count: i64) -> QueryResult<()> {
     diesel::update(articles::table.find(id))
-        .set(articles::view_count.eq(articles::view_count + 1))
-        .returning(articles::view_count)
-        .get_result(conn)
+        .set(articles::view_count.eq(articles::view_count + count))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Sets the view counter (demo content and imports carry their own counts).

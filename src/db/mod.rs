@@ -110,30 +110,40 @@ impl Database {
             .fetch_max(self.clock.now().timestamp_micros(), Ordering::AcqRel);
     }
 
-    /// The latest `published_at` or `unpublish_at` at or before `now` among published articles:
-    /// the last time the public set of articles changed by the clock alone, without a write.
-    pub async fn latest_schedule_change(
+    /// Around `now`, among published articles: the latest `published_at` or `unpublish_at` at or
+    /// before it (the last time the public set of articles changed by the clock alone, without a
+    /// write) and the earliest after it (the next time it will).
+    pub async fn schedule_around(
         &self,
         now: NaiveDateTime,
-    ) -> ApiResult<Option<NaiveDateTime>> {
+    ) -> ApiResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
         #[derive(QueryableByName)]
-        struct Latest {
+        struct Around {
             #[diesel(sql_type = Nullable<Timestamp>)]
-            at: Option<NaiveDateTime>,
+            last: Option<NaiveDateTime>,
+            #[diesel(sql_type = Nullable<Timestamp>)]
+            next: Option<NaiveDateTime>,
         }
         self.read(move |conn| {
             diesel::sql_query(
-                "SELECT MAX(t) AS at FROM ( \
-                 SELECT MAX(published_at) AS t FROM articles \
-                 WHERE status = 'published' AND published_at <= ? \
-                 UNION ALL \
-                 SELECT MAX(unpublish_at) FROM articles \
-                 WHERE status = 'published' AND unpublish_at <= ?)",
+                "SELECT \
+                 (SELECT MAX(t) FROM ( \
+                   SELECT MAX(published_at) AS t FROM articles \
+                   WHERE status = 'published' AND published_at <= ? \
+                   UNION ALL SELECT MAX(unpublish_at) FROM articles \
+                   WHERE status = 'published' AND unpublish_at <= ?)) AS last, \
+                 (SELECT MIN(t) FROM ( \
+                   SELECT MIN(published_at) AS t FROM articles \
+                   WHERE status = 'published' AND published_at > ? \
+                   UNION ALL SELECT MIN(unpublish_at) FROM articles \
+                   WHERE status = 'published' AND unpublish_at > ?)) AS next",
             )
             .bind::<Timestamp, _>(now)
             .bind::<Timestamp, _>(now)
-            .get_result::<Latest>(conn)
-            .map(|latest| latest.at)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .get_result::<Around>(conn)
+            .map(|around| (around.last, around.next))
             .map_err(ApiError::from)
         })
         .await

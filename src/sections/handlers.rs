@@ -10,7 +10,9 @@ use crate::articles::query::BodyFormat;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::JsonBody;
-use crate::http::{check_version, created, if_match, moved, ok_with_version, NoQuery};
+use crate::http::{
+    about_article, check_version, created, if_match, moved, ok_with_version, NoQuery,
+};
 use crate::lookup::Key;
 use crate::responses::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
@@ -47,13 +49,19 @@ pub async fn list_sections(
         .db
         .read(
             move |conn| match articles_model::lookup(conn, &key, audience)? {
-                Found::Here(article) => Ok(Found::Here(model::for_article(conn, article.id)?)),
+                Found::Here(article) => Ok(Found::Here((
+                    article.id,
+                    model::for_article(conn, article.id)?,
+                ))),
                 Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
             },
         )
         .await?;
     match found {
-        Found::Here(rows) => Ok(HttpResponse::Ok().json(SectionList::new(rows, format))),
+        Found::Here((article, rows)) => Ok(about_article(
+            HttpResponse::Ok().json(SectionList::new(rows, format)),
+            article,
+        )),
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
 }
@@ -103,9 +111,13 @@ pub async fn create_section(
             Ok(row)
         })
         .await?;
-    Ok(created(
-        format!("/api/v1/sections/{}", row.id),
-        &SectionView::new(row, BodyFormat::Both),
+    let article = row.article_id;
+    Ok(about_article(
+        created(
+            format!("/api/v1/sections/{}", row.id),
+            &SectionView::new(row, BodyFormat::Both),
+        ),
+        article,
     ))
 }
 
@@ -147,19 +159,19 @@ pub async fn replace_sections(
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let (rows, version) = state
+    let (article, rows, version) = state
         .db
         .write(move |conn| {
             let article = articles_model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, article.version)?;
             let rows = model::replace_all(conn, article.id, &request.sections, now)?;
             let version = articles_model::bump_version(conn, article.id, now)?;
-            Ok((rows, version))
+            Ok((article.id, rows, version))
         })
         .await?;
-    Ok(ok_with_version(
-        version,
-        &SectionList::new(rows, BodyFormat::Both),
+    Ok(about_article(
+        ok_with_version(version, &SectionList::new(rows, BodyFormat::Both)),
+        article,
     ))
 }
 
@@ -180,7 +192,7 @@ pub async fn get_section(
     caller: Caller,
     id: web::Path<i32>,
     format: web::Query<FormatQuery>,
-) -> ApiResult<web::Json<SectionView>> {
+) -> ApiResult<HttpResponse> {
     let format = format.body_format()?;
     let id = id.into_inner();
     let audience = Audience::of(&caller, state.clock.now().naive_utc());
@@ -188,7 +200,11 @@ pub async fn get_section(
         .db
         .read(move |conn| visible_section(conn, id, audience))
         .await?;
-    Ok(web::Json(SectionView::new(row, format)))
+    let article = row.article_id;
+    Ok(about_article(
+        HttpResponse::Ok().json(SectionView::new(row, format)),
+        article,
+    ))
 }
 
 /// Change a section's heading or body, or move it to another position (needs `content:write`).
@@ -214,7 +230,7 @@ pub async fn update_section(
     caller: Caller,
     id: web::Path<i32>,
     JsonBody(request): JsonBody<UpdateSection>,
-) -> ApiResult<web::Json<SectionView>> {
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     request.check()?;
     let id = id.into_inner();
@@ -233,7 +249,11 @@ pub async fn update_section(
             Ok(row)
         })
         .await?;
-    Ok(web::Json(SectionView::new(row, BodyFormat::Both)))
+    let article = row.article_id;
+    Ok(about_article(
+        HttpResponse::Ok().json(SectionView::new(row, BodyFormat::Both)),
+        article,
+    ))
 }
 
 /// Delete a section; the ones after it move up (needs `content:write`).
@@ -258,16 +278,16 @@ pub async fn delete_section(
     caller.require(Scope::Write)?;
     let id = id.into_inner();
     let now = state.clock.now().naive_utc();
-    state
+    let article = state
         .db
         .write(move |conn| {
             let section = visible_section(conn, id, Audience::Editors)?;
             model::remove(conn, &section)?;
             articles_model::bump_version(conn, section.article_id, now)?;
-            Ok(())
+            Ok(section.article_id)
         })
         .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(about_article(HttpResponse::NoContent().finish(), article))
 }
 
 /// The section with `id` if `audience` may see its article, else a 404.

@@ -133,17 +133,7 @@ where
 {
     /// Sends `request` through the whole app.
     pub async fn send(&self, request: TestRequest) -> Reply {
-        let response = actix_test::call_service(&self.service, request.to_request()).await;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let raw = actix_test::read_body(response).await.to_vec();
-        let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            raw,
-        }
+        call(&self.service, request).await
     }
 
     /// Anonymous GET.
@@ -225,6 +215,26 @@ where
         *self.now.lock().unwrap() = at;
     }
 
+    /// A second app over the same database file and clock, with the response cache off: the
+    /// answers the app must give, to compare with.
+    pub async fn uncached(
+        &self,
+    ) -> impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>
+    {
+        let mut config = self.state.config.clone();
+        config.response_cache_bytes = 0;
+        let (db, _) = Database::open(&config.database_url, 2).expect("open database");
+        let state = AppState::new(config, db, self.state.clock.clone()).expect("state");
+        actix_test::init_service(app::build(web::Data::new(state))).await
+    }
+
+    /// Runs `sql` on a separate connection to the database file, behind the app's back.
+    pub fn execute(&self, sql: &str) {
+        let mut conn =
+            SqliteConnection::establish(&self.state.config.database_url).expect("connect");
+        diesel::sql_query(sql).execute(&mut conn).expect("execute");
+    }
+
     /// Rows in `table`, counted on a separate connection to the database file.
     pub fn count(&self, table: &str) -> i64 {
         #[derive(QueryableByName)]
@@ -263,6 +273,25 @@ where
             .await
             .expect(201)
             .body
+    }
+}
+
+/// Sends `request` through `service` and reads the whole reply.
+pub async fn call<S, B>(service: &S, request: TestRequest) -> Reply
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = actix_test::call_service(service, request.to_request()).await;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let raw = actix_test::read_body(response).await.to_vec();
+    let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        body,
+        raw,
     }
 }
 

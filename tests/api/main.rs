@@ -14,6 +14,7 @@ mod limits;
 mod listing;
 mod openapi;
 mod rendering;
+mod response_cache;
 mod search;
 mod sections;
 mod security_headers;

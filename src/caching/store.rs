@@ -1,0 +1,314 @@
+//! The response cache: anonymous API reads kept in memory, bounded in bytes, and dropped by exactly the writes that change what they show.
+//!
+//! Every entry remembers the *ticket* its request took before reading the database. A write,
+//! once committed, draws a new ticket and records it as the moment the things it changed were
+//! last changed: everything, or some articles (and so every list, since any list may show
+//! them). An entry is valid only while its ticket is no older than the last change of what it
+//! depends on, so a read that raced a write can never be served later as current: its ticket
+//! predates the write's. Entries also expire at the next scheduled (un)publication they were
+//! filled before, since the clock alone changes what anonymous readers see then.
+
+use actix_web::http::header::HeaderMap;
+use actix_web::web::Bytes;
+use chrono::NaiveDateTime;
+use lru::LruCache;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// What a response depends on, or what a write changed; handlers put it in the response's
+/// extensions. A read without one depends on everything; a write without one changed everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheScope {
+    /// A read that shows this one article (its row, sections and category) and nothing else; a
+    /// write that changed this article only.
+    Article(i32),
+    /// A write that changed no stored content (yet): a buffered view, written by a later flush
+    /// that reports its own change.
+    Unchanged,
+}
+
+/// What a committed write changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Anything at all (categories, several kinds of rows, or unknown).
+    Everything,
+    /// These articles (their rows or sections) and nothing else.
+    Articles(Vec<i32>),
+}
+
+/// A stored response: the headers and body the application produced for a `200`.
+#[derive(Debug)]
+pub struct Cached {
+    /// The headers, entity tag included (outer layers add theirs on every request).
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+/// Where a new entry comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Fill {
+    /// The ticket taken before the response was computed.
+    pub ticket: u64,
+    /// The only article the response shows, or `None` when it may show any.
+    pub article: Option<i32>,
+    /// The next scheduled (un)publication after the response was computed, if any.
+    pub valid_until: Option<NaiveDateTime>,
+}
+
+/// Beyond this many individually tracked changed articles, a change counts as a change of
+/// everything (which empties the table), so bookkeeping stays bounded.
+const MAX_TRACKED_ARTICLES: usize = 65_536;
+
+/// Bytes counted for an entry beyond its key, headers and body (the map slot, the `Arc`, …).
+const ENTRY_OVERHEAD: usize = 160;
+
+/// The cache; share it through `AppState`.
+pub struct ResponseCache {
+    capacity: usize,
+    tickets: AtomicU64,
+    inner: Mutex<Inner>,
+}
+
+struct Entry {
+    response: Arc<Cached>,
+    fill: Fill,
+    bytes: usize,
+}
+
+struct Inner {
+    entries: LruCache<String, Entry>,
+    bytes: usize,
+    everything_changed: u64,
+    lists_changed: u64,
+    articles_changed: HashMap<i32, u64>,
+}
+
+impl Inner {
+    fn is_current(&self, fill: &Fill, now: NaiveDateTime) -> bool {
+        let depends = match fill.article {
+            Some(id) => self.articles_changed.get(&id).copied().unwrap_or(0),
+            None => self.lists_changed,
+        };
+        fill.ticket >= self.everything_changed.max(depends)
+            && fill.valid_until.is_none_or(|until| now < until)
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some(entry) = self.entries.pop(key) {
+            self.bytes -= entry.bytes;
+        }
+    }
+}
+
+impl ResponseCache {
+    /// A cache holding at most `capacity` bytes of responses; `0` switches it off.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            tickets: AtomicU64::new(0),
+            inner: Mutex::new(Inner {
+                entries: LruCache::unbounded(),
+                bytes: 0,
+                everything_changed: 0,
+                lists_changed: 0,
+                articles_changed: HashMap::new(),
+            }),
+        }
+    }
+
+    /// True unless the cache was configured with no room.
+    pub fn is_enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// The ticket a read takes before it reads the database.
+    pub fn ticket(&self) -> u64 {
+        self.tickets.load(Ordering::SeqCst)
+    }
+
+    /// The response stored under `key` if it is still current at `now`.
+    pub fn get(&self, key: &str, now: NaiveDateTime) -> Option<Arc<Cached>> {
+        let mut inner = self.lock();
+        let current = inner
+            .entries
+            .peek(key)
+            .map(|entry| inner.is_current(&entry.fill, now))?;
+        if !current {
+            inner.remove(key);
+            return None;
+        }
+        inner
+            .entries
+            .get(key)
+            .map(|entry| Arc::clone(&entry.response))
+    }
+
+    /// Stores `response` under `key`, unless a write has made it stale already, a newer one is
+    /// there, or it is bigger than a tenth of the capacity; evicts the least recently used
+    /// entries to make room.
+    pub fn put(&self, key: String, fill: Fill, response: Cached, now: NaiveDateTime) {
+        let bytes = key.len()
+            + response.body.len()
+            + response
+                .headers
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len())
+                .sum::<usize>()
+            + ENTRY_OVERHEAD;
+        if bytes > self.capacity / 10 {
+            return;
+        }
+        let mut inner = self.lock();
+        if !inner.is_current(&fill, now) {
+            return;
+        }
+        if inner
+            .entries
+            .peek(&key)
+            .is_some_and(|existing| existing.fill.ticket > fill.ticket)
+        {
+            return;
+        }
+        inner.remove(&key);
+        while inner.bytes + bytes > self.capacity {
+            match inner.entries.pop_lru() {
+                Some((_, evicted)) => inner.bytes -= evicted.bytes,
+                None => break,
+            }
+        }
+        inner.bytes += bytes;
+        let response = Arc::new(response);
+        inner.entries.put(
+            key,
+            Entry {
+                response,
+                fill,
+                bytes,
+            },
+        );
+    }
+
+    /// Records a committed write: every entry that shows what it changed stops being served.
+    pub fn changed(&self, change: &Change) {
+        let mut inner = self.lock();
+        let ticket = self.tickets.fetch_add(1, Ordering::SeqCst) + 1;
+        match change {
+            Change::Articles(ids)
+                if inner.articles_changed.len() + ids.len() <= MAX_TRACKED_ARTICLES =>
+            {
+                for id in ids {
+                    inner.articles_changed.insert(*id, ticket);
+                }
+                inner.lists_changed = ticket;
+            }
+            _ => {
+                inner.everything_changed = ticket;
+                inner.articles_changed.clear();
+                inner.entries.clear();
+                inner.bytes = 0;
+            }
+        }
+    }
+
+    /// How many responses and bytes the cache holds.
+    pub fn usage(&self) -> (usize, usize) {
+        let inner = self.lock();
+        (inner.entries.len(), inner.bytes)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn at(seconds: i64) -> NaiveDateTime {
+        DateTime::from_timestamp(seconds, 0).unwrap().naive_utc()
+    }
+
+    fn response(body: &'static str) -> Cached {
+        Cached {
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    fn fill(cache: &ResponseCache, article: Option<i32>) -> Fill {
+        Fill {
+            ticket: cache.ticket(),
+            article,
+            valid_until: None,
+        }
+    }
+
+    fn body(cache: &ResponseCache, key: &str) -> Option<Bytes> {
+        cache.get(key, at(0)).map(|cached| cached.body.clone())
+    }
+
+    #[test]
+    fn a_change_of_one_article_drops_it_and_the_lists_but_not_other_articles() {
+        let cache = ResponseCache::new(1 << 20);
+        cache.put("/a/1".into(), fill(&cache, Some(1)), response("one"), at(0));
+        cache.put("/a/2".into(), fill(&cache, Some(2)), response("two"), at(0));
+        cache.put("/a".into(), fill(&cache, None), response("list"), at(0));
+        cache.changed(&Change::Articles(vec![1]));
+        assert_eq!(body(&cache, "/a/1"), None);
+        assert_eq!(body(&cache, "/a"), None);
+        assert_eq!(body(&cache, "/a/2").as_deref(), Some(&b"two"[..]));
+        cache.changed(&Change::Everything);
+        assert_eq!(body(&cache, "/a/2"), None);
+    }
+
+    #[test]
+    fn a_read_that_raced_a_write_is_never_stored() {
+        let cache = ResponseCache::new(1 << 20);
+        let before_the_write = fill(&cache, Some(1));
+        cache.changed(&Change::Articles(vec![1]));
+        cache.put("/a/1".into(), before_the_write, response("old"), at(0));
+        assert_eq!(body(&cache, "/a/1"), None);
+        cache.put("/a/1".into(), fill(&cache, Some(1)), response("new"), at(0));
+        assert_eq!(body(&cache, "/a/1").as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn entries_expire_at_the_next_scheduled_change() {
+        let cache = ResponseCache::new(1 << 20);
+        let fill = Fill {
+            valid_until: Some(at(100)),
+            ..fill(&cache, None)
+        };
+        cache.put("/a".into(), fill, response("list"), at(0));
+        assert!(cache.get("/a", at(99)).is_some());
+        assert!(cache.get("/a", at(100)).is_none());
+    }
+
+    #[test]
+    fn the_least_recently_used_entries_make_room_within_the_capacity() {
+        let body = "x".repeat(1000).leak();
+        let cache = ResponseCache::new(10 * (1000 + ENTRY_OVERHEAD + 4));
+        for key in 0..10 {
+            cache.put(
+                format!("/{key:03}"),
+                fill(&cache, None),
+                response(body),
+                at(0),
+            );
+        }
+        assert!(cache.get("/000", at(0)).is_some());
+        cache.put("/new".into(), fill(&cache, None), response(body), at(0));
+        let (entries, bytes) = cache.usage();
+        assert!(bytes <= 10 * (1000 + ENTRY_OVERHEAD + 4), "{bytes}");
+        assert!(entries < 11);
+        assert!(cache.get("/000", at(0)).is_some(), "recently used, kept");
+        assert!(
+            cache.get("/001", at(0)).is_none(),
+            "least recently used, evicted"
+        );
+    }
+}
