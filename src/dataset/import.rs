@@ -87,8 +87,8 @@ pub fn import_from(
     let reader =
         BufReader::with_capacity(1 << 20, CountingReader::new(source, progress.read.clone()));
     let summary = db.write_blocking(|conn| {
-        // Each imported article's search row is rebuilt once, after its sections are written.
-        let suspended = bulk::suspend_section_triggers(conn)?;
+        // The search rows of the imported articles are rebuilt in one pass at the end.
+        let suspended = bulk::suspend_search_triggers(conn)?;
         let mut importer = Importer {
             conn: &mut *conn,
             category_ids: HashMap::new(),
@@ -103,7 +103,8 @@ pub fn import_from(
         };
         outcome.map_err(ApiError::BadRequest)?;
         let summary = importer.summary;
-        bulk::restore_section_triggers(conn, suspended)?;
+        bulk::reindex_written_at(conn, now)?;
+        bulk::restore_search_triggers(conn, suspended)?;
         Ok::<_, ApiError>(summary)
     });
     progress.finish();
@@ -303,8 +304,7 @@ impl Importer<'_> {
         request.check().map_err(describe)?;
         let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
             .map_err(describe)?;
-        if let Some(id) = written {
-            bulk::reindex_article(self.conn, id).map_err(|e| e.to_string())?;
+        if written.is_some() {
             self.summary.articles += 1;
             self.summary.sections += request.sections.len();
         } else {

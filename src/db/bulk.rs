@@ -1,11 +1,16 @@
-//! Bulk writes: during an import the search index is rebuilt once per article instead of once
-//! per section, by suspending the per-section triggers inside the import's transaction.
+//! Bulk writes: an import leaves the search index alone while it writes rows, then rebuilds the
+//! search rows of the articles it wrote in one statement, all inside the import's transaction.
+//!
+//! Indexing article by article is slow in FTS5: every statement that opens a savepoint (any
+//! write with a statement journal) makes FTS5 flush its pending terms to disk as a new segment,
+//! so a per-article trigger leaves one tiny segment per article and merges them over and over.
 
+use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text};
+use diesel::sql_types::{Text, Timestamp};
 
-/// The section triggers that were dropped, with the statements that recreate them.
+/// The search-index triggers that were dropped, with the statements that recreate them.
 #[derive(Debug)]
 pub struct SuspendedTriggers(Vec<String>);
 
@@ -17,12 +22,13 @@ struct TriggerSql {
     sql: String,
 }
 
-/// Drops the search-index triggers on `sections` (inside the caller's transaction, so a failed
-/// import rolls this back too) and returns what recreates them.
-pub fn suspend_section_triggers(conn: &mut SqliteConnection) -> QueryResult<SuspendedTriggers> {
+/// Drops the search-index triggers on `articles` and `sections` (inside the caller's
+/// transaction, so a failed import rolls this back too) and returns what recreates them.
+pub fn suspend_search_triggers(conn: &mut SqliteConnection) -> QueryResult<SuspendedTriggers> {
     let triggers: Vec<TriggerSql> = diesel::sql_query(
         "SELECT name, sql FROM sqlite_master \
-         WHERE type = 'trigger' AND tbl_name = 'sections' AND name LIKE 'article_search_%'",
+         WHERE type = 'trigger' AND tbl_name IN ('articles', 'sections') \
+         AND name LIKE 'article_search_%'",
     )
     .load(conn)?;
     for trigger in &triggers {
@@ -33,8 +39,8 @@ pub fn suspend_section_triggers(conn: &mut SqliteConnection) -> QueryResult<Susp
     ))
 }
 
-/// Recreates the triggers [`suspend_section_triggers`] dropped.
-pub fn restore_section_triggers(
+/// Recreates the triggers [`suspend_search_triggers`] dropped.
+pub fn restore_search_triggers(
     conn: &mut SqliteConnection,
     suspended: SuspendedTriggers,
 ) -> QueryResult<()> {
@@ -44,11 +50,22 @@ pub fn restore_section_triggers(
     Ok(())
 }
 
-/// Rebuilds the search row of article `id` from its current text and sections (through the
-/// article's own update trigger, so the rebuild is written in one place: the migration).
-pub fn reindex_article(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
-    diesel::sql_query("UPDATE articles SET title = title WHERE id = ?")
-        .bind::<Integer, _>(id)
-        .execute(conn)?;
+/// Rebuilds, from `article_search_source` (the same view the triggers read), the search rows of
+/// every article last written at `now`: an import stamps each article it creates or changes with
+/// its own `now`, so these are the articles it wrote. Rebuilding a row that was already in sync
+/// (an article written at the same instant before) rewrites the same text.
+pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::sql_query(
+        "DELETE FROM article_search WHERE rowid IN (SELECT id FROM articles WHERE updated_at = ?)",
+    )
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO article_search (rowid, title, subtitle, excerpt, headings, bodies) \
+         SELECT * FROM article_search_source \
+         WHERE id IN (SELECT id FROM articles WHERE updated_at = ?) ORDER BY id",
+    )
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
     Ok(())
 }
