@@ -8,7 +8,45 @@
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+/// The page cache of the import's connection, in KiB: the writes of one large transaction stay
+/// in memory longer before they spill to the WAL (the default is 2 MiB).
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// How many bytes of new index terms FTS5 collects in memory before writing them as a segment
+/// during the rebuild (the default, 1 MiB, makes many small segments to merge).
+const IMPORT_FTS_HASH_BYTES: i64 = 32 * 1024 * 1024;
+
+/// FTS5's own default for the same setting, put back after the rebuild.
+const DEFAULT_FTS_HASH_BYTES: i64 = 1024 * 1024;
+
+/// The connection's page-cache size before an import widened it.
+#[derive(Debug)]
+pub struct CacheSize(i64);
+
+#[derive(QueryableByName)]
+struct CacheSizeRow {
+    #[diesel(sql_type = BigInt)]
+    cache_size: i64,
+}
+
+impl CacheSize {
+    /// Widens the page cache of `conn` for an import and returns what it was. A PRAGMA is not
+    /// undone by a rollback: call [`CacheSize::restore`] whatever the import's outcome.
+    pub fn widen(conn: &mut SqliteConnection) -> QueryResult<Self> {
+        let before = diesel::sql_query("PRAGMA cache_size")
+            .get_result::<CacheSizeRow>(conn)?
+            .cache_size;
+        conn.batch_execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))?;
+        Ok(Self(before))
+    }
+
+    /// Puts the page cache of `conn` back to its size before [`CacheSize::widen`].
+    pub fn restore(self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        conn.batch_execute(&format!("PRAGMA cache_size = {};", self.0))
+    }
+}
 
 /// The search-index triggers that were dropped, with the statements that recreate them.
 #[derive(Debug)]
@@ -54,7 +92,12 @@ pub fn restore_search_triggers(
 /// every article last written at `now`: an import stamps each article it creates or changes with
 /// its own `now`, so these are the articles it wrote. Rebuilding a row that was already in sync
 /// (an article written at the same instant before) rewrites the same text.
+///
+/// FTS5 collects the new terms in a larger in-memory buffer while it does this, so that it
+/// writes (and later merges) fewer, larger segments; the setting goes back to FTS5's default
+/// afterwards (it is stored in the index, inside this transaction).
 pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<()> {
+    set_fts_hash_size(conn, IMPORT_FTS_HASH_BYTES)?;
     diesel::sql_query(
         "DELETE FROM article_search WHERE rowid IN (SELECT id FROM articles WHERE updated_at = ?)",
     )
@@ -66,6 +109,15 @@ pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> Qu
          WHERE id IN (SELECT id FROM articles WHERE updated_at = ?) ORDER BY id",
     )
     .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    set_fts_hash_size(conn, DEFAULT_FTS_HASH_BYTES)
+}
+
+fn set_fts_hash_size(conn: &mut SqliteConnection, bytes: i64) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO article_search (article_search, rank) VALUES ('hashsize', ?)",
+    )
+    .bind::<BigInt, _>(bytes)
     .execute(conn)?;
     Ok(())
 }
