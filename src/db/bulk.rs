@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
 /// The page cache of the import's connection, in KiB: the writes of one large transaction stay
-/// in memory longer before they spill to the WAL (the default is 2 MiB).
+/// in memory longer before they spill to the WAL (the default is about 2 MB).
 const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 /// How many bytes of new index terms FTS5 collects in memory before writing them as a segment
@@ -114,10 +114,8 @@ pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> Qu
 }
 
 fn set_fts_hash_size(conn: &mut SqliteConnection, bytes: i64) -> QueryResult<()> {
-    diesel::sql_query(
-        "INSERT INTO article_search (article_search, rank) VALUES ('hashsize', ?)",
-    )
-    .bind::<BigInt, _>(bytes)
-    .execute(conn)?;
+    diesel::sql_query("INSERT INTO article_search (article_search, rank) VALUES ('hashsize', ?)")
+        .bind::<BigInt, _>(bytes)
+        .execute(conn)?;
     Ok(())
 }
