@@ -87,27 +87,45 @@ pub fn import_from(
     let reader =
         BufReader::with_capacity(1 << 20, CountingReader::new(source, progress.read.clone()));
     let summary = db.write_blocking(|conn| {
-        // Each imported article's search row is rebuilt once, after its sections are written.
-        let suspended = bulk::suspend_section_triggers(conn)?;
-        let mut importer = Importer {
-            conn: &mut *conn,
-            category_ids: HashMap::new(),
-            now,
-            options,
-            summary: ImportSummary::default(),
-            progress: &progress,
-        };
-        let outcome = match layout {
-            Layout::Ndjson => importer.ndjson(reader),
-            Layout::Document => importer.document(reader),
-        };
-        outcome.map_err(ApiError::BadRequest)?;
-        let summary = importer.summary;
-        bulk::restore_section_triggers(conn, suspended)?;
-        Ok::<_, ApiError>(summary)
+        let cache = bulk::CacheSize::widen(conn)?;
+        let outcome = import_records(conn, reader, layout, options, now, &progress);
+        let restored = cache.restore(conn);
+        let summary = outcome?;
+        restored?;
+        Ok(summary)
     });
     progress.finish();
     summary
+}
+
+/// The body of the import's transaction: the records, then the search rows of what they wrote.
+fn import_records(
+    conn: &mut SqliteConnection,
+    reader: impl BufRead,
+    layout: Layout,
+    options: ImportOptions,
+    now: NaiveDateTime,
+    progress: &Progress,
+) -> Result<ImportSummary, ApiError> {
+    // The search rows of the imported articles are rebuilt in one pass at the end.
+    let suspended = bulk::suspend_search_triggers(conn)?;
+    let mut importer = Importer {
+        conn: &mut *conn,
+        category_ids: HashMap::new(),
+        now,
+        options,
+        summary: ImportSummary::default(),
+        progress,
+    };
+    let outcome = match layout {
+        Layout::Ndjson => importer.ndjson(reader),
+        Layout::Document => importer.document(reader),
+    };
+    outcome.map_err(ApiError::BadRequest)?;
+    let summary = importer.summary;
+    bulk::reindex_written_at(conn, now)?;
+    bulk::restore_search_triggers(conn, suspended)?;
+    Ok(summary)
 }
 
 /// Counts the bytes read, for the progress display.
@@ -303,8 +321,7 @@ impl Importer<'_> {
         request.check().map_err(describe)?;
         let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
             .map_err(describe)?;
-        if let Some(id) = written {
-            bulk::reindex_article(self.conn, id).map_err(|e| e.to_string())?;
+        if written.is_some() {
             self.summary.articles += 1;
             self.summary.sections += request.sections.len();
         } else {

@@ -1,11 +1,54 @@
-//! Bulk writes: during an import the search index is rebuilt once per article instead of once
-//! per section, by suspending the per-section triggers inside the import's transaction.
+//! Bulk writes: an import leaves the search index alone while it writes rows, then rebuilds the
+//! search rows of the articles it wrote in one statement, all inside the import's transaction.
+//!
+//! Indexing article by article is slow in FTS5: every statement that opens a savepoint (any
+//! write with a statement journal) makes FTS5 flush its pending terms to disk as a new segment,
+//! so a per-article trigger leaves one tiny segment per article and merges them over and over.
 
+use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
-/// The section triggers that were dropped, with the statements that recreate them.
+/// The page cache of the import's connection, in KiB: the writes of one large transaction stay
+/// in memory longer before they spill to the WAL (the default is about 2 MB).
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// How many bytes of new index terms FTS5 collects in memory before writing them as a segment
+/// during the rebuild (the default, 1 MiB, makes many small segments to merge).
+const IMPORT_FTS_HASH_BYTES: i64 = 32 * 1024 * 1024;
+
+/// FTS5's own default for the same setting, put back after the rebuild.
+const DEFAULT_FTS_HASH_BYTES: i64 = 1024 * 1024;
+
+/// The connection's page-cache size before an import widened it.
+#[derive(Debug)]
+pub struct CacheSize(i64);
+
+#[derive(QueryableByName)]
+struct CacheSizeRow {
+    #[diesel(sql_type = BigInt)]
+    cache_size: i64,
+}
+
+impl CacheSize {
+    /// Widens the page cache of `conn` for an import and returns what it was. A PRAGMA is not
+    /// undone by a rollback: call [`CacheSize::restore`] whatever the import's outcome.
+    pub fn widen(conn: &mut SqliteConnection) -> QueryResult<Self> {
+        let before = diesel::sql_query("PRAGMA cache_size")
+            .get_result::<CacheSizeRow>(conn)?
+            .cache_size;
+        conn.batch_execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))?;
+        Ok(Self(before))
+    }
+
+    /// Puts the page cache of `conn` back to its size before [`CacheSize::widen`].
+    pub fn restore(self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        conn.batch_execute(&format!("PRAGMA cache_size = {};", self.0))
+    }
+}
+
+/// The search-index triggers that were dropped, with the statements that recreate them.
 #[derive(Debug)]
 pub struct SuspendedTriggers(Vec<String>);
 
@@ -17,12 +60,13 @@ struct TriggerSql {
     sql: String,
 }
 
-/// Drops the search-index triggers on `sections` (inside the caller's transaction, so a failed
-/// import rolls this back too) and returns what recreates them.
-pub fn suspend_section_triggers(conn: &mut SqliteConnection) -> QueryResult<SuspendedTriggers> {
+/// Drops the search-index triggers on `articles` and `sections` (inside the caller's
+/// transaction, so a failed import rolls this back too) and returns what recreates them.
+pub fn suspend_search_triggers(conn: &mut SqliteConnection) -> QueryResult<SuspendedTriggers> {
     let triggers: Vec<TriggerSql> = diesel::sql_query(
         "SELECT name, sql FROM sqlite_master \
-         WHERE type = 'trigger' AND tbl_name = 'sections' AND name LIKE 'article_search_%'",
+         WHERE type = 'trigger' AND tbl_name IN ('articles', 'sections') \
+         AND name LIKE 'article_search_%'",
     )
     .load(conn)?;
     for trigger in &triggers {
@@ -33,8 +77,8 @@ pub fn suspend_section_triggers(conn: &mut SqliteConnection) -> QueryResult<Susp
     ))
 }
 
-/// Recreates the triggers [`suspend_section_triggers`] dropped.
-pub fn restore_section_triggers(
+/// Recreates the triggers [`suspend_search_triggers`] dropped.
+pub fn restore_search_triggers(
     conn: &mut SqliteConnection,
     suspended: SuspendedTriggers,
 ) -> QueryResult<()> {
@@ -44,11 +88,34 @@ pub fn restore_section_triggers(
     Ok(())
 }
 
-/// Rebuilds the search row of article `id` from its current text and sections (through the
-/// article's own update trigger, so the rebuild is written in one place: the migration).
-pub fn reindex_article(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
-    diesel::sql_query("UPDATE articles SET title = title WHERE id = ?")
-        .bind::<Integer, _>(id)
+/// Rebuilds, from `article_search_source` (the same view the triggers read), the search rows of
+/// every article last written at `now`: an import stamps each article it creates or changes with
+/// its own `now`, so these are the articles it wrote. Rebuilding a row that was already in sync
+/// (an article written at the same instant before) rewrites the same text.
+///
+/// FTS5 collects the new terms in a larger in-memory buffer while it does this, so that it
+/// writes (and later merges) fewer, larger segments; the setting goes back to FTS5's default
+/// afterwards (it is stored in the index, inside this transaction).
+pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<()> {
+    set_fts_hash_size(conn, IMPORT_FTS_HASH_BYTES)?;
+    diesel::sql_query(
+        "DELETE FROM article_search WHERE rowid IN (SELECT id FROM articles WHERE updated_at = ?)",
+    )
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO article_search (rowid, title, subtitle, excerpt, headings, bodies) \
+         SELECT * FROM article_search_source \
+         WHERE id IN (SELECT id FROM articles WHERE updated_at = ?) ORDER BY id",
+    )
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    set_fts_hash_size(conn, DEFAULT_FTS_HASH_BYTES)
+}
+
+fn set_fts_hash_size(conn: &mut SqliteConnection, bytes: i64) -> QueryResult<()> {
+    diesel::sql_query("INSERT INTO article_search (article_search, rank) VALUES ('hashsize', ?)")
+        .bind::<BigInt, _>(bytes)
         .execute(conn)?;
     Ok(())
 }

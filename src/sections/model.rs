@@ -87,30 +87,28 @@ fn insert_one(
         .get_result(conn)
 }
 
-/// Inserts `items` as positions 1..n of an article that has no sections, in one statement.
+/// Inserts `items` as positions 1..n of an article that has no sections, one (cached) statement
+/// per section. Atomic within the caller's transaction; unlike diesel's batch insert on SQLite it
+/// opens no savepoint, which would make FTS5 flush its pending index terms on every call.
 pub fn insert_all(
     conn: &mut SqliteConnection,
     article_id: i32,
     items: &[SectionInput],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    if items.is_empty() {
-        return Ok(0);
+    for (position, item) in (1..).zip(items) {
+        diesel::insert_into(sections::table)
+            .values(NewSection {
+                article_id,
+                position,
+                heading: item.heading.trim(),
+                body: &item.body,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
     }
-    let rows: Vec<NewSection> = (1..)
-        .zip(items)
-        .map(|(position, item)| NewSection {
-            article_id,
-            position,
-            heading: item.heading.trim(),
-            body: &item.body,
-            created_at: now,
-            updated_at: now,
-        })
-        .collect();
-    diesel::insert_into(sections::table)
-        .values(&rows)
-        .execute(conn)
+    Ok(items.len())
 }
 
 /// Deletes every section of `article_id`.

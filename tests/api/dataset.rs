@@ -167,3 +167,33 @@ fn imported_articles_are_searchable_and_the_index_keeps_following_edits() {
     .unwrap();
     assert_eq!(count(&db, matching, Some("zyxwvut")), 20);
 }
+
+#[test]
+fn reimporting_a_changed_article_replaces_its_search_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    let record = |body: &str| {
+        format!(
+            "{}\n{}\n",
+            r#"{"type":"category","name":"Health","slug":"health","parent_slug":null}"#,
+            serde_json::json!({
+                "type": "article", "title": "Tea", "slug": "tea", "status": "draft",
+                "published_at": null, "category_slug": "health",
+                "sections": [{"position": 1, "heading": "Brewing", "body": body}],
+            })
+        )
+    };
+    let first = write_file(dir.path(), "first.ndjson", &record("alphaword steeps"));
+    run_import(&db, &first, false).unwrap();
+    let second = write_file(dir.path(), "second.ndjson", &record("betaword steeps"));
+    let summary = run_import(&db, &second, false).unwrap();
+    assert_eq!(summary.articles, 1);
+    let matching = "SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH ?";
+    assert_eq!(count(&db, matching, Some("alphaword")), 0);
+    assert_eq!(count(&db, matching, Some("betaword")), 1);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) AS n FROM article_search", None),
+        1
+    );
+    assert_eq!(count(&db, "SELECT word_count AS n FROM articles", None), 3);
+}
