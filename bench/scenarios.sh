@@ -188,12 +188,13 @@ fi
 drain() {
     local started=$SECONDS slug
     slug=$(head -n 1 "${input[slugs_file]}")
-    until curl -sf --max-time 1 -o /dev/null "$base/api/v1/articles/$slug"; do
+    # Few probes: each one the server cannot answer in time waits in its queue too.
+    until curl -sf --max-time 2 -o /dev/null "$base/api/v1/articles/$slug"; do
         if ((SECONDS - started > ${DRAIN_SECONDS:-600})); then
             echo "!! the server is still busy after ${DRAIN_SECONDS:-600} s" >&2
             return 0
         fi
-        sleep 1
+        sleep 10
     done
     ((SECONDS - started < 2)) || echo "(waited $((SECONDS - started)) s for the server to finish abandoned requests)"
 }
