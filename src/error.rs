@@ -225,6 +225,9 @@ impl ResponseError for ApiError {
             Self::RateLimited { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
@@ -244,9 +247,12 @@ impl From<DieselError> for ApiError {
     }
 }
 
+/// No database connection became free in time (every one busy, or the file cannot be opened): the
+/// server is overloaded or degraded, not broken, so the client is told to come back.
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
-        Self::Internal(error.into())
+        tracing::warn!(error = %error, "no database connection available");
+        Self::Unavailable("the database is busy; retry shortly".to_owned())
     }
 }
 

@@ -98,6 +98,7 @@ failures (422) list each bad field in `errors`.",
             responses::ValidationFailed,
             responses::RateLimited,
             responses::UriTooLong,
+            responses::Unavailable,
         )
     ),
     modifiers(&BearerScheme, &HttpCaching, &IdempotencyKeys, &AbuseLimits),
@@ -350,8 +351,9 @@ impl Modify for IdempotencyKeys {
 }
 
 /// Documents the abuse limits (see `src/limits.rs`): every operation may answer `414` (URL path
-/// or query string too long) and, except the probes, `429` (rate limited); the successes and
-/// `304`s of limited operations carry the `RateLimit-*` headers.
+/// or query string too long) and, except the probes, `429` (rate limited) and `503` (no database
+/// connection free in time); the successes and `304`s of limited operations carry the
+/// `RateLimit-*` headers.
 struct AbuseLimits;
 
 impl AbuseLimits {
@@ -419,6 +421,9 @@ impl Modify for AbuseLimits {
                 responses
                     .entry("429".to_owned())
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name("RateLimited")));
+                responses
+                    .entry("503".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unavailable")));
             }
         }
         let components = openapi.components.get_or_insert_with(Default::default);

@@ -74,3 +74,12 @@ pub struct RateLimited(#[allow(dead_code)] Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct UriTooLong(#[allow(dead_code)] Problem);
+
+/// Every database connection stayed busy for the pool's timeout (the server is overloaded), or the
+/// database cannot be opened. Nothing was done; retry after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))
+)]
+pub struct Unavailable(#[allow(dead_code)] Problem);

@@ -68,7 +68,9 @@ pub fn run(
     let mut from = Sql::default();
     let mut conditions: Vec<Sql> = Vec::new();
     if let Some(expression) = &match_expression {
-        from.push(" FROM article_search JOIN articles a ON a.id = article_search.rowid");
+        // CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk the articles
+        // and run the whole MATCH once for each of them.
+        from.push(" FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid");
         let mut condition = Sql::new("article_search MATCH ");
         condition.bind(Bind::Text(expression.clone()));
         conditions.push(condition);

@@ -95,7 +95,9 @@ pub fn import_from(
         Ok(summary)
     });
     progress.finish();
-    summary
+    let summary = summary?;
+    db.refresh_statistics()?;
+    Ok(summary)
 }
 
 /// The body of the import's transaction: the records, then the search rows of what they wrote.
