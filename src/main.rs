@@ -11,6 +11,7 @@ use healthhub::config::Config;
 use healthhub::dataset::export;
 use healthhub::dataset::import::{self, ImportOptions};
 use healthhub::db::{backup, Database};
+use healthhub::sections;
 use healthhub::{demo, openapi, tokens};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -98,8 +99,10 @@ fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate => {
-            Database::open(&config.database_url, 1)?;
+            let (db, _) = Database::open(&config.database_url, 1)?;
             tracing::info!(database = %config.database_for_logs(), "migrations applied");
+            let sections = sections::rendering::render_all(&db)?;
+            tracing::info!(sections, "stored the HTML of sections that had none");
             Ok(())
         }
         Command::Token(TokenCommand::Create {
@@ -238,12 +241,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "mint a token with: healthhub token create --subject you --scopes content:read,content:write,content:publish"
     );
     let flusher = actix_web::rt::spawn(tokens::usage::flush_periodically(state.clone()));
+    let renderer =
+        actix_web::rt::spawn(sections::rendering::render_in_background(state.db.clone()));
     let view_flusher = (state.config.view_flush_ms > 0).then(|| {
         let period = Duration::from_millis(state.config.view_flush_ms);
         actix_web::rt::spawn(views::flush_periodically(state.clone(), period))
     });
     let served = server.run().await.context("running the server");
     flusher.abort();
+    renderer.abort();
     if let Some(view_flusher) = view_flusher {
         view_flusher.abort();
     }

@@ -107,14 +107,21 @@ impl Audience {
 }
 
 /// The article named by `key`, whatever its status.
+///
+/// Lookups by a unique key here and elsewhere use `get_result`, not `first`: `first` adds a bound
+/// `LIMIT ?`, and SQLite re-prepares a statement whose bound `LIMIT` changed (even to the same
+/// value) on its next run, which cost a sixth of the CPU of an article read (BENCHMARKS.md).
 pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<ArticleRow>> {
     let query = articles::table.select(ArticleRow::as_select());
     match key {
         Key::Id(id) => match i32::try_from(*id) {
-            Ok(id) => query.find(id).first(conn).optional(),
+            Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
-        Key::Slug(slug) => query.filter(articles::slug.eq(slug)).first(conn).optional(),
+        Key::Slug(slug) => query
+            .filter(articles::slug.eq(slug))
+            .get_result(conn)
+            .optional(),
     }
 }
 
@@ -460,7 +467,7 @@ pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResu
         Some(id) => articles::table
             .find(id)
             .select(articles::slug)
-            .first(conn)
+            .get_result(conn)
             .optional(),
         None => Ok(None),
     }

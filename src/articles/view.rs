@@ -4,7 +4,7 @@ use super::dto::{ArticleState, ArticleView};
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
 use crate::categories::dto::CategoryRef;
-use crate::categories::model::{self as categories_model, CategoryRow};
+use crate::categories::model::{self as categories_model, CategoryLink};
 use crate::render;
 use crate::sections::dto::SectionView;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 64;
 /// What the embeds of a set of articles need, loaded in batches.
 #[derive(Debug, Default)]
 pub struct Embeds {
-    categories: HashMap<i32, CategoryRow>,
+    categories: HashMap<i32, CategoryLink>,
     sections: HashMap<i32, Vec<SectionRow>>,
 }
 
@@ -33,7 +33,7 @@ impl Embeds {
     ) -> QueryResult<Self> {
         let mut embeds = Embeds::default();
         if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
-            embeds.categories = categories_model::list(conn, None)?
+            embeds.categories = categories_model::links(conn)?
                 .into_iter()
                 .map(|c| (c.id, c))
                 .collect();
@@ -52,7 +52,7 @@ impl Embeds {
     }
 
     fn category(&self, id: i32) -> Option<CategoryRef> {
-        self.categories.get(&id).cloned().map(CategoryRef::from)
+        self.categories.get(&id).map(CategoryRef::from)
     }
 
     fn breadcrumbs(&self, id: i32) -> Vec<CategoryRef> {
@@ -62,7 +62,7 @@ impl Embeds {
             if path.len() == MAX_DEPTH {
                 break;
             }
-            path.push(CategoryRef::from(category.clone()));
+            path.push(CategoryRef::from(category));
             next = category.parent_id;
         }
         path.reverse();

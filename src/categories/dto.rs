@@ -1,6 +1,6 @@
 //! Request and response bodies for categories.
 
-use super::model::CategoryRow;
+use super::model::{CategoryLink, CategoryRow};
 use crate::nullable;
 use crate::validate::Checks;
 use chrono::{DateTime, Utc};
@@ -64,6 +64,16 @@ pub struct CategoryRef {
     pub id: i32,
     pub slug: String,
     pub name: String,
+}
+
+impl From<&CategoryLink> for CategoryRef {
+    fn from(link: &CategoryLink) -> Self {
+        Self {
+            id: link.id,
+            slug: link.slug.clone(),
+            name: link.name.clone(),
+        }
+    }
 }
 
 impl From<CategoryRow> for CategoryRef {

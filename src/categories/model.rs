@@ -27,6 +27,24 @@ pub struct CategoryRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// What an article's `category` and `breadcrumbs` embeds need of a category: no timestamps to
+/// parse, no description to copy.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite))]
+pub struct CategoryLink {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub parent_id: Option<i32>,
+}
+
+/// Every category as a [`CategoryLink`], in no particular order.
+pub fn links(conn: &mut SqliteConnection) -> QueryResult<Vec<CategoryLink>> {
+    categories::table
+        .select(CategoryLink::as_select())
+        .load(conn)
+}
+
 /// The columns of a new category.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = categories)]
@@ -57,12 +75,12 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Catego
     let query = categories::table.select(CategoryRow::as_select());
     match key {
         Key::Id(id) => match i32::try_from(*id) {
-            Ok(id) => query.find(id).first(conn).optional(),
+            Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
         Key::Slug(slug) => query
             .filter(categories::slug.eq(slug))
-            .first(conn)
+            .get_result(conn)
             .optional(),
     }
 }

@@ -95,7 +95,7 @@ pub fn claim(
             idempotency_keys::headers,
             idempotency_keys::body,
         ))
-        .first::<Row>(conn)
+        .get_result::<Row>(conn)
         .optional()?;
     let Some(row) = existing else {
         diesel::insert_into(idempotency_keys::table)

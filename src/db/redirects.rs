@@ -60,6 +60,6 @@ pub fn target(
         .filter(slug_redirects::kind.eq(kind.as_str()))
         .filter(slug_redirects::old_slug.eq(old_slug))
         .select(slug_redirects::target_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }

@@ -69,6 +69,7 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        body_html -> Nullable<Text>,
     }
 }
 

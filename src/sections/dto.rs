@@ -3,7 +3,6 @@
 use super::model::SectionRow;
 use crate::articles::query::BodyFormat;
 use crate::categories::dto::CountMeta;
-use crate::render;
 use crate::validate::Checks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,13 +39,14 @@ pub struct SectionView {
 
 impl SectionView {
     /// The view of `row` with the body representations `format` asks for.
-    pub fn new(row: SectionRow, format: BodyFormat) -> Self {
+    pub fn new(mut row: SectionRow, format: BodyFormat) -> Self {
+        let body_html = format.html().then(|| row.take_html());
         Self {
             id: row.id,
             article_id: row.article_id,
             position: row.position,
             heading: row.heading,
-            body_html: format.html().then(|| render::to_html(&row.body)),
+            body_html,
             body: format.markdown().then_some(row.body),
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),

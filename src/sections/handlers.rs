@@ -239,11 +239,11 @@ pub async fn update_section(
         .db
         .write(move |conn| {
             let section = visible_section(conn, id, Audience::Editors)?;
-            let changes = SectionChanges {
-                heading: request.heading.as_deref().map(str::trim),
-                body: request.body.as_deref(),
-                updated_at: now,
-            };
+            let changes = SectionChanges::new(
+                request.heading.as_deref().map(str::trim),
+                request.body.as_deref(),
+                now,
+            );
             let row = model::change(conn, &section, &changes, request.position)?;
             articles_model::bump_version(conn, section.article_id, now)?;
             Ok(row)

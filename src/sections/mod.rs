@@ -3,3 +3,4 @@
 pub mod dto;
 pub mod handlers;
 pub mod model;
+pub mod rendering;

@@ -3,6 +3,7 @@
 use super::dto::{ReplacementSection, SectionInput};
 use crate::db::schema::sections;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::render;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -17,6 +18,19 @@ pub struct SectionRow {
     pub body: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `body` rendered to sanitized HTML when the section was written; `None` for rows not
+    /// rendered yet (see [`render_missing`]).
+    pub body_html: Option<String>,
+}
+
+impl SectionRow {
+    /// The body as sanitized HTML, taken out of the row: the stored rendering, or a fresh one when
+    /// there is none yet.
+    pub fn take_html(&mut self) -> String {
+        self.body_html
+            .take()
+            .unwrap_or_else(|| render::to_html(&self.body))
+    }
 }
 
 /// The columns of a new section.
@@ -27,6 +41,7 @@ struct NewSection<'a> {
     position: i32,
     heading: &'a str,
     body: &'a str,
+    body_html: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -37,7 +52,21 @@ struct NewSection<'a> {
 pub struct SectionChanges<'a> {
     pub heading: Option<&'a str>,
     pub body: Option<&'a str>,
+    /// The rendering of `body`, set with it.
+    pub body_html: Option<String>,
     pub updated_at: NaiveDateTime,
+}
+
+impl<'a> SectionChanges<'a> {
+    /// The changes of a section's heading and body, the body rendered along.
+    pub fn new(heading: Option<&'a str>, body: Option<&'a str>, now: NaiveDateTime) -> Self {
+        Self {
+            heading,
+            body,
+            body_html: body.map(render::to_html),
+            updated_at: now,
+        }
+    }
 }
 
 /// The section with `id`, if any.
@@ -45,7 +74,7 @@ pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<SectionR
     sections::table
         .find(id)
         .select(SectionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -80,6 +109,7 @@ fn insert_one(
             position,
             heading: heading.trim(),
             body,
+            body_html: render::to_html(body),
             created_at: now,
             updated_at: now,
         })
@@ -103,6 +133,7 @@ pub fn insert_all(
                 position,
                 heading: item.heading.trim(),
                 body: &item.body,
+                body_html: render::to_html(&item.body),
                 created_at: now,
                 updated_at: now,
             })
@@ -254,6 +285,7 @@ pub fn replace_all(
                         sections::position.eq(position),
                         sections::heading.eq(item.heading.trim()),
                         sections::body.eq(&item.body),
+                        sections::body_html.eq(render::to_html(&item.body)),
                         sections::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -276,4 +308,20 @@ pub fn for_articles(
         .order((sections::article_id, sections::position))
         .select(SectionRow::as_select())
         .load(conn)
+}
+
+/// Renders and stores the HTML of up to `batch` sections that have none yet (written before
+/// bodies were rendered on write); returns how many it rendered, 0 when none is left.
+pub fn render_missing(conn: &mut SqliteConnection, batch: i64) -> QueryResult<usize> {
+    let missing: Vec<(i32, String)> = sections::table
+        .filter(sections::body_html.is_null())
+        .select((sections::id, sections::body))
+        .limit(batch)
+        .load(conn)?;
+    for (id, body) in &missing {
+        diesel::update(sections::table.find(id))
+            .set(sections::body_html.eq(render::to_html(body)))
+            .execute(conn)?;
+    }
+    Ok(missing.len())
 }

@@ -86,7 +86,7 @@ pub fn find(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenRow
     Ok(api_tokens::table
         .find(jti)
         .select(TokenRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -96,7 +96,7 @@ pub fn status(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenS
     Ok(api_tokens::table
         .find(jti)
         .select(TokenStatus::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

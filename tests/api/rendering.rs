@@ -1,11 +1,12 @@
 //! Tests: Markdown section bodies — `body_html` rendered and sanitized, `body` kept as the source,
 //! and `format=markdown|html|both` on every endpoint that returns sections.
 
-use crate::common::{spawn, TestApp};
+use crate::common::{call, spawn, TestApp};
 use crate::listing::published;
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
+use healthhub::sections::rendering::render_all;
 use serde_json::{json, Value};
 
 /// Script injection attempts, one per section of the article.
@@ -181,4 +182,40 @@ async fn a_list_with_sections_honours_format() {
     let section = &list.body["data"][0]["sections"][0];
     assert_eq!(section["body_html"], "<p><strong>a</strong></p>\n");
     assert!(section.get("body").is_none(), "{section}");
+}
+
+/// Sections written before bodies were rendered on write (no stored HTML) read exactly as the
+/// others, and `render_all` (what `healthhub migrate` and the server's background task run)
+/// stores their HTML; every write stores it at once.
+#[actix_web::test]
+async fn sections_without_stored_html_read_the_same_and_are_filled_in() {
+    let app = spawn().await;
+    rendered_with(
+        &app,
+        &[
+            "**bold** <script>x</script>",
+            "a [link](https://example.org)",
+        ],
+    )
+    .await;
+    assert_eq!(app.count("sections WHERE body_html IS NULL"), 0);
+    let path = "/api/v1/articles/rendered?format=both";
+    let stored = app.get(path).await.expect(200).body["sections"].clone();
+    assert!(stored[0]["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("<strong>bold</strong>"));
+
+    app.execute("UPDATE sections SET body_html = NULL");
+    let uncached = app.uncached().await;
+    let request = || actix_web::test::TestRequest::get().uri(path);
+    let fresh = call(&uncached, request()).await.expect(200);
+    assert_eq!(fresh.body["sections"], stored);
+
+    let rendered = render_all(&app.state.db).expect("render");
+    assert_eq!(rendered, 2);
+    assert_eq!(app.count("sections WHERE body_html IS NULL"), 0);
+    assert_eq!(render_all(&app.state.db).expect("render again"), 0);
+    let filled = call(&uncached, request()).await.expect(200);
+    assert_eq!(filled.body["sections"], stored);
 }
