@@ -310,11 +310,18 @@ pub fn for_articles(
         .load(conn)
 }
 
-/// Renders and stores the HTML of up to `batch` sections that have none yet (written before
-/// bodies were rendered on write); returns how many it rendered, 0 when none is left.
-pub fn render_missing(conn: &mut SqliteConnection, batch: i64) -> QueryResult<usize> {
+/// Renders and stores the HTML of up to `batch` sections after id `after` that have none yet
+/// (written before bodies were rendered on write), in id order; returns how many and the last
+/// id, `None` when none is left after `after`.
+pub fn render_missing(
+    conn: &mut SqliteConnection,
+    after: i32,
+    batch: i64,
+) -> QueryResult<Option<(usize, i32)>> {
     let missing: Vec<(i32, String)> = sections::table
+        .filter(sections::id.gt(after))
         .filter(sections::body_html.is_null())
+        .order(sections::id)
         .select((sections::id, sections::body))
         .limit(batch)
         .load(conn)?;
@@ -323,5 +330,5 @@ pub fn render_missing(conn: &mut SqliteConnection, batch: i64) -> QueryResult<us
             .set(sections::body_html.eq(render::to_html(body)))
             .execute(conn)?;
     }
-    Ok(missing.len())
+    Ok(missing.last().map(|(last, _)| (missing.len(), *last)))
 }

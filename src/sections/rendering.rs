@@ -12,13 +12,14 @@ const BATCH: i64 = 200;
 /// changes, `Last-Modified` stays and no cached response is invalidated.
 pub fn render_all(db: &Database) -> anyhow::Result<usize> {
     let mut rendered = 0;
-    loop {
-        let done = db.write_bookkeeping(|conn| Ok(model::render_missing(conn, BATCH)?))?;
-        if done == 0 {
-            return Ok(rendered);
-        }
+    let mut after = 0;
+    while let Some((done, last)) =
+        db.write_bookkeeping(|conn| Ok(model::render_missing(conn, after, BATCH)?))?
+    {
         rendered += done;
+        after = last;
     }
+    Ok(rendered)
 }
 
 /// [`render_all`] on a blocking thread while the server runs, logging the outcome.
