@@ -86,6 +86,7 @@ pub fn import_from(
     let progress = Progress::new(size);
     let reader =
         BufReader::with_capacity(1 << 20, CountingReader::new(source, progress.read.clone()));
+    let left_wal = db.on_writer(bulk::leave_wal)?;
     let summary = db.write_blocking(|conn| {
         let cache = bulk::CacheSize::widen(conn)?;
         let outcome = import_records(conn, reader, layout, options, now, &progress);
@@ -95,6 +96,9 @@ pub fn import_from(
         Ok(summary)
     });
     progress.finish();
+    if left_wal {
+        db.on_writer(bulk::back_to_wal)?;
+    }
     let summary = summary?;
     db.refresh_statistics()?;
     Ok(summary)

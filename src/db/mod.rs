@@ -15,13 +15,16 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sql_types::{Nullable, Timestamp};
-use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, QueryResult, QueryableByName, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 /// The migrations under `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// How long a connection waits for a lock another connection holds before giving up.
+pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
 type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
 
@@ -47,9 +50,8 @@ struct ConnectionSetup {
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        let mut pragmas = String::from(
-            "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-        );
+        let mut pragmas = String::from("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        pragmas.push_str(&format!(" PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"));
         if self.read_only {
             pragmas.push_str(" PRAGMA query_only = ON;");
         }
@@ -217,6 +219,16 @@ impl Database {
         conn.immediate_transaction(change).map_err(into_anyhow)
     }
 
+    /// Runs `f` on the writer connection outside any transaction, for the PRAGMAs that cannot
+    /// run inside one (the CLI's import).
+    pub fn on_writer<T>(
+        &self,
+        f: impl FnOnce(&mut SqliteConnection) -> QueryResult<T>,
+    ) -> anyhow::Result<T> {
+        let mut pooled = self.writer.get().context("opening the writer connection")?;
+        Ok(f(&mut pooled)?)
+    }
+
     /// Runs `query` on a read connection in one transaction on the current thread (for the CLI).
     pub fn read_blocking<T>(
         &self,
@@ -238,7 +250,8 @@ impl Database {
 fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<SqlitePool> {
     Pool::builder()
         .max_size(size)
-        .min_idle(Some(1))
+        // Opened on demand: a command line import needs to be the only connection to leave WAL.
+        .min_idle(Some(0))
         .connection_customizer(Box::new(ConnectionSetup { read_only }))
         .build(ConnectionManager::<SqliteConnection>::new(url))
         .with_context(|| format!("opening the SQLite database '{url}'"))

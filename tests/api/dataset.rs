@@ -197,3 +197,36 @@ fn reimporting_a_changed_article_replaces_its_search_row() {
     );
     assert_eq!(count(&db, "SELECT word_count AS n FROM articles", None), 3);
 }
+
+/// An import into a database nobody else has open runs with a rollback journal (no WAL the size
+/// of the data set) and leaves the database in WAL, as the server expects; with another
+/// connection open it stays in WAL throughout and still imports.
+#[test]
+fn an_import_leaves_the_database_in_wal() {
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+    let journal_mode = |db: &Database| {
+        db.on_writer(|conn| diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(conn))
+            .unwrap()
+            .journal_mode
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    run_import(&db, Path::new(FIXTURE), false).unwrap();
+    assert_eq!(journal_mode(&db), "wal");
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM articles", None), 20);
+
+    let other = fresh(dir.path(), "other.db");
+    let mut reader =
+        SqliteConnection::establish(dir.path().join("other.db").to_str().unwrap()).unwrap();
+    diesel::sql_query("SELECT 1").execute(&mut reader).unwrap();
+    run_import(&other, Path::new(FIXTURE), false).unwrap();
+    assert_eq!(journal_mode(&other), "wal");
+    assert_eq!(
+        count(&other, "SELECT COUNT(*) AS n FROM articles", None),
+        20
+    );
+}
