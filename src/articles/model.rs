@@ -5,6 +5,7 @@ use crate::auth::Caller;
 use crate::categories::model as categories_model;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
+use crate::db::search_index;
 use crate::error::{ApiError, ApiResult};
 use crate::lookup::Key;
 use crate::render;
@@ -218,11 +219,13 @@ pub fn create(
 ) -> ApiResult<ArticleRow> {
     require_category(conn, request.category_id)?;
     let slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
+    search_index::pause(conn)?;
     let row: ArticleRow = diesel::insert_into(articles::table)
         .values(new_article(request, &slug, 0, now))
         .returning(ArticleRow::as_returning())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
+    search_index::resume_and_index(conn, row.id)?;
     redirects::forget(conn, SlugKind::Article, &row.slug)?;
     Ok(row)
 }

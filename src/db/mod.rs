@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod idempotency;
 pub mod redirects;
 pub mod schema;
+pub mod search_index;
 pub mod sql;
 
 use crate::clock::Clock;

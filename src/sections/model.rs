@@ -2,6 +2,7 @@
 
 use super::dto::{ReplacementSection, SectionInput};
 use crate::db::schema::sections;
+use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::render;
 use chrono::NaiveDateTime;
@@ -245,6 +246,7 @@ pub fn replace_all(
     items: &[ReplacementSection],
     now: NaiveDateTime,
 ) -> ApiResult<Vec<SectionRow>> {
+    search_index::pause(conn)?;
     let existing: Vec<i32> = for_article(conn, article_id)?
         .into_iter()
         .map(|s| s.id)
@@ -295,6 +297,7 @@ pub fn replace_all(
             }
         }
     }
+    search_index::resume_and_index(conn, article_id)?;
     Ok(for_article(conn, article_id)?)
 }
 

@@ -362,6 +362,65 @@ async fn edits_update_the_index() {
     );
 }
 
+/// A creation and a replacement of all sections index the article once, at the end of their
+/// transaction (the triggers are paused meanwhile): every section's words are found, replaced
+/// words are gone, a refused replacement leaves the index as it was, and the pause never
+/// outlives its transaction.
+#[actix_web::test]
+async fn whole_article_writes_index_every_section() {
+    let app = spawn().await;
+    let health = category(&app, "Health").await;
+    let mut fields = published("2025-01-01T00:00:00Z");
+    fields["sections"] = json!([
+        {"heading": "Dreams", "body": "Insomnia is common."},
+        {"heading": "Light", "body": "Melatonin is popular."},
+        {"heading": "Food", "body": "Magnesium may help."}
+    ]);
+    app.article("Night Notes", health, fields).await;
+    for word in ["insomnia", "melatonin", "magnesium", "dreams"] {
+        assert_eq!(
+            slugs(&search(&app, None, word, "").await),
+            ["night-notes"],
+            "{word}"
+        );
+    }
+    assert_eq!(app.count("search_paused"), 0);
+
+    let token = app.editor();
+    let sections = "/api/v1/articles/night-notes/sections";
+    app.put(
+        &token,
+        sections,
+        json!({"sections": [{"heading": "Rest", "body": "Circadian rhythm."}]}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        slugs(&search(&app, None, "circadian", "").await),
+        ["night-notes"]
+    );
+    for word in ["insomnia", "melatonin", "magnesium", "dreams"] {
+        assert!(
+            slugs(&search(&app, None, word, "").await).is_empty(),
+            "{word}"
+        );
+    }
+
+    app.put(
+        &token,
+        sections,
+        json!({"sections": [{"id": 999_999, "heading": "X", "body": "Zinc."}]}),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+    assert!(slugs(&search(&app, None, "zinc", "").await).is_empty());
+    assert_eq!(
+        slugs(&search(&app, None, "circadian", "").await),
+        ["night-notes"]
+    );
+    assert_eq!(app.count("search_paused"), 0);
+}
+
 #[actix_web::test]
 async fn search_without_q_is_400() {
     let app = spawn().await;
