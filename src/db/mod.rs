@@ -253,6 +253,8 @@ fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<SqlitePoo
         .max_size(size)
         // Opened on demand: a command line import needs to be the only connection to leave WAL.
         .min_idle(Some(0))
+        // No `SELECT 1` before every use: a connection to a local file does not go stale.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(ConnectionSetup { read_only }))
         .build(ConnectionManager::<SqliteConnection>::new(url))
         .with_context(|| format!("opening the SQLite database '{url}'"))
