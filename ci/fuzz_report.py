@@ -26,6 +26,15 @@ def decode(payload) -> str:
     return text if len(text) <= 600 else text[:600] + f"… ({len(raw)} bytes)"
 
 
+def interpreter_bug(error: dict) -> bool:
+    """True for CPython's spurious "AST constructor recursion depth mismatch" SystemError
+    (python/cpython#106905, rare, threaded runs on Python 3.11)."""
+    value = error.get("value") or {}
+    return value.get("type") == "SystemError" and (value.get("message") or "").startswith(
+        "AST constructor recursion depth mismatch"
+    )
+
+
 def main() -> None:
     path, minimum = sys.argv[1], int(sys.argv[2])
     requests = 0
@@ -34,6 +43,7 @@ def main() -> None:
     statuses: collections.Counter[int] = collections.Counter()
     groups: dict[tuple, dict] = {}
     errors: list[str] = []
+    interpreter_bugs: list[str] = []
     with open(path, encoding="utf-8") as f:
         for line in f:
             event = json.loads(line)
@@ -77,6 +87,10 @@ def main() -> None:
                             },
                         )
                         group["count"] += 1
+            elif "NonFatalError" in event and interpreter_bug(event["NonFatalError"]):
+                # Python 3.11's own SystemError while the fuzzer builds test code (CPython
+                # issue 106905): no request was sent, the server is not involved. Shown, not failed.
+                interpreter_bugs.append(json.dumps(event)[:800])
             elif "NonFatalError" in event or "FatalError" in event:
                 errors.append(json.dumps(event)[:800])
 
@@ -88,6 +102,8 @@ def main() -> None:
         print(f"    {n:6d}  {op}")
     for error in errors:
         print(f"error event: {error}")
+    for bug in interpreter_bugs:
+        print(f"ignored (a Python interpreter bug, not a server response): {bug}")
     if groups:
         print(f"\n{len(groups)} distinct failures:")
         for (operation, check, status, title, message), g in sorted(
@@ -113,7 +129,8 @@ def main() -> None:
     if requests < minimum:
         print(f"FAIL: only {requests} requests, at least {minimum} are required")
         failed = True
-    sys.exit(1 if failed else 0)
+    # 2: clean, but schemathesis saw interpreter bugs, which explain its own non-zero exit.
+    sys.exit(1 if failed else 2 if interpreter_bugs else 0)
 
 
 if __name__ == "__main__":
