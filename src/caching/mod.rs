@@ -11,6 +11,7 @@
 //! everything and marks writes, errors (including those of the outer layers) and probes as
 //! never to be stored.
 
+pub mod flight;
 pub mod schedule;
 pub mod store;
 
@@ -24,6 +25,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use flight::Turn;
 use schedule::Around;
 use sha2::{Digest, Sha256};
 use store::{CacheScope, Cached, Change, Fill};
@@ -168,10 +170,20 @@ pub async fn cache_headers(
         && state.responses.is_enabled())
     .then(|| format!("{}?{}", req.path(), req.query_string()));
 
-    if let Some(hit) = cache_key
-        .as_deref()
-        .and_then(|key| state.responses.get(key, now.naive_utc()))
-    {
+    let lookup = |key: &str| state.responses.get(key, now.naive_utc());
+    let mut hit = cache_key.as_deref().and_then(lookup);
+    // A miss computes the answer once: concurrent misses of the same key wait for it.
+    let mut computing = None;
+    if let (None, Some(key)) = (&hit, cache_key.as_deref()) {
+        match state.responses.flights().join(key) {
+            Turn::Lead(leader) => computing = Some(leader),
+            Turn::Follow(done) => {
+                state.responses.flights().wait(key, done).await;
+                hit = lookup(key);
+            }
+        }
+    }
+    if let Some(hit) = hit {
         let mut head = HttpResponse::with_body(StatusCode::OK, ());
         *head.headers_mut() = hit.headers.clone();
         let response = validators.apply(head, hit.body.clone())?;
@@ -207,6 +219,8 @@ pub async fn cache_headers(
         };
         state.responses.put(key, fill, cached, now.naive_utc());
     }
+    // Only now, with the answer in the cache, are the requests waiting for it let go.
+    drop(computing);
     Ok(ServiceResponse::new(
         request,
         validators.apply(head, bytes)?,

@@ -8,6 +8,7 @@
 //! predates the write's. Entries also expire at the next scheduled (un)publication they were
 //! filled before, since the clock alone changes what anonymous readers see then.
 
+use super::flight::Flights;
 use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
@@ -67,6 +68,7 @@ const ENTRY_OVERHEAD: usize = 160;
 /// The cache; share it through `AppState`.
 pub struct ResponseCache {
     capacity: usize,
+    flights: Flights,
     tickets: AtomicU64,
     inner: Mutex<Inner>,
 }
@@ -107,6 +109,7 @@ impl ResponseCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
+            flights: Flights::default(),
             tickets: AtomicU64::new(0),
             inner: Mutex::new(Inner {
                 entries: LruCache::unbounded(),
@@ -121,6 +124,11 @@ impl ResponseCache {
     /// True unless the cache was configured with no room.
     pub fn is_enabled(&self) -> bool {
         self.capacity > 0
+    }
+
+    /// The misses being computed, to coalesce concurrent misses of one key.
+    pub fn flights(&self) -> &Flights {
+        &self.flights
     }
 
     /// The ticket a read takes before it reads the database.
