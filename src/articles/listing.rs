@@ -78,7 +78,16 @@ pub fn run(
         from.push(" FROM articles a");
     }
     if let Audience::Public(now) = audience {
-        conditions.push(state_sql(StateName::Published, now));
+        // After a cursor, `+` keeps SQLite from bounding the index range with `published_at <=
+        // now`: given that and the cursor's bound on the same column, it took the looser one
+        // and walked every entry above the cursor.
+        let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. });
+        let published_at = if after_cursor {
+            "+a.published_at"
+        } else {
+            "a.published_at"
+        };
+        conditions.push(published_sql(now, published_at));
     }
     if let Some(category) = &query.category {
         let root = categories_model::get(conn, &Key::parse(category))?;
@@ -370,6 +379,18 @@ fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
 }
 
 /// The condition selecting articles in `state` at `now`.
+/// Published at `now`, with `published_at` written as `column`.
+fn published_sql(now: NaiveDateTime, column: &str) -> Sql {
+    let mut sql = Sql::new("(a.status = 'published' AND ");
+    sql.push(column)
+        .push(" <= ")
+        .bind(Bind::Time(now))
+        .push(" AND (a.unpublish_at IS NULL OR a.unpublish_at > ")
+        .bind(Bind::Time(now))
+        .push("))");
+    sql
+}
+
 fn state_sql(state: StateName, now: NaiveDateTime) -> Sql {
     let mut sql = Sql::default();
     match state {
@@ -381,13 +402,7 @@ fn state_sql(state: StateName, now: NaiveDateTime) -> Sql {
                 .bind(Bind::Time(now))
                 .push(")");
         }
-        StateName::Published => {
-            sql.push("(a.status = 'published' AND a.published_at <= ")
-                .bind(Bind::Time(now))
-                .push(" AND (a.unpublish_at IS NULL OR a.unpublish_at > ")
-                .bind(Bind::Time(now))
-                .push("))");
-        }
+        StateName::Published => return published_sql(now, "a.published_at"),
         StateName::Expired => {
             sql.push("(a.status = 'published' AND a.published_at <= ")
                 .bind(Bind::Time(now))
