@@ -378,7 +378,6 @@ fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
     })
 }
 
-/// The condition selecting articles in `state` at `now`.
 /// Published at `now`, with `published_at` written as `column`.
 fn published_sql(now: NaiveDateTime, column: &str) -> Sql {
     let mut sql = Sql::new("(a.status = 'published' AND ");
@@ -391,6 +390,7 @@ fn published_sql(now: NaiveDateTime, column: &str) -> Sql {
     sql
 }
 
+/// The condition selecting articles in `state` at `now`.
 fn state_sql(state: StateName, now: NaiveDateTime) -> Sql {
     let mut sql = Sql::default();
     match state {

@@ -82,6 +82,10 @@ pub fn back_to_wal(conn: &mut SqliteConnection) -> QueryResult<()> {
 }
 
 /// The search-index triggers that were dropped, with the statements that recreate them.
+///
+/// An import drops them rather than pausing them as single writes do (`search_index`): a paused
+/// trigger still runs, to find itself paused, for every row written, and measured 58–60 s
+/// against 48 s for the 100 000-article import.
 #[derive(Debug)]
 pub struct SuspendedTriggers(Vec<String>);
 
