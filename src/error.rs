@@ -1,13 +1,14 @@
-//! `ApiError`: every failure a request can meet, rendered as an RFC 9457 `application/problem+json` body.
+//! `ApiError`: every failure a request can meet, with its status and stable code (`crate::http::problem` renders it as RFC 9457 problem+json).
+//!
+//! The error policy: model and query functions return [`ApiResult`] (a Diesel error converts
+//! through `From`, a unique violation becoming a 409); handlers and middleware return it too and
+//! actix renders it; `anyhow` is for the CLI and start-up only, and reaches a request as
+//! [`ApiError::Internal`], whose cause is logged and never shown.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::http::StatusCode;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// The media type of every error body.
-pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One invalid field of a request body (for 422 responses).
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -26,32 +27,6 @@ impl FieldError {
             message: message.into(),
         }
     }
-}
-
-/// The problem details body (RFC 9457) returned with every 4xx and 5xx response.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "urn:healthhub:problem:not_found",
-    "title": "Not Found",
-    "status": 404,
-    "detail": "no article matches 'does-not-exist'",
-    "code": "not_found"
-}))]
-pub struct Problem {
-    /// A URI naming the kind of problem: `urn:healthhub:problem:<code>`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The HTTP reason phrase of `status`.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// A human-readable explanation of this occurrence.
-    pub detail: String,
-    /// A stable, machine-readable error code.
-    pub code: String,
-    /// Field-level errors (validation failures only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
 }
 
 /// Everything that can go wrong while answering a request.
@@ -129,53 +104,8 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
-    /// The stable code clients can switch on.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::MethodNotAllowed { .. } => "method_not_allowed",
-            Self::Conflict(_) => "conflict",
-            Self::IdempotencyKeyInUse(_) => "idempotency_key_in_use",
-            Self::IdempotencyKeyReused(_) => "idempotency_key_reused",
-            Self::PreconditionFailed(_) => "precondition_failed",
-            Self::PayloadTooLarge(_) => "payload_too_large",
-            Self::UnsupportedMediaType(_) => "unsupported_media_type",
-            Self::UriTooLong(_) => "uri_too_long",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Validation(_) => "validation_failed",
-            Self::Unavailable(_) => "unavailable",
-            Self::Http(..) => "http_error",
-            Self::Internal(_) => "internal_error",
-        }
-    }
-
-    /// The problem body for this error.
-    pub fn problem(&self) -> Problem {
-        let status = self.status_code();
-        let detail = match self {
-            Self::MethodNotAllowed { allow } => format!("this resource allows only: {allow}"),
-            other => other.to_string(),
-        };
-        let errors = match self {
-            Self::Validation(errors) => errors.clone(),
-            _ => Vec::new(),
-        };
-        Problem {
-            kind: format!("urn:healthhub:problem:{}", self.code()),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail,
-            code: self.code().to_owned(),
-            errors,
-        }
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -197,41 +127,27 @@ impl ResponseError for ApiError {
         }
     }
 
-    fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            tracing::error!(error = format!("{cause:#}"), "request failed");
-        }
-        let mut response = HttpResponse::build(self.status_code());
-        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+    /// The stable code clients can switch on.
+    pub fn code(&self) -> &'static str {
         match self {
-            Self::Unauthorized(detail) => {
-                let description = detail.replace('"', "'");
-                response.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    format!(
-                        "Bearer realm=\"healthhub\", error=\"invalid_token\", error_description=\"{description}\""
-                    ),
-                ));
-            }
-            Self::Forbidden(scope) => {
-                response.insert_header((
-                    header::WWW_AUTHENTICATE,
-                    format!("Bearer realm=\"healthhub\", error=\"insufficient_scope\", scope=\"{scope}\""),
-                ));
-            }
-            Self::MethodNotAllowed { allow } => {
-                response.insert_header((header::ALLOW, allow.as_str()));
-            }
-            Self::RateLimited { retry_after, .. } => {
-                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
-            }
-            Self::Unavailable(_) => {
-                response.insert_header((header::RETRY_AFTER, "1"));
-            }
-            _ => {}
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::Conflict(_) => "conflict",
+            Self::IdempotencyKeyInUse(_) => "idempotency_key_in_use",
+            Self::IdempotencyKeyReused(_) => "idempotency_key_reused",
+            Self::PreconditionFailed(_) => "precondition_failed",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::UriTooLong(_) => "uri_too_long",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Validation(_) => "validation_failed",
+            Self::Unavailable(_) => "unavailable",
+            Self::Http(..) => "http_error",
+            Self::Internal(_) => "internal_error",
         }
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        response.body(body)
     }
 }
 

@@ -3,27 +3,17 @@
 //!
 //! The rates use the generic cell rate algorithm (a token bucket kept as one instant per key): a
 //! limit of `L` a minute lets a client send `L` requests at once and then one every `60/L`
-//! seconds. Time comes from the application's [`Clock`](crate::clock::Clock), so tests move it
+//! seconds. Time comes from the application's [`Clock`](crate::support::clock::Clock), so tests move it
 //! instead of sleeping. Each limiter keeps at most `max_tracked_keys` clients in memory: keys
 //! whose bucket has refilled are dropped once a period, and when the map is full the half
 //! closest to a full bucket is forgotten (forgetting them only gives them a full bucket).
 //!
-//! [`per_client`] sits just inside CORS (so browsers can read a `429`) and [`per_subject`] just
-//! outside the handlers; they answer `429` with `Retry-After`, `414` for oversized URLs, and
-//! put `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
-//! (draft-ietf-httpapi-ratelimit-headers) on every response they limit.
+//! This module is the limiters as data; the middleware that charges requests to them and writes
+//! the `RateLimit-*` headers is `crate::http::middleware::rate_limit`.
 
-use crate::app::AppState;
-use crate::auth::Caller;
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::request_log::ClientIp;
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::Method;
-use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpRequest, ResponseError};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -60,7 +50,7 @@ pub struct Quota {
 
 impl Quota {
     /// The quota closer to running out: fewer remaining requests, then the longer reset.
-    fn tighter(self, other: Quota) -> Quota {
+    pub fn tighter(self, other: Quota) -> Quota {
         if (other.remaining, std::cmp::Reverse(other.reset))
             < (self.remaining, std::cmp::Reverse(self.reset))
         {
@@ -218,9 +208,9 @@ fn seconds_ceil(micros: i64) -> u64 {
 pub struct ClientKey(Option<IpAddr>);
 
 impl ClientKey {
-    /// The key of `ip`.
-    pub fn of(ip: ClientIp) -> Self {
-        Self(ip.0.map(|ip| match ip.to_canonical() {
+    /// The key of the client at `ip` (`None`: unknown address).
+    pub fn of(ip: Option<IpAddr>) -> Self {
+        Self(ip.map(|ip| match ip.to_canonical() {
             IpAddr::V6(v6) => {
                 let bits = u128::from(v6) & !((1u128 << 64) - 1);
                 IpAddr::V6(bits.into())
@@ -266,7 +256,7 @@ impl RateLimits {
     /// within the window.
     pub fn count_view(
         &self,
-        client: ClientIp,
+        client: Option<IpAddr>,
         article: i32,
         now: DateTime<Utc>,
     ) -> Result<Option<Quota>, Refusal> {
@@ -275,134 +265,6 @@ impl RateLimits {
             None => Ok(None),
         }
     }
-}
-
-/// Quotas the request used besides its client address's (kept in the request's extensions).
-#[derive(Debug, Default, Clone)]
-struct ReportedQuotas(Vec<Quota>);
-
-/// Tells [`per_client`] that the request also used `quota`, so the response's `RateLimit-*`
-/// headers report it when it is the tightest.
-pub fn report(req: &HttpRequest, quota: Quota) {
-    let mut extensions = req.extensions_mut();
-    match extensions.get_mut::<ReportedQuotas>() {
-        Some(quotas) => quotas.0.push(quota),
-        None => {
-            extensions.insert(ReportedQuotas(vec![quota]));
-        }
-    }
-}
-
-/// The per-client middleware; register it with `actix_web::middleware::from_fn(per_client)`
-/// just inside CORS.
-///
-/// Charges every request but the probes to its client address (`429` when the quota is used
-/// up), refuses a URL path or query string that is too long (`414`), and writes the
-/// `RateLimit-*` headers of the tightest quota the request used (its own, [`per_subject`]'s,
-/// or one a handler [`report`]ed).
-pub async fn per_client(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    };
-    let mut quota = None;
-    if let (true, Some(per_ip)) = (is_limited(&req), &state.limiters.per_ip) {
-        let client = ClientKey::of(ClientIp::of(req.request()));
-        match per_ip.check(client, state.clock.now()) {
-            Ok(used) => quota = Some(used),
-            Err(refusal) => {
-                return Ok(refuse(
-                    req,
-                    refusal,
-                    "too many requests from this client address",
-                ))
-            }
-        }
-    }
-    let mut res = match check_lengths(&req, state.config.limits.max_query_bytes) {
-        Err(error) => req.error_response(error).map_into_boxed_body(),
-        Ok(()) => next.call(req).await?.map_into_boxed_body(),
-    };
-    let reported = res.request().extensions().get::<ReportedQuotas>().cloned();
-    let tightest = reported
-        .into_iter()
-        .flat_map(|quotas| quotas.0)
-        .fold(quota, |tightest, q| {
-            Some(tightest.map_or(q, |t| t.tighter(q)))
-        });
-    if let Some(quota) = tightest {
-        quota.write_headers(res.headers_mut());
-    }
-    Ok(res)
-}
-
-/// The per-subject middleware; register it with `actix_web::middleware::from_fn(per_subject)`
-/// inside [`per_client`] and inside the refusal of tokens in query strings.
-///
-/// Charges every write (POST, PUT, PATCH, DELETE) with a valid token to the token's subject,
-/// whatever address it comes from: `429` when the subject's quota is used up. An invalid token
-/// is left for the handler to refuse (401): only a verified subject is charged, so nobody can
-/// spend someone else's quota.
-pub async fn per_subject(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let limiter = state.as_ref().and_then(|s| s.limiters.per_subject.as_ref());
-    let is_write = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
-    if let (Some(state), Some(limiter), true) = (&state, limiter, is_write && is_limited(&req)) {
-        if req.headers().contains_key(header::AUTHORIZATION) {
-            if let Ok(Caller::Token(principal)) = req.extract::<Caller>().await {
-                match limiter.check(principal.subject, state.clock.now()) {
-                    Ok(used) => report(req.request(), used),
-                    Err(refusal) => {
-                        report(req.request(), refusal.quota);
-                        return Ok(refuse(req, refusal, "too many writes with this token"));
-                    }
-                }
-            }
-        }
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
-}
-
-/// False for the probes, which are never rate limited.
-fn is_limited(req: &ServiceRequest) -> bool {
-    !UNLIMITED_PATHS.contains(&req.path())
-}
-
-/// `414` when the path or the query string is longer than allowed.
-fn check_lengths(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
-    let path = req.uri().path().len();
-    if path > MAX_PATH_BYTES {
-        return Err(ApiError::UriTooLong(format!(
-            "the URL path is {path} bytes long; at most {MAX_PATH_BYTES} are accepted"
-        )));
-    }
-    let query = req.query_string().len();
-    if query > max_query_bytes {
-        return Err(ApiError::UriTooLong(format!(
-            "the query string is {query} bytes long; at most {max_query_bytes} are accepted"
-        )));
-    }
-    Ok(())
-}
-
-/// The `429` response for `refusal`, with its `RateLimit-*` headers.
-fn refuse(req: ServiceRequest, refusal: Refusal, detail: &str) -> ServiceResponse<BoxBody> {
-    let mut res = req.into_response(refusal.error(detail).error_response());
-    refusal.quota.write_headers(res.headers_mut());
-    res
 }
 
 #[cfg(test)]
@@ -473,7 +335,7 @@ mod tests {
 
     #[test]
     fn ipv6_clients_are_keyed_by_their_64_bit_network() {
-        let key = |ip: &str| ClientKey::of(ClientIp(Some(ip.parse().unwrap())));
+        let key = |ip: &str| ClientKey::of(Some(ip.parse().unwrap()));
         assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff::9"));
         assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
         assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));

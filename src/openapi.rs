@@ -1,11 +1,12 @@
 //! The OpenAPI 3.1 document: every route, body, parameter and error response, plus the bearer scheme.
 
 use crate::articles::{dto as article_dto, handlers as articles};
+use crate::auth::{whoami as token_dto, whoami as tokens};
 use crate::categories::{dto as category_dto, handlers as categories};
-use crate::error::{FieldError, Problem};
+use crate::error::FieldError;
+use crate::http::problem::Problem;
+use crate::http::{health, openapi_responses as responses};
 use crate::sections::{dto as section_dto, handlers as sections};
-use crate::tokens::{dto as token_dto, handlers as tokens};
-use crate::{health, responses};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -258,7 +259,7 @@ impl IdempotencyKeys {
         let schema = ObjectBuilder::new()
             .schema_type(Type::String)
             .min_length(Some(1))
-            .max_length(Some(crate::idempotency::MAX_KEY_LENGTH))
+            .max_length(Some(crate::http::middleware::idempotency::MAX_KEY_LENGTH))
             .pattern(Some("^[!-~]+$"))
             .build();
         ParameterBuilder::new()

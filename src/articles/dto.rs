@@ -2,9 +2,9 @@
 
 use super::model::ArticleRow;
 use crate::categories::dto::CategoryRef;
-use crate::nullable;
 use crate::sections::dto::{SectionInput, SectionView};
-use crate::validate::Checks;
+use crate::support::nullable;
+use crate::support::validate::Checks;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

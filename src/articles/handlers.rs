@@ -9,22 +9,23 @@ use super::listing;
 use super::model::{self, Audience, Found};
 use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
 use super::view::{self, Embeds, SearchHit};
-use super::views;
-use crate::app::AppState;
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{JsonBody, OptionalJsonBody};
-use crate::http::{
-    about_article, check_version, if_match, moved, ok_with_version, version_etag, NoQuery,
+use crate::error::{ApiError, ApiResult};
+use crate::http::client_ip::ClientIp;
+use crate::http::conditional::{
+    about_article, check_version, if_match, moved, ok_with_version, version_etag,
 };
-use crate::limits;
-use crate::lookup::Key;
-use crate::request_log::ClientIp;
-use crate::responses::{
+use crate::http::extract::{JsonBody, NoQuery, OptionalJsonBody};
+use crate::http::middleware::rate_limit;
+use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::http::problem::Problem;
+use crate::jobs::views;
+use crate::state::AppState;
+use crate::support::key::Key;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -609,14 +610,14 @@ pub async fn add_view(
         .db
         .read(move |conn| model::get(conn, &key, audience))
         .await?;
-    match state.limiters.count_view(client, article.id, now) {
+    match state.limiters.count_view(client.0, article.id, now) {
         Ok(quota) => {
             if let Some(quota) = quota {
-                limits::report(&req, quota);
+                rate_limit::report(&req, quota);
             }
         }
         Err(refusal) => {
-            limits::report(&req, refusal.quota);
+            rate_limit::report(&req, refusal.quota);
             return Err(refusal.error("a view of this article by this client was already counted"));
         }
     }

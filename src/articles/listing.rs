@@ -1,14 +1,14 @@
 //! Article lists (model layer): one SQL statement per page — filters, search, keyset or offset
 //! paging — plus one count when a total is wanted.
 
-use super::cursor::{effective_keys, Cursor, KeyValue};
 use super::model::{ArticleRow, Audience};
+use super::query::cursor::{effective_keys, Cursor, KeyValue};
 use super::query::{FilterField, ListQuery, Op, Paging, SortField, SortKey, StateName, Value};
+use crate::articles::search;
 use crate::categories::model as categories_model;
 use crate::db::sql::{Bind, Sql};
 use crate::error::{ApiError, ApiResult};
-use crate::lookup::Key;
-use crate::search;
+use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};

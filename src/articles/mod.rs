@@ -1,10 +1,10 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 
-pub mod cursor;
 pub mod dto;
 pub mod handlers;
 pub mod listing;
 pub mod model;
 pub mod query;
+pub mod search;
 pub mod view;
-pub mod views;
+pub mod view_counter;

@@ -7,9 +7,9 @@ use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult};
-use crate::lookup::Key;
-use crate::render;
 use crate::sections::model as sections_model;
+use crate::support::key::Key;
+use crate::support::markdown;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -193,8 +193,8 @@ fn resolve_slug(
             "the article slug '{slug}' is already taken"
         ))),
         Some(slug) => Ok(slug.to_owned()),
-        None => Ok(crate::slug::first_free(
-            &crate::slug::generate(title, "article"),
+        None => Ok(crate::support::slug::first_free(
+            &crate::support::slug::generate(title, "article"),
             |candidate| slug_taken(conn, candidate, except),
         )?),
     }
@@ -452,10 +452,10 @@ fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (i32,
     let mut words = 0usize;
     let mut excerpt = None;
     for (heading, body) in sections {
-        let text = render::to_plain_text(body);
-        words += render::word_count(heading) + render::word_count(&text);
+        let text = markdown::to_plain_text(body);
+        words += markdown::word_count(heading) + markdown::word_count(&text);
         if excerpt.is_none() {
-            excerpt = Some(render::excerpt(&text, render::EXCERPT_CHARS));
+            excerpt = Some(markdown::excerpt(&text, markdown::EXCERPT_CHARS));
         }
     }
     (

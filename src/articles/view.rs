@@ -5,9 +5,9 @@ use super::model::ArticleRow;
 use super::query::{Embed, Shape};
 use crate::categories::dto::CategoryRef;
 use crate::categories::model::{self as categories_model, CategoryLink};
-use crate::render;
 use crate::sections::dto::SectionView;
 use crate::sections::model::{self as sections_model, SectionRow};
+use crate::support::markdown;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::Value;
@@ -117,7 +117,7 @@ pub fn article_view(
         view_count: row.view_count,
         version: row.version,
         word_count: row.word_count,
-        reading_time_minutes: render::reading_time_minutes(
+        reading_time_minutes: markdown::reading_time_minutes(
             usize::try_from(row.word_count).unwrap_or(0),
         ),
         created_at: row.created_at.and_utc(),
@@ -126,7 +126,7 @@ pub fn article_view(
         breadcrumbs,
         sections,
         rank: hit.as_ref().map(|h| h.rank),
-        snippet: hit.map(|h| crate::search::highlight(&h.snippet)),
+        snippet: hit.map(|h| crate::articles::search::highlight(&h.snippet)),
     }
 }
 

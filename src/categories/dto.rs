@@ -1,8 +1,8 @@
 //! Request and response bodies for categories.
 
 use super::model::{CategoryLink, CategoryRow};
-use crate::nullable;
-use crate::validate::Checks;
+use crate::support::nullable;
+use crate::support::validate::Checks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -5,17 +5,17 @@ use super::dto::{
     CategoryView, CountMeta, CreateCategory, UpdateCategory,
 };
 use super::{model, tree};
-use crate::app::AppState;
 use crate::articles::model::visible_counts_by_category;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
-use crate::http::{created, moved, NoQuery};
-use crate::lookup::Key;
-use crate::responses::{
+use crate::http::conditional::{created, moved};
+use crate::http::extract::{JsonBody, NoQuery};
+use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
     ValidationFailed,
 };
+use crate::state::AppState;
+use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// List categories, flat, ordered by position then name.

@@ -4,7 +4,7 @@ use super::dto::{CreateCategory, UpdateCategory};
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
 use crate::error::{ApiError, ApiResult};
-use crate::lookup::Key;
+use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -333,8 +333,8 @@ fn resolve_slug(
             "the category slug '{slug}' is already taken"
         ))),
         Some(slug) => Ok(slug.to_owned()),
-        None => Ok(crate::slug::first_free(
-            &crate::slug::generate(name, "category"),
+        None => Ok(crate::support::slug::first_free(
+            &crate::support::slug::generate(name, "category"),
             |candidate| {
                 Ok::<_, diesel::result::Error>(
                     RESERVED_SLUGS.contains(&candidate) || slug_taken(conn, candidate, except)?,

@@ -2,7 +2,7 @@
 
 use super::dto::CategoryNode;
 use super::model::{self, CategoryRow, MAX_DEPTH};
-use crate::lookup::Key;
+use crate::support::key::Key;
 use std::collections::HashMap;
 
 /// The category `key` names among `rows`, if any.

@@ -2,6 +2,7 @@
 //! `parent_slug`, articles with a `category_slug` and their sections, as one JSON document or
 //! as NDJSON (one `{"type": "category" | "article", …}` record a line).
 
+pub mod demo;
 pub mod export;
 pub mod import;
 

@@ -1,4 +1,4 @@
-//! Idempotency-Key records: reserving a key, storing the first response, replaying it (see `crate::idempotency`).
+//! Idempotency-Key records: reserving a key, storing the first response, replaying it (see `crate::http::middleware::idempotency`).
 
 use super::schema::idempotency_keys;
 use chrono::{NaiveDateTime, TimeDelta};

@@ -8,8 +8,8 @@ pub mod schema;
 pub mod search_index;
 pub mod sql;
 
-use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
+use crate::support::clock::Clock;
 use actix_web::web;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDateTime, Utc};

@@ -3,7 +3,7 @@
 use super::model::SectionRow;
 use crate::articles::query::BodyFormat;
 use crate::categories::dto::CountMeta;
-use crate::validate::Checks;
+use crate::support::validate::Checks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

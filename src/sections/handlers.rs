@@ -4,20 +4,20 @@ use super::dto::{
     CreateSection, FormatQuery, ReplaceSections, SectionList, SectionView, UpdateSection,
 };
 use super::model::{self, SectionChanges};
-use crate::app::AppState;
 use crate::articles::model::{self as articles_model, Audience, Found};
 use crate::articles::query::BodyFormat;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
-use crate::http::{
-    about_article, check_version, created, if_match, moved, ok_with_version, NoQuery,
+use crate::http::conditional::{
+    about_article, check_version, created, if_match, moved, ok_with_version,
 };
-use crate::lookup::Key;
-use crate::responses::{
+use crate::http::extract::{JsonBody, NoQuery};
+use crate::http::openapi_responses::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::state::AppState;
+use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::SqliteConnection;
 

@@ -4,7 +4,7 @@ use super::dto::{ReplacementSection, SectionInput};
 use crate::db::schema::sections;
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::render;
+use crate::support::markdown;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -30,7 +30,7 @@ impl SectionRow {
     pub fn take_html(&mut self) -> String {
         self.body_html
             .take()
-            .unwrap_or_else(|| render::to_html(&self.body))
+            .unwrap_or_else(|| markdown::to_html(&self.body))
     }
 }
 
@@ -64,7 +64,7 @@ impl<'a> SectionChanges<'a> {
         Self {
             heading,
             body,
-            body_html: body.map(render::to_html),
+            body_html: body.map(markdown::to_html),
             updated_at: now,
         }
     }
@@ -110,7 +110,7 @@ fn insert_one(
             position,
             heading: heading.trim(),
             body,
-            body_html: render::to_html(body),
+            body_html: markdown::to_html(body),
             created_at: now,
             updated_at: now,
         })
@@ -134,7 +134,7 @@ pub fn insert_all(
                 position,
                 heading: item.heading.trim(),
                 body: &item.body,
-                body_html: render::to_html(&item.body),
+                body_html: markdown::to_html(&item.body),
                 created_at: now,
                 updated_at: now,
             })
@@ -287,7 +287,7 @@ pub fn replace_all(
                         sections::position.eq(position),
                         sections::heading.eq(item.heading.trim()),
                         sections::body.eq(&item.body),
-                        sections::body_html.eq(render::to_html(&item.body)),
+                        sections::body_html.eq(markdown::to_html(&item.body)),
                         sections::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -330,7 +330,7 @@ pub fn render_missing(
         .load(conn)?;
     for (id, body) in &missing {
         diesel::update(sections::table.find(id))
-            .set(sections::body_html.eq(render::to_html(body)))
+            .set(sections::body_html.eq(markdown::to_html(body)))
             .execute(conn)?;
     }
     Ok(missing.last().map(|(last, _)| (missing.len(), *last)))

@@ -10,11 +10,11 @@ use actix_web::web;
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
-use healthhub::app::{self, AppState};
 use healthhub::auth::Scope;
-use healthhub::clock::Clock;
 use healthhub::config::Config;
 use healthhub::db::Database;
+use healthhub::support::clock::Clock;
+use healthhub::{app, state::AppState};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -193,7 +193,7 @@ where
     /// A token minted (and recorded, as `healthhub token create` does) at `issued` that lives
     /// for `ttl`.
     pub fn token_at(&self, scopes: &[Scope], issued: DateTime<Utc>, ttl: Duration) -> String {
-        healthhub::tokens::issue(
+        healthhub::auth::issue(
             &self.state.db,
             &self.state.keys,
             "test-script",

@@ -30,7 +30,7 @@ fn keyed(path: &str, token: Option<&str>, key: &str, body: Option<&Value>) -> Te
 
 /// A token with every scope for `subject`, valid for an hour from the test clock's now.
 fn token_for<S>(app: &TestApp<S>, subject: &str) -> String {
-    healthhub::tokens::issue(
+    healthhub::auth::issue(
         &app.state.db,
         &app.state.keys,
         subject,
@@ -451,7 +451,11 @@ async fn a_request_still_in_progress_is_409_until_its_lease_lapses() {
     .expect_problem(422, "idempotency_key_reused");
     assert_eq!(app.count("articles"), 0);
 
-    app.set_now(app.now() + healthhub::idempotency::IN_FLIGHT_LEASE + TimeDelta::seconds(1));
+    app.set_now(
+        app.now()
+            + healthhub::http::middleware::idempotency::IN_FLIGHT_LEASE
+            + TimeDelta::seconds(1),
+    );
     app.send(keyed(ARTICLES, Some(&token), "slow", Some(&body)))
         .await
         .expect(201);

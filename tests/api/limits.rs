@@ -57,7 +57,7 @@ where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    healthhub::tokens::issue(
+    healthhub::auth::issue(
         &app.state.db,
         &app.state.keys,
         subject,

@@ -6,7 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::TestRequest;
 use chrono::TimeDelta;
-use healthhub::articles::views;
+use healthhub::jobs::views;
 use serde_json::{json, Value};
 
 /// Category "Health" with the published articles alpha and beta (two sections each).

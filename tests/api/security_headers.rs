@@ -5,7 +5,7 @@ use crate::common::{bearer, spawn, spawn_with, Reply};
 use actix_web::http::Method;
 use actix_web::test::TestRequest;
 use healthhub::config::LogFormat;
-use healthhub::security_headers::{API_CSP, DOCS_CSP};
+use healthhub::http::middleware::security_headers::{API_CSP, DOCS_CSP};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -273,7 +273,7 @@ fn capture(format: LogFormat) -> (Captured, tracing::subscriber::DefaultGuard) {
     });
     let logs = Captured::default();
     let sink = logs.clone();
-    let guard = tracing::subscriber::set_default(healthhub::request_log::subscriber(
+    let guard = tracing::subscriber::set_default(healthhub::telemetry::subscriber(
         format,
         "info",
         false,

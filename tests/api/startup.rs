@@ -1,7 +1,7 @@
 //! Tests: opening a database (migrations, the fresh flag) and the demo content.
 
+use healthhub::dataset::demo;
 use healthhub::db::Database;
-use healthhub::demo;
 
 #[actix_web::test]
 async fn demo_content_loads_into_a_new_database_and_is_readable() {
@@ -20,7 +20,8 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
     );
     let config = healthhub::config::Config::for_database(url.clone());
     let state = actix_web::web::Data::new(
-        healthhub::app::AppState::new(config, db, healthhub::clock::Clock::system()).unwrap(),
+        healthhub::state::AppState::new(config, db, healthhub::support::clock::Clock::system())
+            .unwrap(),
     );
     let app = actix_web::test::init_service(healthhub::app::build(state)).await;
     let request = actix_web::test::TestRequest::get()

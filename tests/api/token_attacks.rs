@@ -19,8 +19,8 @@ use actix_web::test::TestRequest;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Duration as TimeDelta;
+use healthhub::auth::records as model;
 use healthhub::auth::{key_id, Claims, Scope};
-use healthhub::tokens::model;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
@@ -166,7 +166,7 @@ async fn hs256_signed_with_the_external_issuers_public_key_is_401() {
 async fn an_expired_token_is_401() {
     let app = target().await;
     let issued = app.now() - TimeDelta::hours(3);
-    let expired = healthhub::tokens::issue(
+    let expired = healthhub::auth::issue(
         &app.state.db,
         &app.state.keys,
         "mallory",
@@ -282,7 +282,7 @@ async fn a_revoked_jti_is_401_at_once() {
         .db
         .write_bookkeeping(move |conn| model::revoke(conn, &jti, now))
         .expect("revoke");
-    healthhub::tokens::usage::flush(&app.state)
+    healthhub::jobs::usage::flush(&app.state)
         .await
         .expect("flush");
     assert_refused(&app, &minted.token, "revoked").await;

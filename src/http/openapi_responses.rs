@@ -1,6 +1,6 @@
 //! Reusable OpenAPI responses for the problem bodies, referenced from every operation that can return them.
 
-use crate::error::Problem;
+use crate::http::problem::Problem;
 use utoipa::ToResponse;
 
 /// Malformed input: unparsable JSON, a bad query string or path parameter, an unknown query parameter.

@@ -2,13 +2,33 @@
 //! document. Each key is bound to one algorithm here — from the JWKS `alg`, or from its type
 //! (`kty`/`crv`, or the PEM key type) — and tokens are only ever verified with that algorithm.
 
-use crate::auth::PublicKey;
 use anyhow::{bail, Context};
 use jsonwebtoken::jwk::{
     AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse,
 };
 use jsonwebtoken::{Algorithm, DecodingKey};
 use std::path::Path;
+
+/// A public key of an external issuer, bound to the one algorithm it verifies.
+#[derive(Clone)]
+pub struct PublicKey {
+    /// The key id tokens name in their header; `None` for a PEM key, which serves tokens that
+    /// carry no `kid`.
+    pub kid: Option<String>,
+    /// The only algorithm accepted with this key (RS256, ES256 or EdDSA).
+    pub algorithm: Algorithm,
+    /// The key material.
+    pub key: DecodingKey,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("kid", &self.kid)
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
 
 /// Length of an uncompressed P-256 point (what an EC PEM key decodes to).
 const P256_POINT_BYTES: usize = 65;

@@ -1,7 +1,7 @@
-//! `JsonBody<T>`: a strict JSON body extractor with problem+json errors that name the bad field.
+//! Strict extractors: `JsonBody<T>` (problem+json errors that name the bad field) and `NoQuery` (no query parameter accepted).
 
-use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -159,6 +159,12 @@ fn quoted_name(message: &str) -> Option<String> {
     let len = message[start..].find('`')?;
     Some(message[start..start + len].to_owned())
 }
+
+/// The query of operations that take no query parameters: any parameter is a 400 naming it
+/// (through the app's `QueryConfig`), never silently ignored.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,5 @@
-//! Bearer tokens: the key ring (current, previous and external keys), minting, verification,
-//! scopes, the `Caller` extractor and the refusal of tokens sent in a query string.
+//! The token key ring (current, previous and external keys), minting, verification and scopes:
+//! the cryptography of bearer tokens, with no HTTP and no database.
 //!
 //! Tokens this service mints are HS256 JWTs whose header names the signing key with a `kid`
 //! (the first 8 hex digits of the secret's SHA-256). The server signs with the current secret
@@ -7,24 +7,16 @@
 //! external issuer are verified with its public keys, each bound to one algorithm when it is
 //! loaded: the `alg` in a token header only has to agree with the key, it never chooses it.
 
-use crate::app::AppState;
+use super::public_keys::{self, PublicKey};
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::tokens;
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::Next;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest, ResponseError};
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::future::Future;
 use std::io::Write;
 use std::path::Path;
-use std::pin::Pin;
 use std::time::Duration;
 
 /// Seconds of clock skew tolerated on `exp`, `nbf` and `iat`.
@@ -35,8 +27,6 @@ const MIN_SECRET_BYTES: usize = 32;
 pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Longest lifetime a minted token may have.
 pub const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
-/// Query parameters that would carry a token: refused on every route.
-const QUERY_TOKEN_PARAMETERS: [&str; 2] = ["access_token", "token"];
 
 /// A permission carried in the token's space-separated `scope` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,27 +164,6 @@ pub fn key_id(secret: &[u8]) -> String {
         .collect()
 }
 
-/// A public key of an external issuer, bound to the one algorithm it verifies.
-#[derive(Clone)]
-pub struct PublicKey {
-    /// The key id tokens name in their header; `None` for a PEM key, which serves tokens that
-    /// carry no `kid`.
-    pub kid: Option<String>,
-    /// The only algorithm accepted with this key (RS256, ES256 or EdDSA).
-    pub algorithm: Algorithm,
-    /// The key material.
-    pub key: DecodingKey,
-}
-
-impl std::fmt::Debug for PublicKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PublicKey")
-            .field("kid", &self.kid)
-            .field("algorithm", &self.algorithm)
-            .finish_non_exhaustive()
-    }
-}
-
 /// One key tokens may be verified with.
 struct VerifyingKey {
     kid: Option<String>,
@@ -272,7 +241,7 @@ impl TokenKeys {
                 if *issuer == config.jwt_issuer {
                     bail!("JWT_EXTERNAL_ISSUER must differ from JWT_ISSUER ('{issuer}')");
                 }
-                let public = tokens::public_keys::load(path)?;
+                let public = public_keys::load(path)?;
                 keys = keys.accepting_external(issuer, public);
             }
             (Some(_), None) => {
@@ -329,7 +298,7 @@ impl TokenKeys {
     }
 
     /// Mints a token for `subject` with `scopes`, valid for `ttl` from `now`, signed with the
-    /// current key. It is only valid once recorded: use [`crate::tokens::issue`].
+    /// current key. It is only valid once recorded: use [`crate::auth::records::issue`].
     pub fn issue(
         &self,
         subject: &str,
@@ -485,120 +454,4 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_secret(path),
         Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
     }
-}
-
-/// Who is calling: anonymous, or the holder of a verified token.
-///
-/// Extracting it fails with 401 when a token is sent but invalid, unknown or revoked: a bad
-/// token is never silently treated as anonymous.
-#[derive(Debug, Clone)]
-pub enum Caller {
-    /// No `Authorization` header.
-    Anonymous,
-    /// A verified bearer token.
-    Token(Principal),
-}
-
-impl Caller {
-    /// The principal, when it holds `scope`; 401 for anonymous callers, 403 without the scope.
-    pub fn require(&self, scope: Scope) -> Result<&Principal, ApiError> {
-        match self.principal()? {
-            principal if principal.has(scope) => Ok(principal),
-            _ => Err(ApiError::Forbidden(scope.as_str())),
-        }
-    }
-
-    /// The principal, whatever its scopes; 401 for anonymous callers.
-    pub fn principal(&self) -> Result<&Principal, ApiError> {
-        match self {
-            Caller::Anonymous => Err(ApiError::Unauthorized(
-                "this request needs a bearer token".to_owned(),
-            )),
-            Caller::Token(principal) => Ok(principal),
-        }
-    }
-
-    /// True when the caller may see drafts and scheduled articles.
-    pub fn sees_unpublished(&self) -> bool {
-        matches!(self, Caller::Token(p) if p.has(Scope::Read))
-    }
-
-    /// The bearer token of `req`, if any; 401 for any other `Authorization`.
-    fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
-        let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-            return Ok(None);
-        };
-        let value = value.to_str().map_err(|_| {
-            ApiError::Unauthorized("the Authorization header is not ASCII".to_owned())
-        })?;
-        match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                Ok(Some(token.trim()))
-            }
-            _ => Err(ApiError::Unauthorized(
-                "the Authorization header must be 'Bearer <token>'".to_owned(),
-            )),
-        }
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    /// Verifies the bearer token and checks its record once per request: the admitted caller is
-    /// kept in the request's extensions, so a middleware that extracts it too (the per-subject
-    /// rate limit) and the handler share one lookup.
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        if let Some(caller) = req.extensions().get::<Caller>() {
-            return Box::pin(std::future::ready(Ok(caller.clone())));
-        }
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let verified = Caller::bearer(req).and_then(|token| match (token, &state) {
-            (None, _) => Ok(None),
-            (Some(token), Some(state)) => state.keys.verify(token, state.clock.now()).map(Some),
-            (Some(_), None) => Err(ApiError::Internal(anyhow::anyhow!(
-                "AppState is not configured"
-            ))),
-        });
-        let req = req.clone();
-        Box::pin(async move {
-            let caller = match (verified?, state) {
-                (Some(principal), Some(state)) => {
-                    tokens::admit(&state, &principal).await?;
-                    Caller::Token(principal)
-                }
-                _ => Caller::Anonymous,
-            };
-            req.extensions_mut().insert(caller.clone());
-            Ok(caller)
-        })
-    }
-}
-
-/// Middleware refusing, with a 401 on every route, a request that carries a token in its query
-/// string (`?access_token=` or `?token=`): URLs end up in logs, histories and caches, so such a
-/// token is never used, and never silently ignored either. Register it with
-/// `actix_web::middleware::from_fn(refuse_query_tokens)`.
-pub async fn refuse_query_tokens(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let query = req.query_string();
-    let carries_token = !query.is_empty()
-        && form_urlencoded::parse(query.as_bytes()).any(|(name, _)| {
-            QUERY_TOKEN_PARAMETERS
-                .iter()
-                .any(|p| name.eq_ignore_ascii_case(p))
-        });
-    if carries_token {
-        let error = ApiError::Unauthorized(
-            "tokens are not accepted in the query string; send 'Authorization: Bearer <token>'"
-                .to_owned(),
-        );
-        return Ok(req.into_response(error.error_response()));
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_boxed_body)
 }

@@ -60,7 +60,7 @@ impl Checks {
 
     /// `value` must be a well-formed slug.
     pub fn slug(&mut self, field: &str, value: &str) {
-        if let Err(message) = crate::slug::validate(value) {
+        if let Err(message) = crate::support::slug::validate(value) {
             self.fail(field, message);
         }
     }

@@ -22,11 +22,11 @@
 //! then blocks retries with 409 for [`IN_FLIGHT_LEASE`], after which a retry runs — and writes —
 //! again. Expired records are purged a batch at a time by later claims.
 
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::db::idempotency::{self, Claim, Fingerprint, StoredResponse};
 pub use crate::db::idempotency::{IN_FLIGHT_LEASE, RETENTION};
 use crate::error::ApiError;
+use crate::state::AppState;
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;

@@ -1,10 +1,12 @@
 //! Token records and every query on the `api_tokens` table.
 
-use crate::auth::MintedToken;
+use super::keys::{MintedToken, Scope, TokenKeys};
 use crate::db::schema::api_tokens;
+use crate::db::Database;
 use crate::error::{ApiError, ApiResult};
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use std::time::Duration;
 
 /// A row of `api_tokens`: one token this service minted.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -154,4 +156,19 @@ pub fn record_usage(
         .execute(conn)?;
     }
     Ok(changed)
+}
+
+/// Mints a token for `subject` with `scopes`, valid for `ttl` from `now`, and records it: the
+/// token is returned only once its row is committed.
+pub fn issue(
+    db: &Database,
+    keys: &TokenKeys,
+    subject: &str,
+    scopes: &[Scope],
+    ttl: Duration,
+    now: DateTime<Utc>,
+) -> anyhow::Result<MintedToken> {
+    let minted = keys.issue(subject, scopes, ttl, now)?;
+    db.write_bookkeeping(|conn| record(conn, &minted))?;
+    Ok(minted)
 }

@@ -1,6 +1,6 @@
 //! Opaque keyset cursors: the sort keys' values of the last item of a page, base64url-encoded.
 
-use super::query::{sort_spec, SortField, SortKey};
+use super::sort::{sort_spec, SortField, SortKey};
 use crate::error::ApiError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

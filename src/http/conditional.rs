@@ -121,9 +121,3 @@ pub fn moved(req: &HttpRequest, old: &str, new: &str) -> HttpResponse {
         .insert_header((header::LOCATION, location))
         .finish()
 }
-
-/// The query of operations that take no query parameters: any parameter is a 400 naming it
-/// (through the app's `QueryConfig`), never silently ignored.
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct NoQuery {}

@@ -1,5 +1,4 @@
-//! Request ids, client addresses, one structured log line per request, and the log subscriber
-//! (human text, or JSON with `HEALTHHUB_LOG_FORMAT=json`).
+//! Request ids and one structured log line per request (the subscriber that writes it is `crate::telemetry`).
 //!
 //! [`log_requests`] wraps the whole application. It gives each request an id (the client's
 //! `X-Request-Id` when it is 1 to 128 visible ASCII characters, else a new UUID v4), answers it
@@ -7,23 +6,17 @@
 //! It never logs the query string (search terms, cursors, and tokens some clients wrongly put
 //! there) nor any header: the `Authorization` header and tokens never reach the log.
 
-use crate::app::AppState;
-use crate::config::{Config, LogFormat};
+use crate::http::client_ip::ClientIp;
+use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{web, HttpMessage, HttpRequest};
 use std::fmt;
-use std::future::{ready, Ready};
-use std::io::IsTerminal;
-use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
-use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::EnvFilter;
 
 /// The `X-Request-Id` header.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -68,66 +61,6 @@ impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// The client's address: the TCP peer, or with `HEALTHHUB_TRUST_PROXY=true` the last
-/// `X-Forwarded-For` entry (the one the reverse proxy in front appended). `None` when unknown
-/// (in-process test requests have no peer): all such requests share one rate-limit key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl ClientIp {
-    /// Works the address out from the connection and, when `trust_proxy`, `X-Forwarded-For`.
-    pub fn resolve(req: &HttpRequest, trust_proxy: bool) -> Self {
-        let forwarded = trust_proxy.then(|| last_forwarded_for(req)).flatten();
-        Self(forwarded.or_else(|| req.peer_addr().map(|peer| peer.ip())))
-    }
-
-    /// The address [`log_requests`] found for `req`, or worked out now with the app's setting.
-    pub fn of(req: &HttpRequest) -> Self {
-        if let Some(known) = req.extensions().get::<Self>() {
-            return *known;
-        }
-        let trust_proxy = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|state| state.config.limits.trust_proxy);
-        Self::resolve(req, trust_proxy)
-    }
-}
-
-impl fmt::Display for ClientIp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(ip) => write!(f, "{ip}"),
-            None => f.write_str("unknown"),
-        }
-    }
-}
-
-impl FromRequest for ClientIp {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        ready(Ok(Self::of(req)))
-    }
-}
-
-/// The last entry of the last `X-Forwarded-For` header, when it is an IP address (optionally
-/// with a port).
-fn last_forwarded_for(req: &HttpRequest) -> Option<IpAddr> {
-    let last = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .last()?
-        .to_str()
-        .ok()?
-        .rsplit(',')
-        .next()?
-        .trim();
-    last.parse::<IpAddr>()
-        .ok()
-        .or_else(|| last.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 /// What the log line of one request says: never the query string, never a header.
@@ -193,14 +126,12 @@ impl RequestLine {
 ///
 /// Everything logged while the request is handled carries its id (in a `request` span).
 pub async fn log_requests(
+    state: web::Data<AppState>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let trust_proxy = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.config.limits.trust_proxy);
-    let client_ip = ClientIp::resolve(req.request(), trust_proxy);
+    let client_ip = ClientIp::resolve(req.request(), state.config.limits.trust_proxy);
     let request_id = RequestId::from_client(req.headers().get(X_REQUEST_ID));
     req.extensions_mut().insert(client_ip);
     req.extensions_mut().insert(request_id.clone());
@@ -220,42 +151,6 @@ pub async fn log_requests(
     }
     line.emit(res.status(), started.elapsed());
     Ok(res)
-}
-
-/// A log subscriber writing to `writer` in `format`, filtered by `filter` (`tracing`'s
-/// `EnvFilter` syntax; `info` when it does not parse); text is coloured only when `ansi`.
-pub fn subscriber<W>(
-    format: LogFormat,
-    filter: &str,
-    ansi: bool,
-    writer: W,
-) -> Box<dyn tracing::Subscriber + Send + Sync>
-where
-    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
-{
-    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(ansi)
-        .with_writer(writer);
-    match format {
-        LogFormat::Text => Box::new(builder.finish()),
-        LogFormat::Json => Box::new(
-            builder
-                .json()
-                .flatten_event(true)
-                .with_current_span(true)
-                .with_span_list(false)
-                .finish(),
-        ),
-    }
-}
-
-/// Installs the process's log subscriber (to stderr, coloured only on a terminal) as `config`
-/// says; a second call does nothing.
-pub fn init(config: &Config) {
-    let ansi = config.log_format == LogFormat::Text && std::io::stderr().is_terminal();
-    let _ = subscriber(config.log_format, &config.log_filter, ansi, std::io::stderr).try_init();
 }
 
 #[cfg(test)]
@@ -321,32 +216,5 @@ mod tests {
         let line = RequestLine::of(&req, &RequestId::from_client(None), ClientIp(None));
         assert!(line.path.len() <= MAX_LOGGED_PATH + '…'.len_utf8());
         assert_eq!(line.client_ip, "unknown");
-    }
-
-    #[test]
-    fn x_forwarded_for_counts_only_when_the_proxy_is_trusted() {
-        let req = TestRequest::get()
-            .peer_addr("10.0.0.1:5000".parse().unwrap())
-            .insert_header(("X-Forwarded-For", "198.51.100.9, 203.0.113.4"))
-            .to_http_request();
-        assert_eq!(
-            ClientIp::resolve(&req, false).to_string(),
-            "10.0.0.1",
-            "untrusted: the TCP peer"
-        );
-        assert_eq!(
-            ClientIp::resolve(&req, true).to_string(),
-            "203.0.113.4",
-            "trusted: the entry the proxy appended, not the one the client wrote"
-        );
-        let garbage = TestRequest::get()
-            .peer_addr("10.0.0.1:5000".parse().unwrap())
-            .insert_header(("X-Forwarded-For", "not-an-ip"))
-            .to_http_request();
-        assert_eq!(ClientIp::resolve(&garbage, true).to_string(), "10.0.0.1");
-        let ported = TestRequest::get()
-            .insert_header(("X-Forwarded-For", "[2001:db8::1]:443"))
-            .to_http_request();
-        assert_eq!(ClientIp::resolve(&ported, true).to_string(), "2001:db8::1");
     }
 }

@@ -1,7 +1,7 @@
 //! Liveness and readiness probes: `GET /healthz` and `GET /readyz`.
 
-use crate::app::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -28,7 +28,7 @@ pub async fn healthz() -> HttpResponse {
     get, path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = HealthStatus),
-        (status = 503, description = "The database does not answer", body = crate::error::Problem,
+        (status = 503, description = "The database does not answer", body = crate::http::problem::Problem,
             content_type = "application/problem+json"),
     )
 )]

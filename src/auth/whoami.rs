@@ -1,9 +1,34 @@
-//! Response bodies of the token endpoints.
+//! `GET /api/v1/auth/whoami`: who the caller's bearer token says they are.
 
-use crate::auth::Principal;
+use super::caller::Caller;
+use super::keys::Principal;
+use crate::error::ApiResult;
+use crate::http::extract::NoQuery;
+use crate::http::openapi_responses::BadRequest;
+use crate::http::openapi_responses::Unauthorized;
+use actix_web::web;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// Who the bearer token belongs to: subject, scopes, expiry, id and issuer.
+///
+/// Lets a script check its token before it writes. Needs a valid token (any scope).
+#[utoipa::path(
+    get, path = "/api/v1/auth/whoami", tag = "auth",
+    responses(
+        (status = 200, description = "The token's subject, scopes and expiry", body = WhoAmI),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn whoami(
+    caller: Caller,
+    _no_query: web::Query<NoQuery>,
+) -> ApiResult<web::Json<WhoAmI>> {
+    Ok(web::Json(WhoAmI::from(caller.principal()?)))
+}
 
 /// Who the caller's token says they are: for scripts to check their token.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! `healthhub token create | list | revoke`: the command-line side of the token lifecycle.
 
-use super::model::{self, TokenRow};
+use super::records::{self as model, TokenRow};
 use crate::auth::{Scope, TokenKeys};
 use crate::db::Database;
 use anyhow::bail;
@@ -17,7 +17,7 @@ pub fn create(
     ttl: Duration,
     now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
-    super::issue(db, keys, subject, scopes, ttl, now).map(|minted| minted.token)
+    model::issue(db, keys, subject, scopes, ttl, now).map(|minted| minted.token)
 }
 
 /// Writes every recorded token as a table: jti, subject, scopes, created, expires, last used,

@@ -1,9 +1,14 @@
 //! The query language of `GET /articles` and `GET /search`: filters, sort, sparse fields,
 //! embeds, page or cursor paging, read strictly from the raw query string.
 
-use super::cursor::Cursor;
+pub mod cursor;
+pub mod sort;
+
+pub use sort::{sort_spec, SortField, SortKey, MAX_SORT_KEYS};
+
 use crate::error::ApiError;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use cursor::Cursor;
 use serde::Deserialize;
 use std::collections::HashSet;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -19,8 +24,6 @@ pub const MAX_LIMIT: i64 = 100;
 pub const MAX_LIMIT_WITH_SECTIONS: i64 = 50;
 /// Most values in an `in` filter.
 pub const MAX_IN_VALUES: usize = 100;
-/// Most sort keys.
-pub const MAX_SORT_KEYS: usize = 3;
 
 /// A field lists can be filtered on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,51 +182,6 @@ pub struct Filter {
     pub field: FilterField,
     pub op: Op,
     pub values: Vec<Value>,
-}
-
-/// A field lists can be sorted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
-    PublishedAt,
-    UpdatedAt,
-    Title,
-    Slug,
-    ViewCount,
-    Id,
-    /// Search relevance; only with `q`.
-    Rank,
-}
-
-impl SortField {
-    const ALL: [SortField; 7] = [
-        SortField::PublishedAt,
-        SortField::UpdatedAt,
-        SortField::Title,
-        SortField::Slug,
-        SortField::ViewCount,
-        SortField::Id,
-        SortField::Rank,
-    ];
-
-    /// The field's name in `sort`.
-    pub fn name(self) -> &'static str {
-        match self {
-            SortField::PublishedAt => "published_at",
-            SortField::UpdatedAt => "updated_at",
-            SortField::Title => "title",
-            SortField::Slug => "slug",
-            SortField::ViewCount => "view_count",
-            SortField::Id => "id",
-            SortField::Rank => "rank",
-        }
-    }
-}
-
-/// One sort key; `descending` for a leading `-`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SortKey {
-    pub field: SortField,
-    pub descending: bool,
 }
 
 /// An embed that `include` can ask for.
@@ -487,7 +445,7 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
     if include_descendants && category.is_none() {
         return Err(bad("include_descendants needs category"));
     }
-    let sort = parse_sort(take("sort"), q.is_some())?;
+    let sort = sort::parse(take("sort"), q.is_some()).map_err(bad)?;
     let shape = Shape::parse(
         take("fields").as_deref(),
         take("include").as_deref(),
@@ -619,57 +577,6 @@ fn parse_bool(name: &str, value: Option<String>) -> Result<bool, ApiError> {
         Some("true") => Ok(true),
         Some(other) => Err(bad(format!("{name} must be true or false, not '{other}'"))),
     }
-}
-
-/// The written form of sort keys: `-published_at,title`.
-pub fn sort_spec(keys: &[SortKey]) -> String {
-    keys.iter()
-        .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.field.name()))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn parse_sort(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, ApiError> {
-    let Some(value) = value else {
-        return Ok(if searching {
-            vec![SortKey {
-                field: SortField::Rank,
-                descending: false,
-            }]
-        } else {
-            vec![SortKey {
-                field: SortField::PublishedAt,
-                descending: true,
-            }]
-        });
-    };
-    let mut keys = Vec::new();
-    for part in value.split(',') {
-        let (descending, name) = match part.strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, part),
-        };
-        let field = SortField::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| {
-                bad(format!(
-                    "unknown sort field '{name}'; known: {}",
-                    SortField::ALL.map(SortField::name).join(", ")
-                ))
-            })?;
-        if field == SortField::Rank && !searching {
-            return Err(bad("sort=rank needs q"));
-        }
-        if keys.iter().any(|k: &SortKey| k.field == field) {
-            return Err(bad(format!("sort names '{name}' twice")));
-        }
-        keys.push(SortKey { field, descending });
-    }
-    if keys.len() > MAX_SORT_KEYS {
-        return Err(bad(format!("sort takes at most {MAX_SORT_KEYS} fields")));
-    }
-    Ok(keys)
 }
 
 fn parse_fields(value: &str) -> Result<Vec<String>, ApiError> {

@@ -1,19 +1,15 @@
 //! Coalesced `last_used_at`: an accepted token's use is noted in memory (no write on the request
-//! path) and written in one transaction every 30 s and when the server stops.
+//! path) and written in one transaction by `crate::jobs::usage` every 30 s and when the server stops.
 //!
 //! A crash loses at most the last interval's uses; `healthhub token list` may show a time up to
 //! that much behind.
 
-use super::model;
-use crate::app::AppState;
+use super::records;
+use crate::db::Database;
 use actix_web::web;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
-
-/// How often buffered uses are written.
-pub const FLUSH_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The latest use of each token since the last flush.
 #[derive(Debug, Default)]
@@ -41,6 +37,26 @@ impl TokenUsage {
             .len()
     }
 
+    /// Writes the buffered uses in one transaction (nothing when there are none); returns how
+    /// many records moved forward. A failed write keeps the uses for the next call.
+    pub async fn flush(&self, db: &Database) -> anyhow::Result<usize> {
+        let uses = self.take();
+        if uses.is_empty() {
+            return Ok(0);
+        }
+        let db = db.clone();
+        let batch = uses.clone();
+        let written =
+            web::block(move || db.write_bookkeeping(|conn| records::record_usage(conn, &batch)))
+                .await
+                .map_err(|e| anyhow::anyhow!("blocking task failed: {e}"))
+                .and_then(|result| result);
+        if written.is_err() {
+            self.restore(uses);
+        }
+        written
+    }
+
     /// Takes every buffered use, leaving the buffer empty.
     fn take(&self) -> Vec<(String, NaiveDateTime)> {
         std::mem::take(&mut *self.seen.lock().unwrap_or_else(PoisonError::into_inner))
@@ -52,39 +68,6 @@ impl TokenUsage {
     fn restore(&self, uses: Vec<(String, NaiveDateTime)>) {
         for (jti, at) in uses {
             self.touch(&jti, at);
-        }
-    }
-}
-
-/// Writes the buffered uses of `state` in one transaction (nothing when there are none);
-/// returns how many records moved forward.
-pub async fn flush(state: &AppState) -> anyhow::Result<usize> {
-    let uses = state.token_usage.take();
-    if uses.is_empty() {
-        return Ok(0);
-    }
-    let db = state.db.clone();
-    let batch = uses.clone();
-    let written =
-        web::block(move || db.write_bookkeeping(|conn| model::record_usage(conn, &batch)))
-            .await
-            .map_err(|e| anyhow::anyhow!("blocking task failed: {e}"))
-            .and_then(|result| result);
-    if written.is_err() {
-        state.token_usage.restore(uses);
-    }
-    written
-}
-
-/// Flushes the buffered uses of `state` every [`FLUSH_INTERVAL`], for as long as it runs (spawn
-/// it next to the server; flush once more after the server stops).
-pub async fn flush_periodically(state: web::Data<AppState>) {
-    let mut interval = actix_web::rt::time::interval(FLUSH_INTERVAL);
-    interval.tick().await;
-    loop {
-        interval.tick().await;
-        if let Err(error) = flush(&state).await {
-            tracing::warn!(error = format!("{error:#}"), "could not record token use");
         }
     }
 }

@@ -1,0 +1,103 @@
+//! Sort keys of the list query language: `sort=-published_at,title`.
+
+/// Most sort keys.
+pub const MAX_SORT_KEYS: usize = 3;
+
+/// A field lists can be sorted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+    Slug,
+    ViewCount,
+    Id,
+    /// Search relevance; only with `q`.
+    Rank,
+}
+
+impl SortField {
+    const ALL: [SortField; 7] = [
+        SortField::PublishedAt,
+        SortField::UpdatedAt,
+        SortField::Title,
+        SortField::Slug,
+        SortField::ViewCount,
+        SortField::Id,
+        SortField::Rank,
+    ];
+
+    /// The field's name in `sort`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortField::PublishedAt => "published_at",
+            SortField::UpdatedAt => "updated_at",
+            SortField::Title => "title",
+            SortField::Slug => "slug",
+            SortField::ViewCount => "view_count",
+            SortField::Id => "id",
+            SortField::Rank => "rank",
+        }
+    }
+}
+
+/// One sort key; `descending` for a leading `-`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    pub field: SortField,
+    pub descending: bool,
+}
+
+/// The written form of sort keys: `-published_at,title`.
+pub fn sort_spec(keys: &[SortKey]) -> String {
+    keys.iter()
+        .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.field.name()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The keys of a `sort` parameter (`None`: the default, `rank` when searching, else
+/// `-published_at`); the message of the 400 when a field is unknown, repeated, `rank` without
+/// `q`, or more than [`MAX_SORT_KEYS`].
+pub fn parse(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, String> {
+    let Some(value) = value else {
+        return Ok(if searching {
+            vec![SortKey {
+                field: SortField::Rank,
+                descending: false,
+            }]
+        } else {
+            vec![SortKey {
+                field: SortField::PublishedAt,
+                descending: true,
+            }]
+        });
+    };
+    let mut keys = Vec::new();
+    for part in value.split(',') {
+        let (descending, name) = match part.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, part),
+        };
+        let field = SortField::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                format!(
+                    "unknown sort field '{name}'; known: {}",
+                    SortField::ALL.map(SortField::name).join(", ")
+                )
+            })?;
+        if field == SortField::Rank && !searching {
+            return Err("sort=rank needs q".to_owned());
+        }
+        if keys.iter().any(|k: &SortKey| k.field == field) {
+            return Err(format!("sort names '{name}' twice"));
+        }
+        keys.push(SortKey { field, descending });
+    }
+    if keys.len() > MAX_SORT_KEYS {
+        return Err(format!("sort takes at most {MAX_SORT_KEYS} fields"));
+    }
+    Ok(keys)
+}

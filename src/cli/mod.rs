@@ -1,0 +1,94 @@
+//! The command line: `Cli` (clap) and [`run`], one line per command; each command's body lives in its own file.
+
+mod data;
+mod serve;
+mod token;
+
+use clap::{Parser, Subcommand};
+use healthhub::config::Config;
+use std::path::PathBuf;
+
+/// `healthhub [--no-demo] [command]`.
+#[derive(Parser)]
+#[command(name = "healthhub", version, about = "HealthHub content API")]
+pub struct Cli {
+    /// Do not load the demo content into a brand-new database (same as HEALTHHUB_DEMO=false).
+    #[arg(long, global = true)]
+    no_demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Create the database if needed and apply pending migrations, then exit.
+    Migrate,
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Print the OpenAPI document (e.g. `healthhub openapi > openapi/openapi.json`).
+    Openapi,
+    /// Load a data set (JSON document, or NDJSON for .ndjson/.jsonl) in one transaction,
+    /// upserting by slug; a bad record stops it and changes nothing.
+    Import {
+        /// The data-set file.
+        file: PathBuf,
+        /// Skip bad records (and list them) instead of stopping.
+        #[arg(long)]
+        continue_on_error: bool,
+    },
+    /// Write every category and article to a data-set file (NDJSON for .ndjson/.jsonl).
+    Export {
+        /// The file to write.
+        file: PathBuf,
+    },
+    /// Copy the live database to a new file (a consistent snapshot; the server keeps running).
+    Backup {
+        /// The backup file to create; an existing file is never overwritten.
+        file: PathBuf,
+    },
+    /// Check a backup and make it the database (stop the server first).
+    Restore {
+        /// The backup file (from `healthhub backup`).
+        backup: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Reads the configuration from the environment, installs the log subscriber and runs the
+/// command of `cli`.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::from_env()?;
+    if cli.no_demo {
+        config.demo = false;
+    }
+    healthhub::telemetry::init(&config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::run(config),
+        Command::Migrate => data::migrate(&config),
+        Command::Token(command) => token::run(&config, command),
+        Command::Openapi => data::openapi(),
+        Command::Import {
+            file,
+            continue_on_error,
+        } => data::import(&config, &file, continue_on_error),
+        Command::Export { file } => data::export(&config, &file),
+        Command::Backup { file } => data::backup(&config, &file),
+        Command::Restore { backup, force } => data::restore(&config, &backup, force),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

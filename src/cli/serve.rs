@@ -1,0 +1,44 @@
+//! `healthhub serve` (the default): opens and migrates the database, loads the demo content into a new one, serves the API and runs the background jobs until stopped.
+
+use actix_web::{web, HttpServer};
+use anyhow::Context;
+use healthhub::app;
+use healthhub::config::Config;
+use healthhub::dataset::demo;
+use healthhub::db::Database;
+use healthhub::jobs::Jobs;
+use healthhub::state::AppState;
+use healthhub::support::clock::Clock;
+
+/// Serves the API as `config` says until the server stops (SIGINT/SIGTERM), then writes what
+/// the background jobs still buffer.
+#[actix_web::main]
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let clock = Clock::system();
+    let (db, fresh) = Database::open(&config.database_url, config.read_pool_size)?;
+    tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
+    if fresh && config.demo {
+        let loaded =
+            demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
+        tracing::info!(
+            articles = loaded,
+            "loaded the demo content into the new database"
+        );
+    }
+    let addr = config.addr.clone();
+    let state = web::Data::new(AppState::new(config, db, clock)?);
+    let app_state = state.clone();
+    let server = HttpServer::new(move || app::build(app_state.clone()))
+        .bind(&addr)
+        .with_context(|| format!("binding {addr}"))?;
+    for bound in server.addrs() {
+        tracing::info!("listening on http://{bound} (API under /api/v1, reference at /docs)");
+    }
+    tracing::info!(
+        "mint a token with: healthhub token create --subject you --scopes content:read,content:write,content:publish"
+    );
+    let jobs = Jobs::start(state);
+    let served = server.run().await.context("running the server");
+    jobs.stop().await;
+    served
+}

@@ -1,0 +1,12 @@
+//! The HTTP kit every resource shares: problem+json ([`problem`]), body and query extractors ([`extract`]), conditional requests and version tags ([`conditional`]), routing helpers ([`routing`]), the client address ([`client_ip`]), the documented error responses ([`openapi_responses`]), the probes ([`health`]) and the middleware stack ([`middleware`]).
+//!
+//! It may import `crate::state` and the resource cores, never a resource's handlers.
+
+pub mod client_ip;
+pub mod conditional;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod openapi_responses;
+pub mod problem;
+pub mod routing;

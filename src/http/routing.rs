@@ -1,0 +1,51 @@
+//! Routing helpers: a resource answers HEAD wherever it answers GET (RFC 9110 §9.3.2) and 405 with `Allow` for any other method (RFC 9110 §15.5.6); unknown paths are a problem+json 404.
+
+use crate::error::ApiError;
+use actix_web::http::{header, Method};
+use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, Route};
+
+/// The routes answering `method` with `handler`; a GET also answers HEAD (RFC 9110).
+pub fn on<F, Args>(method: Method, handler: F) -> Vec<(Method, Route)>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    let mut routes = Vec::new();
+    if method == Method::GET {
+        routes.push((Method::HEAD, web::head().to(handler.clone())));
+    }
+    routes.insert(0, (method.clone(), web::method(method).to(handler)));
+    routes
+}
+
+/// A resource at `path` with `routes`; any other method is a 405 whose `Allow` lists them.
+pub fn resource(path: &str, routes: Vec<Vec<(Method, Route)>>) -> actix_web::Resource {
+    let routes: Vec<(Method, Route)> = routes.into_iter().flatten().collect();
+    let allow = routes
+        .iter()
+        .map(|(method, _)| method.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    routes
+        .into_iter()
+        .fold(web::resource(path), |resource, (_, route)| {
+            resource.route(route)
+        })
+        .default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
+        }))
+}
+
+/// The default service: a problem+json 404 for any path no route matches.
+pub async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound("no route matches this path".to_owned()))
+}
+
+/// `GET /docs`: a permanent redirect to `/docs/`, where Swagger UI is served.
+pub async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}

@@ -1,0 +1,56 @@
+//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes and the one-off rendering of older sections.
+//!
+//! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
+//! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
+
+pub mod usage;
+pub mod views;
+
+use crate::sections::rendering;
+use crate::state::AppState;
+use actix_web::rt::task::JoinHandle;
+use actix_web::web;
+use std::time::Duration;
+
+/// The spawned background tasks of one server run.
+pub struct Jobs {
+    state: web::Data<AppState>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Jobs {
+    /// Spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the view flush (every
+    /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
+    /// the rendering of sections stored without HTML.
+    pub fn start(state: web::Data<AppState>) -> Self {
+        let mut tasks = vec![
+            actix_web::rt::spawn(usage::flush_periodically(state.clone())),
+            actix_web::rt::spawn(rendering::render_in_background(state.db.clone())),
+        ];
+        if state.config.view_flush_ms > 0 {
+            let period = Duration::from_millis(state.config.view_flush_ms);
+            tasks.push(actix_web::rt::spawn(views::flush_periodically(
+                state.clone(),
+                period,
+            )));
+        }
+        Self { state, tasks }
+    }
+
+    /// Cancels the tasks and writes the views and token uses still buffered, logging failures.
+    pub async fn stop(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        match views::flush(&self.state).await {
+            Ok(articles) => tracing::info!(articles, "wrote the last counted views"),
+            Err(error) => tracing::warn!(%error, "could not write the last counted views"),
+        }
+        if let Err(error) = usage::flush(&self.state).await {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "could not record the last token uses"
+            );
+        }
+    }
+}

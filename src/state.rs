@@ -1,0 +1,61 @@
+//! `AppState`: the components every handler and middleware layer shares, built once at start-up.
+//!
+//! It imports no handler and no middleware: the wiring (`app.rs`) imports it, never the reverse.
+
+use crate::articles::view_counter::ViewCounter;
+use crate::auth::keys::TokenKeys;
+use crate::auth::usage::TokenUsage;
+use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
+use crate::config::Config;
+use crate::db::Database;
+use crate::limits::RateLimits;
+use crate::support::clock::Clock;
+
+/// What every request handler can reach.
+pub struct AppState {
+    /// Runtime configuration.
+    pub config: Config,
+    /// The database handles.
+    pub db: Database,
+    /// Token signing and verification keys.
+    pub keys: TokenKeys,
+    /// The source of "now".
+    pub clock: Clock,
+    /// The in-memory rate limiters (per client IP, per token subject, per viewed article).
+    pub limiters: RateLimits,
+    /// Uses of recorded tokens not yet written to `api_tokens.last_used_at`.
+    pub token_usage: TokenUsage,
+    /// Article views counted and not yet written.
+    pub views: ViewCounter,
+    /// Anonymous API responses kept in memory until a write changes them.
+    pub responses: ResponseCache,
+    /// When the public set of articles last changed, and will next change, by the clock alone.
+    pub schedule: Schedule,
+}
+
+impl AppState {
+    /// State for `config` over an opened database, with the token keys `config` names.
+    pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
+        let keys = TokenKeys::from_config(&config)?;
+        let limiters = RateLimits::new(&config.limits);
+        let responses = ResponseCache::new(config.response_cache_bytes);
+        Ok(Self {
+            config,
+            db: db.with_clock(clock.clone()),
+            keys,
+            clock,
+            limiters,
+            token_usage: TokenUsage::default(),
+            views: ViewCounter::default(),
+            responses,
+            schedule: Schedule::default(),
+        })
+    }
+
+    /// Records a committed change of content: cached responses that show it stop being served
+    /// and the publication schedule is read again.
+    pub fn content_changed(&self, change: &Change) {
+        self.responses.changed(change);
+        self.schedule.forget();
+    }
+}

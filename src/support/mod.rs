@@ -1,0 +1,8 @@
+//! Small pure helpers every layer may use: no actix, no Diesel, no crate import outside `error`.
+
+pub mod clock;
+pub mod key;
+pub mod markdown;
+pub mod nullable;
+pub mod slug;
+pub mod validate;
