@@ -1,12 +1,14 @@
 //! The OpenAPI 3.1 document: every route, body, parameter and error response, plus the bearer scheme.
 
-use crate::articles::{dto as article_dto, handlers as articles};
+use crate::articles::{
+    handlers as articles, input as article_input, status as article_status, view as article_view,
+};
 use crate::auth::{whoami as token_dto, whoami as tokens};
-use crate::categories::{dto as category_dto, handlers as categories};
+use crate::categories::{handlers as categories, input as category_input, view as category_view};
 use crate::error::FieldError;
 use crate::http::problem::Problem;
 use crate::http::{health, openapi_responses as responses};
-use crate::sections::{dto as section_dto, handlers as sections};
+use crate::sections::{handlers as sections, input as section_input, view as section_view};
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -59,31 +61,31 @@ failures (422) list each bad field in `errors`.",
         schemas(
             Problem,
             FieldError,
-            category_dto::CategoryView,
-            category_dto::CategoryRef,
-            category_dto::CategoryDetail,
-            category_dto::CategoryList,
-            category_dto::CategoryNode,
-            category_dto::CategoryTree,
-            category_dto::CountMeta,
-            category_dto::CreateCategory,
-            category_dto::UpdateCategory,
-            article_dto::ArticleStatus,
-            article_dto::ArticleState,
-            article_dto::ArticleView,
-            article_dto::ArticleList,
-            article_dto::ListMeta,
-            article_dto::CreateArticle,
-            article_dto::UpdateArticle,
-            article_dto::PublishArticle,
-            article_dto::ViewCount,
-            section_dto::SectionView,
-            section_dto::SectionList,
-            section_dto::SectionInput,
-            section_dto::CreateSection,
-            section_dto::UpdateSection,
-            section_dto::ReplacementSection,
-            section_dto::ReplaceSections,
+            category_view::CategoryView,
+            category_view::CategoryRef,
+            category_view::CategoryDetail,
+            category_view::CategoryList,
+            category_view::CategoryNode,
+            category_view::CategoryTree,
+            category_view::CountMeta,
+            category_input::CreateCategory,
+            category_input::UpdateCategory,
+            article_status::ArticleStatus,
+            article_status::ArticleState,
+            article_view::ArticleView,
+            article_view::ArticleList,
+            article_view::ListMeta,
+            article_input::CreateArticle,
+            article_input::UpdateArticle,
+            article_input::PublishArticle,
+            article_view::ViewCount,
+            section_view::SectionView,
+            section_view::SectionList,
+            section_input::SectionInput,
+            section_input::CreateSection,
+            section_input::UpdateSection,
+            section_input::ReplacementSection,
+            section_input::ReplaceSections,
             health::HealthStatus,
             token_dto::WhoAmI,
         ),

@@ -1,14 +1,14 @@
 //! HTTP handlers for `/api/v1/articles` and `/api/v1/search`: list, search, read, write,
 //! publish, related articles and view counts.
 
-use super::dto::{
-    ArticleList, ArticleStatus, ArticleView, CreateArticle, ListMeta, PublishArticle,
-    UpdateArticle, ViewCount,
-};
+use super::input::{CreateArticle, PublishArticle, UpdateArticle};
 use super::listing;
-use super::model::{self, Audience, Found};
+use super::model::{self, Found};
 use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
+use super::status::ArticleStatus;
+use super::status::Audience;
 use super::view::{self, Embeds, SearchHit};
+use super::view::{ArticleList, ArticleView, ListMeta, ViewCount};
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult};
@@ -121,7 +121,7 @@ async fn list_response(
         caller.require(Scope::Read)?;
     }
     let now = state.clock.now().naive_utc();
-    let audience = Audience::of(&caller, now);
+    let audience = caller.audience(now);
     let for_db = list_query.clone();
     let (listing, data) = state
         .db
@@ -221,7 +221,7 @@ pub async fn get_article(
     let shape = shape.into_inner().shape(query::SINGLE)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let audience = Audience::of(&caller, now);
+    let audience = caller.audience(now);
     let for_db = shape.clone();
     let found = state
         .db
@@ -280,7 +280,7 @@ pub async fn related_articles(
     }
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let audience = Audience::of(&caller, now);
+    let audience = caller.audience(now);
     let found = state
         .db
         .read(move |conn| {
@@ -603,7 +603,7 @@ pub async fn add_view(
 ) -> ApiResult<HttpResponse> {
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now();
-    let audience = Audience::of(&caller, now.naive_utc());
+    let audience = caller.audience(now.naive_utc());
     // Look the article up on a read connection first: a refused repeat never waits for the
     // writer.
     let article = state

@@ -1,9 +1,10 @@
 //! Article lists (model layer): one SQL statement per page — filters, search, keyset or offset
 //! paging — plus one count when a total is wanted.
 
-use super::model::{ArticleRow, Audience};
+use super::model::ArticleRow;
 use super::query::cursor::{effective_keys, Cursor, KeyValue};
-use super::query::{FilterField, ListQuery, Op, Paging, SortField, SortKey, StateName, Value};
+use super::query::{FilterField, ListQuery, Op, Paging, SortField, SortKey, Value};
+use super::status::{published_sql, state_sql, Audience};
 use crate::articles::search;
 use crate::categories::model as categories_model;
 use crate::db::sql::{Bind, Sql};
@@ -376,42 +377,6 @@ fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
             Bind::Int(category.id.into())
         }
     })
-}
-
-/// Published at `now`, with `published_at` written as `column`.
-fn published_sql(now: NaiveDateTime, column: &str) -> Sql {
-    let mut sql = Sql::new("(a.status = 'published' AND ");
-    sql.push(column)
-        .push(" <= ")
-        .bind(Bind::Time(now))
-        .push(" AND (a.unpublish_at IS NULL OR a.unpublish_at > ")
-        .bind(Bind::Time(now))
-        .push("))");
-    sql
-}
-
-/// The condition selecting articles in `state` at `now`.
-fn state_sql(state: StateName, now: NaiveDateTime) -> Sql {
-    let mut sql = Sql::default();
-    match state {
-        StateName::Draft => {
-            sql.push("a.status = 'draft'");
-        }
-        StateName::Scheduled => {
-            sql.push("(a.status = 'published' AND a.published_at > ")
-                .bind(Bind::Time(now))
-                .push(")");
-        }
-        StateName::Published => return published_sql(now, "a.published_at"),
-        StateName::Expired => {
-            sql.push("(a.status = 'published' AND a.published_at <= ")
-                .bind(Bind::Time(now))
-                .push(" AND a.unpublish_at <= ")
-                .bind(Bind::Time(now))
-                .push(")");
-        }
-    }
-    sql
 }
 
 fn status_sql(op: Op, values: &[Value], now: NaiveDateTime) -> Sql {

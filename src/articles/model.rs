@@ -1,7 +1,7 @@
 //! Article rows, visibility, and every query on the `articles` table.
 
-use super::dto::{ArticleStatus, CreateArticle, UpdateArticle};
-use crate::auth::Caller;
+use super::input::{CreateArticle, UpdateArticle};
+use super::status::{self, ArticleState, ArticleStatus, Audience, PUBLIC_SQL};
 use crate::categories::model as categories_model;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
@@ -34,6 +34,13 @@ pub struct ArticleRow {
     pub unpublish_at: Option<NaiveDateTime>,
     pub word_count: i32,
     pub derived_excerpt: String,
+}
+
+impl ArticleRow {
+    /// The row's publication state at `now`.
+    pub fn state(&self, now: NaiveDateTime) -> ArticleState {
+        ArticleState::of(&self.status, self.published_at, self.unpublish_at, now)
+    }
 }
 
 /// The columns of a new article.
@@ -69,42 +76,6 @@ struct ArticleChanges<'a> {
     category_id: Option<i32>,
     version: i32,
     updated_at: NaiveDateTime,
-}
-
-/// The SQL condition (over `articles a`) for what anonymous readers see; binds `now` twice.
-pub const PUBLIC_SQL: &str = "a.status = 'published' AND a.published_at <= ? \
-     AND (a.unpublish_at IS NULL OR a.unpublish_at > ?)";
-
-/// Who is reading, which decides what exists for them.
-#[derive(Debug, Clone, Copy)]
-pub enum Audience {
-    /// Anonymous readers at this instant: published articles whose time has come.
-    Public(NaiveDateTime),
-    /// Tokens with `content:read`: everything.
-    Editors,
-}
-
-impl Audience {
-    /// The audience of `caller` at `now`.
-    pub fn of(caller: &Caller, now: NaiveDateTime) -> Self {
-        if caller.sees_unpublished() {
-            Audience::Editors
-        } else {
-            Audience::Public(now)
-        }
-    }
-
-    /// True when `row` exists for this audience.
-    pub fn sees(&self, row: &ArticleRow) -> bool {
-        match self {
-            Audience::Editors => true,
-            Audience::Public(now) => {
-                row.status == ArticleStatus::Published.as_str()
-                    && row.published_at.is_some_and(|at| at <= *now)
-                    && row.unpublish_at.is_none_or(|at| at > *now)
-            }
-        }
-    }
 }
 
 /// The article named by `key`, whatever its status.
@@ -161,7 +132,7 @@ pub fn lookup(
 /// The article named by `key` if `audience` may see it, else a 404 (never a 403).
 pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiResult<ArticleRow> {
     find(conn, key)?
-        .filter(|row| audience.sees(row))
+        .filter(|row| audience.sees(&row.status, row.published_at, row.unpublish_at))
         .ok_or_else(|| ApiError::not_found("article", key))
 }
 
@@ -316,7 +287,7 @@ fn same_content(
     conn: &mut SqliteConnection,
     current: &ArticleRow,
     row: &NewArticle,
-    sections: &[crate::sections::dto::SectionInput],
+    sections: &[crate::sections::input::SectionInput],
 ) -> QueryResult<bool> {
     let same_article = current.title == row.title
         && current.subtitle == row.subtitle
@@ -488,13 +459,7 @@ pub fn visible_in_category(
     articles::table
         .filter(articles::category_id.eq(category_id))
         .filter(articles::id.ne_all(exclude))
-        .filter(articles::status.eq(ArticleStatus::Published.as_str()))
-        .filter(articles::published_at.le(now))
-        .filter(
-            articles::unpublish_at
-                .is_null()
-                .or(articles::unpublish_at.gt(now)),
-        )
+        .filter(status::public_at(now))
         .order((articles::published_at.desc(), articles::id.desc()))
         .limit(limit)
         .select(ArticleRow::as_select())

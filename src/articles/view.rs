@@ -1,17 +1,124 @@
-//! Shaping articles for responses: embeds loaded in one batched query each, sparse fields, body formats.
+//! Article responses: the `ArticleView` shape, list pages and their paging facts, view counts, and how they are built from rows (embeds loaded in one batched query each, sparse fields).
 
-use super::dto::{ArticleState, ArticleView};
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
-use crate::categories::dto::CategoryRef;
+use super::status::ArticleState;
 use crate::categories::model::{self as categories_model, CategoryLink};
-use crate::sections::dto::SectionView;
+use crate::categories::view::CategoryRef;
 use crate::sections::model::{self as sections_model, SectionRow};
+use crate::sections::view::SectionView;
 use crate::support::markdown;
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// An article. Lists and single reads share this shape; `fields` can narrow it (`id` always
+/// stays) and `include` chooses the embeds (`category`, `breadcrumbs`, `sections`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 2, "slug": "why-do-we-wake-up-at-3-a-m-sleep-cycles-explained",
+    "title": "Why Do We Wake Up at 3 a.m.? Sleep Cycles Explained",
+    "subtitle": "Is it a sign of a sleep problem, or simply how the night is structured?",
+    "excerpt": "Middle-of-the-night awakenings are common. Here is how sleep cycles, stress, and evening habits may explain waking in the early hours.",
+    "status": "published", "published_at": "2025-04-19T09:30:00Z", "unpublish_at": null,
+    "category_id": 3, "view_count": 2255, "version": 1, "word_count": 480, "reading_time_minutes": 3,
+    "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z",
+    "category": {"id": 3, "slug": "sleep", "name": "Sleep"}
+}))]
+pub struct ArticleView {
+    pub id: i32,
+    #[schema(required = false)]
+    pub slug: String,
+    #[schema(required = false)]
+    pub title: String,
+    /// One line under the title.
+    #[schema(required = false)]
+    pub subtitle: String,
+    /// The given excerpt, or one derived from the first section (cut on a word boundary with "…").
+    #[schema(required = false)]
+    pub excerpt: String,
+    #[schema(required = false)]
+    pub status: ArticleState,
+    /// When it is (or was, or will be) public; `null` for a draft never scheduled.
+    #[schema(required = false)]
+    pub published_at: Option<DateTime<Utc>>,
+    /// When it stops being public; `null` for never.
+    #[schema(required = false)]
+    pub unpublish_at: Option<DateTime<Utc>>,
+    #[schema(required = false)]
+    pub category_id: i32,
+    #[schema(required = false)]
+    pub view_count: i64,
+    /// Starts at 1 and grows with every change to the article or its sections.
+    #[schema(required = false)]
+    pub version: i32,
+    /// Words in the section headings and bodies.
+    #[schema(required = false)]
+    pub word_count: i32,
+    /// At 200 words per minute, at least 1.
+    #[schema(required = false)]
+    pub reading_time_minutes: u32,
+    #[schema(required = false)]
+    pub created_at: DateTime<Utc>,
+    #[schema(required = false)]
+    pub updated_at: DateTime<Utc>,
+    /// Embed `category`: the category it is filed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<CategoryRef>,
+    /// Embed `breadcrumbs`: the category path, top-level first, its own category last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breadcrumbs: Option<Vec<CategoryRef>>,
+    /// Embed `sections`: the sections in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<SectionView>>,
+    /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Search results only: bm25 relevance (lower is more relevant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<f64>,
+}
+
+/// Paging facts of a list; which are present depends on the paging mode.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ListMeta {
+    /// Page mode: the page number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// Page mode: items per page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+    /// Cursor mode: items per page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Items matching the query over all pages (page mode, or `count=true`); also `X-Total-Count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Page mode: the number of pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<i64>,
+    /// Cursor mode: pass as `after` for the next page; `null` on the last page. Also in `Link: rel="next"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<Option<String>>,
+}
+
+/// A page of articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleList {
+    pub data: Vec<ArticleView>,
+    pub meta: ListMeta,
+}
+
+/// The view counter after counting one view.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"view_count": 2256}))]
+pub struct ViewCount {
+    pub view_count: i64,
+}
 
 /// Deepest category path followed when building breadcrumbs.
 const MAX_DEPTH: usize = 64;
@@ -106,7 +213,7 @@ pub fn article_view(
     };
     ArticleView {
         id: row.id,
-        status: ArticleState::of(&row, now),
+        status: row.state(now),
         slug: row.slug,
         title: row.title,
         subtitle: row.subtitle,

@@ -7,11 +7,13 @@
 
 use super::keys::{Principal, Scope, TokenOrigin};
 use super::records;
+use crate::articles::status::Audience;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use chrono::NaiveDateTime;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -43,6 +45,15 @@ impl Caller {
                 "this request needs a bearer token".to_owned(),
             )),
             Caller::Token(principal) => Ok(principal),
+        }
+    }
+
+    /// What the caller may see at `now`: everything with `content:read`, else what is public.
+    pub fn audience(&self, now: NaiveDateTime) -> Audience {
+        if self.sees_unpublished() {
+            Audience::Editors
+        } else {
+            Audience::Public(now)
         }
     }
 

@@ -1,5 +1,6 @@
 //! The publication schedule as the caches need it: when the public set of articles last changed by the clock alone, and when it next will — asked of the database only after a write or once that moment has come.
 
+use crate::articles::status;
 use crate::db::Database;
 use crate::error::ApiResult;
 use chrono::NaiveDateTime;
@@ -47,7 +48,9 @@ impl Schedule {
             return Ok(known);
         }
         let writes = self.writes.load(Ordering::SeqCst);
-        let (last, next) = db.schedule_around(now).await?;
+        let (last, next) = db
+            .read(move |conn| Ok(status::schedule_around(conn, now)?))
+            .await?;
         let fresh = Around {
             last,
             next,

@@ -1,8 +1,8 @@
 //! HTTP handlers for `/api/v1/categories`.
 
-use super::dto::{
-    CategoryDetail, CategoryList, CategoryListQuery, CategoryRef, CategoryTree, CategoryTreeQuery,
-    CategoryView, CountMeta, CreateCategory, UpdateCategory,
+use super::input::{CategoryListQuery, CategoryTreeQuery, CreateCategory, UpdateCategory};
+use super::view::{
+    CategoryDetail, CategoryList, CategoryRef, CategoryTree, CategoryView, CountMeta,
 };
 use super::{model, tree};
 use crate::articles::model::visible_counts_by_category;

@@ -1,6 +1,6 @@
 //! Category rows and every query on the `categories` table.
 
-use super::dto::{CreateCategory, UpdateCategory};
+use super::input::{CreateCategory, UpdateCategory};
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
 use crate::error::{ApiError, ApiResult};

@@ -1,7 +1,7 @@
 //! The category tree, assembled in memory from one load of the (small) `categories` table.
 
-use super::dto::CategoryNode;
 use super::model::{self, CategoryRow, MAX_DEPTH};
+use super::view::CategoryNode;
 use crate::support::key::Key;
 use std::collections::HashMap;
 

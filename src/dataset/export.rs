@@ -2,8 +2,8 @@
 //! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
 
 use super::{ArticleRecord, CategoryRecord, Layout, Record, SectionRecord};
-use crate::articles::dto::ArticleStatus;
 use crate::articles::model as articles_model;
+use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
 use crate::error::ApiError;

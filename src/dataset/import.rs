@@ -3,13 +3,13 @@
 //! with `continue_on_error`, skips and reports bad records.
 
 use super::{ArticleRecord, CategoryRecord, Layout, Record};
-use crate::articles::dto::CreateArticle;
+use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
-use crate::categories::dto::CreateCategory;
+use crate::categories::input::CreateCategory;
 use crate::categories::model as categories_model;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
-use crate::sections::dto::SectionInput;
+use crate::sections::input::SectionInput;
 use crate::support::key::Key;
 use anyhow::Context;
 use chrono::NaiveDateTime;

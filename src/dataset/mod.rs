@@ -31,7 +31,7 @@ pub struct ArticleRecord {
     #[serde(default)]
     pub excerpt: String,
     /// `draft` or `published`.
-    pub status: crate::articles::dto::ArticleStatus,
+    pub status: crate::articles::status::ArticleStatus,
     pub published_at: Option<DateTime<Utc>>,
     /// When it stops being public (an extension of the generator's format; optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]

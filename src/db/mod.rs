@@ -12,11 +12,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::support::clock::Clock;
 use actix_web::web;
 use anyhow::Context;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::sql_types::{Nullable, Timestamp};
-use diesel::{Connection, QueryResult, QueryableByName, RunQueryDsl, SqliteConnection};
+use diesel::{Connection, QueryResult, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -121,45 +120,6 @@ impl Database {
     fn wrote(&self) {
         self.last_write
             .fetch_max(self.clock.now().timestamp_micros(), Ordering::AcqRel);
-    }
-
-    /// Around `now`, among published articles: the latest `published_at` or `unpublish_at` at or
-    /// before it (the last time the public set of articles changed by the clock alone, without a
-    /// write) and the earliest after it (the next time it will).
-    pub async fn schedule_around(
-        &self,
-        now: NaiveDateTime,
-    ) -> ApiResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
-        #[derive(QueryableByName)]
-        struct Around {
-            #[diesel(sql_type = Nullable<Timestamp>)]
-            last: Option<NaiveDateTime>,
-            #[diesel(sql_type = Nullable<Timestamp>)]
-            next: Option<NaiveDateTime>,
-        }
-        self.read(move |conn| {
-            diesel::sql_query(
-                "SELECT \
-                 (SELECT MAX(t) FROM ( \
-                   SELECT MAX(published_at) AS t FROM articles \
-                   WHERE status = 'published' AND published_at <= ? \
-                   UNION ALL SELECT MAX(unpublish_at) FROM articles \
-                   WHERE status = 'published' AND unpublish_at <= ?)) AS last, \
-                 (SELECT MIN(t) FROM ( \
-                   SELECT MIN(published_at) AS t FROM articles \
-                   WHERE status = 'published' AND published_at > ? \
-                   UNION ALL SELECT MIN(unpublish_at) FROM articles \
-                   WHERE status = 'published' AND unpublish_at > ?)) AS next",
-            )
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(now)
-            .get_result::<Around>(conn)
-            .map(|around| (around.last, around.next))
-            .map_err(ApiError::from)
-        })
-        .await
     }
 
     /// Runs `query` on a read connection, in one (deferred) transaction so it sees a single

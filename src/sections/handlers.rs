@@ -1,11 +1,11 @@
 //! HTTP handlers for an article's sections and for `/api/v1/sections/{id}`.
 
-use super::dto::{
-    CreateSection, FormatQuery, ReplaceSections, SectionList, SectionView, UpdateSection,
-};
+use super::input::BodyFormat;
+use super::input::{CreateSection, FormatQuery, ReplaceSections, UpdateSection};
 use super::model::{self, SectionChanges};
-use crate::articles::model::{self as articles_model, Audience, Found};
-use crate::articles::query::BodyFormat;
+use super::view::{SectionList, SectionView};
+use crate::articles::model::{self as articles_model, Found};
+use crate::articles::status::Audience;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{
@@ -44,7 +44,7 @@ pub async fn list_sections(
 ) -> ApiResult<HttpResponse> {
     let format = format.body_format()?;
     let key = Key::parse(&id_or_slug);
-    let audience = Audience::of(&caller, state.clock.now().naive_utc());
+    let audience = caller.audience(state.clock.now().naive_utc());
     let found = state
         .db
         .read(
@@ -195,7 +195,7 @@ pub async fn get_section(
 ) -> ApiResult<HttpResponse> {
     let format = format.body_format()?;
     let id = id.into_inner();
-    let audience = Audience::of(&caller, state.clock.now().naive_utc());
+    let audience = caller.audience(state.clock.now().naive_utc());
     let row = state
         .db
         .read(move |conn| visible_section(conn, id, audience))

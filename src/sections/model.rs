@@ -1,6 +1,6 @@
 //! Section rows and every query on the `sections` table, keeping positions 1..n without gaps.
 
-use super::dto::{ReplacementSection, SectionInput};
+use super::input::{ReplacementSection, SectionInput};
 use crate::db::schema::sections;
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};

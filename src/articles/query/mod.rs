@@ -6,7 +6,9 @@ pub mod sort;
 
 pub use sort::{sort_spec, SortField, SortKey, MAX_SORT_KEYS};
 
+use super::status::ArticleState;
 use crate::error::ApiError;
+use crate::sections::input::BodyFormat;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use cursor::Cursor;
 use serde::Deserialize;
@@ -143,27 +145,6 @@ impl Op {
     }
 }
 
-/// The publication state an article is in, as responses report it and filters select it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateName {
-    Draft,
-    Scheduled,
-    Published,
-    Expired,
-}
-
-impl StateName {
-    fn parse(value: &str) -> Option<Self> {
-        match value {
-            "draft" => Some(StateName::Draft),
-            "scheduled" => Some(StateName::Scheduled),
-            "published" => Some(StateName::Published),
-            "expired" => Some(StateName::Expired),
-            _ => None,
-        }
-    }
-}
-
 /// A typed filter value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -171,7 +152,7 @@ pub enum Value {
     Int(i64),
     Time(NaiveDateTime),
     Bool(bool),
-    State(StateName),
+    State(ArticleState),
     /// A category id or slug, resolved against the database when the query runs.
     Category(String),
 }
@@ -201,39 +182,6 @@ impl Embed {
             Embed::Category => "category",
             Embed::Breadcrumbs => "breadcrumbs",
             Embed::Sections => "sections",
-        }
-    }
-}
-
-/// Which section body representations to send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BodyFormat {
-    Markdown,
-    Html,
-    #[default]
-    Both,
-}
-
-impl BodyFormat {
-    /// True when `body` (Markdown) is sent.
-    pub fn markdown(self) -> bool {
-        self != BodyFormat::Html
-    }
-
-    /// True when `body_html` is sent.
-    pub fn html(self) -> bool {
-        self != BodyFormat::Markdown
-    }
-
-    /// Reads `markdown`, `html` or `both`.
-    pub fn parse(value: &str) -> Result<Self, ApiError> {
-        match value {
-            "markdown" => Ok(BodyFormat::Markdown),
-            "html" => Ok(BodyFormat::Html),
-            "both" => Ok(BodyFormat::Both),
-            other => Err(bad(format!(
-                "format must be markdown, html or both, not '{other}'"
-            ))),
         }
     }
 }
@@ -293,7 +241,7 @@ impl ListQuery {
                 && (f.op == Op::Ne
                     || f.values
                         .iter()
-                        .any(|v| *v != Value::State(StateName::Published)))
+                        .any(|v| *v != Value::State(ArticleState::Published)))
         })
     }
 
@@ -424,7 +372,7 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
     }
     let mut take = |name: &str| params.remove(name);
     if let Some(status) = take("status") {
-        let state = StateName::parse(&status).ok_or_else(|| {
+        let state = ArticleState::parse(&status).ok_or_else(|| {
             bad(format!(
                 "status must be draft, scheduled, published or expired, not '{status}'"
             ))
@@ -547,7 +495,7 @@ fn parse_value(field: FilterField, op: Op, raw: &str) -> Result<Value, String> {
         return Err("the value is empty".to_owned());
     }
     match field {
-        FilterField::Status => StateName::parse(raw)
+        FilterField::Status => ArticleState::parse(raw)
             .map(Value::State)
             .ok_or_else(|| format!("'{raw}' is not draft, scheduled, published or expired")),
         FilterField::PublishedAt | FilterField::UpdatedAt => parse_time(raw).map(Value::Time),

@@ -1,79 +1,14 @@
-//! Request and response bodies for sections.
+//! Request bodies and query parameters of the section endpoints, and the checks that need no database (422 field errors).
 
-use super::model::SectionRow;
-use crate::articles::query::BodyFormat;
-use crate::categories::dto::CountMeta;
+use crate::error::ApiError;
 use crate::support::validate::Checks;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 /// Longest section heading.
 pub const MAX_HEADING: usize = 500;
 /// Longest section body.
 pub const MAX_BODY: usize = 200_000;
-
-/// A section as returned by the API.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "id": 11, "article_id": 3, "position": 1, "heading": "Introduction",
-    "body": "Most of us have felt it: a room full of people, and yet…",
-    "body_html": "<p>Most of us have felt it: a room full of people, and yet…</p>",
-    "created_at": "2025-04-19T09:30:00Z", "updated_at": "2025-04-19T09:30:00Z"
-}))]
-pub struct SectionView {
-    pub id: i32,
-    pub article_id: i32,
-    /// 1-based place in the article; positions are always 1..n without gaps.
-    pub position: i32,
-    pub heading: String,
-    /// The Markdown source (absent with `format=html`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The body rendered to sanitized HTML (absent with `format=markdown`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_html: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl SectionView {
-    /// The view of `row` with the body representations `format` asks for.
-    pub fn new(mut row: SectionRow, format: BodyFormat) -> Self {
-        let body_html = format.html().then(|| row.take_html());
-        Self {
-            id: row.id,
-            article_id: row.article_id,
-            position: row.position,
-            heading: row.heading,
-            body_html,
-            body: format.markdown().then_some(row.body),
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
-}
-
-/// The sections of one article, in order.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SectionList {
-    pub data: Vec<SectionView>,
-    pub meta: CountMeta,
-}
-
-impl SectionList {
-    /// The list of `rows` with the body representations `format` asks for.
-    pub fn new(rows: Vec<SectionRow>, format: BodyFormat) -> Self {
-        let data: Vec<SectionView> = rows
-            .into_iter()
-            .map(|row| SectionView::new(row, format))
-            .collect();
-        Self {
-            meta: CountMeta { total: data.len() },
-            data,
-        }
-    }
-}
 
 /// A section in `POST /articles` (`sections`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -105,7 +40,7 @@ pub struct FormatQuery {
 
 impl FormatQuery {
     /// The body format asked for (400 for anything but markdown, html or both).
-    pub fn body_format(&self) -> Result<BodyFormat, crate::error::ApiError> {
+    pub fn body_format(&self) -> Result<BodyFormat, ApiError> {
         self.format
             .as_deref()
             .map(BodyFormat::parse)
@@ -127,7 +62,7 @@ pub struct CreateSection {
 
 impl CreateSection {
     /// Checks everything that needs no database.
-    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+    pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         check_content(&mut checks, "", &self.heading, &self.body);
         checks.finish()
@@ -147,7 +82,7 @@ pub struct UpdateSection {
 
 impl UpdateSection {
     /// Checks everything that needs no database.
-    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+    pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         if let Some(heading) = &self.heading {
             check_heading(&mut checks, "heading", heading);
@@ -183,7 +118,7 @@ pub struct ReplaceSections {
 
 impl ReplaceSections {
     /// Checks everything that needs no database, including repeated ids.
-    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+    pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         let mut seen = std::collections::HashSet::new();
         for (i, section) in self.sections.iter().enumerate() {
@@ -210,4 +145,37 @@ fn check_content(checks: &mut Checks, prefix: &str, heading: &str, body: &str) {
 
 fn check_heading(checks: &mut Checks, field: &str, heading: &str) {
     checks.required_line(field, heading, MAX_HEADING);
+}
+
+/// Which section body representations to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyFormat {
+    Markdown,
+    Html,
+    #[default]
+    Both,
+}
+
+impl BodyFormat {
+    /// True when `body` (Markdown) is sent.
+    pub fn markdown(self) -> bool {
+        self != BodyFormat::Html
+    }
+
+    /// True when `body_html` is sent.
+    pub fn html(self) -> bool {
+        self != BodyFormat::Markdown
+    }
+
+    /// Reads `markdown`, `html` or `both`.
+    pub fn parse(value: &str) -> Result<Self, ApiError> {
+        match value {
+            "markdown" => Ok(BodyFormat::Markdown),
+            "html" => Ok(BodyFormat::Html),
+            "both" => Ok(BodyFormat::Both),
+            other => Err(ApiError::BadRequest(format!(
+                "format must be markdown, html or both, not '{other}'"
+            ))),
+        }
+    }
 }
