@@ -8,8 +8,10 @@ use crate::auth::usage::TokenUsage;
 use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
 use crate::config::Config;
 use crate::db::Database;
+use crate::error::ApiError;
 use crate::limits::RateLimits;
 use crate::support::clock::Clock;
+use actix_web::{web, HttpRequest};
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -50,6 +52,15 @@ impl AppState {
             responses,
             schedule: Schedule::default(),
         })
+    }
+
+    /// The state registered on the application serving `req`, for extractors (middleware take
+    /// it as a leading `web::Data<AppState>` parameter instead). A 500 when there is none: a
+    /// wiring fault is loud, never a silently skipped check.
+    pub fn of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+        req.app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not configured")))
     }
 
     /// Records a committed change of content: cached responses that show it stop being served

@@ -214,7 +214,7 @@ fn new_article<'a>(
         ArticleStatus::Published => Some(requested_at.unwrap_or(now)),
         ArticleStatus::Draft => requested_at,
     };
-    let (word_count, derived_excerpt) = derived_text(
+    let (word_count, derived_excerpt) = markdown::derived_text(
         request
             .sections
             .iter()
@@ -386,53 +386,6 @@ pub fn set_status(
         ))
         .returning(ArticleRow::as_returning())
         .get_result(conn)
-}
-
-/// Records a change to the article's sections: a new version and fresh derived fields.
-/// Returns the new version.
-pub fn bump_version(conn: &mut SqliteConnection, id: i32, now: NaiveDateTime) -> QueryResult<i32> {
-    diesel::update(articles::table.find(id))
-        .set((
-            articles::version.eq(articles::version + 1),
-            articles::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(refresh_derived(conn, id)?.version)
-}
-
-/// Recomputes the fields derived from the sections: `word_count` and `derived_excerpt`.
-pub fn refresh_derived(conn: &mut SqliteConnection, id: i32) -> QueryResult<ArticleRow> {
-    let sections = sections_model::for_article(conn, id)?;
-    let (word_count, derived_excerpt) = derived_text(
-        sections
-            .iter()
-            .map(|s| (s.heading.as_str(), s.body.as_str())),
-    );
-    diesel::update(articles::table.find(id))
-        .set((
-            articles::word_count.eq(word_count),
-            articles::derived_excerpt.eq(derived_excerpt),
-        ))
-        .returning(ArticleRow::as_returning())
-        .get_result(conn)
-}
-
-/// The words in the headings and (Markdown) bodies of `sections`, and an excerpt of the first
-/// body cut on a word boundary.
-fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (i32, String) {
-    let mut words = 0usize;
-    let mut excerpt = None;
-    for (heading, body) in sections {
-        let text = markdown::to_plain_text(body);
-        words += markdown::word_count(heading) + markdown::word_count(&text);
-        if excerpt.is_none() {
-            excerpt = Some(markdown::excerpt(&text, markdown::EXCERPT_CHARS));
-        }
-    }
-    (
-        i32::try_from(words).unwrap_or(i32::MAX),
-        excerpt.unwrap_or_default(),
-    )
 }
 
 /// The current slug of the article that used to be called `old_slug`, if any.

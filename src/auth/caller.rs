@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use chrono::NaiveDateTime;
 use std::future::Future;
 use std::pin::Pin;
@@ -92,22 +92,21 @@ impl FromRequest for Caller {
         if let Some(caller) = req.extensions().get::<Caller>() {
             return Box::pin(std::future::ready(Ok(caller.clone())));
         }
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let verified = Caller::bearer(req).and_then(|token| match (token, &state) {
-            (None, _) => Ok(None),
-            (Some(token), Some(state)) => state.keys.verify(token, state.clock.now()).map(Some),
-            (Some(_), None) => Err(ApiError::Internal(anyhow::anyhow!(
-                "AppState is not configured"
-            ))),
+        let verified = AppState::of(req).and_then(|state| {
+            let principal = match Caller::bearer(req)? {
+                Some(token) => Some(state.keys.verify(token, state.clock.now())?),
+                None => None,
+            };
+            Ok((state, principal))
         });
         let req = req.clone();
         Box::pin(async move {
-            let caller = match (verified?, state) {
-                (Some(principal), Some(state)) => {
+            let caller = match verified? {
+                (state, Some(principal)) => {
                     admit(&state, &principal).await?;
                     Caller::Token(principal)
                 }
-                _ => Caller::Anonymous,
+                (_, None) => Caller::Anonymous,
             };
             req.extensions_mut().insert(caller.clone());
             Ok(caller)

@@ -1,9 +1,9 @@
 //! `ClientIp`: the address a request comes from, as the rate limits and the log see it.
 
+use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
-use actix_web::error::ErrorInternalServerError;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use std::fmt;
 use std::future::{ready, Ready};
 use std::net::{IpAddr, SocketAddr};
@@ -23,14 +23,14 @@ impl ClientIp {
 
     /// The address `log_requests` found for `req`, or worked out now with the app's
     /// `HEALTHHUB_TRUST_PROXY`; a 500 when the app has no `AppState` (a wiring fault).
-    pub fn of(req: &HttpRequest) -> Result<Self, actix_web::Error> {
+    pub fn of(req: &HttpRequest) -> Result<Self, ApiError> {
         if let Some(known) = req.extensions().get::<Self>() {
             return Ok(*known);
         }
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .ok_or_else(|| ErrorInternalServerError("the application state is not configured"))?;
-        Ok(Self::resolve(req, state.config.limits.trust_proxy))
+        Ok(Self::resolve(
+            req,
+            AppState::of(req)?.config.limits.trust_proxy,
+        ))
     }
 }
 
@@ -44,8 +44,8 @@ impl fmt::Display for ClientIp {
 }
 
 impl FromRequest for ClientIp {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, actix_web::Error>>;
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         ready(Self::of(req))

@@ -9,9 +9,6 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
-/// Body size limit used when the app has no `AppState` (never in practice).
-const FALLBACK_LIMIT: usize = 1024 * 1024;
-
 /// A JSON request body of type `T`.
 ///
 /// Requires `Content-Type: application/json` (415 otherwise), enforces the configured size limit
@@ -55,9 +52,7 @@ async fn read_json<T: DeserializeOwned>(
     mut payload: Payload,
     allow_empty: bool,
 ) -> Result<Option<T>, ApiError> {
-    let limit = req
-        .app_data::<web::Data<AppState>>()
-        .map_or(FALLBACK_LIMIT, |state| state.config.max_body_bytes);
+    let limit = AppState::of(&req)?.config.max_body_bytes;
     let too_large =
         || ApiError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"));
     let declared_length = req

@@ -107,7 +107,6 @@ pub async fn create_section(
                 &request.body,
                 now,
             )?;
-            articles_model::bump_version(conn, article.id, now)?;
             Ok(row)
         })
         .await?;
@@ -164,8 +163,7 @@ pub async fn replace_sections(
         .write(move |conn| {
             let article = articles_model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, article.version)?;
-            let rows = model::replace_all(conn, article.id, &request.sections, now)?;
-            let version = articles_model::bump_version(conn, article.id, now)?;
+            let (rows, version) = model::replace_all(conn, article.id, &request.sections, now)?;
             Ok((article.id, rows, version))
         })
         .await?;
@@ -244,9 +242,7 @@ pub async fn update_section(
                 request.body.as_deref(),
                 now,
             );
-            let row = model::change(conn, &section, &changes, request.position)?;
-            articles_model::bump_version(conn, section.article_id, now)?;
-            Ok(row)
+            model::change(conn, &section, &changes, request.position)
         })
         .await?;
     let article = row.article_id;
@@ -282,8 +278,7 @@ pub async fn delete_section(
         .db
         .write(move |conn| {
             let section = visible_section(conn, id, Audience::Editors)?;
-            model::remove(conn, &section)?;
-            articles_model::bump_version(conn, section.article_id, now)?;
+            model::remove(conn, &section, now)?;
             Ok(section.article_id)
         })
         .await?;

@@ -1,7 +1,7 @@
 //! Section rows and every query on the `sections` table, keeping positions 1..n without gaps.
 
 use super::input::{ReplacementSection, SectionInput};
-use crate::db::schema::sections;
+use crate::db::schema::{articles, sections};
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::support::markdown;
@@ -190,13 +190,21 @@ pub fn insert_at(
         ));
     }
     shift(conn, article_id, position, 1)?;
-    Ok(insert_one(conn, article_id, position, heading, body, now)?)
+    let row = insert_one(conn, article_id, position, heading, body, now)?;
+    article_changed(conn, article_id, now)?;
+    Ok(row)
 }
 
 /// Deletes `section` and closes the gap it leaves.
-pub fn remove(conn: &mut SqliteConnection, section: &SectionRow) -> QueryResult<()> {
+pub fn remove(
+    conn: &mut SqliteConnection,
+    section: &SectionRow,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::delete(sections::table.find(section.id)).execute(conn)?;
-    shift(conn, section.article_id, section.position + 1, -1)
+    shift(conn, section.article_id, section.position + 1, -1)?;
+    article_changed(conn, section.article_id, now)?;
+    Ok(())
 }
 
 /// Changes the text of `section` and, with `position`, moves it (1..n), shifting the others.
@@ -222,10 +230,41 @@ pub fn change(
         order.insert(usize::try_from(position - 1).unwrap_or(0), section.id);
         renumber(conn, section.article_id, &order)?;
     }
-    Ok(diesel::update(sections::table.find(section.id))
+    let row = diesel::update(sections::table.find(section.id))
         .set(changes)
         .returning(SectionRow::as_returning())
-        .get_result(conn)?)
+        .get_result(conn)?;
+    article_changed(conn, section.article_id, changes.updated_at)?;
+    Ok(row)
+}
+
+/// The rule of every change to an article's sections, run in the change's transaction by each
+/// public write here (so no handler can forget it): the article gets a new `version` (its
+/// entity tag) and `updated_at`, and fresh `word_count` and `derived_excerpt`; its search row
+/// follows the sections through the `sections` triggers. Returns the new version.
+///
+/// It writes the `articles` row itself rather than calling `articles::model`, which imports
+/// this module to write an article with its sections.
+fn article_changed(
+    conn: &mut SqliteConnection,
+    article_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    let sections = for_article(conn, article_id)?;
+    let (word_count, derived_excerpt) = markdown::derived_text(
+        sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.body.as_str())),
+    );
+    diesel::update(articles::table.find(article_id))
+        .set((
+            articles::version.eq(articles::version + 1),
+            articles::updated_at.eq(now),
+            articles::word_count.eq(word_count),
+            articles::derived_excerpt.eq(derived_excerpt),
+        ))
+        .returning(articles::version)
+        .get_result(conn)
 }
 
 /// Gives the sections `order` positions 1..n, in that order.
@@ -245,7 +284,7 @@ pub fn replace_all(
     article_id: i32,
     items: &[ReplacementSection],
     now: NaiveDateTime,
-) -> ApiResult<Vec<SectionRow>> {
+) -> ApiResult<(Vec<SectionRow>, i32)> {
     search_index::pause(conn)?;
     let existing: Vec<i32> = for_article(conn, article_id)?
         .into_iter()
@@ -298,7 +337,8 @@ pub fn replace_all(
         }
     }
     search_index::resume_and_index(conn, article_id)?;
-    Ok(for_article(conn, article_id)?)
+    let version = article_changed(conn, article_id, now)?;
+    Ok((for_article(conn, article_id)?, version))
 }
 
 /// The sections of all `article_ids`, each article's in order (one query for a whole list).

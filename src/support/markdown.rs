@@ -215,6 +215,24 @@ pub fn excerpt(plain_text: &str, max_chars: usize) -> String {
     format!("{cut}…")
 }
 
+/// The words in the headings and (Markdown) bodies of `sections`, and an excerpt of the first
+/// body cut on a word boundary: an article's `word_count` and `derived_excerpt`.
+pub fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (i32, String) {
+    let mut words = 0usize;
+    let mut first_excerpt = None;
+    for (heading, body) in sections {
+        let text = to_plain_text(body);
+        words += word_count(heading) + word_count(&text);
+        if first_excerpt.is_none() {
+            first_excerpt = Some(excerpt(&text, EXCERPT_CHARS));
+        }
+    }
+    (
+        i32::try_from(words).unwrap_or(i32::MAX),
+        first_excerpt.unwrap_or_default(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,13 +121,11 @@ pub async fn no_store(
 /// validators and `304`s for reads, the response cache for anonymous API reads, and the
 /// response cache told what each API write changed.
 pub async fn cache_headers(
+    state: web::Data<AppState>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let area = Area::of(req.path());
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
     if !is_read(req.method()) {
         let res = next.call(req).await?;
         if area == Area::Api {

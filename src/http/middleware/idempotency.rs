@@ -54,13 +54,13 @@ const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATIO
 /// The idempotency middleware; register it on the API scope with
 /// `actix_web::middleware::from_fn(idempotency_keys)`.
 pub async fn idempotency_keys(
+    state: web::Data<AppState>,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(state), true) = (state, applies_to(&req)) else {
+    if !applies_to(&req) {
         return pass_through(req, next).await;
-    };
+    }
     let key = match key_of(req.headers()) {
         Ok(key) => key,
         Err(error) => return Ok(req.error_response(error)),
