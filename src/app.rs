@@ -1,24 +1,23 @@
 //! `build(state)`: the actix application (middleware in order, `/api/v1` configured by each resource, probes, `/docs`), used by the binary and by the tests alike.
 
-use crate::articles::handlers as articles;
-use crate::auth::whoami as tokens;
-use crate::categories::handlers as categories;
+use crate::articles;
+use crate::auth;
+use crate::categories;
 use crate::error::ApiError;
 use crate::http::health;
 use crate::http::middleware::{
     caching, cors, idempotency, query_tokens, rate_limit, request_log, security_headers,
 };
 use crate::http::problem::problem_for_bare_errors;
-use crate::http::routing::{no_route, on, redirect_to_docs, resource};
-use crate::openapi::ApiDoc;
-use crate::sections::handlers as sections;
+use crate::http::routing::{self, no_route, on, redirect_to_docs, resource, Endpoint};
+use crate::openapi;
+use crate::sections;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// The whole application: the API under `/api/v1`, probes, the OpenAPI document and `/docs`.
@@ -56,86 +55,51 @@ pub fn build(
                 .wrap(from_fn(idempotency::idempotency_keys))
                 .configure(api_routes),
         )
-        .service(resource("/healthz", vec![on(Method::GET, health::healthz)]))
-        .service(resource("/readyz", vec![on(Method::GET, health::readyz)]))
-        .service(resource("/docs", vec![on(Method::GET, redirect_to_docs)]))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .configure(|cfg| routing::register(cfg, probe_endpoints()))
+        .service(resource("/docs", on(Method::GET, redirect_to_docs)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document()))
         .default_service(web::to(no_route))
 }
 
+/// Each resource's routes on the `/api/v1` scope.
 fn api_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/auth/whoami",
-        vec![on(Method::GET, tokens::whoami)],
-    ))
-    .service(resource(
-        "/categories",
-        vec![
-            on(Method::GET, categories::list_categories),
-            on(Method::POST, categories::create_category),
-        ],
-    ))
-    .service(resource(
-        "/categories/tree",
-        vec![on(Method::GET, categories::category_tree)],
-    ))
-    .service(resource(
-        "/categories/{id_or_slug}",
-        vec![
-            on(Method::GET, categories::get_category),
-            on(Method::PATCH, categories::update_category),
-            on(Method::DELETE, categories::delete_category),
-        ],
-    ))
-    .service(resource(
-        "/articles",
-        vec![
-            on(Method::GET, articles::list_articles),
-            on(Method::POST, articles::create_article),
-        ],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}",
-        vec![
-            on(Method::GET, articles::get_article),
-            on(Method::PATCH, articles::update_article),
-            on(Method::DELETE, articles::delete_article),
-        ],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}/related",
-        vec![on(Method::GET, articles::related_articles)],
-    ))
-    .service(resource(
-        "/search",
-        vec![on(Method::GET, articles::search_articles)],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}/publish",
-        vec![on(Method::POST, articles::publish_article)],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}/unpublish",
-        vec![on(Method::POST, articles::unpublish_article)],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}/views",
-        vec![on(Method::POST, articles::add_view)],
-    ))
-    .service(resource(
-        "/articles/{id_or_slug}/sections",
-        vec![
-            on(Method::GET, sections::list_sections),
-            on(Method::POST, sections::create_section),
-            on(Method::PUT, sections::replace_sections),
-        ],
-    ))
-    .service(resource(
-        "/sections/{id}",
-        vec![
-            on(Method::GET, sections::get_section),
-            on(Method::PATCH, sections::update_section),
-            on(Method::DELETE, sections::delete_section),
-        ],
-    ));
+    cfg.configure(auth::routes)
+        .configure(categories::routes)
+        .configure(articles::routes)
+        .configure(sections::routes);
+}
+
+/// The endpoints outside `/api/v1` that the OpenAPI document describes: the probes.
+fn probe_endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new("/healthz", vec![on(Method::GET, health::healthz)]),
+        Endpoint::new("/readyz", vec![on(Method::GET, health::readyz)]),
+    ]
+}
+
+/// Every routed operation as `(method, path)` with the full path, HEAD included: what the
+/// routed ⇒ documented test compares with the OpenAPI document. `/docs`, `/docs/*` and
+/// `/openapi.json` (Swagger UI and the document itself) are left out: they serve the
+/// reference, they are not part of the API it describes.
+pub fn routed_operations() -> Vec<(Method, String)> {
+    let api = [
+        auth::endpoints(),
+        categories::endpoints(),
+        articles::endpoints(),
+        sections::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|endpoint| (format!("/api/v1{}", endpoint.path), endpoint));
+    let probes = probe_endpoints()
+        .into_iter()
+        .map(|endpoint| (endpoint.path.to_owned(), endpoint));
+    api.chain(probes)
+        .flat_map(|(path, endpoint)| {
+            endpoint
+                .methods()
+                .into_iter()
+                .map(move |method| (method, path.clone()))
+        })
+        .collect()
 }

@@ -1,14 +1,12 @@
 //! The OpenAPI 3.1 document: every route, body, parameter and error response, plus the bearer scheme.
 
-use crate::articles::{
-    handlers as articles, input as article_input, status as article_status, view as article_view,
-};
-use crate::auth::{whoami as token_dto, whoami as tokens};
-use crate::categories::{handlers as categories, input as category_input, view as category_view};
+use crate::articles::ArticlesApi;
+use crate::auth::AuthApi;
+use crate::categories::CategoriesApi;
 use crate::error::FieldError;
 use crate::http::problem::Problem;
 use crate::http::{health, openapi_responses as responses};
-use crate::sections::{handlers as sections, input as section_input, view as section_view};
+use crate::sections::SectionsApi;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -16,7 +14,8 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-/// The generated document, served at `/openapi.json` and committed as `openapi/openapi.json`.
+/// The base of the document: its info and tags, the probes, and the problem bodies every
+/// resource answers with. [`document`] merges each resource's part into it.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -30,65 +29,9 @@ Every error is an RFC 9457 `application/problem+json` body with a stable `code`;
 failures (422) list each bad field in `errors`.",
         license(name = "MIT"),
     ),
-    paths(
-        categories::list_categories,
-        categories::create_category,
-        categories::category_tree,
-        categories::get_category,
-        categories::update_category,
-        categories::delete_category,
-        articles::list_articles,
-        articles::create_article,
-        articles::search_articles,
-        articles::get_article,
-        articles::related_articles,
-        articles::update_article,
-        articles::delete_article,
-        articles::publish_article,
-        articles::unpublish_article,
-        articles::add_view,
-        sections::list_sections,
-        sections::create_section,
-        sections::replace_sections,
-        sections::get_section,
-        sections::update_section,
-        sections::delete_section,
-        health::healthz,
-        health::readyz,
-        tokens::whoami,
-    ),
+    paths(health::healthz, health::readyz),
     components(
-        schemas(
-            Problem,
-            FieldError,
-            category_view::CategoryView,
-            category_view::CategoryRef,
-            category_view::CategoryDetail,
-            category_view::CategoryList,
-            category_view::CategoryNode,
-            category_view::CategoryTree,
-            category_view::CountMeta,
-            category_input::CreateCategory,
-            category_input::UpdateCategory,
-            article_status::ArticleStatus,
-            article_status::ArticleState,
-            article_view::ArticleView,
-            article_view::ArticleList,
-            article_view::ListMeta,
-            article_input::CreateArticle,
-            article_input::UpdateArticle,
-            article_input::PublishArticle,
-            article_view::ViewCount,
-            section_view::SectionView,
-            section_view::SectionList,
-            section_input::SectionInput,
-            section_input::CreateSection,
-            section_input::UpdateSection,
-            section_input::ReplacementSection,
-            section_input::ReplaceSections,
-            health::HealthStatus,
-            token_dto::WhoAmI,
-        ),
+        schemas(Problem, FieldError, health::HealthStatus),
         responses(
             responses::BadRequest,
             responses::Unauthorized,
@@ -104,7 +47,6 @@ failures (422) list each bad field in `errors`.",
             responses::Unavailable,
         )
     ),
-    modifiers(&BearerScheme, &HttpCaching, &IdempotencyKeys, &AbuseLimits),
     tags(
         (name = "categories", description = "The category tree (HOME > Health > Mental Health)"),
         (name = "articles", description = "Articles: list, read, write, publish, count views"),
@@ -114,6 +56,29 @@ failures (422) list each bad field in `errors`.",
     )
 )]
 pub struct ApiDoc;
+
+/// The generated document, served at `/openapi.json` and committed as `openapi/openapi.json`:
+/// [`ApiDoc`], then each resource's part merged in, then the modifiers that walk every path
+/// (bearer scheme, caching headers, idempotency keys, abuse limits). A part's own tags are
+/// dropped: [`ApiDoc`] declares each tag once, with its description.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    let parts = [
+        CategoriesApi::openapi(),
+        ArticlesApi::openapi(),
+        SectionsApi::openapi(),
+        AuthApi::openapi(),
+    ];
+    for mut part in parts {
+        part.tags = None;
+        document.merge(part);
+    }
+    let modifiers: [&dyn Modify; 4] = [&BearerScheme, &HttpCaching, &IdempotencyKeys, &AbuseLimits];
+    for modifier in modifiers {
+        modifier.modify(&mut document);
+    }
+    document
+}
 
 /// Adds the `bearer` security scheme (HS256 JWTs minted by `healthhub token create`).
 struct BearerScheme;
@@ -438,5 +403,5 @@ impl Modify for AbuseLimits {
 
 /// The document as pretty-printed JSON with a trailing newline (the committed form).
 pub fn to_pretty_json() -> serde_json::Result<String> {
-    ApiDoc::openapi().to_pretty_json().map(|json| json + "\n")
+    document().to_pretty_json().map(|json| json + "\n")
 }

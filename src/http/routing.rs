@@ -20,8 +20,7 @@ where
 }
 
 /// A resource at `path` with `routes`; any other method is a 405 whose `Allow` lists them.
-pub fn resource(path: &str, routes: Vec<Vec<(Method, Route)>>) -> actix_web::Resource {
-    let routes: Vec<(Method, Route)> = routes.into_iter().flatten().collect();
+pub fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource {
     let allow = routes
         .iter()
         .map(|(method, _)| method.as_str())
@@ -48,4 +47,39 @@ pub async fn redirect_to_docs() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
+}
+
+/// One routed path and its operations: what a resource's `endpoints()` lists, registered by
+/// [`register`] and listed by the routed ⇒ documented test.
+pub struct Endpoint {
+    /// The path pattern relative to its scope, in the OpenAPI spelling (`/articles/{id_or_slug}`).
+    pub path: &'static str,
+    /// The operations, HEAD included wherever GET is.
+    pub routes: Vec<(Method, Route)>,
+}
+
+impl Endpoint {
+    /// The endpoint at `path` answering each of `operations` (built with [`on`]).
+    pub fn new(path: &'static str, operations: Vec<Vec<(Method, Route)>>) -> Self {
+        Self {
+            path,
+            routes: operations.into_iter().flatten().collect(),
+        }
+    }
+
+    /// The methods it answers, in registration order.
+    pub fn methods(&self) -> Vec<Method> {
+        self.routes
+            .iter()
+            .map(|(method, _)| method.clone())
+            .collect()
+    }
+}
+
+/// Registers each of `endpoints` as a [`resource`], in order (actix tries them in that order,
+/// so a literal path such as `/categories/tree` must come before `/categories/{id_or_slug}`).
+pub fn register(cfg: &mut web::ServiceConfig, endpoints: Vec<Endpoint>) {
+    for endpoint in endpoints {
+        cfg.service(resource(endpoint.path, endpoint.routes));
+    }
 }

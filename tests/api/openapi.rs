@@ -83,6 +83,43 @@ async fn every_documented_operation_is_routed() {
     }
 }
 
+/// The reverse of the test above: every operation the app routes has its operation in the
+/// document. A HEAD is documented by the GET it answers like (RFC 9110 §9.3.2).
+#[actix_web::test]
+async fn every_routed_operation_is_documented() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    let routed = healthhub::app::routed_operations();
+    assert!(routed.len() >= 25, "{routed:?}");
+    let mut undocumented = Vec::new();
+    for (method, path) in &routed {
+        let documented_as = if method == actix_web::http::Method::HEAD {
+            "get".to_owned()
+        } else {
+            method.as_str().to_lowercase()
+        };
+        if document["paths"][path][&documented_as].is_null() {
+            undocumented.push(format!("{method} {path}"));
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "routed but not documented: {undocumented:?}"
+    );
+    let mut documented = operations(&document);
+    documented.sort();
+    let mut routed: Vec<(String, String)> = routed
+        .into_iter()
+        .filter(|(method, _)| method != actix_web::http::Method::HEAD)
+        .map(|(method, path)| (method.to_string(), path))
+        .collect();
+    routed.sort();
+    assert_eq!(
+        routed, documented,
+        "the routes and the document list the same operations"
+    );
+}
+
 #[actix_web::test]
 async fn write_operations_require_the_bearer_scheme() {
     let app = spawn().await;
