@@ -41,6 +41,7 @@ pub fn build(
         .app_data(web::PathConfig::default().error_handler(|error, _| {
             ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
         }))
+        // The stack, innermost first: the table in `http::middleware` says why each sits where.
         .wrap(from_fn(caching::cache_headers))
         .wrap(from_fn(rate_limit::per_subject))
         .wrap(from_fn(query_tokens::refuse_query_tokens))

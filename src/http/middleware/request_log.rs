@@ -121,8 +121,7 @@ impl RequestLine {
     }
 }
 
-/// The request id and logging middleware; register it with
-/// `actix_web::middleware::from_fn(log_requests)` as the outermost layer.
+/// The request id and logging middleware (position 1, the outermost, of the table in `super`).
 ///
 /// Everything logged while the request is handled carries its id (in a `request` span).
 pub async fn log_requests(

@@ -24,8 +24,8 @@ fn is_docs(path: &str) -> bool {
     path == "/docs" || path.starts_with("/docs/")
 }
 
-/// The security headers middleware; register it with `actix_web::middleware::from_fn(apply)`
-/// outside every layer that can answer, so errors, `304`s and refusals get the headers too.
+/// The security headers middleware (position 2 of the table in `super`): errors, `304`s and
+/// refusals get the headers too.
 pub async fn apply(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

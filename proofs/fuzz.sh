@@ -61,7 +61,7 @@ done
 curl -sf "$base/readyz" >/dev/null || { cat "$work/server.log"; echo "FAIL: the server is not ready"; exit 1; }
 
 token=$("$bin" token create --subject ci-fuzz --scopes content:read,content:write,content:publish --ttl 1d | tail -n1)
-python3 "$root/ci/fuzz_seed.py" "$base" "$token" "$work/schemathesis.toml"
+python3 "$root/proofs/fuzz_seed.py" "$base" "$token" "$work/schemathesis.toml"
 
 seed_args=()
 [ -n "${FUZZ_SEED:-}" ] && seed_args=(--seed "$FUZZ_SEED")
@@ -90,7 +90,7 @@ sed -n '/^=* SUMMARY =*$/,$p' "$work/schemathesis.txt"
 echo "schemathesis exit status: $st_status"
 
 report_status=0
-python3 "$root/ci/fuzz_report.py" "$work"/report/*.ndjson "$min_requests" || report_status=$?
+python3 "$root/proofs/fuzz_report.py" "$work"/report/*.ndjson "$min_requests" || report_status=$?
 if [ "$report_status" -eq 2 ]; then
     # Every check passed; schemathesis' non-zero exit came from a bug of its Python interpreter.
     st_status=0 report_status=0
