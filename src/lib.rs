@@ -3,6 +3,19 @@
 //! Categories form a tree, articles are filed in categories and made of ordered sections.
 //! [`app::build`] assembles the actix application over an SQLite database ([`db::Database`]);
 //! the `healthhub` binary serves it and manages tokens.
+//!
+//! The layers, lowest first; a file imports only from its own row or the rows above it
+//! (`tests/api/architecture.rs` keeps it so, and ARCHITECTURE.md explains it):
+//!
+//! | Row | Modules |
+//! |---|---|
+//! | helpers | [`support`], [`config`], [`error`], [`telemetry`] |
+//! | database | [`db`] |
+//! | cores | `articles`, `categories`, `sections` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
+//! | state | [`state`] |
+//! | HTTP | [`http`], every `handlers.rs`, each resource's `mod.rs` (routes + its OpenAPI part), `auth::caller`, `auth::whoami`, [`jobs`] |
+//! | wiring | [`app`], [`openapi`] |
+//! | binary | `main.rs`, `cli/` |
 
 pub mod app;
 pub mod articles;

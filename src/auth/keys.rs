@@ -354,7 +354,7 @@ impl TokenKeys {
     /// and `exp`/`iat`/`nbf` at `now` with 60 s leeway) and returns who it belongs to.
     ///
     /// This is the cryptographic check only: a minted token must also be recorded and not
-    /// revoked, which the [`Caller`] extractor checks in the database.
+    /// revoked, which the `Caller` extractor checks in the database.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Principal, ApiError> {
         let invalid = |e: jsonwebtoken::errors::Error| {
             ApiError::Unauthorized(format!("the bearer token is invalid: {e}"))
