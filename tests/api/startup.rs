@@ -70,3 +70,86 @@ async fn migrations_revert_cleanly() {
     conn.run_pending_migrations(healthhub::db::MIGRATIONS)
         .unwrap();
 }
+
+/// An app wired without its `AppState` fails loudly: every layer and extractor that needs the
+/// state answers 500 instead of letting the request through unchecked.
+#[actix_web::test]
+async fn a_missing_app_state_is_a_500_never_a_skipped_check() {
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, web, App, HttpResponse};
+    use healthhub::auth::Caller;
+    use healthhub::http::client_ip::ClientIp;
+    use healthhub::http::extract::JsonBody;
+    use healthhub::http::middleware::{caching, idempotency, rate_limit, request_log};
+
+    async fn ok() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+    async fn with_caller(_caller: Caller) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+    async fn with_client(_client: ClientIp) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+    async fn with_body(_body: JsonBody<serde_json::Value>) -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+    macro_rules! status {
+        ($app:expr) => {{
+            let app = test::init_service($app).await;
+            let request = test::TestRequest::post()
+                .uri("/api/v1/x")
+                .insert_header(("Content-Type", "application/json"))
+                .insert_header(("Idempotency-Key", "k"))
+                .set_payload("{}")
+                .to_request();
+            match test::try_call_service(&app, request).await {
+                Ok(response) => response.status().as_u16(),
+                Err(error) => error.as_response_error().status_code().as_u16(),
+            }
+        }};
+    }
+    let route = || web::resource("/api/v1/x").to(ok);
+    assert_eq!(
+        status!(App::new()
+            .wrap(from_fn(request_log::log_requests))
+            .service(route())),
+        500
+    );
+    assert_eq!(
+        status!(App::new()
+            .wrap(from_fn(rate_limit::per_client))
+            .service(route())),
+        500
+    );
+    assert_eq!(
+        status!(App::new()
+            .wrap(from_fn(rate_limit::per_subject))
+            .service(route())),
+        500
+    );
+    assert_eq!(
+        status!(App::new()
+            .wrap(from_fn(caching::cache_headers))
+            .service(route())),
+        500
+    );
+    assert_eq!(
+        status!(App::new()
+            .wrap(from_fn(idempotency::idempotency_keys))
+            .service(route())),
+        500
+    );
+    assert_eq!(
+        status!(App::new().route("/api/v1/x", web::post().to(with_caller))),
+        500
+    );
+    assert_eq!(
+        status!(App::new().route("/api/v1/x", web::post().to(with_client))),
+        500
+    );
+    assert_eq!(
+        status!(App::new().route("/api/v1/x", web::post().to(with_body))),
+        500
+    );
+}
