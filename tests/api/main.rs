@@ -1,5 +1,6 @@
 //! Integration tests: the real actix application over a fresh SQLite file per test.
 
+mod architecture;
 mod articles;
 mod auth;
 mod backup;
