@@ -1,6 +1,7 @@
 //! Integration tests: the real actix application over a fresh SQLite file per test.
 
 mod architecture;
+mod article_visibility;
 mod articles;
 mod auth;
 mod backup;
