@@ -2,7 +2,7 @@
 //!
 //! The rule: an article is public at `t` when its status is `published`, `published_at <= t`
 //! and `unpublish_at` is null or later than `t`. Every encoding below is checked against
-//! [`ArticleState::of`] over a grid of rows on a real database (`tests/api/visibility.rs`).
+//! [`ArticleState::of`] over a grid of rows on a real database (`tests/api/article_visibility.rs`).
 
 use crate::db::schema::articles;
 use crate::db::sql::{Bind, Sql};
