@@ -1,10 +1,11 @@
 //! Request bodies of the article endpoints and the checks that need no database (422 field errors).
 
+use super::content::ArticleContent;
 use super::status::ArticleStatus;
 use crate::sections::input::SectionInput;
 use crate::support::nullable;
 use crate::support::validate::Checks;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -67,7 +68,6 @@ impl CreateArticle {
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
-        check_window(&mut checks, self.published_at, self.unpublish_at);
         checks.finish()
     }
 
@@ -80,54 +80,69 @@ impl CreateArticle {
 }
 
 /// Body of `PATCH /articles/{id_or_slug}`: every field optional.
+///
+/// An absent field keeps its value; `null` clears an optional field (`subtitle`, `excerpt`,
+/// `published_at`, `unpublish_at`) and is a 422 for a required one. The rules over several
+/// fields hold on the merged result (stored values + these changes), and a PATCH that changes
+/// nothing writes nothing: same `version`, same `updated_at`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"subtitle": "A one-line promise of what the article answers."}))]
 pub struct UpdateArticle {
-    pub title: Option<String>,
-    pub slug: Option<String>,
-    pub subtitle: Option<String>,
-    pub excerpt: Option<String>,
-    pub category_id: Option<i32>,
+    /// 1–300 characters, one line; not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub title: Option<Option<String>>,
+    /// A free slug; the old one keeps redirecting. Not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub slug: Option<Option<String>>,
+    /// One line, at most 300 characters; `null` clears it.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>)]
+    pub subtitle: Option<Option<String>>,
+    /// At most 1 000 characters; `null` clears it.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>)]
+    pub excerpt: Option<Option<String>>,
+    /// An existing category's id; not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = i32)]
+    pub category_id: Option<Option<i32>>,
     /// Changing the status needs `content:publish` (as do the publish/unpublish operations).
-    pub status: Option<ArticleStatus>,
-    /// Changing the publication time needs `content:publish`; `null` clears it.
+    /// Not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = ArticleStatus)]
+    pub status: Option<Option<ArticleStatus>>,
+    /// Changing the publication time needs `content:publish`; `null` clears it (a draft's only).
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub published_at: Option<Option<DateTime<Utc>>>,
-    /// When it stops being public; `null` clears it. Needs `content:publish`.
+    /// When it stops being public (after `published_at`); `null` clears it. Needs `content:publish`.
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub unpublish_at: Option<Option<DateTime<Utc>>>,
 }
 
 impl UpdateArticle {
-    /// Checks everything that needs no database.
+    /// Checks everything that needs no database: each field alone (the merged result is
+    /// checked by [`ArticleContent::check`]).
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
-        if let Some(title) = &self.title {
+        if let Some(title) = checks.not_null("title", &self.title) {
             checks.required_line("title", title, MAX_TITLE);
         }
-        if let Some(slug) = &self.slug {
+        if let Some(slug) = checks.not_null("slug", &self.slug) {
             checks.slug("slug", slug);
         }
-        if let Some(subtitle) = &self.subtitle {
+        checks.not_null("category_id", &self.category_id);
+        checks.not_null("status", &self.status);
+        if let Some(Some(subtitle)) = &self.subtitle {
             checks.line("subtitle", subtitle, MAX_SUBTITLE);
         }
-        if let Some(excerpt) = &self.excerpt {
+        if let Some(Some(excerpt)) = &self.excerpt {
             checks.text("excerpt", excerpt, MAX_EXCERPT);
         }
-        if self.status == Some(ArticleStatus::Published) && self.published_at == Some(None) {
-            checks.fail(
-                "published_at",
-                "a published article needs a publication time",
-            );
-        }
-        check_window(
-            &mut checks,
-            self.published_at.flatten(),
-            self.unpublish_at.flatten(),
-        );
         checks.finish()
     }
 
@@ -135,18 +150,48 @@ impl UpdateArticle {
     pub fn publishes(&self) -> bool {
         self.status.is_some() || self.published_at.is_some() || self.unpublish_at.is_some()
     }
-}
 
-/// `unpublish_at` must come after `published_at` when both are given.
-fn check_window(
-    checks: &mut Checks,
-    published_at: Option<DateTime<Utc>>,
-    unpublish_at: Option<DateTime<Utc>>,
-) {
-    if let (Some(from), Some(until)) = (published_at, unpublish_at) {
-        if until <= from {
-            checks.fail("unpublish_at", "must be after published_at");
+    /// `stored` with these changes applied (a checked request: required fields are not null).
+    /// Becoming published without a publication time takes the one stored, else `now`.
+    pub fn merged_onto(&self, stored: &ArticleContent, now: NaiveDateTime) -> ArticleContent {
+        let mut merged = stored.clone();
+        if let Some(Some(title)) = &self.title {
+            merged.title = title.trim().to_owned();
         }
+        if let Some(Some(slug)) = &self.slug {
+            merged.slug.clone_from(slug);
+        }
+        if let Some(subtitle) = &self.subtitle {
+            merged.subtitle = subtitle
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if let Some(excerpt) = &self.excerpt {
+            merged.excerpt = excerpt
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if let Some(Some(category_id)) = self.category_id {
+            merged.category_id = category_id;
+        }
+        if let Some(at) = self.published_at {
+            merged.published_at = at.map(|t| t.naive_utc());
+        }
+        if let Some(at) = self.unpublish_at {
+            merged.unpublish_at = at.map(|t| t.naive_utc());
+        }
+        if let Some(Some(status)) = self.status {
+            merged.status = status.as_str().to_owned();
+        }
+        let published = merged.status() == ArticleStatus::Published;
+        if published && merged.published_at.is_none() && self.published_at.is_none() {
+            merged.published_at = Some(now);
+        }
+        merged
     }
 }
 

@@ -4,6 +4,7 @@
 //! know nothing of HTTP; `handlers` answers requests; this file routes them ([`routes`]) and
 //! documents them ([`ArticlesApi`]).
 
+pub mod content;
 pub mod handlers;
 pub mod input;
 pub mod listing;

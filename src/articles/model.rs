@@ -1,5 +1,6 @@
 //! Article rows, visibility, and every query on the `articles` table.
 
+use super::content::ArticleContent;
 use super::input::{CreateArticle, UpdateArticle};
 use super::status::{self, ArticleState, ArticleStatus, Audience, PUBLIC_SQL};
 use crate::categories::model as categories_model;
@@ -7,12 +8,12 @@ use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult};
+use crate::sections::input::SectionInput;
 use crate::sections::model as sections_model;
 use crate::support::key::Key;
 use crate::support::markdown;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::upsert::excluded;
 use std::collections::HashMap;
 
 /// A row of `articles`.
@@ -43,38 +44,31 @@ impl ArticleRow {
     }
 }
 
+impl From<&ArticleRow> for ArticleContent {
+    fn from(row: &ArticleRow) -> Self {
+        ArticleContent {
+            slug: row.slug.clone(),
+            title: row.title.clone(),
+            subtitle: row.subtitle.clone(),
+            excerpt: row.excerpt.clone(),
+            status: row.status.clone(),
+            published_at: row.published_at,
+            unpublish_at: row.unpublish_at,
+            category_id: row.category_id,
+        }
+    }
+}
+
 /// The columns of a new article.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = articles)]
-struct NewArticle<'a> {
-    slug: &'a str,
-    title: &'a str,
-    subtitle: &'a str,
-    excerpt: &'a str,
-    status: &'a str,
-    published_at: Option<NaiveDateTime>,
-    unpublish_at: Option<NaiveDateTime>,
-    category_id: i32,
+struct NewArticle {
+    #[diesel(embed)]
+    content: ArticleContent,
     view_count: i64,
     word_count: i32,
     derived_excerpt: String,
     created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-/// A partial update; `None` leaves a column as it is.
-#[derive(Debug, AsChangeset)]
-#[diesel(table_name = articles)]
-struct ArticleChanges<'a> {
-    slug: Option<&'a str>,
-    title: Option<&'a str>,
-    subtitle: Option<&'a str>,
-    excerpt: Option<&'a str>,
-    status: Option<&'a str>,
-    published_at: Option<Option<NaiveDateTime>>,
-    unpublish_at: Option<Option<NaiveDateTime>>,
-    category_id: Option<i32>,
-    version: i32,
     updated_at: NaiveDateTime,
 }
 
@@ -182,17 +176,20 @@ fn require_category(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
     }
 }
 
-/// Creates an article and its sections from a checked request, atomically.
+/// Creates an article and its sections from a checked request, atomically (422 when the
+/// content it would store breaks a rule of [`ArticleContent::check`]).
 pub fn create(
     conn: &mut SqliteConnection,
     request: &CreateArticle,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
+    let mut content = requested_content(request, String::new(), now);
+    content.check()?;
     require_category(conn, request.category_id)?;
-    let slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
+    content.slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
     search_index::pause(conn)?;
     let row: ArticleRow = diesel::insert_into(articles::table)
-        .values(new_article(request, &slug, 0, now))
+        .values(new_article(content, request, 0, now))
         .returning(ArticleRow::as_returning())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
@@ -201,34 +198,33 @@ pub fn create(
     Ok(row)
 }
 
-/// The row for a new article from a checked request, with its derived fields.
-fn new_article<'a>(
-    request: &'a CreateArticle,
-    slug: &'a str,
-    view_count: i64,
-    now: NaiveDateTime,
-) -> NewArticle<'a> {
-    let status = request.status.unwrap_or(ArticleStatus::Draft);
-    let requested_at = request.published_at.map(|t| t.naive_utc());
-    let published_at = match status {
-        ArticleStatus::Published => Some(requested_at.unwrap_or(now)),
-        ArticleStatus::Draft => requested_at,
-    };
-    let (word_count, derived_excerpt) = markdown::derived_text(
-        request
-            .sections
-            .iter()
-            .map(|s| (s.heading.as_str(), s.body.as_str())),
-    );
-    NewArticle {
+/// The content a create (or an import) request asks for, with `slug`: a published article
+/// without a publication time gets `now`.
+fn requested_content(request: &CreateArticle, slug: String, now: NaiveDateTime) -> ArticleContent {
+    let mut content = ArticleContent {
         slug,
-        title: request.title.trim(),
-        subtitle: request.subtitle.trim(),
-        excerpt: request.excerpt.trim(),
-        status: status.as_str(),
-        published_at,
+        title: request.title.trim().to_owned(),
+        subtitle: request.subtitle.trim().to_owned(),
+        excerpt: request.excerpt.trim().to_owned(),
+        status: ArticleStatus::Draft.as_str().to_owned(),
+        published_at: request.published_at.map(|t| t.naive_utc()),
         unpublish_at: request.unpublish_at.map(|t| t.naive_utc()),
         category_id: request.category_id,
+    };
+    content.set_status(request.status.unwrap_or(ArticleStatus::Draft), None, now);
+    content
+}
+
+/// The row for a new article: `content` and the fields derived from the request's sections.
+fn new_article(
+    content: ArticleContent,
+    request: &CreateArticle,
+    view_count: i64,
+    now: NaiveDateTime,
+) -> NewArticle {
+    let (word_count, derived_excerpt) = derived_fields(&request.sections);
+    NewArticle {
+        content,
         view_count,
         word_count,
         derived_excerpt,
@@ -237,69 +233,73 @@ fn new_article<'a>(
     }
 }
 
+/// `word_count` and `derived_excerpt` of an article with `sections`.
+fn derived_fields(sections: &[SectionInput]) -> (i32, String) {
+    markdown::derived_text(
+        sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.body.as_str())),
+    )
+}
+
 /// Writes an imported article (matched by its slug): creates it, or replaces its content and
 /// sections as a new version, and returns its id. Returns `None`, touching nothing, when it is
-/// already identical.
+/// already identical in every field of the data-set format.
 pub fn upsert(
     conn: &mut SqliteConnection,
     request: &CreateArticle,
     view_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i32>> {
-    let slug = request.slug.as_deref().unwrap_or_default();
-    let row = new_article(request, slug, view_count, now);
-    let existing = find(conn, &Key::Slug(slug.to_owned()))?;
-    if let Some(current) = &existing {
-        if same_content(conn, current, &row, &request.sections)? {
-            return Ok(None);
-        }
+    let slug = request.slug.clone().unwrap_or_default();
+    let existing = find(conn, &Key::Slug(slug.clone()))?;
+    let mut content = requested_content(request, slug, now);
+    if let (Some(current), None) = (&existing, request.published_at) {
+        // A published record without a time keeps the time the article already has.
+        content.published_at = current.published_at.or(content.published_at);
     }
-    let id: i32 = diesel::insert_into(articles::table)
-        .values(&row)
-        .on_conflict(articles::slug)
-        .do_update()
+    content.check()?;
+    let Some(current) = existing else {
+        let row: ArticleRow = diesel::insert_into(articles::table)
+            .values(new_article(content, request, view_count, now))
+            .returning(ArticleRow::as_returning())
+            .get_result(conn)?;
+        redirects::forget(conn, SlugKind::Article, &row.slug)?;
+        sections_model::insert_all(conn, row.id, &request.sections, now)?;
+        return Ok(Some(row.id));
+    };
+    let same_sections = same_sections(conn, current.id, &request.sections)?;
+    if ArticleContent::from(&current) == content
+        && current.view_count == view_count
+        && same_sections
+    {
+        return Ok(None);
+    }
+    let (word_count, derived_excerpt) = derived_fields(&request.sections);
+    diesel::update(articles::table.find(current.id))
         .set((
-            articles::title.eq(excluded(articles::title)),
-            articles::subtitle.eq(excluded(articles::subtitle)),
-            articles::excerpt.eq(excluded(articles::excerpt)),
-            articles::status.eq(excluded(articles::status)),
-            articles::published_at.eq(excluded(articles::published_at)),
-            articles::category_id.eq(excluded(articles::category_id)),
-            articles::view_count.eq(excluded(articles::view_count)),
-            articles::word_count.eq(excluded(articles::word_count)),
-            articles::derived_excerpt.eq(excluded(articles::derived_excerpt)),
+            &content,
+            articles::view_count.eq(view_count),
+            articles::word_count.eq(word_count),
+            articles::derived_excerpt.eq(derived_excerpt),
             articles::version.eq(articles::version + 1),
             articles::updated_at.eq(now),
         ))
-        .returning(articles::id)
-        .get_result(conn)?;
-    if existing.is_some() {
-        sections_model::delete_all(conn, id)?;
-    } else {
-        redirects::forget(conn, SlugKind::Article, slug)?;
+        .execute(conn)?;
+    if !same_sections {
+        sections_model::delete_all(conn, current.id)?;
+        sections_model::insert_all(conn, current.id, &request.sections, now)?;
     }
-    sections_model::insert_all(conn, id, &request.sections, now)?;
-    Ok(Some(id))
+    Ok(Some(current.id))
 }
 
-/// True when `current` already holds exactly what `row` and `sections` would write.
-fn same_content(
+/// True when article `id` already has exactly `sections`, in that order.
+fn same_sections(
     conn: &mut SqliteConnection,
-    current: &ArticleRow,
-    row: &NewArticle,
-    sections: &[crate::sections::input::SectionInput],
+    id: i32,
+    sections: &[SectionInput],
 ) -> QueryResult<bool> {
-    let same_article = current.title == row.title
-        && current.subtitle == row.subtitle
-        && current.excerpt == row.excerpt
-        && current.status == row.status
-        && current.published_at == row.published_at
-        && current.category_id == row.category_id
-        && current.view_count == row.view_count;
-    if !same_article {
-        return Ok(false);
-    }
-    let stored = sections_model::for_article(conn, current.id)?;
+    let stored = sections_model::for_article(conn, id)?;
     Ok(stored.len() == sections.len()
         && stored
             .iter()
@@ -307,85 +307,61 @@ fn same_content(
             .all(|(s, r)| s.heading == r.heading.trim() && s.body == r.body))
 }
 
-/// Applies a checked partial update to `current`, as a new version.
+/// Applies a checked partial update to `current`: the merged content must keep the rules (422),
+/// and a change that leaves everything as stored writes nothing and returns `current`.
 pub fn change(
     conn: &mut SqliteConnection,
     current: &ArticleRow,
     request: &UpdateArticle,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
-    if let Some(category_id) = request.category_id {
-        require_category(conn, category_id)?;
-    }
-    let slug = match &request.slug {
-        Some(slug) if *slug != current.slug => Some(resolve_slug(
-            conn,
-            Some(slug),
-            &current.title,
-            Some(current.id),
-        )?),
-        _ => None,
-    };
-    let requested_at = request.published_at.map(|at| at.map(|t| t.naive_utc()));
-    let becomes_published = request.status == Some(ArticleStatus::Published);
-    let published_at = match requested_at {
-        None if becomes_published && current.published_at.is_none() => Some(Some(now)),
-        other => other,
-    };
-    if published_at == Some(None)
-        && request
-            .status
-            .unwrap_or(ArticleStatus::from_stored(&current.status))
-            == ArticleStatus::Published
-    {
-        return Err(ApiError::invalid(
-            "published_at",
-            "a published article needs a publication time",
-        ));
-    }
-    let changes = ArticleChanges {
-        slug: slug.as_deref(),
-        title: request.title.as_deref().map(str::trim),
-        subtitle: request.subtitle.as_deref().map(str::trim),
-        excerpt: request.excerpt.as_deref().map(str::trim),
-        status: request.status.map(ArticleStatus::as_str),
-        published_at,
-        unpublish_at: request.unpublish_at.map(|at| at.map(|t| t.naive_utc())),
-        category_id: request.category_id,
-        version: current.version + 1,
-        updated_at: now,
-    };
-    if let Some(new_slug) = &slug {
-        redirects::forget(conn, SlugKind::Article, new_slug)?;
-        redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
-    }
-    Ok(diesel::update(articles::table.find(current.id))
-        .set(&changes)
-        .returning(ArticleRow::as_returning())
-        .get_result(conn)?)
+    let merged = request.merged_onto(&ArticleContent::from(current), now);
+    write_content(conn, current, merged, now)
 }
 
-/// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft.
+/// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,
+/// under the same rules as [`change`].
 pub fn set_status(
     conn: &mut SqliteConnection,
     current: &ArticleRow,
     status: ArticleStatus,
     at: Option<NaiveDateTime>,
     now: NaiveDateTime,
-) -> QueryResult<ArticleRow> {
-    let published_at = match status {
-        ArticleStatus::Published => Some(at.or(current.published_at).unwrap_or(now)),
-        ArticleStatus::Draft => current.published_at,
-    };
-    diesel::update(articles::table.find(current.id))
+) -> ApiResult<ArticleRow> {
+    let mut merged = ArticleContent::from(current);
+    merged.set_status(status, at, now);
+    write_content(conn, current, merged, now)
+}
+
+/// Stores `merged` as the next version of `current` (after checking its rules, its category
+/// and its slug), or nothing when it equals what is stored.
+fn write_content(
+    conn: &mut SqliteConnection,
+    current: &ArticleRow,
+    mut merged: ArticleContent,
+    now: NaiveDateTime,
+) -> ApiResult<ArticleRow> {
+    merged.check()?;
+    let stored = ArticleContent::from(current);
+    if merged == stored {
+        return Ok(current.clone());
+    }
+    if merged.category_id != stored.category_id {
+        require_category(conn, merged.category_id)?;
+    }
+    if merged.slug != stored.slug {
+        merged.slug = resolve_slug(conn, Some(&merged.slug), &merged.title, Some(current.id))?;
+        redirects::forget(conn, SlugKind::Article, &merged.slug)?;
+        redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
+    }
+    Ok(diesel::update(articles::table.find(current.id))
         .set((
-            articles::status.eq(status.as_str()),
-            articles::published_at.eq(published_at),
+            &merged,
             articles::version.eq(current.version + 1),
             articles::updated_at.eq(now),
         ))
         .returning(ArticleRow::as_returning())
-        .get_result(conn)
+        .get_result(conn)?)
 }
 
 /// The current slug of the article that used to be called `old_slug`, if any.

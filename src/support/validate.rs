@@ -65,6 +65,19 @@ impl Checks {
         }
     }
 
+    /// The value of a required field of a partial update: `None` when absent, and a failure
+    /// naming `field` when it is an explicit `null` (which only clears optional fields).
+    pub fn not_null<'a, T>(&mut self, field: &str, value: &'a Option<Option<T>>) -> Option<&'a T> {
+        match value {
+            Some(None) => {
+                self.fail(field, "must not be null: omit it to keep the stored value");
+                None
+            }
+            Some(Some(value)) => Some(value),
+            None => None,
+        }
+    }
+
     /// `Ok` when nothing failed, else the 422 listing every failure.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
