@@ -2,7 +2,7 @@
 
 use super::content::ArticleContent;
 use super::status::ArticleStatus;
-use crate::sections::input::SectionInput;
+use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
 use crate::support::validate::Checks;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -15,8 +15,6 @@ const MAX_TITLE: usize = 300;
 const MAX_SUBTITLE: usize = 300;
 /// Longest excerpt.
 const MAX_EXCERPT: usize = 1_000;
-/// Most sections in one request.
-const MAX_SECTIONS: usize = 200;
 
 /// Body of `POST /articles`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,7 +61,10 @@ impl CreateArticle {
         checks.line("subtitle", &self.subtitle, MAX_SUBTITLE);
         checks.text("excerpt", &self.excerpt, MAX_EXCERPT);
         if self.sections.len() > MAX_SECTIONS {
-            checks.fail("sections", format!("at most {MAX_SECTIONS} sections"));
+            checks.fail(
+                "sections",
+                format!("an article has at most {MAX_SECTIONS} sections"),
+            );
         }
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));

@@ -371,9 +371,12 @@ fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
         Value::Bool(flag) => Bind::Int(i64::from(*flag)),
         Value::State(_) => Bind::Text(String::new()),
         Value::Category(key) => {
-            let category = categories_model::find(conn, &Key::parse(key))?.ok_or_else(|| {
-                ApiError::BadRequest(format!("filter[category]: no category matches '{key}'"))
-            })?;
+            let category = match categories_model::get(conn, &Key::parse(key)) {
+                Err(ApiError::NotFound(_)) => Err(ApiError::BadRequest(format!(
+                    "filter[category]: no category matches '{key}'"
+                ))),
+                found => found,
+            }?;
             Bind::Int(category.id.into())
         }
     })

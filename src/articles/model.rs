@@ -99,33 +99,27 @@ pub enum Found<T> {
     MovedTo(String),
 }
 
-/// The article `key` names for `audience`; an old slug of a visible article is a move.
+/// The article `key` names for `audience`, as a read answers it: asked for by a slug it had
+/// before a rename, it is a move to its current slug.
 pub fn lookup(
     conn: &mut SqliteConnection,
     key: &Key,
     audience: Audience,
 ) -> ApiResult<Found<ArticleRow>> {
-    match get(conn, key, audience) {
-        Ok(row) => Ok(Found::Here(row)),
-        Err(ApiError::NotFound(detail)) => {
-            let Key::Slug(old) = key else {
-                return Err(ApiError::NotFound(detail));
-            };
-            match redirect_target(conn, old)? {
-                Some(current) => {
-                    get(conn, &Key::Slug(current.clone()), audience)?;
-                    Ok(Found::MovedTo(current))
-                }
-                None => Err(ApiError::NotFound(detail)),
-            }
-        }
-        Err(other) => Err(other),
+    let row = get(conn, key, audience)?;
+    match key {
+        Key::Slug(asked) if *asked != row.slug => Ok(Found::MovedTo(row.slug)),
+        _ => Ok(Found::Here(row)),
     }
 }
 
-/// The article named by `key` if `audience` may see it, else a 404 (never a 403).
+/// The article `key` names, if `audience` may see it, else a 404 that echoes only `key` (never
+/// a 403, never the article's current slug).
+///
+/// The alias rule of every `{id_or_slug}`: all digits is an id; otherwise the current slug, or
+/// a slug the article had before a rename, name the same article.
 pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiResult<ArticleRow> {
-    find(conn, key)?
+    redirects::follow(conn, SlugKind::Article, key, find)?
         .filter(|row| audience.sees(&row.status, row.published_at, row.unpublish_at))
         .ok_or_else(|| ApiError::not_found("article", key))
 }
@@ -362,18 +356,6 @@ fn write_content(
         ))
         .returning(ArticleRow::as_returning())
         .get_result(conn)?)
-}
-
-/// The current slug of the article that used to be called `old_slug`, if any.
-pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResult<Option<String>> {
-    match redirects::target(conn, SlugKind::Article, old_slug)? {
-        Some(id) => articles::table
-            .find(id)
-            .select(articles::slug)
-            .get_result(conn)
-            .optional(),
-        None => Ok(None),
-    }
 }
 
 /// Published articles anonymous readers can see in `category_id`, newest first, without

@@ -1,18 +1,20 @@
 //! HTTP handlers for `/api/v1/categories`.
 
+use super::content::CategoryContent;
 use super::input::{CategoryListQuery, CategoryTreeQuery, CreateCategory, UpdateCategory};
 use super::view::{
     CategoryDetail, CategoryList, CategoryRef, CategoryTree, CategoryView, CountMeta,
 };
 use super::{model, tree};
 use crate::articles::model::visible_counts_by_category;
+use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
-use crate::error::{ApiError, ApiResult};
-use crate::http::conditional::{created, moved};
+use crate::error::ApiResult;
+use crate::http::conditional::{check_version, created, if_match, moved, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
 use crate::http::openapi_responses::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
-    ValidationFailed,
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
+    UnsupportedMediaType, ValidationFailed,
 };
 use crate::state::AppState;
 use crate::support::key::Key;
@@ -95,11 +97,7 @@ pub async fn category_tree(
         .read(move |conn| {
             let rows = model::list(conn, None)?;
             let root_id = match &root {
-                Some(key) => Some(
-                    tree::find(&rows, key)
-                        .ok_or_else(|| ApiError::not_found("category", key))?
-                        .id,
-                ),
+                Some(key) => Some(model::get(conn, key)?.id),
                 None => None,
             };
             let counts = match counts_at {
@@ -117,7 +115,8 @@ pub async fn category_tree(
     get, path = "/api/v1/categories/{id_or_slug}", tag = "categories",
     params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
     responses(
-        (status = 200, description = "The category", body = CategoryDetail),
+        (status = 200, description = "The category", body = CategoryDetail,
+            headers(("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"))),
         (status = 308, description = "The category was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
@@ -137,18 +136,14 @@ pub async fn get_category(
     let detail = state
         .db
         .read(move |conn| {
-            let row = match (model::find(conn, &key)?, &key) {
-                (Some(row), _) => row,
-                (None, Key::Slug(old)) => match model::redirect_target(conn, old)? {
-                    Some(current) => return Ok(Err(current)),
-                    None => return Err(ApiError::not_found("category", &key)),
-                },
-                (None, Key::Id(_)) => return Err(ApiError::not_found("category", &key)),
-            };
+            let row = model::get(conn, &key)?;
+            if matches!(&key, Key::Slug(asked) if *asked != row.slug) {
+                return Ok(Found::MovedTo(row.slug));
+            }
             let breadcrumbs = model::path(conn, row.id)?;
             let children = model::list(conn, Some(row.id))?;
             let path = model::join_slugs(&breadcrumbs);
-            Ok(Ok(CategoryDetail {
+            Ok(Found::Here(CategoryDetail {
                 children: children
                     .into_iter()
                     .map(|child| {
@@ -162,8 +157,8 @@ pub async fn get_category(
         })
         .await?;
     match detail {
-        Ok(detail) => Ok(HttpResponse::Ok().json(detail)),
-        Err(current) => Ok(moved(&req, &id_or_slug, &current)),
+        Found::Here(detail) => Ok(ok_with_version(detail.category.version, &detail)),
+        Found::MovedTo(current) => Ok(moved(&req, &id_or_slug, &current)),
     }
 }
 
@@ -173,7 +168,8 @@ pub async fn get_category(
     request_body = CreateCategory,
     responses(
         (status = 201, description = "Created; `Location` names the new category", body = CategoryView,
-            headers(("Location" = String, description = "URL of the new category"))),
+            headers(("Location" = String, description = "URL of the new category"),
+                    ("ETag" = String, description = "The category's version, `\"1\"`"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -201,21 +197,30 @@ pub async fn create_category(
             Ok(CategoryView::new(row, path))
         })
         .await?;
-    Ok(created(format!("/api/v1/categories/{}", view.id), &view))
+    Ok(created(
+        format!("/api/v1/categories/{}", view.id),
+        view.version,
+        &view,
+    ))
 }
 
 /// Change some fields of a category (needs `content:write`).
 #[utoipa::path(
     patch, path = "/api/v1/categories/{id_or_slug}", tag = "categories",
-    params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Category id (all digits), slug or old slug"),
+        ("If-Match" = Option<String>, Header, description = "Only update if the category is still at this version, e.g. `\"3\"` (RFC 9110 §13.1.1)"),
+    ),
     request_body = UpdateCategory,
     responses(
-        (status = 200, description = "The updated category", body = CategoryView),
+        (status = 200, description = "The updated category (unchanged, same version, when nothing differed)", body = CategoryView,
+            headers(("ETag" = String, description = "The category's new version, `\"<version>\"`"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),
@@ -226,28 +231,36 @@ pub async fn update_category(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<UpdateCategory>,
-) -> ApiResult<web::Json<CategoryView>> {
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     request.check()?;
+    let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
     let view = state
         .db
         .write(move |conn| {
-            let row = model::change(conn, &key, &request, now)?;
+            let current = model::get(conn, &key)?;
+            check_version(&expected, current.version)?;
+            let merged = request.merged_onto(&CategoryContent::from(&current));
+            let row = model::write_content(conn, &current, merged, now)?;
             let path = model::slug_path(conn, row.id)?;
             Ok(CategoryView::new(row, path))
         })
         .await?;
-    Ok(web::Json(view))
+    Ok(ok_with_version(view.version, &view))
 }
 
 /// Delete a category; 409 while it still has articles or subcategories (needs `content:write`).
 #[utoipa::path(
     delete, path = "/api/v1/categories/{id_or_slug}", tag = "categories",
-    params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Category id (all digits), slug or old slug"),
+        ("If-Match" = Option<String>, Header, description = "Only delete if the category is still at this version (RFC 9110 §13.1.1)"),
+    ),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),
@@ -255,6 +268,7 @@ pub async fn update_category(
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 412, response = PreconditionFailed),
     ),
     security(("bearer" = ["content:write"]))
 )]
@@ -262,14 +276,17 @@ pub async fn delete_category(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
+    let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     state
         .db
         .write(move |conn| {
             let row = model::get(conn, &key)?;
+            check_version(&expected, row.version)?;
             model::delete(conn, row.id)
         })
         .await?;

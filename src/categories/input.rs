@@ -1,5 +1,6 @@
 //! Request bodies and query parameters of the category endpoints, and the checks that need no database (422 field errors).
 
+use super::content::CategoryContent;
 use crate::support::nullable;
 use crate::support::validate::Checks;
 use serde::Deserialize;
@@ -85,37 +86,75 @@ impl CreateCategory {
 }
 
 /// Body of `PATCH /categories/{id_or_slug}`: every field optional.
+///
+/// An absent field keeps its value; `null` clears `description` and makes `parent_id` a
+/// top-level category, and is a 422 for `name`, `slug` and `position`. A PATCH that changes
+/// nothing writes nothing (same `version` and `updated_at`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"parent_id": null, "position": 2}))]
 pub struct UpdateCategory {
-    pub name: Option<String>,
-    pub slug: Option<String>,
-    pub description: Option<String>,
-    /// New parent id; `null` makes it a top-level category. A category cannot become its own ancestor (422).
+    /// 1–120 characters, one line; not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub name: Option<Option<String>>,
+    /// A free slug; the old one keeps redirecting. Not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub slug: Option<Option<String>>,
+    /// At most 2 000 characters; `null` clears it.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// New parent id; `null` makes it a top-level category. A category cannot become its own
+    /// ancestor, and the tree has at most 64 levels (422).
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<i32>)]
     pub parent_id: Option<Option<i32>>,
-    pub position: Option<i32>,
+    /// Order among siblings (0–1 000 000); not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = i32)]
+    pub position: Option<Option<i32>>,
 }
 
 impl UpdateCategory {
     /// Checks everything that needs no database.
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
-        if let Some(name) = &self.name {
+        if let Some(name) = checks.not_null("name", &self.name) {
             checks.required_line("name", name, MAX_NAME);
         }
-        if let Some(slug) = &self.slug {
+        if let Some(slug) = checks.not_null("slug", &self.slug) {
             checks.slug("slug", slug);
         }
-        if let Some(description) = &self.description {
+        if let Some(Some(description)) = &self.description {
             checks.text("description", description, MAX_DESCRIPTION);
         }
-        if let Some(position) = self.position {
-            check_position(&mut checks, position);
+        if let Some(position) = checks.not_null("position", &self.position) {
+            check_position(&mut checks, *position);
         }
         checks.finish()
+    }
+
+    /// `stored` with these changes applied (a checked request: required fields are not null).
+    pub fn merged_onto(&self, stored: &CategoryContent) -> CategoryContent {
+        let mut merged = stored.clone();
+        if let Some(Some(name)) = &self.name {
+            merged.name = name.trim().to_owned();
+        }
+        if let Some(Some(slug)) = &self.slug {
+            merged.slug.clone_from(slug);
+        }
+        if let Some(description) = &self.description {
+            merged.description = description.clone().unwrap_or_default();
+        }
+        if let Some(parent_id) = self.parent_id {
+            merged.parent_id = parent_id;
+        }
+        if let Some(Some(position)) = self.position {
+            merged.position = position;
+        }
+        merged
     }
 }
 

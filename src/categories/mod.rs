@@ -3,6 +3,7 @@
 //! `input`, `view`, `model` and `tree` are the cores; `handlers` answers requests; this file
 //! routes them ([`routes`]) and documents them ([`CategoriesApi`]).
 
+pub mod content;
 pub mod handlers;
 pub mod input;
 pub mod model;

@@ -1,6 +1,7 @@
 //! Category rows and every query on the `categories` table.
 
-use super::input::{CreateCategory, UpdateCategory};
+use super::content::CategoryContent;
+use super::input::CreateCategory;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
 use crate::error::{ApiError, ApiResult};
@@ -10,7 +11,9 @@ use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use std::collections::HashMap;
 
-/// How deep the tree queries follow `parent_id` links: a guard against cycles.
+/// Most levels the category tree may have (a top-level category is on level 1). Creating,
+/// moving or importing a category deeper is a 422, so every walk of the tree (paths,
+/// breadcrumbs, the tree, export order) that stops after this many levels sees all of it.
 pub const MAX_DEPTH: usize = 64;
 
 /// A row of `categories`.
@@ -25,6 +28,8 @@ pub struct CategoryRow {
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Starts at 1; every change adds one (the `If-Match` validator).
+    pub version: i32,
 }
 
 /// What an article's `category` and `breadcrumbs` embeds need of a category: no timestamps to
@@ -45,29 +50,26 @@ pub fn links(conn: &mut SqliteConnection) -> QueryResult<Vec<CategoryLink>> {
         .load(conn)
 }
 
+impl From<&CategoryRow> for CategoryContent {
+    fn from(row: &CategoryRow) -> Self {
+        CategoryContent {
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+            description: row.description.clone(),
+            parent_id: row.parent_id,
+            position: row.position,
+        }
+    }
+}
+
 /// The columns of a new category.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = categories)]
-pub struct NewCategory {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub parent_id: Option<i32>,
-    pub position: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// A partial update; `None` leaves a column as it is (`parent_id: Some(None)` makes a root).
-#[derive(Debug, Default, AsChangeset)]
-#[diesel(table_name = categories)]
-pub struct CategoryChanges {
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub parent_id: Option<Option<i32>>,
-    pub position: Option<i32>,
-    pub updated_at: Option<NaiveDateTime>,
+struct NewCategory {
+    #[diesel(embed)]
+    content: CategoryContent,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
 }
 
 /// The category named by `key`, if any.
@@ -85,9 +87,14 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Catego
     }
 }
 
-/// The category named by `key`, or a 404.
+/// The category `key` names, else a 404 that echoes only `key`.
+///
+/// The alias rule of every `{id_or_slug}` (and of query parameters naming a category): all
+/// digits is an id; otherwise the current slug, or a slug the category had before a rename,
+/// name the same category.
 pub fn get(conn: &mut SqliteConnection, key: &Key) -> ApiResult<CategoryRow> {
-    find(conn, key)?.ok_or_else(|| ApiError::not_found("category", key))
+    redirects::follow(conn, SlugKind::Category, key, find)?
+        .ok_or_else(|| ApiError::not_found("category", key))
 }
 
 /// The category with `id`, if it exists.
@@ -165,11 +172,6 @@ pub fn slug_paths(rows: &[CategoryRow]) -> HashMap<i32, String> {
 /// The ids of category `root_id` and all its descendants (at most [`MAX_DEPTH`] levels down),
 /// the root first, then level by level; empty when `root_id` does not exist.
 pub fn subtree_ids(conn: &mut SqliteConnection, root_id: i32) -> QueryResult<Vec<i32>> {
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = Integer)]
-        id: i32,
-    }
     let ids: Vec<Id> = diesel::sql_query(
         "WITH RECURSIVE subtree(id, depth) AS ( \
              SELECT id, 0 FROM categories WHERE id = ? \
@@ -196,26 +198,6 @@ pub fn slug_taken(
     diesel::select(diesel::dsl::exists(query)).get_result(conn)
 }
 
-/// Inserts a category and returns the stored row.
-pub fn insert(conn: &mut SqliteConnection, new: &NewCategory) -> QueryResult<CategoryRow> {
-    diesel::insert_into(categories::table)
-        .values(new)
-        .returning(CategoryRow::as_returning())
-        .get_result(conn)
-}
-
-/// Applies `changes` to category `id` and returns the stored row.
-pub fn update(
-    conn: &mut SqliteConnection,
-    id: i32,
-    changes: &CategoryChanges,
-) -> QueryResult<CategoryRow> {
-    diesel::update(categories::table.find(id))
-        .set(changes)
-        .returning(CategoryRow::as_returning())
-        .get_result(conn)
-}
-
 /// Deletes category `id`; 409 while it still has children or articles.
 pub fn delete(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
     let children: i64 = categories::table
@@ -235,82 +217,149 @@ pub fn delete(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
     Ok(())
 }
 
-/// Creates a category from a checked request: the parent must exist, a given slug must be free.
+/// Creates a category from a checked request: the parent must exist and leave the tree within
+/// [`MAX_DEPTH`] levels, a given slug must be free.
 pub fn create(
     conn: &mut SqliteConnection,
     request: &CreateCategory,
     now: NaiveDateTime,
 ) -> ApiResult<CategoryRow> {
-    if let Some(parent) = request.parent_id {
-        require_parent(conn, parent)?;
-    }
-    let slug = resolve_slug(conn, request.slug.as_deref(), &request.name, None)?;
-    let row = insert(
-        conn,
-        &NewCategory {
-            slug,
-            name: request.name.trim().to_owned(),
-            description: request.description.clone(),
-            parent_id: request.parent_id,
-            position: request.position,
+    check_placement(conn, "parent_id", None, request.parent_id)?;
+    let content = CategoryContent {
+        slug: resolve_slug(conn, request.slug.as_deref(), &request.name, None)?,
+        name: request.name.trim().to_owned(),
+        description: request.description.clone(),
+        parent_id: request.parent_id,
+        position: request.position,
+    };
+    let row = diesel::insert_into(categories::table)
+        .values(NewCategory {
+            content,
             created_at: now,
             updated_at: now,
-        },
-    )?;
+        })
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)?;
     redirects::forget(conn, SlugKind::Category, &row.slug)?;
     Ok(row)
 }
 
-/// Applies a checked partial update to the category named by `key`.
-pub fn change(
+/// Stores `merged` as the next version of `current` (its parent checked by
+/// [`check_placement`], a new slug resolved and the old one remembered), or nothing when it
+/// equals what is stored.
+pub fn write_content(
     conn: &mut SqliteConnection,
-    key: &Key,
-    request: &UpdateCategory,
+    current: &CategoryRow,
+    mut merged: CategoryContent,
     now: NaiveDateTime,
 ) -> ApiResult<CategoryRow> {
-    let current = get(conn, key)?;
-    if let Some(Some(parent)) = request.parent_id {
-        require_parent(conn, parent)?;
-        if path(conn, parent)?.iter().any(|c| c.id == current.id) {
-            return Err(ApiError::invalid(
-                "parent_id",
-                "a category cannot become its own ancestor",
-            ));
-        }
+    let stored = CategoryContent::from(current);
+    if merged == stored {
+        return Ok(current.clone());
     }
-    let slug = match &request.slug {
-        Some(slug) if *slug != current.slug => Some(resolve_slug(
-            conn,
-            Some(slug),
-            &current.name,
-            Some(current.id),
-        )?),
-        _ => None,
-    };
-    if let Some(new_slug) = &slug {
-        redirects::forget(conn, SlugKind::Category, new_slug)?;
+    if merged.parent_id != stored.parent_id {
+        check_placement(conn, "parent_id", Some(current.id), merged.parent_id)?;
+    }
+    if merged.slug != stored.slug {
+        merged.slug = resolve_slug(conn, Some(&merged.slug), &merged.name, Some(current.id))?;
+        redirects::forget(conn, SlugKind::Category, &merged.slug)?;
         redirects::remember(conn, SlugKind::Category, &current.slug, current.id, now)?;
     }
-    let changes = CategoryChanges {
-        slug,
-        name: request.name.as_deref().map(|n| n.trim().to_owned()),
-        description: request.description.clone(),
-        parent_id: request.parent_id,
-        position: request.position,
-        updated_at: Some(now),
-    };
-    Ok(update(conn, current.id, &changes)?)
+    Ok(diesel::update(categories::table.find(current.id))
+        .set((
+            &merged,
+            categories::version.eq(current.version + 1),
+            categories::updated_at.eq(now),
+        ))
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)?)
 }
 
-fn require_parent(conn: &mut SqliteConnection, parent: i32) -> ApiResult<()> {
-    if exists(conn, parent)? {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            "parent_id",
+/// The tree rule, at any depth: putting category `moving` (or a new one, `None`) under `parent`
+/// must not make it its own ancestor, and must keep every category within [`MAX_DEPTH`]
+/// levels. A 422 on `field` otherwise.
+pub fn check_placement(
+    conn: &mut SqliteConnection,
+    field: &str,
+    moving: Option<i32>,
+    parent: Option<i32>,
+) -> ApiResult<()> {
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    if !exists(conn, parent)? {
+        return Err(ApiError::invalid(
+            field,
             format!("no category has id {parent}"),
-        ))
+        ));
     }
+    let ancestors = ancestor_ids(conn, parent)?;
+    if moving.is_some_and(|id| ancestors.contains(&id)) {
+        return Err(ApiError::invalid(
+            field,
+            "a category cannot become its own ancestor",
+        ));
+    }
+    let height = match moving {
+        Some(id) => subtree_height(conn, id)?,
+        None => 1,
+    };
+    if ancestors.len() + height > MAX_DEPTH {
+        return Err(ApiError::invalid(
+            field,
+            format!(
+                "the category tree has at most {MAX_DEPTH} levels: category {parent} is on level {}, \
+                 and what would go under it is {height} deep",
+                ancestors.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// Category `id` and all its ancestors, however many; a stored cycle ends the walk (`UNION`
+/// drops a row already seen) instead of looping.
+fn ancestor_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+    let rows: Vec<Id> = diesel::sql_query(
+        "WITH RECURSIVE up(id) AS ( \
+             SELECT ? \
+             UNION \
+             SELECT c.parent_id FROM categories c JOIN up ON c.id = up.id \
+             WHERE c.parent_id IS NOT NULL \
+         ) \
+         SELECT id FROM up",
+    )
+    .bind::<Integer, _>(id)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// Levels in the subtree of category `id` (1 for a leaf), counted to one past [`MAX_DEPTH`].
+fn subtree_height(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+    #[derive(QueryableByName)]
+    struct Height {
+        #[diesel(sql_type = Integer)]
+        height: i32,
+    }
+    let row: Height = diesel::sql_query(
+        "WITH RECURSIVE down(id, level) AS ( \
+             SELECT ?, 1 \
+             UNION \
+             SELECT c.id, down.level + 1 FROM categories c JOIN down ON c.parent_id = down.id \
+             WHERE down.level <= ? \
+         ) \
+         SELECT MAX(level) AS height FROM down",
+    )
+    .bind::<Integer, _>(id)
+    .bind::<Integer, _>(MAX_DEPTH as i32)
+    .get_result(conn)?;
+    Ok(usize::try_from(row.height).unwrap_or(MAX_DEPTH + 1))
 }
 
 /// Slugs no category may have: they name fixed routes under `/categories/` (`/categories/tree`).
@@ -344,52 +393,27 @@ fn resolve_slug(
     }
 }
 
-/// The current slug of the category that used to be called `old_slug`, if any.
-pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str) -> QueryResult<Option<String>> {
-    match redirects::target(conn, SlugKind::Category, old_slug)? {
-        Some(id) => Ok(find(conn, &Key::Id(id.into()))?.map(|c| c.slug)),
-        None => Ok(None),
-    }
-}
-
-/// Writes an imported category (matched by its slug): creates it or updates it in place.
-/// Returns its id. A parent that would make it its own ancestor is refused.
+/// Writes an imported category (matched by its slug): creates it or stores it as the next
+/// version, under the rules of the API's writes. Returns its id and whether anything was
+/// written (an identical record writes nothing).
 pub fn upsert(
     conn: &mut SqliteConnection,
     request: &CreateCategory,
     now: NaiveDateTime,
-) -> ApiResult<i32> {
+) -> ApiResult<(i32, bool)> {
     let slug = request.slug.clone().unwrap_or_default();
-    if let (Some(parent), Some(current)) =
-        (request.parent_id, find(conn, &Key::Slug(slug.clone()))?)
-    {
-        if path(conn, parent)?.iter().any(|c| c.id == current.id) {
-            return Err(ApiError::invalid(
-                "parent_slug",
-                "a category cannot become its own ancestor",
-            ));
-        }
-    }
-    let row = NewCategory {
+    let Some(current) = find(conn, &Key::Slug(slug.clone()))? else {
+        let row = create(conn, request, now)?;
+        return Ok((row.id, true));
+    };
+    let merged = CategoryContent {
         slug,
         name: request.name.trim().to_owned(),
         description: request.description.clone(),
         parent_id: request.parent_id,
         position: request.position,
-        created_at: now,
-        updated_at: now,
     };
-    Ok(diesel::insert_into(categories::table)
-        .values(&row)
-        .on_conflict(categories::slug)
-        .do_update()
-        .set((
-            categories::name.eq(diesel::upsert::excluded(categories::name)),
-            categories::description.eq(diesel::upsert::excluded(categories::description)),
-            categories::parent_id.eq(diesel::upsert::excluded(categories::parent_id)),
-            categories::position.eq(diesel::upsert::excluded(categories::position)),
-            categories::updated_at.eq(now),
-        ))
-        .returning(categories::id)
-        .get_result(conn)?)
+    let written = merged != CategoryContent::from(&current);
+    let row = write_content(conn, &current, merged, now)?;
+    Ok((row.id, written))
 }

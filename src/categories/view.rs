@@ -11,7 +11,7 @@ use utoipa::ToSchema;
     "id": 2, "slug": "mental-health", "name": "Mental Health",
     "description": "Feelings, relationships and the mind.", "parent_id": 1, "position": 0,
     "path": "health/mental-health",
-    "created_at": "2025-04-01T08:00:00Z", "updated_at": "2025-04-01T08:00:00Z"
+    "created_at": "2025-04-01T08:00:00Z", "updated_at": "2025-04-01T08:00:00Z", "version": 1
 }))]
 pub struct CategoryView {
     pub id: i32,
@@ -27,6 +27,8 @@ pub struct CategoryView {
     pub path: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Starts at 1; every change adds one. Send it as `If-Match: "<version>"` on writes.
+    pub version: i32,
 }
 
 impl CategoryView {
@@ -42,6 +44,7 @@ impl CategoryView {
             path,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            version: row.version,
         }
     }
 }

@@ -74,6 +74,7 @@ fn write_all(
             name: category.name,
             slug: category.slug,
             description: category.description,
+            position: Some(category.position),
         }))?;
         summary.categories += 1;
     }

@@ -37,6 +37,8 @@ pub struct ImportOptions {
 pub struct ImportSummary {
     /// Categories created or updated.
     pub categories: usize,
+    /// Categories already identical to the record (left untouched).
+    pub categories_unchanged: usize,
     /// Articles created or updated.
     pub articles: usize,
     /// Articles already identical to the record (left untouched).
@@ -51,10 +53,11 @@ impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} categories and {} articles ({} sections) written, {} articles unchanged, {} records skipped",
+            "{} categories and {} articles ({} sections) written, {} categories and {} articles unchanged, {} records skipped",
             self.categories,
             self.articles,
             self.sections,
+            self.categories_unchanged,
             self.unchanged,
             self.skipped.len()
         )
@@ -279,14 +282,22 @@ impl Importer<'_> {
             slug: Some(record.slug),
             description: record.description,
             parent_id,
-            position: i32::try_from(self.summary.categories).unwrap_or(i32::MAX),
+            position: record.position.unwrap_or_else(|| {
+                let place = self.summary.categories + self.summary.categories_unchanged;
+                i32::try_from(place).unwrap_or(i32::MAX)
+            }),
         };
         request.check().map_err(describe)?;
-        let id = categories_model::upsert(self.conn, &request, self.now).map_err(describe)?;
+        let (id, written) =
+            categories_model::upsert(self.conn, &request, self.now).map_err(describe)?;
         if let Some(slug) = request.slug {
             self.category_ids.insert(slug, id);
         }
-        self.summary.categories += 1;
+        if written {
+            self.summary.categories += 1;
+        } else {
+            self.summary.categories_unchanged += 1;
+        }
         Ok(())
     }
 

@@ -18,6 +18,9 @@ pub struct CategoryRecord {
     #[serde(default)]
     pub description: String,
     pub parent_slug: Option<String>,
+    /// Order among siblings; when absent, the record's place among the file's categories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
 }
 
 /// An article record with its sections.

@@ -1,6 +1,7 @@
 //! Slug history: the old slugs of renamed articles and categories, so old URLs answer with a redirect.
 
 use super::schema::slug_redirects;
+use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -62,4 +63,22 @@ pub fn target(
         .select(slug_redirects::target_id)
         .get_result(conn)
         .optional()
+}
+
+/// The row `key` names, looked up with `find`: by id or current slug, else by a slug it had
+/// before a rename (the alias rule of every `{id_or_slug}`).
+pub fn follow<T>(
+    conn: &mut SqliteConnection,
+    kind: SlugKind,
+    key: &Key,
+    find: impl Fn(&mut SqliteConnection, &Key) -> QueryResult<Option<T>>,
+) -> QueryResult<Option<T>> {
+    match (find(conn, key)?, key) {
+        (Some(row), _) => Ok(Some(row)),
+        (None, Key::Slug(old)) => match target(conn, kind, old)? {
+            Some(id) => find(conn, &Key::Id(id.into())),
+            None => Ok(None),
+        },
+        (None, Key::Id(_)) => Ok(None),
+    }
 }

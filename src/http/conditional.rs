@@ -6,10 +6,12 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
-/// `201 Created` with `Location: location` and `body`.
-pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
+/// `201 Created` with `Location: location`, `ETag: "<version>"` (the new validator of what
+/// the write changed) and `body`.
+pub fn created(location: String, version: i32, body: &impl Serialize) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, version_etag(version)))
         .json(body)
 }
 

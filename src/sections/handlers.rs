@@ -2,14 +2,14 @@
 
 use super::input::BodyFormat;
 use super::input::{CreateSection, FormatQuery, ReplaceSections, UpdateSection};
-use super::model::{self, SectionChanges};
+use super::model;
 use super::view::{SectionList, SectionView};
 use crate::articles::model::{self as articles_model, Found};
 use crate::articles::status::Audience;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{
-    about_article, check_version, created, if_match, moved, ok_with_version,
+    about_article, check_version, created, if_match, moved, ok_with_version, version_etag,
 };
 use crate::http::extract::{JsonBody, NoQuery};
 use crate::http::openapi_responses::{
@@ -18,6 +18,7 @@ use crate::http::openapi_responses::{
 };
 use crate::state::AppState;
 use crate::support::key::Key;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::SqliteConnection;
 
@@ -88,32 +89,35 @@ pub async fn create_section(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<CreateSection>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     request.check()?;
+    let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let row = state
+    let (row, version) = state
         .db
         .write(move |conn| {
             let article = articles_model::get(conn, &key, Audience::Editors)?;
-            let row = model::insert_at(
+            check_version(&expected, article.version)?;
+            model::insert_at(
                 conn,
                 article.id,
                 request.position,
                 &request.heading,
                 &request.body,
                 now,
-            )?;
-            Ok(row)
+            )
         })
         .await?;
     let article = row.article_id;
     Ok(about_article(
         created(
             format!("/api/v1/sections/{}", row.id),
+            version,
             &SectionView::new(row, BodyFormat::Both),
         ),
         article,
@@ -163,7 +167,8 @@ pub async fn replace_sections(
         .write(move |conn| {
             let article = articles_model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, article.version)?;
-            let (rows, version) = model::replace_all(conn, article.id, &request.sections, now)?;
+            let (rows, version) =
+                model::replace_all(conn, article.id, article.version, &request.sections, now)?;
             Ok((article.id, rows, version))
         })
         .await?;
@@ -194,13 +199,13 @@ pub async fn get_section(
     let format = format.body_format()?;
     let id = id.into_inner();
     let audience = caller.audience(state.clock.now().naive_utc());
-    let row = state
+    let (row, version) = state
         .db
         .read(move |conn| visible_section(conn, id, audience))
         .await?;
     let article = row.article_id;
     Ok(about_article(
-        HttpResponse::Ok().json(SectionView::new(row, format)),
+        ok_with_version(version, &SectionView::new(row, format)),
         article,
     ))
 }
@@ -226,28 +231,43 @@ pub async fn update_section(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<i32>,
     JsonBody(request): JsonBody<UpdateSection>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     request.check()?;
+    let expected = if_match(&req)?;
     let id = id.into_inner();
     let now = state.clock.now().naive_utc();
-    let row = state
+    let (row, version) = state
         .db
         .write(move |conn| {
-            let section = visible_section(conn, id, Audience::Editors)?;
-            let changes = SectionChanges::new(
-                request.heading.as_deref().map(str::trim),
-                request.body.as_deref(),
+            let (section, article_version) = visible_section(conn, id, Audience::Editors)?;
+            check_version(&expected, article_version)?;
+            let heading = request
+                .heading
+                .flatten()
+                .unwrap_or_else(|| section.heading.clone());
+            let body = request
+                .body
+                .flatten()
+                .unwrap_or_else(|| section.body.clone());
+            let position = request.position.flatten().unwrap_or(section.position);
+            model::change(
+                conn,
+                &section,
+                article_version,
+                &heading,
+                &body,
+                position,
                 now,
-            );
-            model::change(conn, &section, &changes, request.position)
+            )
         })
         .await?;
     let article = row.article_id;
     Ok(about_article(
-        HttpResponse::Ok().json(SectionView::new(row, BodyFormat::Both)),
+        ok_with_version(version, &SectionView::new(row, BodyFormat::Both)),
         article,
     ))
 }
@@ -269,32 +289,41 @@ pub async fn delete_section(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     id: web::Path<i32>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
+    let expected = if_match(&req)?;
     let id = id.into_inner();
     let now = state.clock.now().naive_utc();
-    let article = state
+    let (article, version) = state
         .db
         .write(move |conn| {
-            let section = visible_section(conn, id, Audience::Editors)?;
-            model::remove(conn, &section, now)?;
-            Ok(section.article_id)
+            let (section, article_version) = visible_section(conn, id, Audience::Editors)?;
+            check_version(&expected, article_version)?;
+            let version = model::remove(conn, &section, now)?;
+            Ok((section.article_id, version))
         })
         .await?;
-    Ok(about_article(HttpResponse::NoContent().finish(), article))
+    Ok(about_article(
+        HttpResponse::NoContent()
+            .insert_header((header::ETAG, version_etag(version)))
+            .finish(),
+        article,
+    ))
 }
 
-/// The section with `id` if `audience` may see its article, else a 404.
+/// The section with `id` and its article's version, if `audience` may see that article, else
+/// a 404.
 fn visible_section(
     conn: &mut SqliteConnection,
     id: i32,
     audience: Audience,
-) -> ApiResult<model::SectionRow> {
+) -> ApiResult<(model::SectionRow, i32)> {
     let not_found = || ApiError::not_found("section", id);
     let section = model::find(conn, id)?.ok_or_else(not_found)?;
     match articles_model::get_by_id(conn, section.article_id, audience) {
-        Ok(_) => Ok(section),
+        Ok(article) => Ok((section, article.version)),
         Err(ApiError::NotFound(_)) => Err(not_found()),
         Err(other) => Err(other),
     }

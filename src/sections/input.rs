@@ -1,6 +1,7 @@
 //! Request bodies and query parameters of the section endpoints, and the checks that need no database (422 field errors).
 
 use crate::error::ApiError;
+use crate::support::nullable;
 use crate::support::validate::Checks;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -9,6 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 pub const MAX_HEADING: usize = 500;
 /// Longest section body.
 pub const MAX_BODY: usize = 200_000;
+/// Most sections an article may have, however they are written (create, add, replace, import).
+pub const MAX_SECTIONS: usize = 200;
 
 /// A section in `POST /articles` (`sections`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -69,27 +72,37 @@ impl CreateSection {
     }
 }
 
-/// Body of `PATCH /sections/{id}`: every field optional.
+/// Body of `PATCH /sections/{id}`: every field optional, none nullable (`null` is a 422
+/// naming the field). A PATCH that changes nothing writes nothing: the article keeps its version.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"position": 1}))]
 pub struct UpdateSection {
-    pub heading: Option<String>,
-    pub body: Option<String>,
+    /// 1–500 characters, one line.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub heading: Option<Option<String>>,
+    /// Markdown, at most 200 000 characters.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = String)]
+    pub body: Option<Option<String>>,
     /// Move it to this place (1..n); the others shift to close the gap.
-    pub position: Option<i32>,
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = i32)]
+    pub position: Option<Option<i32>>,
 }
 
 impl UpdateSection {
     /// Checks everything that needs no database.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
-        if let Some(heading) = &self.heading {
+        if let Some(heading) = checks.not_null("heading", &self.heading) {
             check_heading(&mut checks, "heading", heading);
         }
-        if let Some(body) = &self.body {
+        if let Some(body) = checks.not_null("body", &self.body) {
             checks.text("body", body, MAX_BODY);
         }
+        checks.not_null("position", &self.position);
         checks.finish()
     }
 }
@@ -120,6 +133,12 @@ impl ReplaceSections {
     /// Checks everything that needs no database, including repeated ids.
     pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
+        if self.sections.len() > MAX_SECTIONS {
+            checks.fail(
+                "sections",
+                format!("an article has at most {MAX_SECTIONS} sections"),
+            );
+        }
         let mut seen = std::collections::HashSet::new();
         for (i, section) in self.sections.iter().enumerate() {
             let prefix = format!("sections[{i}].");

@@ -1,6 +1,6 @@
 //! Section rows and every query on the `sections` table, keeping positions 1..n without gaps.
 
-use super::input::{ReplacementSection, SectionInput};
+use super::input::{ReplacementSection, SectionInput, MAX_SECTIONS};
 use crate::db::schema::{articles, sections};
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -47,27 +47,15 @@ struct NewSection<'a> {
     updated_at: NaiveDateTime,
 }
 
-/// A partial update of a section's text.
+/// A change of a section's text.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = sections)]
-pub struct SectionChanges<'a> {
-    pub heading: Option<&'a str>,
-    pub body: Option<&'a str>,
+struct SectionChanges<'a> {
+    heading: &'a str,
+    body: &'a str,
     /// The rendering of `body`, set with it.
-    pub body_html: Option<String>,
-    pub updated_at: NaiveDateTime,
-}
-
-impl<'a> SectionChanges<'a> {
-    /// The changes of a section's heading and body, the body rendered along.
-    pub fn new(heading: Option<&'a str>, body: Option<&'a str>, now: NaiveDateTime) -> Self {
-        Self {
-            heading,
-            body,
-            body_html: body.map(markdown::to_html),
-            updated_at: now,
-        }
-    }
+    body_html: String,
+    updated_at: NaiveDateTime,
 }
 
 /// The section with `id`, if any.
@@ -172,7 +160,8 @@ fn flip_negative(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()
     Ok(())
 }
 
-/// Inserts a section at `position` (1..n+1, default n+1), shifting later ones down.
+/// Inserts a section at `position` (1..n+1, default n+1), shifting later ones down; returns it
+/// and the article's new version. 422 when the article already has [`MAX_SECTIONS`].
 pub fn insert_at(
     conn: &mut SqliteConnection,
     article_id: i32,
@@ -180,8 +169,14 @@ pub fn insert_at(
     heading: &str,
     body: &str,
     now: NaiveDateTime,
-) -> ApiResult<SectionRow> {
+) -> ApiResult<(SectionRow, i32)> {
     let end = count(conn, article_id)? + 1;
+    if usize::try_from(end).unwrap_or(usize::MAX) > MAX_SECTIONS {
+        return Err(ApiError::invalid(
+            "sections",
+            format!("an article has at most {MAX_SECTIONS} sections"),
+        ));
+    }
     let position = position.unwrap_or(end);
     if !(1..=end).contains(&position) {
         return Err(ApiError::invalid(
@@ -191,30 +186,38 @@ pub fn insert_at(
     }
     shift(conn, article_id, position, 1)?;
     let row = insert_one(conn, article_id, position, heading, body, now)?;
-    article_changed(conn, article_id, now)?;
-    Ok(row)
+    let version = article_changed(conn, article_id, now)?;
+    Ok((row, version))
 }
 
-/// Deletes `section` and closes the gap it leaves.
+/// Deletes `section` and closes the gap it leaves; returns the article's new version.
 pub fn remove(
     conn: &mut SqliteConnection,
     section: &SectionRow,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<i32> {
     diesel::delete(sections::table.find(section.id)).execute(conn)?;
     shift(conn, section.article_id, section.position + 1, -1)?;
-    article_changed(conn, section.article_id, now)?;
-    Ok(())
+    article_changed(conn, section.article_id, now)
 }
 
-/// Changes the text of `section` and, with `position`, moves it (1..n), shifting the others.
+/// Gives `section` a new heading and body and, with `position`, moves it (1..n), shifting the
+/// others; returns it and the article's version. Nothing is written (and the version of
+/// `article_version` is returned) when all three equal what is stored.
 pub fn change(
     conn: &mut SqliteConnection,
     section: &SectionRow,
-    changes: &SectionChanges,
-    position: Option<i32>,
-) -> ApiResult<SectionRow> {
-    if let Some(position) = position.filter(|p| *p != section.position) {
+    article_version: i32,
+    heading: &str,
+    body: &str,
+    position: i32,
+    now: NaiveDateTime,
+) -> ApiResult<(SectionRow, i32)> {
+    let heading = heading.trim();
+    if heading == section.heading && body == section.body && position == section.position {
+        return Ok((section.clone(), article_version));
+    }
+    if position != section.position {
         let last = count(conn, section.article_id)?;
         if !(1..=last).contains(&position) {
             return Err(ApiError::invalid(
@@ -230,12 +233,18 @@ pub fn change(
         order.insert(usize::try_from(position - 1).unwrap_or(0), section.id);
         renumber(conn, section.article_id, &order)?;
     }
+    let changes = SectionChanges {
+        heading,
+        body,
+        body_html: markdown::to_html(body),
+        updated_at: now,
+    };
     let row = diesel::update(sections::table.find(section.id))
-        .set(changes)
+        .set(&changes)
         .returning(SectionRow::as_returning())
         .get_result(conn)?;
-    article_changed(conn, section.article_id, changes.updated_at)?;
-    Ok(row)
+    let version = article_changed(conn, section.article_id, now)?;
+    Ok((row, version))
 }
 
 /// The rule of every change to an article's sections, run in the change's transaction by each
@@ -278,18 +287,26 @@ fn renumber(conn: &mut SqliteConnection, article_id: i32, order: &[i32]) -> Quer
 }
 
 /// Makes `items` the complete ordered list of the article's sections: listed ids are kept and
-/// updated, new entries inserted, unlisted sections deleted.
+/// updated, new entries inserted, unlisted sections deleted. Returns the sections and the
+/// article's version: `article_version`, with nothing written, when `items` are exactly what is
+/// stored.
 pub fn replace_all(
     conn: &mut SqliteConnection,
     article_id: i32,
+    article_version: i32,
     items: &[ReplacementSection],
     now: NaiveDateTime,
 ) -> ApiResult<(Vec<SectionRow>, i32)> {
+    let stored = for_article(conn, article_id)?;
+    let unchanged = stored.len() == items.len()
+        && stored.iter().zip(items).all(|(row, item)| {
+            item.id == Some(row.id) && item.heading.trim() == row.heading && item.body == row.body
+        });
+    if unchanged {
+        return Ok((stored, article_version));
+    }
     search_index::pause(conn)?;
-    let existing: Vec<i32> = for_article(conn, article_id)?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let existing: Vec<i32> = stored.into_iter().map(|s| s.id).collect();
     let foreign: Vec<FieldError> = items
         .iter()
         .enumerate()

@@ -1,0 +1,3 @@
+-- Categories get a version, like articles: every change adds one, and PATCH/DELETE honour
+-- If-Match against it (RFC 9110 §13.1.1).
+ALTER TABLE categories ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
