@@ -70,15 +70,20 @@ pub async fn list_sections(
 /// Add a section to an article, at the end or at `position` (needs `content:write`).
 #[utoipa::path(
     post, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
-    params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Article id (all digits), slug or old slug"),
+        ("If-Match" = Option<String>, Header, description = "Only add it if the article is still at this version, e.g. `\"3\"` (RFC 9110 §13.1.1)"),
+    ),
     request_body = CreateSection,
     responses(
         (status = 201, description = "Created", body = SectionView,
-            headers(("Location" = String, description = "URL of the new section"))),
+            headers(("Location" = String, description = "URL of the new section"),
+                    ("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),
@@ -183,7 +188,8 @@ pub async fn replace_sections(
     get, path = "/api/v1/sections/{id}", tag = "sections",
     params(("id" = i32, Path, description = "Section id"), FormatQuery),
     responses(
-        (status = 200, description = "The section", body = SectionView),
+        (status = 200, description = "The section", body = SectionView,
+            headers(("ETag" = String, description = "`\"<article version>-<digest>\"`; its version part works in If-Match"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
@@ -213,14 +219,19 @@ pub async fn get_section(
 /// Change a section's heading or body, or move it to another position (needs `content:write`).
 #[utoipa::path(
     patch, path = "/api/v1/sections/{id}", tag = "sections",
-    params(("id" = i32, Path, description = "Section id")),
+    params(
+        ("id" = i32, Path, description = "Section id"),
+        ("If-Match" = Option<String>, Header, description = "Only change it if its article is still at this version, e.g. `\"3\"` (RFC 9110 §13.1.1)"),
+    ),
     request_body = UpdateSection,
     responses(
-        (status = 200, description = "The updated section", body = SectionView),
+        (status = 200, description = "The updated section (unchanged, the article at the same version, when nothing differed)", body = SectionView,
+            headers(("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = ValidationFailed),
@@ -275,13 +286,18 @@ pub async fn update_section(
 /// Delete a section; the ones after it move up (needs `content:write`).
 #[utoipa::path(
     delete, path = "/api/v1/sections/{id}", tag = "sections",
-    params(("id" = i32, Path, description = "Section id")),
+    params(
+        ("id" = i32, Path, description = "Section id"),
+        ("If-Match" = Option<String>, Header, description = "Only delete it if its article is still at this version, e.g. `\"3\"` (RFC 9110 §13.1.1)"),
+    ),
     responses(
-        (status = 204, description = "Deleted"),
+        (status = 204, description = "Deleted",
+            headers(("ETag" = String, description = "The article's new version"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed),
     ),
     security(("bearer" = ["content:write"]))
 )]

@@ -24,3 +24,4 @@ mod seed_page;
 mod startup;
 mod token_attacks;
 mod tokens;
+mod write_rules;

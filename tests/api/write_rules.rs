@@ -1,0 +1,546 @@
+//! Tests: the rules every write path keeps (issue 11, kinds 1–3).
+//!
+//! 1. A rule over several fields holds on the merged state (stored + changed), whichever write
+//!    path carries one of the fields: PATCH, publish, create, import, section writes.
+//! 2. Every write to a versioned resource evaluates `If-Match` (412 and nothing changed on a
+//!    mismatch, RFC 9110 §13.1.1) and answers the new validator; the document says so.
+//! 3. In a partial update, `null` clears a field the document marks nullable and is a 422
+//!    naming any other field; a write that changes nothing keeps `version` and `updated_at`.
+
+use crate::common::{bearer, spawn, TestApp};
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+/// A category, a published article with a window (published 2025-04-19, no end) and three
+/// sections; returns (category id, article id, first section id).
+async fn content<S, B>(app: &TestApp<S>) -> (i64, i64, i64)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let category = app.category("Health", None).await["id"].as_i64().unwrap();
+    let article = app
+        .article(
+            "Sleep Well",
+            category,
+            json!({
+                "subtitle": "Rest is a skill.",
+                "excerpt": "How to sleep.",
+                "status": "published",
+                "published_at": "2025-04-19T00:00:00Z",
+                "sections": [
+                    {"heading": "Why", "body": "Sleep matters."},
+                    {"heading": "How", "body": "Keep a schedule."},
+                    {"heading": "When", "body": "Every night."},
+                ],
+            }),
+        )
+        .await;
+    let section = article["sections"][0]["id"].as_i64().unwrap();
+    (category, article["id"].as_i64().unwrap(), section)
+}
+
+/// What an editor reads of a path: the state a refused write must leave alone.
+async fn state_of<S, B>(app: &TestApp<S>, paths: &[String]) -> Vec<Value>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let token = app.editor();
+    let mut bodies = Vec::new();
+    for path in paths {
+        bodies.push(app.get_as(&token, path).await.body);
+    }
+    bodies
+}
+
+fn request(method: &str, path: &str) -> TestRequest {
+    match method {
+        "POST" => TestRequest::post(),
+        "PATCH" => TestRequest::patch(),
+        "PUT" => TestRequest::put(),
+        "DELETE" => TestRequest::delete(),
+        other => panic!("no write method {other}"),
+    }
+    .uri(path)
+}
+
+#[actix_web::test]
+async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
+    let app = spawn().await;
+    let (category, article, _) = content(&app).await;
+    let token = app.editor();
+    let a = format!("/api/v1/articles/{article}");
+    // Each write carries one field of a rule; the other comes from what is stored.
+    let writes: Vec<(&str, String, Value, &str)> = vec![
+        // The issue's example: the stored published_at is in 2025.
+        (
+            "PATCH",
+            a.clone(),
+            json!({"unpublish_at": "2020-01-01T00:00:00Z"}),
+            "unpublish_at",
+        ),
+        (
+            "PATCH",
+            a.clone(),
+            json!({"unpublish_at": "2025-04-19T00:00:00Z"}),
+            "unpublish_at",
+        ),
+        (
+            "PATCH",
+            a.clone(),
+            json!({"published_at": null}),
+            "published_at",
+        ),
+        (
+            "PATCH",
+            a.clone(),
+            json!({"status": "published", "published_at": null}),
+            "published_at",
+        ),
+    ];
+    let watched = [a.clone(), format!("{a}/sections")];
+    for (method, path, body, field) in &writes {
+        let before = state_of(&app, &watched).await;
+        let reply = app
+            .send(
+                request(method, path)
+                    .insert_header(bearer(&token))
+                    .set_json(body),
+            )
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.error_fields(),
+            vec![field.to_string()],
+            "{method} {path} {body}"
+        );
+        assert_eq!(
+            state_of(&app, &watched).await,
+            before,
+            "{method} {path} {body} changed something"
+        );
+    }
+
+    // Give it an end, then move the start past it with a write that carries only the start.
+    app.patch(&token, &a, json!({"unpublish_at": "2025-12-01T00:00:00Z"}))
+        .await
+        .expect(200);
+    let starts: Vec<(&str, String, Value)> = vec![
+        (
+            "PATCH",
+            a.clone(),
+            json!({"published_at": "2026-01-01T00:00:00Z"}),
+        ),
+        ("POST", format!("{a}/unpublish"), json!(null)),
+        (
+            "POST",
+            format!("{a}/publish"),
+            json!({"published_at": "2026-01-01T00:00:00Z"}),
+        ),
+    ];
+    for (method, path, body) in &starts {
+        if method == &"POST" && path.ends_with("/unpublish") {
+            // Unpublishing keeps published_at: no rule is broken, so it is allowed; publish it back.
+            app.send(request(method, path).insert_header(bearer(&token)))
+                .await
+                .expect(200);
+            continue;
+        }
+        let before = state_of(&app, &watched).await;
+        let mut req = request(method, path).insert_header(bearer(&token));
+        if !body.is_null() {
+            req = req.set_json(body);
+        }
+        let reply = app.send(req).await.expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.error_fields(),
+            vec!["unpublish_at"],
+            "{method} {path}"
+        );
+        assert_eq!(
+            state_of(&app, &watched).await,
+            before,
+            "{method} {path} changed something"
+        );
+    }
+
+    // Create: published now (2026-06-01 on the test clock) with an end in the past.
+    let before = app.count("articles");
+    app.post(
+        &token,
+        "/api/v1/articles",
+        json!({"title": "Ended", "category_id": category, "status": "published",
+               "unpublish_at": "2020-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+    assert_eq!(app.count("articles"), before);
+}
+
+#[actix_web::test]
+async fn the_section_count_rule_holds_on_every_section_write() {
+    let app = spawn().await;
+    let (category, _, _) = content(&app).await;
+    let token = app.editor();
+    let many: Vec<Value> = (0..200)
+        .map(|i| json!({"heading": format!("Part {i}"), "body": "Text."}))
+        .collect();
+    let full = app
+        .article("Full", category, json!({"sections": many}))
+        .await;
+    let path = format!("/api/v1/articles/{}/sections", full["id"]);
+    app.post(
+        &token,
+        &path,
+        json!({"heading": "One more", "body": "Text."}),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+    let mut replacement: Vec<Value> = full["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"id": s["id"], "heading": s["heading"], "body": s["body"]}))
+        .collect();
+    replacement.push(json!({"heading": "One more", "body": "Text."}));
+    app.put(&token, &path, json!({"sections": replacement}))
+        .await
+        .expect_problem(422, "validation_failed");
+    let mut too_many = many_sections(201);
+    too_many["title"] = json!("Too many");
+    too_many["category_id"] = json!(category);
+    app.post(&token, "/api/v1/articles", too_many)
+        .await
+        .expect_problem(422, "validation_failed");
+    let sections = app.get_as(&token, &path).await.body;
+    assert_eq!(sections["data"].as_array().unwrap().len(), 200);
+}
+
+fn many_sections(n: usize) -> Value {
+    let sections: Vec<Value> = (0..n)
+        .map(|i| json!({"heading": format!("Part {i}"), "body": "Text."}))
+        .collect();
+    json!({ "sections": sections })
+}
+
+/// Every write to a versioned resource, with a body that would succeed.
+fn versioned_writes(
+    article: i64,
+    section: i64,
+    category: i64,
+) -> Vec<(&'static str, String, Value)> {
+    let a = format!("/api/v1/articles/{article}");
+    vec![
+        ("PATCH", a.clone(), json!({"subtitle": "Changed."})),
+        ("POST", format!("{a}/unpublish"), Value::Null),
+        ("POST", format!("{a}/publish"), Value::Null),
+        (
+            "POST",
+            format!("{a}/sections"),
+            json!({"heading": "New", "body": "Text."}),
+        ),
+        (
+            "PUT",
+            format!("{a}/sections"),
+            json!({"sections": [{"id": section, "heading": "Only", "body": "Text."}]}),
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/sections/{section}"),
+            json!({"heading": "Renamed"}),
+        ),
+        ("DELETE", format!("/api/v1/sections/{section}"), Value::Null),
+        (
+            "PATCH",
+            format!("/api/v1/categories/{category}"),
+            json!({"description": "New."}),
+        ),
+        ("DELETE", a, Value::Null),
+        (
+            "DELETE",
+            format!("/api/v1/categories/{category}"),
+            Value::Null,
+        ),
+    ]
+}
+
+#[actix_web::test]
+async fn every_write_to_a_versioned_resource_evaluates_if_match_and_answers_the_new_validator() {
+    let app = spawn().await;
+    let (category, article, section) = content(&app).await;
+    let token = app.editor();
+    let watched = [
+        format!("/api/v1/articles/{article}"),
+        format!("/api/v1/articles/{article}/sections"),
+        format!("/api/v1/categories/{category}"),
+    ];
+    for (method, path, body) in versioned_writes(article, section, category) {
+        let with = |tag: String| {
+            let mut req = request(method, &path)
+                .insert_header(bearer(&token))
+                .insert_header(("If-Match", tag));
+            if !body.is_null() {
+                req = req.set_json(&body);
+            }
+            req
+        };
+        // A stale tag (the issue's example: "0"), and a weak one (never matches, RFC 9110 §8.8.3.2).
+        for stale in ["\"0\"", "W/\"1\""] {
+            let before = state_of(&app, &watched).await;
+            app.send(with(stale.to_owned()))
+                .await
+                .expect_problem(412, "precondition_failed");
+            assert_eq!(
+                state_of(&app, &watched).await,
+                before,
+                "{method} {path} with {stale}"
+            );
+        }
+        // The current version (what the resource's read answered) is accepted.
+        let resource = if path.starts_with("/api/v1/categories") {
+            watched[2].clone()
+        } else {
+            watched[0].clone()
+        };
+        let read = app.get_as(&token, &resource).await.expect(200);
+        let current = read.header("etag").to_owned();
+        let reply = app.send(with(current.clone())).await;
+        assert!(
+            reply.status.is_success(),
+            "{method} {path}: {}",
+            reply.status
+        );
+        if method != "DELETE" || path.contains("/sections/") {
+            let version: i64 = current
+                .trim_matches('"')
+                .split('-')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(
+                reply.header("etag"),
+                format!("\"{}\"", version + 1),
+                "{method} {path} answers the new version"
+            );
+        }
+        if method == "DELETE" && path.contains("/articles/") {
+            // The category's DELETE below needs it empty: the article was the last thing in it.
+            continue;
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_document_declares_if_match_and_412_on_every_write_to_a_versioned_resource() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let writes_a_resource = match method.as_str() {
+                "patch" | "put" | "delete" => true,
+                "post" => path.contains('{') && !path.ends_with("/views"),
+                _ => false,
+            };
+            if !writes_a_resource || path.starts_with("/api/v1/auth") {
+                continue;
+            }
+            let params = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert!(
+                params
+                    .iter()
+                    .any(|p| p["name"] == "If-Match" && p["in"] == "header"),
+                "{method} {path} does not document If-Match"
+            );
+            assert!(
+                operation["responses"]["412"].is_object(),
+                "{method} {path} does not document 412"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} operations checked");
+}
+
+/// The PATCH endpoints and the schema of their bodies.
+fn patch_endpoints(article: i64, section: i64, category: i64) -> Vec<(String, &'static str)> {
+    vec![
+        (format!("/api/v1/articles/{article}"), "UpdateArticle"),
+        (format!("/api/v1/categories/{category}"), "UpdateCategory"),
+        (format!("/api/v1/sections/{section}"), "UpdateSection"),
+    ]
+}
+
+fn nullable(schema: &Value) -> bool {
+    match &schema["type"] {
+        Value::Array(types) => types.iter().any(|t| t == "null"),
+        _ => schema["oneOf"]
+            .as_array()
+            .is_some_and(|alts| alts.iter().any(|a| a["type"] == "null")),
+    }
+}
+
+#[actix_web::test]
+async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_other_field() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    let app = spawn().await;
+    let (category, article, section) = content(&app).await;
+    let parent = app.category("Parent", None).await["id"].as_i64().unwrap();
+    let token = app.editor();
+    // A draft with an end, so that every nullable field has a value to clear.
+    app.post(
+        &token,
+        &format!("/api/v1/articles/{article}/unpublish"),
+        json!(null),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &token,
+        &format!("/api/v1/articles/{article}"),
+        json!({"unpublish_at": "2027-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &token,
+        &format!("/api/v1/categories/{category}"),
+        json!({"parent_id": parent, "description": "About health."}),
+    )
+    .await
+    .expect(200);
+    let mut seen = 0;
+    for (path, schema) in patch_endpoints(article, section, category) {
+        let properties = document["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .unwrap()
+            .clone();
+        for (field, property) in properties {
+            seen += 1;
+            let before = app.get_as(&token, &path).await.body;
+            let reply = app
+                .patch(&token, &path, json!({ field.clone(): null }))
+                .await;
+            if nullable(&property) {
+                let reply = reply.expect(200);
+                // Cleared: empty, or (an excerpt) the one derived from the sections.
+                let cleared = &reply.body[&field];
+                assert!(
+                    !before[&field].is_null() && before[&field] != "",
+                    "{path}: {field} had nothing to clear"
+                );
+                assert_ne!(cleared, &before[&field], "{path}: null must clear {field}");
+            } else {
+                let reply = reply.expect_problem(422, "validation_failed");
+                assert_eq!(reply.error_fields(), vec![field.clone()], "{path}");
+                assert_eq!(
+                    app.get_as(&token, &path).await.body,
+                    before,
+                    "{path} {field}"
+                );
+            }
+        }
+    }
+    assert!(seen >= 13, "only {seen} fields checked");
+    // The issue's example: a null subtitle is cleared (it is not kept).
+    let read = app
+        .get_as(&token, &format!("/api/v1/articles/{article}"))
+        .await
+        .body;
+    assert_eq!(read["subtitle"], "");
+}
+
+#[actix_web::test]
+async fn a_write_that_changes_nothing_keeps_version_and_updated_at() {
+    let app = spawn().await;
+    let (category, article, section) = content(&app).await;
+    let token = app.editor();
+    app.set_now(app.now() + chrono::Duration::hours(1));
+    let a = format!("/api/v1/articles/{article}");
+    let c = format!("/api/v1/categories/{category}");
+    let s = format!("/api/v1/sections/{section}");
+    let stored = app.get_as(&token, &a).await.body;
+    let stored_category = app.get_as(&token, &c).await.body;
+    let stored_section = app.get_as(&token, &s).await.body;
+    let sections: Vec<Value> = stored["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"id": s["id"], "heading": s["heading"], "body": s["body"]}))
+        .collect();
+    let same: Vec<(&str, String, Value)> = vec![
+        ("PATCH", a.clone(), json!({})),
+        (
+            "PATCH",
+            a.clone(),
+            json!({
+                "title": stored["title"], "slug": stored["slug"], "subtitle": stored["subtitle"],
+                "excerpt": stored["excerpt"], "category_id": stored["category_id"],
+                "status": "published", "published_at": stored["published_at"], "unpublish_at": null,
+            }),
+        ),
+        // Surrounding spaces are trimmed, so this is the same title.
+        (
+            "PATCH",
+            a.clone(),
+            json!({"title": format!("  {}  ", stored["title"].as_str().unwrap())}),
+        ),
+        ("POST", format!("{a}/publish"), Value::Null),
+        (
+            "PUT",
+            format!("{a}/sections"),
+            json!({ "sections": sections }),
+        ),
+        (
+            "PATCH",
+            s.clone(),
+            json!({
+                "heading": stored_section["heading"], "body": stored_section["body"],
+                "position": stored_section["position"],
+            }),
+        ),
+        (
+            "PATCH",
+            c.clone(),
+            json!({
+                "name": stored_category["name"], "slug": stored_category["slug"],
+                "description": stored_category["description"], "parent_id": null,
+                "position": stored_category["position"],
+            }),
+        ),
+    ];
+    for (method, path, body) in same {
+        let mut req = request(method, &path).insert_header(bearer(&token));
+        if !body.is_null() {
+            req = req.set_json(&body);
+        }
+        let reply = app.send(req).await;
+        assert!(
+            reply.status.is_success(),
+            "{method} {path}: {} {}",
+            reply.status,
+            reply.body
+        );
+        let article_now = app.get_as(&token, &a).await.body;
+        let category_now = app.get_as(&token, &c).await.body;
+        for field in ["version", "updated_at"] {
+            assert_eq!(
+                article_now[field], stored[field],
+                "{method} {path} changed the article's {field}"
+            );
+            assert_eq!(
+                category_now[field], stored_category[field],
+                "{method} {path} changed the category's {field}"
+            );
+        }
+    }
+}
