@@ -13,8 +13,10 @@ use std::collections::HashMap;
 
 /// Most levels the category tree may have (a top-level category is on level 1). Creating,
 /// moving or importing a category deeper is a 422, so every walk of the tree (paths,
-/// breadcrumbs, the tree, export order) that stops after this many levels sees all of it.
-pub const MAX_DEPTH: usize = 64;
+/// breadcrumbs, the tree, export order) that stops after this many levels sees all of it. 32
+/// keeps `GET /categories/tree` (two levels of JSON nesting a category) within the 128 levels of
+/// nesting common JSON parsers accept by default (serde_json's recursion limit).
+pub const MAX_DEPTH: usize = 32;
 
 /// A row of `categories`.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]

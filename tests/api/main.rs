@@ -1,5 +1,6 @@
 //! Integration tests: the real actix application over a fresh SQLite file per test.
 
+mod aliases;
 mod architecture;
 mod article_visibility;
 mod articles;
@@ -8,9 +9,11 @@ mod backup;
 mod bad_input;
 mod caching;
 mod categories;
+mod category_depth;
 mod category_tree;
 mod common;
 mod dataset;
+mod dataset_fields;
 mod idempotency;
 mod limits;
 mod listing;

@@ -1,0 +1,179 @@
+//! Tests: an import compares and writes every field of the data-set format (issue 11, kind 5).
+//!
+//! The fields come from the format itself (the keys of an exported record, sections included):
+//! each is changed alone in a file that was imported before, the file is imported again, and
+//! the export must then hold the change. A field this test does not know how to change fails
+//! it, so a field added to the format cannot be forgotten by the import.
+
+use chrono::{DateTime, Duration, Utc};
+use healthhub::dataset::export::export;
+use healthhub::dataset::import::{import, ImportOptions, ImportSummary};
+use healthhub::db::Database;
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// A data set with every optional field set.
+fn base() -> Value {
+    json!({
+        "categories": [
+            {"name": "Health", "slug": "health", "description": "All of it.", "parent_slug": null, "position": 0},
+            {"name": "Food", "slug": "food", "description": "Eating.", "parent_slug": null, "position": 1},
+            {"name": "Sleep", "slug": "sleep", "description": "Rest.", "parent_slug": "health", "position": 0},
+        ],
+        "articles": [{
+            "title": "Sleep Well", "slug": "sleep-well", "subtitle": "Rest is a skill.",
+            "excerpt": "How to sleep.", "status": "published",
+            "published_at": "2025-04-19T00:00:00Z", "unpublish_at": "2027-01-01T00:00:00Z",
+            "view_count": 42, "category_slug": "sleep",
+            "sections": [
+                {"position": 1, "heading": "Why", "body": "Sleep matters."},
+                {"position": 2, "heading": "How", "body": "Keep a schedule."},
+            ],
+        }],
+    })
+}
+
+fn time(value: &Value, by: Duration) -> Value {
+    let at: DateTime<Utc> = serde_json::from_value(value.clone()).expect("a time");
+    serde_json::to_value(at + by).unwrap()
+}
+
+/// `record` with `field` changed to another valid value; `None` for the key field (`slug`),
+/// which names the record rather than being one of its values.
+fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
+    let mut record = record.clone();
+    let value = &record[field];
+    record[field] = match (kind, field) {
+        (_, "slug") => return None,
+        ("category", "name") | ("article", "title") => json!(format!("{} again", value.as_str()?)),
+        (_, "description") | ("article", "subtitle" | "excerpt") => {
+            json!(format!("{} More.", value.as_str()?))
+        }
+        ("category", "parent_slug") if record["slug"] == "food" => json!("health"),
+        ("category", "parent_slug") => json!("food"),
+        ("category", "position") => json!(value.as_i64()? + 7),
+        ("article", "status") => json!("draft"),
+        ("article", "published_at") => time(value, -Duration::days(1)),
+        // The issue's example: only unpublish_at changes, and a re-import said "unchanged".
+        ("article", "unpublish_at") => time(value, Duration::days(1)),
+        ("article", "view_count") => json!(value.as_i64()? + 1),
+        ("article", "category_slug") => json!("food"),
+        ("section", "heading") => json!(format!("{} then", value.as_str()?)),
+        ("section", "body") => json!(format!("{} Really.", value.as_str()?)),
+        // Positions order the sections: this one moves to the other end.
+        ("section", "position") if value == 1 => json!(100),
+        ("section", "position") => json!(0),
+        (kind, field) => {
+            panic!("the {kind} field `{field}` is not covered: teach this test to change it")
+        }
+    };
+    Some(record)
+}
+
+fn fresh(dir: &Path) -> Database {
+    Database::open(&dir.join("db.sqlite").to_string_lossy(), 1)
+        .expect("open")
+        .0
+}
+
+fn import_value(db: &Database, dir: &Path, data: &Value) -> ImportSummary {
+    let path = dir.join("in.json");
+    std::fs::write(&path, data.to_string()).unwrap();
+    import(db, &path, ImportOptions::default(), Utc::now().naive_utc()).expect("import")
+}
+
+fn exported(db: &Database, dir: &Path) -> Value {
+    let path = dir.join("out.json");
+    export(db, &path).expect("export");
+    normalized(serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap())
+}
+
+/// Categories by slug (the export writes parents first), sections in position order numbered
+/// 1..n (what the format means by their positions).
+fn normalized(mut data: Value) -> Value {
+    data["categories"]
+        .as_array_mut()
+        .unwrap()
+        .sort_by_key(|c| c["slug"].as_str().map(str::to_owned));
+    for article in data["articles"].as_array_mut().unwrap() {
+        let sections = article["sections"].as_array_mut().unwrap();
+        sections.sort_by_key(|s| s["position"].as_i64());
+        for (i, section) in sections.iter_mut().enumerate() {
+            section["position"] = json!(i + 1);
+        }
+    }
+    data
+}
+
+#[test]
+fn every_field_of_the_format_is_compared_and_written_on_re_import() {
+    let exported_fields = {
+        let dir = tempfile::tempdir().unwrap();
+        let db = fresh(dir.path());
+        import_value(&db, dir.path(), &base());
+        exported(&db, dir.path())
+    };
+    // The export of the base is the base: nothing is lost on the way out either.
+    assert_eq!(exported_fields, normalized(base()));
+    let mut variants: Vec<(String, Value)> = Vec::new();
+    for (i, category) in base()["categories"].as_array().unwrap().iter().enumerate() {
+        for field in exported_fields["categories"][i].as_object().unwrap().keys() {
+            if let Some(record) = changed("category", category, field) {
+                let mut data = base();
+                data["categories"][i] = record;
+                variants.push((format!("categories[{i}].{field}"), data));
+            }
+        }
+    }
+    let article = &base()["articles"][0];
+    for field in exported_fields["articles"][0].as_object().unwrap().keys() {
+        if field == "sections" {
+            for (s, section) in article["sections"].as_array().unwrap().iter().enumerate() {
+                for key in section.as_object().unwrap().keys() {
+                    let mut data = base();
+                    data["articles"][0]["sections"][s] = changed("section", section, key).unwrap();
+                    variants.push((format!("sections[{s}].{key}"), data));
+                }
+            }
+        } else if let Some(record) = changed("article", article, field) {
+            let mut data = base();
+            data["articles"][0] = record;
+            variants.push((format!("articles[0].{field}"), data));
+        }
+    }
+    assert!(variants.len() >= 20, "{} variants", variants.len());
+    for (name, data) in variants {
+        let dir = tempfile::tempdir().unwrap();
+        let db = fresh(dir.path());
+        import_value(&db, dir.path(), &base());
+        let summary = import_value(&db, dir.path(), &data);
+        assert_eq!(
+            summary.categories + summary.articles,
+            1,
+            "{name}: one record changed, the summary says {summary}"
+        );
+        assert_eq!(
+            exported(&db, dir.path()),
+            normalized(data),
+            "{name} was not written"
+        );
+    }
+}
+
+#[test]
+fn re_importing_the_same_file_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path());
+    import_value(&db, dir.path(), &base());
+    let again = import_value(&db, dir.path(), &base());
+    assert_eq!(
+        (
+            again.categories,
+            again.articles,
+            again.categories_unchanged,
+            again.unchanged
+        ),
+        (0, 0, 3, 1),
+        "{again}"
+    );
+}
