@@ -4,7 +4,7 @@ use super::input::{ReplacementSection, SectionInput};
 use crate::db::schema::{articles, sections};
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::support::markdown;
+use crate::support::{markdown, search_text};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -43,6 +43,7 @@ struct NewSection<'a> {
     heading: &'a str,
     body: &'a str,
     body_html: String,
+    body_text: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -55,18 +56,41 @@ pub struct SectionChanges<'a> {
     pub body: Option<&'a str>,
     /// The rendering of `body`, set with it.
     pub body_html: Option<String>,
+    /// The reader's text of `body`, for the search index, set with it.
+    pub body_text: Option<String>,
     pub updated_at: NaiveDateTime,
 }
 
 impl<'a> SectionChanges<'a> {
     /// The changes of a section's heading and body, the body rendered along.
     pub fn new(heading: Option<&'a str>, body: Option<&'a str>, now: NaiveDateTime) -> Self {
+        let (body_html, body_text) = body.map(Derived::of).map(Derived::into_parts).unzip();
         Self {
             heading,
             body,
-            body_html: body.map(markdown::to_html),
+            body_html,
+            body_text,
             updated_at: now,
         }
+    }
+}
+
+/// What is stored along with a body, derived from it on every write: its sanitized HTML and
+/// the plain text a reader sees (what the search index holds).
+struct Derived {
+    html: String,
+    text: String,
+}
+
+impl Derived {
+    fn of(body: &str) -> Self {
+        let html = markdown::to_html(body);
+        let text = search_text::of_html(&html);
+        Self { html, text }
+    }
+
+    fn into_parts(self) -> (String, String) {
+        (self.html, self.text)
     }
 }
 
@@ -104,13 +128,15 @@ fn insert_one(
     body: &str,
     now: NaiveDateTime,
 ) -> QueryResult<SectionRow> {
+    let derived = Derived::of(body);
     diesel::insert_into(sections::table)
         .values(NewSection {
             article_id,
             position,
             heading: heading.trim(),
             body,
-            body_html: markdown::to_html(body),
+            body_html: derived.html,
+            body_text: derived.text,
             created_at: now,
             updated_at: now,
         })
@@ -128,13 +154,15 @@ pub fn insert_all(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     for (position, item) in (1..).zip(items) {
+        let derived = Derived::of(&item.body);
         diesel::insert_into(sections::table)
             .values(NewSection {
                 article_id,
                 position,
                 heading: item.heading.trim(),
                 body: &item.body,
-                body_html: markdown::to_html(&item.body),
+                body_html: derived.html,
+                body_text: derived.text,
                 created_at: now,
                 updated_at: now,
             })
@@ -321,12 +349,14 @@ pub fn replace_all(
     for (position, item) in (1..).zip(items) {
         match item.id {
             Some(id) => {
+                let derived = Derived::of(&item.body);
                 diesel::update(sections::table.find(id))
                     .set((
                         sections::position.eq(position),
                         sections::heading.eq(item.heading.trim()),
                         sections::body.eq(&item.body),
-                        sections::body_html.eq(markdown::to_html(&item.body)),
+                        sections::body_html.eq(derived.html),
+                        sections::body_text.eq(derived.text),
                         sections::updated_at.eq(now),
                     ))
                     .execute(conn)?;

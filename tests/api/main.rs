@@ -18,6 +18,7 @@ mod openapi;
 mod rendering;
 mod response_cache;
 mod search;
+mod search_text;
 mod sections;
 mod security_headers;
 mod seed_page;
