@@ -143,7 +143,9 @@ pub async fn get_category(
                     Some(current) => return Ok(Err(current)),
                     None => return Err(ApiError::not_found("category", &key)),
                 },
-                (None, Key::Id(_)) => return Err(ApiError::not_found("category", &key)),
+                (None, Key::Id(_) | Key::BeyondRange(_)) => {
+                    return Err(ApiError::not_found("category", &key))
+                }
             };
             let breadcrumbs = model::path(conn, row.id)?;
             let children = model::list(conn, Some(row.id))?;

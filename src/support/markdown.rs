@@ -148,7 +148,7 @@ pub fn word_count(plain_text: &str) -> usize {
     while let Some(c) = chars.next() {
         if c.is_alphanumeric() {
             if !in_word {
-                count += 1;
+                count = usize::saturating_add(count, 1);
                 in_word = true;
             }
         } else if in_word && is_combining_mark(c) {
@@ -234,7 +234,9 @@ pub fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (
     let mut first_excerpt = None;
     for (heading, body) in sections {
         let text = to_plain_text(body);
-        words += word_count(heading) + word_count(&text);
+        words = words
+            .saturating_add(word_count(heading))
+            .saturating_add(word_count(&text));
         if first_excerpt.is_none() {
             first_excerpt = Some(excerpt(&text, EXCERPT_CHARS));
         }

@@ -14,6 +14,7 @@ mod dataset;
 mod idempotency;
 mod limits;
 mod listing;
+mod numbers;
 mod openapi;
 mod rendering;
 mod response_cache;
