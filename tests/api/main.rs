@@ -11,6 +11,7 @@ mod categories;
 mod category_tree;
 mod common;
 mod dataset;
+mod graphemes;
 mod idempotency;
 mod limits;
 mod listing;
