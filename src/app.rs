@@ -39,7 +39,12 @@ pub fn build(
             ApiError::BadRequest(format!("invalid query string: {error}")).into()
         }))
         .app_data(web::PathConfig::default().error_handler(|error, _| {
-            ApiError::BadRequest(format!("invalid path parameter: {error}")).into()
+            // Only numeric ids are typed path parameters (`/sections/{id}`).
+            ApiError::BadRequest(format!(
+                "invalid path parameter: {error}; an id is an integer from 1 to {}",
+                i32::MAX
+            ))
+            .into()
         }))
         // The stack, innermost first: the table in `http::middleware` says why each sits where.
         .wrap(from_fn(caching::cache_headers))

@@ -626,7 +626,7 @@ pub async fn add_view(
         views::flush(&state).await?;
     }
     let mut response = HttpResponse::Ok().json(ViewCount {
-        view_count: article.view_count + waiting,
+        view_count: article.view_count.saturating_add(waiting),
     });
     response.extensions_mut().insert(CacheScope::Unchanged);
     Ok(response)

@@ -134,9 +134,7 @@ pub fn run(
     let searching = match_expression.is_some();
     let mut select = Sql::new("SELECT a.*, ");
     select.push(if searching { search::RANK_SQL } else { "0.0" });
-    select.push(" AS rank, ");
-    select.push(if searching { search::SNIPPET_SQL } else { "''" });
-    select.push(" AS snippet");
+    select.push(" AS rank, '' AS snippet");
     select.append(&from).append(&where_clause(&conditions));
     select.push(" ORDER BY ");
     for (i, key) in keys.iter().enumerate() {
@@ -156,6 +154,9 @@ pub fn run(
     let mut items: Vec<ListedArticle> = select.query().load(conn)?;
     let has_more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(0));
+    if let Some(expression) = &match_expression {
+        highlight_page(conn, expression, &mut items)?;
+    }
     let next = match (&query.paging, has_more, items.last()) {
         (Paging::Cursor { .. }, true, Some(last)) => Some(cursor_after(&keys, last)),
         _ => None,
@@ -166,6 +167,45 @@ pub fn run(
         next,
         has_more,
     })
+}
+
+#[derive(QueryableByName)]
+struct Highlighted {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    marked: String,
+}
+
+/// Fills the `snippet` of each item of a page with its highlighted columns
+/// ([`search::HIGHLIGHT_SQL`]), in one statement for the page only: the text of every column is
+/// never carried through the sort of all matches.
+fn highlight_page(
+    conn: &mut SqliteConnection,
+    expression: &str,
+    items: &mut [ListedArticle],
+) -> ApiResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut select = Sql::new("SELECT rowid AS id, ");
+    select
+        .push(search::HIGHLIGHT_SQL)
+        .push(" AS marked FROM article_search WHERE article_search MATCH ")
+        .bind(Bind::Text(expression.to_owned()))
+        .push(" AND rowid IN (")
+        .bind_list(items.iter().map(|item| Bind::Int(item.article.id.into())))
+        .push(")");
+    let mut marked: std::collections::HashMap<i32, String> = select
+        .query()
+        .load::<Highlighted>(conn)?
+        .into_iter()
+        .map(|row| (row.id, row.marked))
+        .collect();
+    for item in items {
+        item.snippet = marked.remove(&item.article.id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// ` WHERE c1 AND c2 …`, or nothing without conditions.

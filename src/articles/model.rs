@@ -84,6 +84,7 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Articl
             Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
+        Key::BeyondRange(_) => Ok(None),
         Key::Slug(slug) => query
             .filter(articles::slug.eq(slug))
             .get_result(conn)
@@ -383,10 +384,15 @@ pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
     Ok(())
 }
 
-/// Adds `count` views to an article's counter (nothing when it has been deleted since).
+/// Adds `count` views (negative counts add nothing) to an article's counter, which saturates
+/// at `i64::MAX` and stays an integer (SQLite would turn an overflowing sum into a REAL);
+/// nothing when the article has been deleted since.
 pub fn add_views(conn: &mut SqliteConnection, id: i32, count: i64) -> QueryResult<()> {
-    diesel::update(articles::table.find(id))
-        .set(articles::view_count.eq(articles::view_count + count))
+    let count = count.max(0);
+    diesel::sql_query("UPDATE articles SET view_count = min(view_count, ?) + ? WHERE id = ?")
+        .bind::<diesel::sql_types::BigInt, _>(i64::MAX - count)
+        .bind::<diesel::sql_types::BigInt, _>(count)
+        .bind::<diesel::sql_types::Integer, _>(id)
         .execute(conn)?;
     Ok(())
 }

@@ -2,27 +2,42 @@
 //!
 //! The index is the FTS5 table `article_search` (one row per article, `rowid` = article id, columns
 //! `title, subtitle, excerpt, headings, bodies`), kept in sync by triggers in the migration
-//! `2026-11-25-000002_search`.
+//! `2026-11-25-000002_search`. It holds plain text (migration `2026-11-27-000011_search_text`):
+//! the bodies as a reader sees them, never Markdown or HTML.
+
+use crate::support::search_text::{is_reserved, COLUMN_BREAK, MARK_CLOSE, MARK_OPEN};
+use crate::support::text;
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// The most words taken from one query; the rest of the input is ignored.
 const MAX_WORDS: usize = 16;
 
-/// The most characters kept from one word.
+/// The most grapheme clusters kept from one word.
 const MAX_WORD_CHARS: usize = 64;
-
-/// Opens a highlighted hit in [`SNIPPET_SQL`] output (U+E000, private use).
-const MARK_OPEN: char = '\u{E000}';
-
-/// Closes a highlighted hit in [`SNIPPET_SQL`] output (U+E001, private use).
-const MARK_CLOSE: char = '\u{E001}';
 
 /// The relevance of a row for `ORDER BY` (lower is better): BM25 with the columns weighted
 /// title 10, subtitle 5, excerpt 3, headings 2, bodies 1.
 pub const RANK_SQL: &str = "bm25(article_search, 10.0, 5.0, 3.0, 2.0, 1.0)";
 
-/// An excerpt of about 16 tokens around the hits, from whichever column matches best, with each
-/// hit wrapped in U+E000 … U+E001 and elisions shown as `…`; pass it through [`highlight`].
-pub const SNIPPET_SQL: &str = "snippet(article_search, -1, char(57344), char(57345), '…', 16)";
+/// Every column of a matching row, in order, with each hit wrapped in U+E000 … U+E001 and the
+/// columns separated by U+E002 (characters the index never holds); pass it to [`snippet_html`].
+/// Computed only for the rows of a page, never for every match (it holds the whole text).
+pub const HIGHLIGHT_SQL: &str =
+    "highlight(article_search, 0, char(57344), char(57345)) || char(57346) || \
+     highlight(article_search, 1, char(57344), char(57345)) || char(57346) || \
+     highlight(article_search, 2, char(57344), char(57345)) || char(57346) || \
+     highlight(article_search, 3, char(57344), char(57345)) || char(57346) || \
+     highlight(article_search, 4, char(57344), char(57345))";
+
+/// The longest snippet, in grapheme clusters (user-perceived characters), before its ellipses.
+const SNIPPET_CLUSTERS: usize = 120;
+
+/// How many clusters of context a snippet tries to keep before its first hit.
+const SNIPPET_LEAD: usize = 30;
+
+/// The most hits weighed when choosing where a snippet starts.
+const SNIPPET_CANDIDATES: usize = 64;
 
 /// Turns any user input into an FTS5 `MATCH` expression that cannot be a syntax error.
 ///
@@ -39,7 +54,7 @@ pub fn match_expression(input: &str) -> Option<String> {
         .filter(|word| !word.is_empty())
         .take(MAX_WORDS)
         .map(|word| {
-            let word: String = word.chars().take(MAX_WORD_CHARS).collect();
+            let word = text::prefix_graphemes(word, MAX_WORD_CHARS);
             format!("\"{}\"", word.replace('"', "\"\""))
         })
         .collect();
@@ -51,23 +66,163 @@ pub fn match_expression(input: &str) -> Option<String> {
     Some(expression)
 }
 
-/// Renders a [`SNIPPET_SQL`] result as HTML: the text is escaped, so article content can never
-/// inject markup, and the hit markers become `<mark>` and `</mark>`.
-pub fn highlight(snippet: &str) -> String {
-    let mut html = String::with_capacity(snippet.len() + 16);
-    for c in snippet.chars() {
+/// One column of a [`HIGHLIGHT_SQL`] result: its text and the byte ranges of its hits, each
+/// widened to whole grapheme clusters.
+struct Marked {
+    text: String,
+    hits: Vec<Range<usize>>,
+}
+
+impl Marked {
+    /// Reads a column with its U+E000 … U+E001 markers. Stray markers (which the index never
+    /// produces) are dropped, so hits are always balanced.
+    fn parse(highlighted: &str) -> Self {
+        let mut text = String::with_capacity(highlighted.len());
+        let mut hits = Vec::new();
+        let mut open = None;
+        for c in highlighted.chars() {
+            match c {
+                MARK_OPEN if open.is_none() => open = Some(text.len()),
+                MARK_CLOSE => {
+                    if let Some(start) = open.take() {
+                        hits.push(start..text.len());
+                    }
+                }
+                c if is_reserved(c) => {}
+                c => text.push(c),
+            }
+        }
+        if let Some(start) = open {
+            hits.push(start..text.len());
+        }
+        let hits = hits
+            .into_iter()
+            .map(|hit| text::floor_boundary(&text, hit.start)..text::ceil_boundary(&text, hit.end))
+            .filter(|hit| !hit.is_empty())
+            .collect();
+        Self { text, hits }
+    }
+
+    /// The byte range of the snippet: at most [`SNIPPET_CLUSTERS`] clusters around the place with
+    /// the most hits, starting and ending on word boundaries when it is cut, never inside a hit
+    /// or a grapheme cluster.
+    fn window(&self) -> Range<usize> {
+        let text = self.text.as_str();
+        let starts: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+        if starts.len() <= SNIPPET_CLUSTERS {
+            return 0..text.len();
+        }
+        let cluster_of = |byte: usize| starts.partition_point(|&start| start <= byte) - 1;
+        let span = |first: usize| {
+            let first = first.min(starts.len() - SNIPPET_CLUSTERS);
+            let end = starts
+                .get(first + SNIPPET_CLUSTERS)
+                .copied()
+                .unwrap_or(text.len());
+            starts[first]..end
+        };
+        let best = self
+            .hits
+            .iter()
+            .take(SNIPPET_CANDIDATES)
+            .map(|hit| span(cluster_of(hit.start).saturating_sub(SNIPPET_LEAD)))
+            .max_by_key(|range| {
+                let inside = self
+                    .hits
+                    .iter()
+                    .filter(|h| range.contains(&h.start))
+                    .count();
+                (inside, std::cmp::Reverse(range.start))
+            })
+            .unwrap_or_else(|| span(0));
+        let words: Vec<usize> = text
+            .split_word_bound_indices()
+            .filter(|(_, word)| word.chars().any(char::is_alphanumeric))
+            .map(|(i, _)| i)
+            .collect();
+        let first_hit = self.hits.iter().find(|h| best.contains(&h.start));
+        let last_hit = self.hits.iter().rev().find(|h| best.contains(&h.start));
+        let mut start = best.start;
+        if start > 0 {
+            let limit = first_hit.map_or(best.end, |h| h.start);
+            if let Some(&word) = words.iter().find(|&&w| w >= start && w <= limit) {
+                start = word;
+            }
+        }
+        let mut end = best.end;
+        if end < text.len() {
+            let limit = last_hit.map_or(start, |h| h.end.max(start));
+            if let Some(&word) = words.iter().rev().find(|&&w| w < end && w >= limit) {
+                end = word;
+            }
+            end = end.max(last_hit.map_or(0, |h| h.end));
+        }
+        let inner = &text[start..end];
+        let trimmed_start = start + (inner.len() - inner.trim_start().len());
+        let trimmed_end = start + inner.trim_end().len();
+        text::ceil_boundary(text, trimmed_start)
+            ..text::floor_boundary(text, trimmed_end).max(trimmed_start)
+    }
+}
+
+/// Renders a [`HIGHLIGHT_SQL`] result as an HTML snippet: from the column with the most hits
+/// (the first on ties; the title when none has any), about [`SNIPPET_CLUSTERS`] user-perceived
+/// characters around the hits, `…` where text was left out. Always well-formed: the text is
+/// escaped (`&`, `<`, `>`, `"`, `'`), control characters are left out, and the only markup is
+/// balanced `<mark>` … `</mark>` around each hit. Cuts fall between grapheme clusters.
+pub fn snippet_html(highlighted: &str) -> String {
+    let columns: Vec<Marked> = highlighted.split(COLUMN_BREAK).map(Marked::parse).collect();
+    let Some(column) = columns
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, column)| (column.hits.len(), std::cmp::Reverse(*i)))
+        .map(|(_, column)| column)
+    else {
+        return String::new();
+    };
+    let window = column.window();
+    let mut html = String::with_capacity(window.len() + 32);
+    if window.start > 0 {
+        html.push('…');
+    }
+    let mut at = window.start;
+    for hit in column
+        .hits
+        .iter()
+        .filter(|h| h.start < window.end && h.end > window.start)
+    {
+        let (start, end) = (hit.start.max(at), hit.end.min(window.end));
+        if start >= end {
+            continue;
+        }
+        escape_into(&mut html, &column.text[at..start]);
+        html.push_str("<mark>");
+        escape_into(&mut html, &column.text[start..end]);
+        html.push_str("</mark>");
+        at = end;
+    }
+    escape_into(&mut html, &column.text[at..window.end.max(at)]);
+    if window.end < column.text.len() {
+        html.push('…');
+    }
+    html
+}
+
+/// Appends `text` to `html` escaped as HTML text; control characters other than tab and line
+/// breaks are left out (no HTML document may hold them).
+fn escape_into(html: &mut String, text: &str) {
+    for c in text.chars() {
         match c {
             '&' => html.push_str("&amp;"),
             '<' => html.push_str("&lt;"),
             '>' => html.push_str("&gt;"),
             '"' => html.push_str("&quot;"),
             '\'' => html.push_str("&#x27;"),
-            MARK_OPEN => html.push_str("<mark>"),
-            MARK_CLOSE => html.push_str("</mark>"),
+            '\t' | '\n' | '\r' => html.push(c),
+            c if c.is_control() => {}
             c => html.push(c),
         }
     }
-    html
 }
 
 #[cfg(test)]
@@ -165,13 +320,45 @@ mod tests {
     }
 
     #[test]
-    fn highlight_escapes_html_and_marks_hits() {
-        let snippet = "…before <script>alert('x&y')</script> \u{E000}therapist\u{E001} \"after\"…";
+    fn snippet_escapes_html_and_marks_hits() {
+        let columns = "Title\u{E002}\u{E002}\u{E002}\u{E002}before <script>alert('x&y')</script> \
+                       \u{E000}therapist\u{E001} \"after\"\u{0}";
         assert_eq!(
-            highlight(snippet),
-            "…before &lt;script&gt;alert(&#x27;x&amp;y&#x27;)&lt;/script&gt; \
-             <mark>therapist</mark> &quot;after&quot;…"
+            snippet_html(columns),
+            "before &lt;script&gt;alert(&#x27;x&amp;y&#x27;)&lt;/script&gt; \
+             <mark>therapist</mark> &quot;after&quot;"
         );
+        assert_eq!(snippet_html("Only a title"), "Only a title");
+        assert_eq!(snippet_html("a\u{E001}b\u{E000}c"), "ab<mark>c</mark>");
+    }
+
+    #[test]
+    fn long_snippets_are_cut_between_words_and_clusters() {
+        for cluster in [
+            "🇬🇧",
+            "👨\u{200D}👩\u{200D}👧",
+            "e\u{301}",
+            "\u{1100}\u{1161}",
+        ] {
+            let text = format!(
+                "{} \u{E000}hit\u{E001} {}",
+                cluster.repeat(300),
+                format!("word{cluster} ").repeat(100)
+            );
+            let html = snippet_html(&text);
+            let full = text.replace(['\u{E000}', '\u{E001}'], "");
+            let inner = html.trim_start_matches('…').trim_end_matches('…');
+            let plain = inner.replace("<mark>", "").replace("</mark>", "");
+            assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+            assert!(html.contains("<mark>hit</mark>"), "{html}");
+            assert!(text::grapheme_count(&plain) <= SNIPPET_CLUSTERS, "{html}");
+            let at = full
+                .find(&plain)
+                .expect("the snippet is a piece of the text");
+            let end = at + plain.len();
+            assert_eq!(text::floor_boundary(&full, at), at, "{cluster:?}: {html}");
+            assert_eq!(text::floor_boundary(&full, end), end, "{cluster:?}: {html}");
+        }
     }
 
     #[derive(QueryableByName)]
@@ -219,6 +406,7 @@ mod tests {
     fn seeded() -> SqliteConnection {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
         conn.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
+        crate::db::register_functions(&mut conn).unwrap();
         conn.run_pending_migrations(crate::db::MIGRATIONS).unwrap();
         conn.batch_execute(
             "INSERT INTO categories (slug, name, description, parent_id, position, created_at, updated_at) \
@@ -229,10 +417,13 @@ mod tests {
                          '2025-01-01 00:00:00', 1, 0, 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00'), \
                         ('therapy', 'Finding a therapist', 'Support', 'Getting help', 'published', \
                          '2025-01-02 00:00:00', 1, 0, 1, '2025-01-02 00:00:00', '2025-01-02 00:00:00'); \
-             INSERT INTO sections (article_id, position, heading, body, created_at, updated_at) VALUES \
-                 (1, 1, 'Routine', 'Go to bed at the same time every night.', '2025-01-01 00:00:00', '2025-01-01 00:00:00'), \
-                 (1, 2, 'Help', 'If insomnia persists, talk to a therapist.', '2025-01-01 00:00:00', '2025-01-01 00:00:00'), \
-                 (2, 1, 'Where to start', 'Ask your doctor for a referral.', '2025-01-02 00:00:00', '2025-01-02 00:00:00');",
+             INSERT INTO sections (article_id, position, heading, body, body_text, created_at, updated_at) \
+             SELECT article_id, position, heading, body, healthhub_search_text(body), at, at FROM (\
+                 SELECT 1 AS article_id, 1 AS position, 'Routine' AS heading, \
+                        'Go to bed at the same time every night.' AS body, '2025-01-01 00:00:00' AS at \
+                 UNION ALL SELECT 1, 2, 'Help', 'If **insomnia** persists, talk to a [therapist](https://example.org/bed).', \
+                        '2025-01-01 00:00:00' \
+                 UNION ALL SELECT 2, 1, 'Where to start', 'Ask your doctor for a referral.', '2025-01-02 00:00:00');",
         )
         .unwrap();
         conn
@@ -252,6 +443,16 @@ mod tests {
             "all words must match"
         );
         assert_eq!(search(&mut conn, "th"), [2, 1], "two-letter prefix");
+        assert_eq!(
+            search(&mut conn, "example"),
+            Vec::<i32>::new(),
+            "no link target"
+        );
+        assert_eq!(
+            search(&mut conn, "https"),
+            Vec::<i32>::new(),
+            "no link target"
+        );
     }
 
     #[test]
@@ -273,14 +474,14 @@ mod tests {
         }
         let mut conn = seeded();
         let row = diesel::sql_query(format!(
-            "SELECT {SNIPPET_SQL} AS snippet FROM article_search \
+            "SELECT {HIGHLIGHT_SQL} AS snippet FROM article_search \
              WHERE article_search MATCH ? AND rowid = 1"
         ))
         .bind::<Text, _>(match_expression("insom").unwrap())
         .get_result::<Snippet>(&mut conn)
         .unwrap();
         assert!(
-            highlight(&row.snippet).contains("<mark>insomnia</mark>"),
+            snippet_html(&row.snippet).contains("<mark>insomnia</mark>"),
             "{}",
             row.snippet
         );
@@ -289,9 +490,12 @@ mod tests {
     #[test]
     fn section_and_article_writes_update_the_index() {
         let mut conn = seeded();
-        diesel::sql_query("UPDATE sections SET body = 'Consider melatonin.' WHERE id = 2")
-            .execute(&mut conn)
-            .unwrap();
+        diesel::sql_query(
+            "UPDATE sections SET body = 'Consider melatonin.', body_text = 'Consider melatonin.' \
+             WHERE id = 2",
+        )
+        .execute(&mut conn)
+        .unwrap();
         assert_eq!(search(&mut conn, "melatonin"), [1]);
         assert_eq!(search(&mut conn, "insomnia"), Vec::<i32>::new());
 

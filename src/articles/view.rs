@@ -177,7 +177,7 @@ impl Embeds {
     }
 }
 
-/// Search extras of a list item: bm25 rank and the raw snippet.
+/// Search extras of a list item: bm25 rank and the highlighted columns (`search::HIGHLIGHT_SQL`).
 #[derive(Debug, Clone)]
 pub struct SearchHit {
     pub rank: f64,
@@ -233,7 +233,7 @@ pub fn article_view(
         breadcrumbs,
         sections,
         rank: hit.as_ref().map(|h| h.rank),
-        snippet: hit.map(|h| crate::articles::search::highlight(&h.snippet)),
+        snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }
 }
 

@@ -16,17 +16,20 @@ pub struct ViewCounter {
 }
 
 impl ViewCounter {
-    /// Counts one view of `article`; returns how many of its views are now waiting.
+    /// Counts one view of `article`; returns how many of its views are now waiting (saturating
+    /// at `i64::MAX`, as every counter does).
     pub fn add(&self, article: i32) -> i64 {
         let mut pending = self.lock();
         let waiting = pending.entry(article).or_insert(0);
-        *waiting += 1;
+        *waiting = waiting.saturating_add(1);
         *waiting
     }
 
-    /// How many views are waiting to be written, in all.
+    /// How many views are waiting to be written, in all (saturating at `i64::MAX`).
     pub fn pending(&self) -> i64 {
-        self.lock().values().sum()
+        self.lock()
+            .values()
+            .fold(0, |sum, n| sum.saturating_add(*n))
     }
 
     /// Writes the waiting views in one transaction; returns the ids of the articles whose counts
@@ -62,7 +65,8 @@ impl ViewCounter {
     fn restore(&self, views: HashMap<i32, i64>) {
         let mut pending = self.lock();
         for (article, count) in views {
-            *pending.entry(article).or_insert(0) += count;
+            let waiting = pending.entry(article).or_insert(0);
+            *waiting = waiting.saturating_add(count);
         }
     }
 

@@ -82,6 +82,7 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Catego
             Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
+        Key::BeyondRange(_) => Ok(None),
         Key::Slug(slug) => query
             .filter(categories::slug.eq(slug))
             .get_result(conn)

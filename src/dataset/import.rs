@@ -314,7 +314,11 @@ impl Importer<'_> {
 
     fn article(&mut self, mut record: ArticleRecord) -> Result<(), String> {
         if record.view_count < 0 {
-            return Err("view_count must not be negative".to_owned());
+            return Err(format!(
+                "view_count must be an integer from 0 to {}, not {}",
+                i64::MAX,
+                record.view_count
+            ));
         }
         record.sections.sort_by_key(|s| s.position);
         let request = CreateArticle {

@@ -39,11 +39,23 @@ pub struct ArticleRecord {
     /// When it stops being public (an extension of the generator's format; optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unpublish_at: Option<DateTime<Utc>>,
-    #[serde(default)]
+    /// From 0 to `i64::MAX`; anything else is refused naming the field and the range.
+    #[serde(default, deserialize_with = "view_count")]
     pub view_count: i64,
     pub category_slug: String,
     #[serde(default)]
     pub sections: Vec<SectionRecord>,
+}
+
+/// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.
+fn view_count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "view_count must be an integer from 0 to {}, not {number}",
+            i64::MAX
+        ))
+    })
 }
 
 /// A section record; `position` orders the sections of an article.

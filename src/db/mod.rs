@@ -23,6 +23,20 @@ use std::sync::Arc;
 /// The migrations under `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
+diesel::define_sql_function! {
+    /// The plain text a reader sees of a Markdown body (`search_text::of_markdown`): what the
+    /// search index holds of a section body. Called by the migration that backfills
+    /// `sections.body_text`.
+    fn healthhub_search_text(body: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Registers the application's SQL functions on `conn` (the writer, before migrations run).
+pub fn register_functions(conn: &mut SqliteConnection) -> QueryResult<()> {
+    healthhub_search_text_utils::register_impl(conn, |body: String| {
+        crate::support::search_text::of_markdown(&body)
+    })
+}
+
 /// How long a connection waits for a lock another connection holds before giving up.
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
@@ -72,6 +86,7 @@ impl Database {
             let applied = conn
                 .applied_migrations()
                 .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?;
+            register_functions(&mut conn).context("registering SQL functions")?;
             conn.run_pending_migrations(MIGRATIONS)
                 .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
             applied.is_empty()

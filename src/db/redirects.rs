@@ -79,6 +79,6 @@ pub fn follow<T>(
             Some(id) => find(conn, &Key::Id(id.into())),
             None => Ok(None),
         },
-        (None, Key::Id(_)) => Ok(None),
+        (None, Key::Id(_) | Key::BeyondRange(_)) => Ok(None),
     }
 }

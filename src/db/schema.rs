@@ -71,6 +71,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         body_html -> Nullable<Text>,
+        body_text -> Text,
     }
 }
 

@@ -140,12 +140,22 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
-/// serde_json appends " at line L column C"; the field path already says where.
+/// serde_json appends " at line L column C"; the field path already says where. Rust type names
+/// ("expected i32") become the accepted range, so a number beyond it says what would do.
 fn without_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message.to_owned(),
-    }
+    let message = match message.rfind(" at line ") {
+        Some(cut) => &message[..cut],
+        None => message,
+    };
+    message
+        .replace(
+            "expected i32",
+            &format!("expected an integer from {} to {}", i32::MIN, i32::MAX),
+        )
+        .replace(
+            "expected i64",
+            &format!("expected an integer from {} to {}", i64::MIN, i64::MAX),
+        )
 }
 
 /// The first `name` in backquotes, as serde writes "missing field `title`".

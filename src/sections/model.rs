@@ -4,7 +4,7 @@ use super::input::{ReplacementSection, SectionInput, MAX_SECTIONS};
 use crate::db::schema::{articles, sections};
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::support::markdown;
+use crate::support::{markdown, search_text};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -43,6 +43,7 @@ struct NewSection<'a> {
     heading: &'a str,
     body: &'a str,
     body_html: String,
+    body_text: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -55,7 +56,24 @@ struct SectionChanges<'a> {
     body: &'a str,
     /// The rendering of `body`, set with it.
     body_html: String,
+    /// The reader's text of `body`, for the search index, set with it.
+    body_text: String,
     updated_at: NaiveDateTime,
+}
+
+/// What is stored along with a body, derived from it on every write: its sanitized HTML and
+/// the plain text a reader sees (what the search index holds).
+struct Derived {
+    html: String,
+    text: String,
+}
+
+impl Derived {
+    fn of(body: &str) -> Self {
+        let html = markdown::to_html(body);
+        let text = search_text::of_html(&html);
+        Self { html, text }
+    }
 }
 
 /// The section with `id`, if any.
@@ -92,13 +110,15 @@ fn insert_one(
     body: &str,
     now: NaiveDateTime,
 ) -> QueryResult<SectionRow> {
+    let derived = Derived::of(body);
     diesel::insert_into(sections::table)
         .values(NewSection {
             article_id,
             position,
             heading: heading.trim(),
             body,
-            body_html: markdown::to_html(body),
+            body_html: derived.html,
+            body_text: derived.text,
             created_at: now,
             updated_at: now,
         })
@@ -116,13 +136,15 @@ pub fn insert_all(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     for (position, item) in (1..).zip(items) {
+        let derived = Derived::of(&item.body);
         diesel::insert_into(sections::table)
             .values(NewSection {
                 article_id,
                 position,
                 heading: item.heading.trim(),
                 body: &item.body,
-                body_html: markdown::to_html(&item.body),
+                body_html: derived.html,
+                body_text: derived.text,
                 created_at: now,
                 updated_at: now,
             })
@@ -233,10 +255,12 @@ pub fn change(
         order.insert(usize::try_from(position - 1).unwrap_or(0), section.id);
         renumber(conn, section.article_id, &order)?;
     }
+    let derived = Derived::of(body);
     let changes = SectionChanges {
         heading,
         body,
-        body_html: markdown::to_html(body),
+        body_html: derived.html,
+        body_text: derived.text,
         updated_at: now,
     };
     let row = diesel::update(sections::table.find(section.id))
@@ -338,12 +362,14 @@ pub fn replace_all(
     for (position, item) in (1..).zip(items) {
         match item.id {
             Some(id) => {
+                let derived = Derived::of(&item.body);
                 diesel::update(sections::table.find(id))
                     .set((
                         sections::position.eq(position),
                         sections::heading.eq(item.heading.trim()),
                         sections::body.eq(&item.body),
-                        sections::body_html.eq(markdown::to_html(&item.body)),
+                        sections::body_html.eq(derived.html),
+                        sections::body_text.eq(derived.text),
                         sections::updated_at.eq(now),
                     ))
                     .execute(conn)?;

@@ -5,17 +5,21 @@ use std::fmt;
 /// How a client named a resource in the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
-    /// A numeric id (may be out of range: then nothing matches).
+    /// A numeric id (may be beyond the ids' range: then nothing matches).
     Id(i64),
+    /// All digits, but beyond any integer: names nothing, and is echoed as sent.
+    BeyondRange(String),
     /// A slug.
     Slug(String),
 }
 
 impl Key {
-    /// Reads a path segment: all digits is an id (slugs are never all digits), anything else a slug.
+    /// Reads a path segment: all digits is an id (slugs are never all digits), anything else a
+    /// slug; digits beyond an `i64` are [`Key::BeyondRange`], kept as sent for the 404's detail.
     pub fn parse(raw: &str) -> Self {
         if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
-            Key::Id(raw.parse().unwrap_or(-1))
+            raw.parse()
+                .map_or_else(|_| Key::BeyondRange(raw.to_owned()), Key::Id)
         } else {
             Key::Slug(raw.to_owned())
         }
@@ -26,7 +30,21 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Key::Id(id) => write!(f, "{id}"),
-            Key::Slug(slug) => f.write_str(slug),
+            Key::Slug(slug) | Key::BeyondRange(slug) => f.write_str(slug),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_beyond_range_are_echoed() {
+        assert_eq!(Key::parse("42"), Key::Id(42));
+        let huge = "99999999999999999999";
+        assert_eq!(Key::parse(huge), Key::BeyondRange(huge.to_owned()));
+        assert_eq!(Key::parse(huge).to_string(), huge);
+        assert_eq!(Key::parse("sleep"), Key::Slug("sleep".to_owned()));
     }
 }

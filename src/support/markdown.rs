@@ -5,8 +5,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+use unicode_segmentation::UnicodeSegmentation;
 
-/// Length, in characters, of the excerpt derived from a body when none is given.
+use super::text;
+
+/// Length, in characters (never splitting a grapheme cluster), of the excerpt derived from a body when none is given.
 pub const EXCERPT_CHARS: usize = 160;
 
 /// Reading speed assumed by [`reading_time_minutes`].
@@ -145,7 +148,7 @@ pub fn word_count(plain_text: &str) -> usize {
     while let Some(c) = chars.next() {
         if c.is_alphanumeric() {
             if !in_word {
-                count += 1;
+                count = usize::saturating_add(count, 1);
                 in_word = true;
             }
         } else if in_word && is_combining_mark(c) {
@@ -183,32 +186,41 @@ pub fn reading_time_minutes(words: usize) -> u32 {
     u32::try_from(minutes).unwrap_or(u32::MAX)
 }
 
-/// A teaser of at most `max_chars` characters: the text itself when it fits, otherwise the
+/// A teaser of at most `max_chars` characters (Unicode scalar values, as field lengths are
+/// counted) that never splits a user-perceived character (a grapheme cluster: a flag, a ZWJ
+/// emoji sequence, a letter with combining accents): the text itself when it fits, otherwise the
 /// text cut at the last word boundary within `max_chars - 1` characters, trailing spaces and
 /// punctuation such as `,;:` trimmed, and "…" appended. A first word too long to fit is cut
-/// inside the word.
+/// inside the word, at the last cluster boundary within the budget.
 pub fn excerpt(plain_text: &str, max_chars: usize) -> String {
-    if plain_text.chars().count() <= max_chars {
+    if plain_text.chars().nth(max_chars).is_none() {
         return plain_text.to_owned();
     }
     let Some(budget) = max_chars.checked_sub(1) else {
         return String::new();
     };
-    let end = plain_text
+    let budget_end = plain_text
         .char_indices()
         .nth(budget)
         .map_or(plain_text.len(), |(index, _)| index);
-    let head = &plain_text[..end];
-    let at_boundary = if plain_text[end..].starts_with(char::is_whitespace) {
+    let head = &plain_text[..text::floor_boundary(plain_text, budget_end)];
+    let next_is_blank = plain_text[head.len()..]
+        .graphemes(true)
+        .next()
+        .is_some_and(text::is_blank);
+    let at_boundary = if next_is_blank {
         head
     } else {
-        head.rfind(char::is_whitespace)
-            .map_or("", |index| &head[..index])
+        head.grapheme_indices(true)
+            .rev()
+            .find(|(_, cluster)| text::is_blank(cluster))
+            .map_or("", |(index, _)| &head[..index])
     };
-    let trimmed = at_boundary
-        .trim_end_matches(|c: char| c.is_whitespace() || TRAILING_PUNCTUATION.contains(&c));
+    let trimmed = text::trim_end_clusters(at_boundary, |c| {
+        c.is_whitespace() || TRAILING_PUNCTUATION.contains(&c)
+    });
     let cut = if trimmed.is_empty() {
-        head.trim_end()
+        text::trim_end_clusters(head, char::is_whitespace)
     } else {
         trimmed
     };
@@ -222,7 +234,9 @@ pub fn derived_text<'a>(sections: impl Iterator<Item = (&'a str, &'a str)>) -> (
     let mut first_excerpt = None;
     for (heading, body) in sections {
         let text = to_plain_text(body);
-        words += word_count(heading) + word_count(&text);
+        words = words
+            .saturating_add(word_count(heading))
+            .saturating_add(word_count(&text));
         if first_excerpt.is_none() {
             first_excerpt = Some(excerpt(&text, EXCERPT_CHARS));
         }
@@ -419,14 +433,42 @@ mod tests {
 
     #[test]
     fn excerpt_never_splits_multi_byte_characters() {
-        let text = "ééé ééé ééé";
-        for max in 0..=text.chars().count() {
-            let cut = excerpt(text, max);
+        let sample = "ééé ééé ééé";
+        for max in 0..=sample.chars().count() {
+            let cut = excerpt(sample, max);
             assert!(cut.chars().count() <= max, "max {max}: {cut:?}");
         }
+        let text = sample;
         assert_eq!(excerpt(text, 8), "ééé ééé…");
         assert_eq!(excerpt(text, 6), "ééé…");
         assert_eq!(excerpt("日本語のテキストです", 5), "日本語の…");
         assert_eq!(excerpt("👍🏽👍🏽👍🏽", 3), "👍🏽…");
+    }
+
+    #[test]
+    fn excerpt_never_splits_grapheme_clusters() {
+        let flags = "🇬🇧".repeat(100);
+        let cut = excerpt(&flags, EXCERPT_CHARS);
+        assert_eq!(cut, format!("{}…", "🇬🇧".repeat(79)));
+        for cluster in [
+            "🇬🇧",
+            "👨\u{200D}👩\u{200D}👧\u{200D}👦",
+            "e\u{301}",
+            "\u{1100}\u{1161}\u{11A8}",
+        ] {
+            for text in [cluster.repeat(60), format!("{} ", cluster).repeat(60)] {
+                for max in 0..=text.chars().count() + 1 {
+                    let cut = excerpt(&text, max);
+                    assert!(cut.chars().count() <= max, "{cluster:?} {max}: {cut:?}");
+                    let kept = cut.strip_suffix('…').unwrap_or(&cut);
+                    assert!(text.starts_with(kept), "{cluster:?} {max}: {cut:?}");
+                    assert_eq!(
+                        kept.chars().filter(|c| *c != ' ').count() % cluster.chars().count(),
+                        0,
+                        "{cluster:?} {max}: {cut:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -8,9 +8,8 @@ pub const MAX_SLUG_LEN: usize = 100;
 pub fn generate(text: &str, fallback: &str) -> String {
     let mut slug = slug::slugify(text);
     if slug.len() > MAX_SLUG_LEN - 8 {
-        let cut = slug[..MAX_SLUG_LEN - 8]
-            .rfind('-')
-            .unwrap_or(MAX_SLUG_LEN - 8);
+        let head = super::text::prefix_bytes(&slug, MAX_SLUG_LEN - 8);
+        let cut = head.rfind('-').unwrap_or(head.len());
         slug.truncate(cut);
     }
     if slug.is_empty() {

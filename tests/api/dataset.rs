@@ -160,8 +160,10 @@ fn imported_articles_are_searchable_and_the_index_keeps_following_edits() {
     assert!(count(&db, matching, Some("caffeine")) > 0);
     assert_eq!(count(&db, matching, Some("zyxwvut")), 0);
     db.write_blocking(|conn| {
-        diesel::sql_query("UPDATE sections SET body = 'zyxwvut' WHERE position = 1")
-            .execute(conn)?;
+        diesel::sql_query(
+            "UPDATE sections SET body = 'zyxwvut', body_text = 'zyxwvut' WHERE position = 1",
+        )
+        .execute(conn)?;
         Ok(())
     })
     .unwrap();

@@ -65,6 +65,7 @@ async fn migrations_revert_cleanly() {
     let url = dir.path().join("revert.db").to_string_lossy().into_owned();
     Database::open(&url, 1).unwrap();
     let mut conn = diesel::SqliteConnection::establish(&url).unwrap();
+    healthhub::db::register_functions(&mut conn).unwrap();
     conn.revert_all_migrations(healthhub::db::MIGRATIONS)
         .unwrap();
     conn.run_pending_migrations(healthhub::db::MIGRATIONS)

@@ -501,10 +501,13 @@ fn parse_value(field: FilterField, op: Op, raw: &str) -> Result<Value, String> {
         FilterField::PublishedAt | FilterField::UpdatedAt => parse_time(raw).map(Value::Time),
         FilterField::Category => Ok(Value::Category(raw.to_owned())),
         FilterField::Slug | FilterField::Title => Ok(Value::Text(raw.to_owned())),
-        FilterField::ViewCount => raw
-            .parse()
-            .map(Value::Int)
-            .map_err(|_| format!("'{raw}' is not an integer")),
+        FilterField::ViewCount => raw.parse().map(Value::Int).map_err(|_| {
+            format!(
+                "'{raw}' is not an integer from {} to {}",
+                i64::MIN,
+                i64::MAX
+            )
+        }),
     }
 }
 
@@ -565,12 +568,19 @@ fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Emb
         .collect()
 }
 
-fn parse_number(name: &str, value: Option<String>, min: i64) -> Result<Option<i64>, ApiError> {
+/// The integer `value` of parameter `name`, which must lie in `min..=max`; the 400 names the
+/// parameter and the accepted range.
+fn parse_number(
+    name: &str,
+    value: Option<String>,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, ApiError> {
     value
         .map(|v| match v.parse::<i64>() {
-            Ok(n) if n >= min => Ok(n),
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(bad(format!(
-                "{name} must be an integer of at least {min}, not '{v}'"
+                "{name} must be an integer from {min} to {max}, not '{v}'"
             ))),
         })
         .transpose()
@@ -583,9 +593,9 @@ fn parse_paging(
     after: Option<String>,
     sort: &[SortKey],
 ) -> Result<Paging, ApiError> {
-    let page = parse_number("page", page, 1)?;
-    let per_page = parse_number("per_page", per_page, 1)?;
-    let limit = parse_number("limit", limit, 1)?;
+    let page = parse_number("page", page, 1, i64::MAX)?;
+    let per_page = parse_number("per_page", per_page, 1, MAX_LIMIT)?;
+    let limit = parse_number("limit", limit, 1, MAX_LIMIT)?;
     let cursor_mode = limit.is_some() || after.is_some();
     if cursor_mode && (page.is_some() || per_page.is_some()) {
         return Err(bad("use either page/per_page or limit/after, not both"));

@@ -68,7 +68,7 @@ impl fmt::Display for RequestId {
 pub struct RequestLine {
     /// The HTTP method.
     pub method: String,
-    /// The URL path as sent (percent-encoded), without the query string; cut at 256 bytes.
+    /// The URL path as sent (percent-encoded), without the query string; cut at 256 bytes, between two grapheme clusters.
     pub path: String,
     /// The request's id.
     pub request_id: String,
@@ -79,13 +79,9 @@ pub struct RequestLine {
 impl RequestLine {
     /// The line for `req`, with its id and client address.
     pub fn of(req: &HttpRequest, request_id: &RequestId, client_ip: ClientIp) -> Self {
-        let mut path = req.uri().path().to_owned();
-        if path.len() > MAX_LOGGED_PATH {
-            let mut cut = MAX_LOGGED_PATH;
-            while !path.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            path.truncate(cut);
+        let full = req.uri().path();
+        let mut path = crate::support::text::prefix_bytes(full, MAX_LOGGED_PATH).to_owned();
+        if path.len() < full.len() {
             path.push('…');
         }
         Self {
