@@ -8,7 +8,10 @@ use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, Shap
 use super::status::ArticleStatus;
 use super::status::Audience;
 use super::view::{self, Embeds, SearchHit};
-use super::view::{ArticleList, ArticleView, ListMeta, ViewCount};
+use super::view::{
+    ArticlePage, ArticleView, CursorMeta, ListMeta, PageMeta, RelatedArticles, RelatedMeta,
+    ViewCount,
+};
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult};
@@ -59,7 +62,7 @@ use utoipa::IntoParams;
     get, path = "/api/v1/articles", tag = "articles",
     params(ListParams),
     responses(
-        (status = 200, description = "One page of articles", body = ArticleList,
+        (status = 200, description = "One page of articles", body = ArticlePage,
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
@@ -90,7 +93,7 @@ pub async fn list_articles(
     get, path = "/api/v1/search", tag = "articles",
     params(SearchParams),
     responses(
-        (status = 200, description = "One page of search results", body = ArticleList,
+        (status = 200, description = "One page of search results", body = ArticlePage,
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
@@ -146,27 +149,31 @@ async fn list_response(
             Ok((listing, data))
         })
         .await?;
-    let mut meta = ListMeta {
-        total: listing.total,
-        ..ListMeta::default()
-    };
-    let next_link = match &list_query.paging {
+    let (meta, next_link) = match &list_query.paging {
         Paging::Pages { page, per_page } => {
-            meta.page = Some(*page);
-            meta.per_page = Some(*per_page);
-            meta.total_pages = listing.total.map(|t| (t + per_page - 1) / per_page);
-            listing
+            let total = listing.total.unwrap_or_default();
+            let meta = ListMeta::Pages(PageMeta {
+                page: *page,
+                per_page: *per_page,
+                total,
+                total_pages: (total + per_page - 1) / per_page,
+            });
+            let link = listing
                 .has_more
-                .then(|| link_with(&req, &[("page", (page + 1).to_string())], &["page"]))
+                .then(|| link_with(&req, &[("page", (page + 1).to_string())], &["page"]));
+            (meta, link)
         }
         Paging::Cursor { limit, .. } => {
-            meta.limit = Some(*limit);
             let next = listing.next.map(|c| c.encode(&list_query.sort));
             let link = next
                 .as_ref()
                 .map(|cursor| link_with(&req, &[("after", cursor.clone())], &["after"]));
-            meta.next_cursor = Some(next);
-            link
+            let meta = ListMeta::Cursor(CursorMeta {
+                limit: *limit,
+                next_cursor: next,
+                total: listing.total,
+            });
+            (meta, link)
         }
     };
     let mut response = HttpResponse::Ok();
@@ -176,7 +183,7 @@ async fn list_response(
     if let Some(link) = next_link {
         response.insert_header((header::LINK, format!("<{link}>; rel=\"next\"")));
     }
-    Ok(response.json(serde_json::json!({ "data": data, "meta": meta })))
+    Ok(response.json(ArticlePage { data, meta }))
 }
 
 /// The request's URL with `drop` removed from its query and `set` appended.
@@ -195,7 +202,8 @@ fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String
 
 /// One article with its category, breadcrumbs and sections in order (by default).
 ///
-/// `fields`, `include` and `format` shape it as on lists. A slug the article had before a
+/// `include` and `format` shape it as on lists (`fields` is for lists only: a single read is
+/// always whole). A slug the article had before a
 /// rename answers `308 Permanent Redirect` to the current one.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id_or_slug}", tag = "articles",
@@ -256,7 +264,7 @@ pub struct RelatedQuery {
     get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), RelatedQuery),
     responses(
-        (status = 200, description = "Related articles (with their category)", body = ArticleList),
+        (status = 200, description = "Related articles (with their category)", body = RelatedArticles),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
@@ -310,11 +318,10 @@ pub async fn related_articles(
         .await?;
     match found {
         Found::Here(data) => {
-            let meta = ListMeta {
-                total: Some(data.len() as i64),
-                ..ListMeta::default()
+            let meta = RelatedMeta {
+                total: data.len() as i64,
             };
-            Ok(HttpResponse::Ok().json(ArticleList { data, meta }))
+            Ok(HttpResponse::Ok().json(RelatedArticles { data, meta }))
         }
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
@@ -479,7 +486,7 @@ pub async fn delete_article(
         ("id_or_slug" = String, Path, description = "Article id (all digits) or slug"),
         ("If-Match" = Option<String>, Header, description = "Only publish if the article is still at this version"),
     ),
-    request_body(content = PublishArticle, description = "Optional: an empty body publishes with the default time"),
+    request_body(content = Option<PublishArticle>, description = "Optional: no body (or `{}`) publishes with the default time"),
     responses(
         (status = 200, description = "The published article", body = ArticleView,
             headers(("ETag" = String, description = "The article's new version"))),

@@ -15,8 +15,9 @@ use serde_json::Value;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
-/// An article. Lists and single reads share this shape; `fields` can narrow it (`id` always
-/// stays) and `include` chooses the embeds (`category`, `breadcrumbs`, `sections`).
+/// An article as single reads and writes return it: every field but the embeds is always
+/// there. `include` chooses the embeds (`category`, `breadcrumbs`, `sections`). Lists may
+/// narrow items with `fields` ([`SparseArticle`]).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 2, "slug": "why-do-we-wake-up-at-3-a-m-sleep-cycles-explained",
@@ -30,40 +31,26 @@ use utoipa::ToSchema;
 }))]
 pub struct ArticleView {
     pub id: i32,
-    #[schema(required = false)]
     pub slug: String,
-    #[schema(required = false)]
     pub title: String,
     /// One line under the title.
-    #[schema(required = false)]
     pub subtitle: String,
     /// The given excerpt, or one derived from the first section (cut on a word boundary with "…").
-    #[schema(required = false)]
     pub excerpt: String,
-    #[schema(required = false)]
     pub status: ArticleState,
     /// When it is (or was, or will be) public; `null` for a draft never scheduled.
-    #[schema(required = false)]
     pub published_at: Option<DateTime<Utc>>,
     /// When it stops being public; `null` for never.
-    #[schema(required = false)]
     pub unpublish_at: Option<DateTime<Utc>>,
-    #[schema(required = false)]
     pub category_id: i32,
-    #[schema(required = false)]
     pub view_count: i64,
     /// Starts at 1 and grows with every change to the article or its sections.
-    #[schema(required = false)]
     pub version: i32,
     /// Words in the section headings and bodies.
-    #[schema(required = false)]
     pub word_count: i32,
     /// At 200 words per minute, at least 1.
-    #[schema(required = false)]
     pub reading_time_minutes: u32,
-    #[schema(required = false)]
     pub created_at: DateTime<Utc>,
-    #[schema(required = false)]
     pub updated_at: DateTime<Utc>,
     /// Embed `category`: the category it is filed in.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,35 +69,94 @@ pub struct ArticleView {
     pub rank: Option<f64>,
 }
 
-/// Paging facts of a list; which are present depends on the paging mode.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct ListMeta {
-    /// Page mode: the page number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<i64>,
-    /// Page mode: items per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<i64>,
-    /// Cursor mode: items per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// Items matching the query over all pages (page mode, or `count=true`); also `X-Total-Count`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// Page mode: the number of pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_pages: Option<i64>,
-    /// Cursor mode: pass as `after` for the next page; `null` on the last page. Also in `Link: rel="next"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>)]
-    pub next_cursor: Option<Option<String>>,
+/// An article in a list (`GET /articles`, `GET /search`): the fields of [`ArticleView`], each
+/// there unless `fields=` left it out (`id` always stays).
+pub struct SparseArticle;
+
+impl utoipa::PartialSchema for SparseArticle {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::Schema;
+        use utoipa::openapi::RefOr;
+        let mut schema = <ArticleView as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.retain(|field| field == "id");
+            object.description = Some(
+                "An article in a list: the fields of `ArticleView`, each there unless `fields=` \
+                 left it out (`id` always stays)."
+                    .to_owned(),
+            );
+        }
+        schema
+    }
 }
 
-/// A page of articles.
+impl ToSchema for SparseArticle {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <ArticleView as ToSchema>::schemas(schemas);
+    }
+}
+
+/// Paging facts of a page mode list (`page`, `per_page`).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleList {
-    pub data: Vec<ArticleView>,
+pub struct PageMeta {
+    /// The page number (from 1).
+    pub page: i64,
+    /// Items per page.
+    pub per_page: i64,
+    /// Items matching the query over all pages; also `X-Total-Count`.
+    pub total: i64,
+    /// The number of pages.
+    pub total_pages: i64,
+}
+
+/// Paging facts of a cursor mode list (`limit`, `after`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CursorMeta {
+    /// Items per page.
+    pub limit: i64,
+    /// Pass as `after` for the next page; `null` on the last page. Also in `Link: rel="next"`.
+    pub next_cursor: Option<String>,
+    /// With `count=true` only: items matching the query over all pages; also `X-Total-Count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// Paging facts of a list, by its paging mode.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ListMeta {
+    /// `page`/`per_page` paging.
+    Pages(PageMeta),
+    /// Keyset cursor paging.
+    Cursor(CursorMeta),
+}
+
+/// A page of articles (`GET /articles`, `GET /search`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticlePage {
+    /// The items, each shaped by `fields` and `include`.
+    #[schema(value_type = Vec<SparseArticle>)]
+    pub data: Vec<Value>,
     pub meta: ListMeta,
+}
+
+/// Facts of an unpaged list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedMeta {
+    /// Number of items in `data`.
+    pub total: i64,
+}
+
+/// Articles related to one (`GET /articles/{id_or_slug}/related`), whole.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelatedArticles {
+    pub data: Vec<ArticleView>,
+    pub meta: RelatedMeta,
 }
 
 /// The view counter after counting one view.

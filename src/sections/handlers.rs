@@ -43,7 +43,7 @@ pub async fn list_sections(
     format: web::Query<FormatQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let format = format.body_format()?;
+    let format = format.body_format();
     let key = Key::parse(&id_or_slug);
     let audience = caller.audience(state.clock.now().naive_utc());
     let found = state
@@ -202,7 +202,7 @@ pub async fn get_section(
     id: web::Path<i32>,
     format: web::Query<FormatQuery>,
 ) -> ApiResult<HttpResponse> {
-    let format = format.body_format()?;
+    let format = format.body_format();
     let id = id.into_inner();
     let audience = caller.audience(state.clock.now().naive_utc());
     let (row, version) = state

@@ -37,18 +37,14 @@ impl SectionInput {
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// Which body representations to send: `markdown` (`body`), `html` (`body_html`) or `both` (default).
-    #[param(value_type = Option<String>, pattern = "^(markdown|html|both)$")]
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<BodyFormat>,
 }
 
 impl FormatQuery {
-    /// The body format asked for (400 for anything but markdown, html or both).
-    pub fn body_format(&self) -> Result<BodyFormat, ApiError> {
-        self.format
-            .as_deref()
-            .map(BodyFormat::parse)
-            .transpose()
-            .map(Option::unwrap_or_default)
+    /// The body format asked for (`both` by default).
+    pub fn body_format(&self) -> BodyFormat {
+        self.format.unwrap_or_default()
     }
 }
 
@@ -167,7 +163,8 @@ fn check_heading(checks: &mut Checks, field: &str, heading: &str) {
 }
 
 /// Which section body representations to send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum BodyFormat {
     Markdown,
     Html,
@@ -184,6 +181,15 @@ impl BodyFormat {
     /// True when `body_html` is sent.
     pub fn html(self) -> bool {
         self != BodyFormat::Markdown
+    }
+
+    /// Its name in the `format` parameter.
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyFormat::Markdown => "markdown",
+            BodyFormat::Html => "html",
+            BodyFormat::Both => "both",
+        }
     }
 
     /// Reads `markdown`, `html` or `both`.

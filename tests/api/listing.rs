@@ -1327,13 +1327,17 @@ async fn an_old_slug_redirects_permanently_keeping_the_query() {
     let app = spawn().await;
     renamed(&app, false).await;
     let moved = app
-        .get("/api/v1/articles/old-name?fields=title&include=")
+        .get("/api/v1/articles/old-name?include=&format=html")
         .await
         .expect(308);
     let location = moved.header("location").to_owned();
-    assert_eq!(location, "/api/v1/articles/new-name?fields=title&include=");
+    assert_eq!(location, "/api/v1/articles/new-name?include=&format=html");
     let followed = app.get(&location).await.expect(200);
-    assert_eq!(keys(&followed.body), ["id", "title"]);
+    assert_eq!(followed.body["slug"], "new-name");
+    assert!(
+        followed.body.get("category").is_none(),
+        "include= embeds nothing"
+    );
 }
 
 #[actix_web::test]

@@ -613,27 +613,26 @@ fn parse_paging(
     })
 }
 
-/// The shape parameters of single reads: `fields`, `include`, `format`.
+/// The shape parameters of single reads: `include` and `format` (a single read is whole:
+/// `fields` is for lists).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
-    /// Comma-separated fields to keep (`id` always stays), e.g. `slug,title,excerpt`.
-    pub fields: Option<String>,
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections` (default all three; empty for none).
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
-    #[param(pattern = "^(markdown|html|both)$")]
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<BodyFormat>,
 }
 
 impl ShapeQuery {
     /// The shape asked for, over `defaults`.
     pub fn shape(&self, defaults: Defaults) -> Result<Shape, ApiError> {
         Shape::parse(
-            self.fields.as_deref(),
+            None,
             self.include.as_deref(),
-            self.format.as_deref(),
+            self.format.map(BodyFormat::name),
             defaults,
         )
     }
