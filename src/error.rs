@@ -79,6 +79,16 @@ pub enum ApiError {
         /// Value of the `Retry-After` header, in seconds.
         retry_after: u64,
     },
+    /// This client's view of this article was already counted within the view window (the
+    /// per-article window, not the request quota); it counts again after `retry_after` seconds.
+    #[error(
+        "a view of this article by this client was already counted within the view window; \
+         it counts again in {retry_after} s (the request quota is not affected)"
+    )]
+    ViewAlreadyCounted {
+        /// Value of the `Retry-After` header, in seconds.
+        retry_after: u64,
+    },
     /// The body is well-formed but some fields are invalid.
     #[error("the request body has invalid fields")]
     Validation(Vec<FieldError>),
@@ -119,7 +129,9 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::ViewAlreadyCounted { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
@@ -143,6 +155,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::UriTooLong(_) => "uri_too_long",
             Self::RateLimited { .. } => "rate_limited",
+            Self::ViewAlreadyCounted { .. } => "view_already_counted",
             Self::Validation(_) => "validation_failed",
             Self::Unavailable(_) => "unavailable",
             Self::Http(..) => "http_error",

@@ -75,6 +75,19 @@ impl Reply {
         reply
     }
 
+    /// The URL of the `Link` header's entry with `rel` (RFC 8288), if there is one.
+    pub fn link(&self, rel: &str) -> Option<String> {
+        let wanted = format!("rel=\"{rel}\"");
+        self.header("link")
+            .split(", <")
+            .filter(|entry| entry.split(';').skip(1).any(|param| param.trim() == wanted))
+            .filter_map(|entry| {
+                let url = entry.trim_start_matches('<');
+                url.split_once('>').map(|(url, _)| url.to_owned())
+            })
+            .next()
+    }
+
     /// The fields named in a 422's `errors`.
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
