@@ -47,6 +47,7 @@ pub fn build(
         .wrap(from_fn(query_tokens::refuse_query_tokens))
         .wrap(from_fn(rate_limit::per_client))
         .wrap(cors)
+        .wrap(from_fn(cors::explain_refusals))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(caching::no_store))
         .wrap(from_fn(security_headers::apply))

@@ -29,6 +29,19 @@ impl FieldError {
     }
 }
 
+/// What a CORS check (`HEALTHHUB_CORS_ORIGINS`) refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorsRefusal {
+    /// The `Origin` is not among the allowed origins.
+    Origin,
+    /// The method a preflight asks for is not allowed across origins.
+    Method,
+    /// A request header a preflight asks for is not allowed across origins.
+    Header,
+    /// The preflight's own headers are malformed (an unparsable method or header list).
+    Malformed,
+}
+
 /// Everything that can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -89,6 +102,15 @@ pub enum ApiError {
         /// Value of the `Retry-After` header, in seconds.
         retry_after: u64,
     },
+    /// A cross-origin request or preflight the CORS policy refuses; `detail` names what was
+    /// refused (the origin, the method or the header).
+    #[error("{detail}")]
+    Cors {
+        /// What was refused.
+        refused: CorsRefusal,
+        /// The explanation, naming the refused value and what is allowed.
+        detail: String,
+    },
     /// The body is well-formed but some fields are invalid.
     #[error("the request body has invalid fields")]
     Validation(Vec<FieldError>),
@@ -120,6 +142,11 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Cors {
+                refused: CorsRefusal::Malformed,
+                ..
+            } => StatusCode::BAD_REQUEST,
+            Self::Cors { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -145,6 +172,12 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::Cors { refused, .. } => match refused {
+                CorsRefusal::Origin => "cors_origin_not_allowed",
+                CorsRefusal::Method => "cors_method_not_allowed",
+                CorsRefusal::Header => "cors_header_not_allowed",
+                CorsRefusal::Malformed => "cors_bad_preflight",
+            },
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",

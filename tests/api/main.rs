@@ -10,6 +10,7 @@ mod caching;
 mod categories;
 mod category_tree;
 mod common;
+mod cors_refusals;
 mod dataset;
 mod idempotency;
 mod limits;
