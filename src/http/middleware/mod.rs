@@ -10,9 +10,10 @@
 //! | 6 | [`cors::cors`] | Outside the rate limits, so a browser can read a `429` | `Origin`, preflights | CORS headers |
 //! | 7 | [`rate_limit::per_client`] | First layer that spends: every request but the probes is charged to its address, and oversized URLs stop here (`414`) | extension `ClientIp`, extension `ReportedQuotas` (on the way out) | `429`, `414`; headers `RateLimit-*` of the tightest quota |
 //! | 8 | [`query_tokens::refuse_query_tokens`] | Inside `per_client` (the attempt is still charged), before anything reads a token | query string | `401` for `?access_token=` / `?token=` |
-//! | 9 | [`rate_limit::per_subject`] | Needs a verified token, so inside the query-token refusal | extension [`Caller`](crate::auth::Caller) (extracting it caches it) | `429`; extension `ReportedQuotas` |
-//! | 10 | [`caching::cache_headers`] | Inside the rate limits (a cached answer is still limited and gets CORS headers), outside the handlers | `If-None-Match`, `If-Modified-Since`, `Authorization`; response extension [`CacheScope`](crate::caching::store::CacheScope) | `ETag`, `Last-Modified`, `Cache-Control`, `Vary`, `304`; the response cache; `AppState::content_changed` after a write |
-//! | 11 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
+//! | 9 | [`trailing_slash::redirect_trailing_slash`] | After the query-token refusal (a `?access_token=` is refused, never echoed in a `Location`), before anything that reads a token or the cache | path, query string, the routing table | `308` to the path without its trailing slash |
+//! | 10 | [`rate_limit::per_subject`] | Needs a verified token, so inside the query-token refusal | extension [`Caller`](crate::auth::Caller) (extracting it caches it) | `429`; extension `ReportedQuotas` |
+//! | 11 | [`caching::cache_headers`] | Inside the rate limits (a cached answer is still limited and gets CORS headers), outside the handlers | `If-None-Match`, `If-Modified-Since`, `Authorization`; response extension [`CacheScope`](crate::caching::store::CacheScope) | `ETag`, `Last-Modified`, `Cache-Control`, `Vary`, `304`; the response cache; `AppState::content_changed` after a write |
+//! | 12 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
 //!
 //! Every layer that needs the application takes a leading `web::Data<AppState>` parameter
 //! (`from_fn` extracts it): without the state a request fails with a 500, it never skips a check.
@@ -24,3 +25,4 @@ pub mod query_tokens;
 pub mod rate_limit;
 pub mod request_log;
 pub mod security_headers;
+pub mod trailing_slash;

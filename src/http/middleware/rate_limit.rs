@@ -75,7 +75,7 @@ pub async fn per_client(
     Ok(res)
 }
 
-/// The per-subject middleware (position 9 of the table in `super`).
+/// The per-subject middleware (position 10 of the table in `super`).
 ///
 /// Charges every write (POST, PUT, PATCH, DELETE) with a valid token to the token's subject,
 /// whatever address it comes from: `429` when the subject's quota is used up. An invalid token
