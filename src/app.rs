@@ -5,8 +5,8 @@ use crate::auth;
 use crate::categories;
 use crate::error::ApiError;
 use crate::http::middleware::{
-    caching, cors, idempotency, query_tokens, rate_limit, request_log, security_headers,
-    trailing_slash,
+    caching, compression, cors, idempotency, query_tokens, rate_limit, request_log,
+    security_headers, trailing_slash,
 };
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
@@ -17,7 +17,7 @@ use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App};
 
 /// The whole application: the API under `/api/v1`, probes, the OpenAPI document and `/docs`.
@@ -49,6 +49,8 @@ pub fn build(
         .wrap(from_fn(rate_limit::per_client))
         .wrap(cors)
         .wrap(from_fn(cors::explain_refusals))
+        .wrap(Compress::default())
+        .wrap(from_fn(compression::tag_representations))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(caching::no_store))
         .wrap(from_fn(security_headers::apply))

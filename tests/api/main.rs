@@ -10,6 +10,7 @@ mod caching;
 mod categories;
 mod category_tree;
 mod common;
+mod compression;
 mod cors_refusals;
 mod dataset;
 mod idempotency;

@@ -75,7 +75,7 @@ pub fn cors(origins: &CorsOrigins) -> Condition<Cors> {
     }
 }
 
-/// The CORS refusal layer (position 5 of the table in `super`): a request or preflight that
+/// The CORS refusal layer (position 7 of the table in `super`): a request or preflight that
 /// [`cors`] refused is answered with a problem whose `detail` names the refused origin, method
 /// or header and whose `code` says which (`cors_origin_not_allowed`, `cors_method_not_allowed`,
 /// `cors_header_not_allowed`; `cors_bad_preflight` for a malformed preflight).

@@ -7,7 +7,7 @@ use actix_web::http::Uri;
 use actix_web::middleware::Next;
 use actix_web::HttpResponse;
 
-/// The trailing-slash layer (position 9 of the table in `super`): a request for a path that no
+/// The trailing-slash layer (position 11 of the table in `super`): a request for a path that no
 /// route matches and that ends in `/` is answered `308` to the path without its trailing
 /// slashes (method and body are kept by a 308, so writes follow it too); any other request
 /// goes on. A path that is only slashes, or whose remainder would start with `//` or `/\`
