@@ -386,3 +386,48 @@ pub async fn raw(addr: std::net::SocketAddr, request: Vec<u8>) -> Wire {
     .await
     .expect("the client thread")
 }
+
+/// A log sink the tests can read back.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends this thread's log lines, in `format`, to the returned sink until the guard drops.
+pub fn capture(
+    format: healthhub::config::LogFormat,
+) -> (Captured, tracing::subscriber::DefaultGuard) {
+    // With a single thread-scoped subscriber registered, `tracing` recomputes which call
+    // sites are enabled from whichever thread asks, and other test threads have none: a
+    // global subscriber that wants nothing keeps the count above one, so the recomputation
+    // always combines every subscriber.
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::new());
+    });
+    let logs = Captured::default();
+    let sink = logs.clone();
+    let guard = tracing::subscriber::set_default(healthhub::telemetry::subscriber(
+        format,
+        "info",
+        false,
+        move || sink.clone(),
+    ));
+    tracing::callsite::rebuild_interest_cache();
+    (logs, guard)
+}

@@ -13,6 +13,7 @@ mod common;
 mod compression;
 mod cors_refusals;
 mod dataset;
+mod error_logs;
 mod idempotency;
 mod limits;
 mod links;
