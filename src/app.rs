@@ -1,24 +1,24 @@
-//! `build(state)`: the actix application (middleware in order, `/api/v1` configured by each resource, probes, `/docs`), used by the binary and by the tests alike.
+//! `build(state)`: the actix application (middleware in order, `/api/v1` with its index and each resource's routes, probes, `/openapi.json` and `/docs`), used by the binary and by the tests alike.
 
 use crate::articles;
 use crate::auth;
 use crate::categories;
 use crate::error::ApiError;
-use crate::http::health;
 use crate::http::middleware::{
-    caching, cors, idempotency, query_tokens, rate_limit, request_log, security_headers,
+    caching, compression, cors, idempotency, query_tokens, rate_limit, request_log,
+    security_headers, trailing_slash,
 };
 use crate::http::problem::problem_for_bare_errors;
-use crate::http::routing::{self, no_route, on, redirect_to_docs, resource, Endpoint};
+use crate::http::routing::{self, no_route, on, Endpoint};
+use crate::http::{docs, health, index};
 use crate::openapi;
 use crate::sections;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App};
-use utoipa_swagger_ui::SwaggerUi;
 
 /// The whole application: the API under `/api/v1`, probes, the OpenAPI document and `/docs`.
 pub fn build(
@@ -49,9 +49,13 @@ pub fn build(
         // The stack, innermost first: the table in `http::middleware` says why each sits where.
         .wrap(from_fn(caching::cache_headers))
         .wrap(from_fn(rate_limit::per_subject))
+        .wrap(from_fn(trailing_slash::redirect_trailing_slash))
         .wrap(from_fn(query_tokens::refuse_query_tokens))
         .wrap(from_fn(rate_limit::per_client))
         .wrap(cors)
+        .wrap(from_fn(cors::explain_refusals))
+        .wrap(Compress::default())
+        .wrap(from_fn(compression::tag_representations))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(caching::no_store))
         .wrap(from_fn(security_headers::apply))
@@ -62,17 +66,36 @@ pub fn build(
                 .configure(api_routes),
         )
         .configure(|cfg| routing::register(cfg, probe_endpoints()))
-        .service(resource("/docs", on(Method::GET, redirect_to_docs)))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi::document()))
+        .configure(|cfg| routing::register(cfg, reference_endpoints()))
         .default_service(web::to(no_route))
 }
 
-/// Each resource's routes on the `/api/v1` scope.
+/// The index and each resource's routes on the `/api/v1` scope.
 fn api_routes(cfg: &mut web::ServiceConfig) {
+    routing::register(cfg, index_endpoints());
     cfg.configure(auth::routes)
         .configure(categories::routes)
         .configure(articles::routes)
         .configure(sections::routes);
+}
+
+/// The index of the API, `GET /api/v1` (relative to the `/api/v1` scope).
+fn index_endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new("", vec![on(Method::GET, index::api_index)])]
+}
+
+/// The reference, outside the API it describes: the OpenAPI document and Swagger UI (`/docs`
+/// redirects to `/docs/`, whose page loads its files by relative URLs).
+fn reference_endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new(
+            "/openapi.json",
+            vec![on(Method::GET, openapi::serve_document)],
+        ),
+        Endpoint::new("/docs", vec![on(Method::GET, docs::redirect_to_docs)]),
+        Endpoint::new("/docs/", vec![on(Method::GET, docs::docs_index)]),
+        Endpoint::new("/docs/{file}", vec![on(Method::GET, docs::docs_file)]),
+    ]
 }
 
 /// The endpoints outside `/api/v1` that the OpenAPI document describes: the probes.
@@ -89,6 +112,7 @@ fn probe_endpoints() -> Vec<Endpoint> {
 /// reference, they are not part of the API it describes.
 pub fn routed_operations() -> Vec<(Method, String)> {
     let api = [
+        index_endpoints(),
         auth::endpoints(),
         categories::endpoints(),
         articles::endpoints(),
@@ -102,6 +126,21 @@ pub fn routed_operations() -> Vec<(Method, String)> {
         .map(|endpoint| (endpoint.path.to_owned(), endpoint));
     api.chain(probes)
         .flat_map(|(path, endpoint)| {
+            endpoint
+                .methods()
+                .into_iter()
+                .map(move |method| (method, path.clone()))
+        })
+        .collect()
+}
+
+/// The operations of the reference (`/openapi.json`, `/docs`, `/docs/`, `/docs/{file}`) as
+/// `(method, path)`, HEAD included: routed like every other path, but not part of the document.
+pub fn reference_operations() -> Vec<(Method, String)> {
+    reference_endpoints()
+        .into_iter()
+        .flat_map(|endpoint| {
+            let path = endpoint.path.to_owned();
             endpoint
                 .methods()
                 .into_iter()

@@ -29,6 +29,19 @@ impl FieldError {
     }
 }
 
+/// What a CORS check (`HEALTHHUB_CORS_ORIGINS`) refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorsRefusal {
+    /// The `Origin` is not among the allowed origins.
+    Origin,
+    /// The method a preflight asks for is not allowed across origins.
+    Method,
+    /// A request header a preflight asks for is not allowed across origins.
+    Header,
+    /// The preflight's own headers are malformed (an unparsable method or header list).
+    Malformed,
+}
+
 /// Everything that can go wrong while answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -79,6 +92,25 @@ pub enum ApiError {
         /// Value of the `Retry-After` header, in seconds.
         retry_after: u64,
     },
+    /// This client's view of this article was already counted within the view window (the
+    /// per-article window, not the request quota); it counts again after `retry_after` seconds.
+    #[error(
+        "a view of this article by this client was already counted within the view window; \
+         it counts again in {retry_after} s (the request quota is not affected)"
+    )]
+    ViewAlreadyCounted {
+        /// Value of the `Retry-After` header, in seconds.
+        retry_after: u64,
+    },
+    /// A cross-origin request or preflight the CORS policy refuses; `detail` names what was
+    /// refused (the origin, the method or the header).
+    #[error("{detail}")]
+    Cors {
+        /// What was refused.
+        refused: CorsRefusal,
+        /// The explanation, naming the refused value and what is allowed.
+        detail: String,
+    },
     /// The body is well-formed but some fields are invalid.
     #[error("the request body has invalid fields")]
     Validation(Vec<FieldError>),
@@ -110,6 +142,11 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Cors {
+                refused: CorsRefusal::Malformed,
+                ..
+            } => StatusCode::BAD_REQUEST,
+            Self::Cors { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -119,7 +156,9 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::ViewAlreadyCounted { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
@@ -133,6 +172,12 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::Cors { refused, .. } => match refused {
+                CorsRefusal::Origin => "cors_origin_not_allowed",
+                CorsRefusal::Method => "cors_method_not_allowed",
+                CorsRefusal::Header => "cors_header_not_allowed",
+                CorsRefusal::Malformed => "cors_bad_preflight",
+            },
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
@@ -143,6 +188,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::UriTooLong(_) => "uri_too_long",
             Self::RateLimited { .. } => "rate_limited",
+            Self::ViewAlreadyCounted { .. } => "view_already_counted",
             Self::Validation(_) => "validation_failed",
             Self::Unavailable(_) => "unavailable",
             Self::Http(..) => "http_error",

@@ -251,18 +251,24 @@ impl RateLimits {
             + self.views.as_ref().map_or(0, RateLimiter::tracked_keys)
     }
 
-    /// Counts a view of `article` by `client` at `now`: `Ok(None)` when views are not limited,
-    /// `Ok(Some(quota))` when it counts, a refusal when this client's view was already counted
-    /// within the window.
+    /// Counts a view of `article` by `client` at `now`: `Ok(())` when it counts (or views are
+    /// not limited), [`ApiError::ViewAlreadyCounted`] when this client's view was already counted
+    /// within the window. The window is not a request quota, so nothing of it is reported in
+    /// `RateLimit-*` headers.
     pub fn count_view(
         &self,
         client: Option<IpAddr>,
         article: i32,
         now: DateTime<Utc>,
-    ) -> Result<Option<Quota>, Refusal> {
+    ) -> Result<(), ApiError> {
         match &self.views {
-            Some(views) => views.check((ClientKey::of(client), article), now).map(Some),
-            None => Ok(None),
+            Some(views) => views
+                .check((ClientKey::of(client), article), now)
+                .map(|_| ())
+                .map_err(|refusal| ApiError::ViewAlreadyCounted {
+                    retry_after: refusal.retry_after,
+                }),
+            None => Ok(()),
         }
     }
 }

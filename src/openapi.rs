@@ -4,9 +4,13 @@ use crate::articles::ArticlesApi;
 use crate::auth::AuthApi;
 use crate::categories::CategoriesApi;
 use crate::error::FieldError;
+use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
-use crate::http::{health, openapi_responses as responses};
+use crate::http::{health, index, openapi_responses as responses};
 use crate::sections::SectionsApi;
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use std::sync::LazyLock;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
@@ -29,9 +33,9 @@ Every error is an RFC 9457 `application/problem+json` body with a stable `code`;
 failures (422) list each bad field in `errors`.",
         license(name = "MIT"),
     ),
-    paths(health::healthz, health::readyz),
+    paths(index::api_index, health::healthz, health::readyz),
     components(
-        schemas(Problem, FieldError, health::HealthStatus),
+        schemas(Problem, FieldError, health::HealthStatus, index::ApiIndex, index::IndexLinks, index::IndexTemplates),
         responses(
             responses::BadRequest,
             responses::Unauthorized,
@@ -53,6 +57,7 @@ failures (422) list each bad field in `errors`.",
         (name = "sections", description = "The ordered heading + body blocks of an article"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
+        (name = "index", description = "The index of the API: where everything is"),
     )
 )]
 pub struct ApiDoc;
@@ -404,4 +409,18 @@ impl Modify for AbuseLimits {
 /// The document as pretty-printed JSON with a trailing newline (the committed form).
 pub fn to_pretty_json() -> serde_json::Result<String> {
     document().to_pretty_json().map(|json| json + "\n")
+}
+
+/// The document as served, serialized once per process.
+static SERVED: LazyLock<Result<Vec<u8>, String>> =
+    LazyLock::new(|| serde_json::to_vec(&document()).map_err(|error| error.to_string()));
+
+/// `GET /openapi.json`: the document (HEAD answers like it, other methods are 405).
+pub async fn serve_document() -> ApiResult<HttpResponse> {
+    let body = SERVED.as_ref().map_err(|error| {
+        ApiError::Internal(anyhow::anyhow!("serializing the document: {error}"))
+    })?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .body(body.clone()))
 }

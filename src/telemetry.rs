@@ -1,13 +1,64 @@
 //! The process's log subscriber: human text, or JSON with `HEALTHHUB_LOG_FORMAT=json`, filtered by `RUST_LOG`.
+//!
+//! A request the client got wrong is not a server error: actix-http logs HTTP its parser refuses
+//! (a `400` or `431` sent before any of our code runs, so the request log never sees it) at
+//! ERROR; [`ClientFaults`] leaves those lines out, so an ERROR line always means a server fault.
 
 use crate::config::{Config, LogFormat};
+use std::fmt;
 use std::io::IsTerminal;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::EnvFilter;
 
+/// Where actix-http logs a connection's failure, whatever its cause.
+const DISPATCHER: &str = "actix_http::h1::dispatcher";
+
+/// How the dispatcher's line starts when the cause is a request its parser refused.
+const PARSE_ERROR: &str = "stream error: request parse error";
+
+/// A layer that leaves out actix-http's ERROR lines about requests its parser refused (the
+/// client's fault, already answered `400`/`431`); every other event is left as it is.
+pub struct ClientFaults;
+
+impl<S: Subscriber> Layer<S> for ClientFaults {
+    fn event_enabled(&self, event: &Event<'_>, _ctx: Context<'_, S>) -> bool {
+        let metadata = event.metadata();
+        if *metadata.level() != Level::ERROR || metadata.target() != DISPATCHER {
+            return true;
+        }
+        let mut message = Message::default();
+        event.record(&mut message);
+        // Logging anew from here is impossible (`tracing` drops events raised while one is
+        // being dispatched), so the line is left out.
+        !message.0.starts_with(PARSE_ERROR)
+    }
+}
+
+/// The `message` field of an event.
+#[derive(Default)]
+struct Message(String);
+
+impl Visit for Message {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.0 = format!("{value:?}");
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.0 = value.to_owned();
+        }
+    }
+}
+
 /// A log subscriber writing to `writer` in `format`, filtered by `filter` (`tracing`'s
 /// `EnvFilter` syntax; `info` when it does not parse); text is coloured only when `ansi`.
+/// Malformed HTTP refused by actix-http's parser is not logged as an error ([`ClientFaults`]).
 pub fn subscriber<W>(
     format: LogFormat,
     filter: &str,
@@ -23,14 +74,15 @@ where
         .with_ansi(ansi)
         .with_writer(writer);
     match format {
-        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Text => Box::new(builder.finish().with(ClientFaults)),
         LogFormat::Json => Box::new(
             builder
                 .json()
                 .flatten_event(true)
                 .with_current_span(true)
                 .with_span_list(false)
-                .finish(),
+                .finish()
+                .with(ClientFaults),
         ),
     }
 }

@@ -20,7 +20,6 @@ use crate::http::conditional::{
     about_article, check_version, if_match, moved, ok_with_version, version_etag,
 };
 use crate::http::extract::{JsonBody, NoQuery, OptionalJsonBody};
-use crate::http::middleware::rate_limit;
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -56,8 +55,9 @@ use utoipa::IntoParams;
 ///
 /// **Paging** — `page`/`per_page` (default 20, max 100) always report `meta.total` and
 /// `X-Total-Count`; or keyset cursors: `limit` (default 20, max 100) and `after=<meta.next_cursor>`,
-/// whose cost does not grow with depth, with totals only on `count=true`. `Link: <…>; rel="next"`
-/// points to the next page in both modes. Unknown parameters, fields, operators and values are 400s.
+/// whose cost does not grow with depth, with totals only on `count=true`. `Link` has
+/// `rel="first"` always, `rel="prev"` in page mode from page 2 on (a cursor only leads forward)
+/// and `rel="next"` when another page follows, in both modes. Unknown parameters, fields, operators and values are 400s.
 #[utoipa::path(
     get, path = "/api/v1/articles", tag = "articles",
     params(ListParams),
@@ -65,7 +65,7 @@ use utoipa::IntoParams;
         (status = 200, description = "One page of articles", body = ArticlePage,
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
-                ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
+                ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
             )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -96,7 +96,7 @@ pub async fn list_articles(
         (status = 200, description = "One page of search results", body = ArticlePage,
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
-                ("Link" = String, description = "`<url>; rel=\"next\"` when another page follows"),
+                ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
             )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -149,44 +149,58 @@ async fn list_response(
             Ok((listing, data))
         })
         .await?;
-    let (meta, next_link) = match &list_query.paging {
+    // `first` always; `prev` in page mode after the first page (a cursor only knows the way on);
+    // `next` when another page follows.
+    let mut links = Vec::new();
+    let meta = match &list_query.paging {
         Paging::Pages { page, per_page } => {
             let total = listing.total.unwrap_or_default();
-            let meta = ListMeta::Pages(PageMeta {
+            let to_page = |n: i64| link_with(&req, &[("page", n.to_string())], &["page"]);
+            links.push((to_page(1), "first"));
+            if *page > 1 {
+                links.push((to_page(page - 1), "prev"));
+            }
+            if listing.has_more {
+                links.push((to_page(page + 1), "next"));
+            }
+            ListMeta::Pages(PageMeta {
                 page: *page,
                 per_page: *per_page,
                 total,
                 total_pages: (total + per_page - 1) / per_page,
-            });
-            let link = listing
-                .has_more
-                .then(|| link_with(&req, &[("page", (page + 1).to_string())], &["page"]));
-            (meta, link)
+            })
         }
         Paging::Cursor { limit, .. } => {
+            links.push((link_with(&req, &[], &["after"]), "first"));
             let next = listing.next.map(|c| c.encode(&list_query.sort));
-            let link = next
-                .as_ref()
-                .map(|cursor| link_with(&req, &[("after", cursor.clone())], &["after"]));
-            let meta = ListMeta::Cursor(CursorMeta {
+            if let Some(cursor) = &next {
+                links.push((
+                    link_with(&req, &[("after", cursor.clone())], &["after"]),
+                    "next",
+                ));
+            }
+            ListMeta::Cursor(CursorMeta {
                 limit: *limit,
                 next_cursor: next,
                 total: listing.total,
-            });
-            (meta, link)
+            })
         }
     };
     let mut response = HttpResponse::Ok();
     if let Some(total) = listing.total {
         response.insert_header(("X-Total-Count", total.to_string()));
     }
-    if let Some(link) = next_link {
-        response.insert_header((header::LINK, format!("<{link}>; rel=\"next\"")));
-    }
+    let link = links
+        .iter()
+        .map(|(url, rel)| format!("<{url}>; rel=\"{rel}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    response.insert_header((header::LINK, link));
     Ok(response.json(ArticlePage { data, meta }))
 }
 
-/// The request's URL with `drop` removed from its query and `set` appended.
+/// The request's URL with `drop` removed from its query and `set` appended (no `?` when the
+/// query ends up empty).
 fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
@@ -197,7 +211,12 @@ fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String
     for (key, value) in set {
         query.append_pair(key, value);
     }
-    format!("{}?{}", req.path(), query.finish())
+    let query = query.finish();
+    if query.is_empty() {
+        req.path().to_owned()
+    } else {
+        format!("{}?{query}", req.path())
+    }
 }
 
 /// One article with its category, breadcrumbs and sections in order (by default).
@@ -578,9 +597,10 @@ async fn set_status(
 ///
 /// Each client (IP address) counts one view of an article per window
 /// (`HEALTHHUB_VIEW_WINDOW_SECONDS`, 60 s by default): a repeat within the window is a `429`
-/// with `Retry-After` and changes nothing, so a loop cannot inflate the count, and the count
+/// (`code: "view_already_counted"`) with `Retry-After` and changes nothing, so a loop cannot inflate the count, and the count
 /// goes up by exactly one for every `200`. Counted views are written in batches (every
-/// `HEALTHHUB_VIEW_FLUSH_MS`, 1 s by default), so reads show them a moment later.
+/// `HEALTHHUB_VIEW_FLUSH_MS`, 1 s by default), so reads show them a moment later. The view
+/// window is not a request quota: the `RateLimit-*` headers describe the request quota only.
 #[utoipa::path(
     post, path = "/api/v1/articles/{id_or_slug}/views", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug")),
@@ -588,14 +608,17 @@ async fn set_status(
         (status = 200, description = "The view was counted: the article's count including it (reads show it once the batch is written)", body = ViewCount),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
-        (status = 429, description = "Not counted: this client's view of this article was \
-            already counted within the view window (or the client exceeded its request rate); \
-            the count is unchanged", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Not counted, and the count is unchanged: with `code: \
+            \"view_already_counted\"`, this client's view of this article was already counted \
+            within the view window (`Retry-After` says when it counts again; the window is not \
+            the request quota, so `RateLimit-*` keep describing the request quota only); with \
+            `code: \"rate_limited\"`, the client exceeded its request quota",
+            body = Problem, content_type = "application/problem+json",
             headers(
-                ("Retry-After" = u64, description = "Seconds until a view by this client counts again"),
-                ("RateLimit-Limit" = u32, description = "Requests (here: counted views) the quota allows per period"),
-                ("RateLimit-Remaining" = u32, description = "Requests left in the quota: 0"),
-                ("RateLimit-Reset" = u64, description = "Seconds until the whole quota is available again"),
+                ("Retry-After" = u64, description = "Seconds until a view by this client counts again (or, for `rate_limited`, until one more request is allowed)"),
+                ("RateLimit-Limit" = u32, description = "Requests the client's request quota allows per period"),
+                ("RateLimit-Remaining" = u32, description = "Requests left in the request quota"),
+                ("RateLimit-Reset" = u64, description = "Seconds until the whole request quota is available again"),
             )),
     ),
     security((), ("bearer" = []))
@@ -606,7 +629,6 @@ pub async fn add_view(
     caller: Caller,
     client: ClientIp,
     id_or_slug: web::Path<String>,
-    req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now();
@@ -617,17 +639,7 @@ pub async fn add_view(
         .db
         .read(move |conn| model::get(conn, &key, audience))
         .await?;
-    match state.limiters.count_view(client.0, article.id, now) {
-        Ok(quota) => {
-            if let Some(quota) = quota {
-                rate_limit::report(&req, quota);
-            }
-        }
-        Err(refusal) => {
-            rate_limit::report(&req, refusal.quota);
-            return Err(refusal.error("a view of this article by this client was already counted"));
-        }
-    }
+    state.limiters.count_view(client.0, article.id, now)?;
     let waiting = state.views.add(article.id);
     if state.config.view_flush_ms == 0 {
         views::flush(&state).await?;

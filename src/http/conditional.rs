@@ -2,6 +2,7 @@
 
 use crate::caching::store::CacheScope;
 use crate::error::ApiError;
+use crate::http::middleware::compression::identity_tag;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -38,7 +39,8 @@ pub fn ok_with_version(version: i32, body: &impl Serialize) -> HttpResponse {
 ///
 /// `*` matches any existing version (`Some(None)`); a list matches when any entry does. Each tag
 /// is either a write's `"<version>"` or a read's `"<version>-<hash>"` (the caching layer appends a
-/// hash of the body); only the version counts. A weak tag never matches (RFC 9110 requires strong
+/// hash of the body), either perhaps with a content coding appended (`-gzip`, `-br`); only the
+/// version counts. A weak tag never matches (RFC 9110 requires strong
 /// comparison), so it yields an impossible version.
 pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
@@ -58,6 +60,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
             if tag.starts_with("W/") {
                 return Ok(0);
             }
+            let tag = identity_tag(tag);
             tag.strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
                 .and_then(tagged_version)

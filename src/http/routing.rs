@@ -1,7 +1,7 @@
 //! Routing helpers: a resource answers HEAD wherever it answers GET (RFC 9110 §9.3.2) and 405 with `Allow` for any other method (RFC 9110 §15.5.6); unknown paths are a problem+json 404.
 
 use crate::error::ApiError;
-use actix_web::http::{header, Method};
+use actix_web::http::Method;
 use actix_web::{web, FromRequest, Handler, HttpResponse, Responder, Route};
 
 /// The routes answering `method` with `handler`; a GET also answers HEAD (RFC 9110).
@@ -40,13 +40,6 @@ pub fn resource(path: &str, routes: Vec<(Method, Route)>) -> actix_web::Resource
 /// The default service: a problem+json 404 for any path no route matches.
 pub async fn no_route() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("no route matches this path".to_owned()))
-}
-
-/// `GET /docs`: a permanent redirect to `/docs/`, where Swagger UI is served.
-pub async fn redirect_to_docs() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/docs/"))
-        .finish()
 }
 
 /// One routed path and its operations: what a resource's `endpoints()` lists, registered by

@@ -75,6 +75,19 @@ impl Reply {
         reply
     }
 
+    /// The URL of the `Link` header's entry with `rel` (RFC 8288), if there is one.
+    pub fn link(&self, rel: &str) -> Option<String> {
+        let wanted = format!("rel=\"{rel}\"");
+        self.header("link")
+            .split(", <")
+            .filter(|entry| entry.split(';').skip(1).any(|param| param.trim() == wanted))
+            .filter_map(|entry| {
+                let url = entry.trim_start_matches('<');
+                url.split_once('>').map(|(url, _)| url.to_owned())
+            })
+            .next()
+    }
+
     /// The fields named in a 422's `errors`.
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
@@ -298,4 +311,123 @@ where
 /// The `Authorization` header for `token`.
 pub fn bearer(token: &str) -> (&'static str, String) {
     ("Authorization", format!("Bearer {token}"))
+}
+
+/// What a raw HTTP/1.1 exchange got back: the status, the headers (names lower-cased, in
+/// order) and the body bytes as sent on the wire.
+#[derive(Debug)]
+pub struct Wire {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Wire {
+    /// A header's value ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Serves `state`'s app on a real socket at `127.0.0.1:<free port>`, one worker; the handle stops
+/// it.
+pub async fn serve(
+    state: web::Data<AppState>,
+) -> (std::net::SocketAddr, actix_web::dev::ServerHandle) {
+    let server = actix_web::HttpServer::new(move || app::build(state.clone()))
+        .workers(1)
+        .disable_signals()
+        .bind(("127.0.0.1", 0))
+        .expect("bind a free port");
+    let addr = server.addrs()[0];
+    let server = server.run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    (addr, handle)
+}
+
+/// Sends `request` (raw bytes: request line, headers, blank line, body) to `addr` on a new
+/// connection and reads the answer until the server closes it (send `Connection: close`).
+pub async fn raw(addr: std::net::SocketAddr, request: Vec<u8>) -> Wire {
+    actix_web::rt::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream.write_all(&request).expect("send");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read");
+        let split = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete head");
+        let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+        let body = answer[split + 4..].to_vec();
+        let mut lines = head.split("\r\n");
+        let status = lines
+            .next()
+            .and_then(|line| line.split(' ').nth(1))
+            .and_then(|code| code.parse().ok())
+            .expect("a status line");
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Wire {
+            status,
+            headers,
+            body,
+        }
+    })
+    .await
+    .expect("the client thread")
+}
+
+/// A log sink the tests can read back.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends this thread's log lines, in `format`, to the returned sink until the guard drops.
+pub fn capture(
+    format: healthhub::config::LogFormat,
+) -> (Captured, tracing::subscriber::DefaultGuard) {
+    // With a single thread-scoped subscriber registered, `tracing` recomputes which call
+    // sites are enabled from whichever thread asks, and other test threads have none: a
+    // global subscriber that wants nothing keeps the count above one, so the recomputation
+    // always combines every subscriber.
+    static GLOBAL: std::sync::Once = std::sync::Once::new();
+    GLOBAL.call_once(|| {
+        let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::new());
+    });
+    let logs = Captured::default();
+    let sink = logs.clone();
+    let guard = tracing::subscriber::set_default(healthhub::telemetry::subscriber(
+        format,
+        "info",
+        false,
+        move || sink.clone(),
+    ));
+    tracing::callsite::rebuild_interest_cache();
+    (logs, guard)
 }

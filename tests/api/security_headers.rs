@@ -1,14 +1,12 @@
 //! Tests: security headers on every response (API, errors, 304s, the Swagger UI), request ids
 //! echoed or generated, and request log lines that carry the id but never a token or a query.
 
-use crate::common::{bearer, spawn, spawn_with, Reply};
+use crate::common::{bearer, capture, spawn, spawn_with, Reply};
 use actix_web::http::Method;
 use actix_web::test::TestRequest;
 use healthhub::config::LogFormat;
 use healthhub::http::middleware::security_headers::{API_CSP, DOCS_CSP};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 /// Asserts the headers every response carries, with the content security policy `csp`.
 #[track_caller]
@@ -238,49 +236,6 @@ async fn a_request_id_is_echoed_when_acceptable_and_generated_otherwise() {
         .await
         .expect(404);
     assert_eq!(missing.header("x-request-id"), "on-errors-too");
-}
-
-/// A log sink the tests can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sends this thread's log lines, in `format`, to the returned sink until the guard drops.
-fn capture(format: LogFormat) -> (Captured, tracing::subscriber::DefaultGuard) {
-    // With a single thread-scoped subscriber registered, `tracing` recomputes which call
-    // sites are enabled from whichever thread asks, and other test threads have none: a
-    // global subscriber that wants nothing keeps the count above one, so the recomputation
-    // always combines every subscriber.
-    static GLOBAL: std::sync::Once = std::sync::Once::new();
-    GLOBAL.call_once(|| {
-        let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::new());
-    });
-    let logs = Captured::default();
-    let sink = logs.clone();
-    let guard = tracing::subscriber::set_default(healthhub::telemetry::subscriber(
-        format,
-        "info",
-        false,
-        move || sink.clone(),
-    ));
-    tracing::callsite::rebuild_interest_cache();
-    (logs, guard)
 }
 
 #[actix_web::test]

@@ -1,6 +1,6 @@
 //! HTTP caching of reads: strong `ETag`s from a hash of the body, `Last-Modified`, `304 Not Modified`, `Cache-Control`, and the in-process response cache for anonymous API reads.
 //!
-//! Two layers (positions 3 and 9 of the table in `super`). [`cache_headers`] wraps the routes. For a `200` to a `GET`/`HEAD` of `/api/v1/...`
+//! Two layers (positions 3 and 13 of the table in `super`). [`cache_headers`] wraps the routes. For a `200` to a `GET`/`HEAD` of `/api/v1/...`
 //! or `/openapi.json` it buffers the body and derives the entity tag from it: `"<hash>"`, or
 //! `"<version>-<hash>"` when the handler already tagged the response with an article's
 //! `"<version>"` (so `If-Match` still finds the version). API reads also get `Last-Modified`:
@@ -10,6 +10,7 @@
 //! everything and marks writes, errors (including those of the outer layers) and probes as
 //! never to be stored.
 
+use super::compression::identity_tag;
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
 use crate::caching::store::{CacheScope, Cached, Change, Fill};
@@ -31,6 +32,10 @@ const HTTP_DATE: &str = "%a, %d %b %Y %H:%M:%S GMT";
 /// `Cache-Control` of anything that must not be stored: writes, errors, probes, private reads.
 const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 
+/// `Cache-Control` of Swagger UI's files: they change only with the binary, but their names
+/// carry no content hash, so a day (then a cheap revalidation by `ETag`) rather than `immutable`.
+const DOCS: HeaderValue = HeaderValue::from_static("public, max-age=86400");
+
 /// `Cache-Control` of a read made with credentials.
 const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 
@@ -41,6 +46,9 @@ enum Area {
     Api,
     /// `/openapi.json`: entity tags and conditional requests.
     Document,
+    /// `/docs/...`: Swagger UI's files, entity tags, conditional requests and a long
+    /// `Cache-Control` (their names carry no hash, so a day rather than `immutable`).
+    Docs,
     /// `/healthz`, `/readyz`: never stored.
     Probe,
     /// Everything else (`/docs`): left alone.
@@ -54,6 +62,7 @@ impl Area {
             p if p.starts_with("/api/v1/") => Self::Api,
             "/openapi.json" => Self::Document,
             "/healthz" | "/readyz" => Self::Probe,
+            p if p.starts_with("/docs/") => Self::Docs,
             _ => Self::Other,
         }
     }
@@ -75,7 +84,7 @@ impl Conditions {
             .flat_map(|value| value.split(','))
             .map(str::trim)
             .filter(|tag| !tag.is_empty())
-            .map(|tag| tag.trim_start_matches("W/").to_owned())
+            .map(|tag| identity_tag(tag.trim_start_matches("W/")))
             .collect();
         let if_modified_since = headers
             .get(header::IF_MODIFIED_SINCE)
@@ -116,7 +125,7 @@ pub async fn no_store(
     Ok(res)
 }
 
-/// The inner layer (position 9 of the table in `super`):
+/// The inner layer (position 13 of the table in `super`):
 /// validators and `304`s for reads, the response cache for anonymous API reads, and the
 /// response cache told what each API write changed.
 pub async fn cache_headers(
@@ -132,7 +141,7 @@ pub async fn cache_headers(
         }
         return Ok(res.map_into_boxed_body());
     }
-    if !matches!(area, Area::Api | Area::Document) {
+    if !matches!(area, Area::Api | Area::Document | Area::Docs) {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
 
@@ -151,7 +160,9 @@ pub async fn cache_headers(
     let validators = Validators {
         conditions: Conditions::of(req.headers()),
         last_modified: schedule.and_then(|around| last_modified(&state, &around, now)),
-        cache_control: if with_credentials {
+        cache_control: if area == Area::Docs {
+            DOCS
+        } else if with_credentials {
             PRIVATE
         } else {
             public(state.config.cache_max_age, state.config.cache_swr)

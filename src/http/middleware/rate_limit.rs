@@ -33,7 +33,7 @@ pub fn report(req: &HttpRequest, quota: Quota) {
     }
 }
 
-/// The per-client middleware (position 6 of the table in `super`).
+/// The per-client middleware (position 9 of the table in `super`).
 ///
 /// Charges every request but the probes to its client address (`429` when the quota is used
 /// up), refuses a URL path or query string that is too long (`414`), and writes the
@@ -75,7 +75,7 @@ pub async fn per_client(
     Ok(res)
 }
 
-/// The per-subject middleware (position 8 of the table in `super`).
+/// The per-subject middleware (position 12 of the table in `super`).
 ///
 /// Charges every write (POST, PUT, PATCH, DELETE) with a valid token to the token's subject,
 /// whatever address it comes from: `429` when the subject's quota is used up. An invalid token

@@ -1,0 +1,86 @@
+//! `GET /api/v1`: the index of the API — where each collection, the OpenAPI document and the docs are.
+
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The index of the API: links to what a client can start from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiIndex {
+    /// The API's name.
+    pub name: &'static str,
+    /// The API version this prefix serves.
+    pub version: &'static str,
+    /// Where to start: each collection, the caller's token, the document and the docs.
+    pub links: IndexLinks,
+    /// URI templates (RFC 6570) of the single resources.
+    pub templates: IndexTemplates,
+}
+
+/// The starting points of the API, as absolute paths.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndexLinks {
+    /// This index.
+    #[serde(rename = "self")]
+    pub this: &'static str,
+    /// The flat category list.
+    pub categories: &'static str,
+    /// The nested category tree.
+    pub category_tree: &'static str,
+    /// The article list (filters, sort, paging).
+    pub articles: &'static str,
+    /// Full-text search over the articles (add `?q=`).
+    pub search: &'static str,
+    /// The caller's token (needs one).
+    pub whoami: &'static str,
+    /// The OpenAPI document describing every operation.
+    pub openapi: &'static str,
+    /// The interactive documentation (Swagger UI).
+    pub docs: &'static str,
+}
+
+/// URI templates of the single resources.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndexTemplates {
+    /// One category by id or slug.
+    pub category: &'static str,
+    /// One article by id or slug.
+    pub article: &'static str,
+    /// The ordered sections of an article.
+    pub article_sections: &'static str,
+    /// One section by id.
+    pub section: &'static str,
+}
+
+/// The index's body; fixed for the life of the process.
+pub const INDEX: ApiIndex = ApiIndex {
+    name: "HealthHub Content API",
+    version: "v1",
+    links: IndexLinks {
+        this: "/api/v1",
+        categories: "/api/v1/categories",
+        category_tree: "/api/v1/categories/tree",
+        articles: "/api/v1/articles",
+        search: "/api/v1/search",
+        whoami: "/api/v1/auth/whoami",
+        openapi: "/openapi.json",
+        docs: "/docs/",
+    },
+    templates: IndexTemplates {
+        category: "/api/v1/categories/{id_or_slug}",
+        article: "/api/v1/articles/{id_or_slug}",
+        article_sections: "/api/v1/articles/{id_or_slug}/sections",
+        section: "/api/v1/sections/{id}",
+    },
+};
+
+/// The index of the API: links to each collection, the caller's token, the OpenAPI document and
+/// the docs, and URI templates of the single resources.
+#[utoipa::path(
+    get, path = "/api/v1", tag = "index",
+    responses((status = 200, description = "Where to start", body = ApiIndex)),
+    security((), ("bearer" = []))
+)]
+pub async fn api_index() -> HttpResponse {
+    HttpResponse::Ok().json(INDEX)
+}

@@ -1,0 +1,156 @@
+//! Tests: gzip and brotli by `Accept-Encoding` (identity otherwise), `Vary: Accept-Encoding`,
+//! one strong `ETag` per representation with `304`s for whichever a client holds, and the
+//! long-lived `Cache-Control` of Swagger UI's files.
+
+use crate::common::{spawn, Reply, TestApp};
+use crate::listing::published;
+use actix_http::Request;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::TestRequest;
+use std::io::Read;
+
+/// Reads that have a body worth compressing, one of each kind of route.
+const READS: [&str; 6] = [
+    "/api/v1",
+    "/api/v1/articles",
+    "/api/v1/articles/sleep-basics",
+    "/api/v1/categories/tree",
+    "/openapi.json",
+    "/docs/swagger-ui.css",
+];
+
+async fn seeded<S, B>(app: &TestApp<S>)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let category = app.category("Health", None).await["id"]
+        .as_i64()
+        .expect("id");
+    app.article("Sleep Basics", category, published("2025-01-01T00:00:00Z"))
+        .await;
+}
+
+fn get(path: &str, accept: Option<&str>, if_none_match: Option<&str>) -> TestRequest {
+    let mut request = TestRequest::get().uri(path);
+    if let Some(accept) = accept {
+        request = request.insert_header(("Accept-Encoding", accept.to_owned()));
+    }
+    if let Some(tag) = if_none_match {
+        request = request.insert_header(("If-None-Match", tag.to_owned()));
+    }
+    request
+}
+
+/// `reply`'s body decoded from `coding`.
+fn decoded(reply: &Reply, coding: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    match coding {
+        "gzip" => {
+            flate2::read::GzDecoder::new(reply.raw.as_slice())
+                .read_to_end(&mut out)
+                .expect("gzip");
+        }
+        "br" => {
+            brotli::Decompressor::new(reply.raw.as_slice(), 4096)
+                .read_to_end(&mut out)
+                .expect("brotli");
+        }
+        _ => out = reply.raw.clone(),
+    }
+    out
+}
+
+fn varies_on_accept_encoding(reply: &Reply) -> bool {
+    reply
+        .headers
+        .get_all("vary")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding"))
+}
+
+#[actix_web::test]
+async fn each_coding_is_answered_when_asked_with_its_own_etag_and_304() {
+    let app = spawn().await;
+    seeded(&app).await;
+    for path in READS {
+        let identity = app.send(get(path, None, None)).await.expect(200);
+        assert_eq!(identity.header("content-encoding"), "", "{path}");
+        assert!(varies_on_accept_encoding(&identity), "{path}");
+        let tag = identity.header("etag").to_owned();
+        assert!(tag.starts_with('"') && tag.ends_with('"'), "{path}: {tag}");
+
+        for (accept, coding) in [
+            ("gzip", "gzip"),
+            ("br", "br"),
+            ("gzip, deflate, br", "br"),
+            ("br;q=0.5, gzip", "gzip"),
+            ("identity", ""),
+            ("zstd", ""),
+        ] {
+            let reply = app.send(get(path, Some(accept), None)).await.expect(200);
+            assert_eq!(reply.header("content-encoding"), coding, "{path} {accept}");
+            assert!(varies_on_accept_encoding(&reply), "{path} {accept}");
+            assert_eq!(decoded(&reply, coding), identity.raw, "{path} {accept}");
+            let etag = reply.header("etag").to_owned();
+            if coding.is_empty() {
+                assert_eq!(etag, tag, "{path} {accept}");
+            } else {
+                assert_ne!(etag, tag, "{path}: another representation, another tag");
+                assert_eq!(etag, format!("{}-{coding}\"", &tag[..tag.len() - 1]));
+            }
+            // The client sends back what it got: still current.
+            let again = app.send(get(path, Some(accept), Some(&etag))).await;
+            assert_eq!(again.status.as_u16(), 304, "{path} {accept} {etag}");
+            assert_eq!(again.header("etag"), etag, "{path} {accept}");
+            assert!(again.raw.is_empty());
+            assert!(varies_on_accept_encoding(&again), "{path} {accept}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn if_match_takes_a_compressed_representations_tag() {
+    let app = spawn().await;
+    seeded(&app).await;
+    let read = app
+        .send(get("/api/v1/articles/sleep-basics", Some("gzip"), None))
+        .await
+        .expect(200);
+    let tag = read.header("etag").to_owned();
+    assert!(tag.ends_with("-gzip\""), "{tag}");
+    let patch = TestRequest::patch()
+        .uri("/api/v1/articles/sleep-basics")
+        .insert_header(("Authorization", format!("Bearer {}", app.editor())))
+        .insert_header(("If-Match", tag))
+        .set_json(serde_json::json!({"title": "Sleep Better"}));
+    app.send(patch).await.expect(200);
+}
+
+#[actix_web::test]
+async fn swagger_ui_files_are_cached_for_a_day_and_revalidate() {
+    let app = spawn().await;
+    for file in [
+        "/docs/",
+        "/docs/swagger-ui.css",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-initializer.js",
+        "/docs/favicon-32x32.png",
+    ] {
+        let reply = app.get(file).await.expect(200);
+        assert_eq!(
+            reply.header("cache-control"),
+            "public, max-age=86400",
+            "{file}"
+        );
+        let tag = reply.header("etag").to_owned();
+        assert!(!tag.is_empty(), "{file}");
+        let again = app.send(get(file, None, Some(&tag))).await;
+        assert_eq!(again.status.as_u16(), 304, "{file}");
+    }
+    app.get("/docs/nope.js")
+        .await
+        .expect_problem(404, "not_found");
+}
