@@ -166,7 +166,34 @@ impl ApiError {
         }
     }
 
-    /// The stable code clients can switch on.
+    /// Every value [`ApiError::code`] can take: the `enum` of `Problem.code` in the OpenAPI
+    /// document (a test checks each variant's code is listed).
+    pub const CODES: [&'static str; 22] = [
+        "bad_request",
+        "unauthorized",
+        "forbidden",
+        "cors_origin_not_allowed",
+        "cors_method_not_allowed",
+        "cors_header_not_allowed",
+        "cors_bad_preflight",
+        "not_found",
+        "method_not_allowed",
+        "conflict",
+        "idempotency_key_in_use",
+        "idempotency_key_reused",
+        "precondition_failed",
+        "payload_too_large",
+        "unsupported_media_type",
+        "uri_too_long",
+        "rate_limited",
+        "view_already_counted",
+        "validation_failed",
+        "unavailable",
+        "http_error",
+        "internal_error",
+    ];
+
+    /// The stable code clients can switch on (one of [`ApiError::CODES`]).
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad_request",
@@ -226,3 +253,89 @@ impl From<actix_web::error::BlockingError> for ApiError {
 
 /// Result of a handler or model function.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant: the match has no wildcard, so a new variant fails to compile
+    /// here until it is listed (and its code checked against [`ApiError::CODES`]).
+    fn one_of_each() -> Vec<ApiError> {
+        let all = vec![
+            ApiError::BadRequest(String::new()),
+            ApiError::Unauthorized(String::new()),
+            ApiError::Forbidden(""),
+            ApiError::Cors {
+                refused: CorsRefusal::Origin,
+                detail: String::new(),
+            },
+            ApiError::Cors {
+                refused: CorsRefusal::Method,
+                detail: String::new(),
+            },
+            ApiError::Cors {
+                refused: CorsRefusal::Header,
+                detail: String::new(),
+            },
+            ApiError::Cors {
+                refused: CorsRefusal::Malformed,
+                detail: String::new(),
+            },
+            ApiError::NotFound(String::new()),
+            ApiError::MethodNotAllowed {
+                allow: String::new(),
+            },
+            ApiError::Conflict(String::new()),
+            ApiError::IdempotencyKeyInUse(String::new()),
+            ApiError::IdempotencyKeyReused(String::new()),
+            ApiError::PreconditionFailed(String::new()),
+            ApiError::PayloadTooLarge(String::new()),
+            ApiError::UnsupportedMediaType(String::new()),
+            ApiError::UriTooLong(String::new()),
+            ApiError::RateLimited {
+                detail: String::new(),
+                retry_after: 1,
+            },
+            ApiError::ViewAlreadyCounted { retry_after: 1 },
+            ApiError::Validation(Vec::new()),
+            ApiError::Unavailable(String::new()),
+            ApiError::Http(StatusCode::IM_A_TEAPOT, String::new()),
+            ApiError::Internal(anyhow::anyhow!("boom")),
+        ];
+        for error in &all {
+            match error {
+                ApiError::BadRequest(_)
+                | ApiError::Unauthorized(_)
+                | ApiError::Forbidden(_)
+                | ApiError::Cors { .. }
+                | ApiError::NotFound(_)
+                | ApiError::MethodNotAllowed { .. }
+                | ApiError::Conflict(_)
+                | ApiError::IdempotencyKeyInUse(_)
+                | ApiError::IdempotencyKeyReused(_)
+                | ApiError::PreconditionFailed(_)
+                | ApiError::PayloadTooLarge(_)
+                | ApiError::UnsupportedMediaType(_)
+                | ApiError::UriTooLong(_)
+                | ApiError::RateLimited { .. }
+                | ApiError::ViewAlreadyCounted { .. }
+                | ApiError::Validation(_)
+                | ApiError::Unavailable(_)
+                | ApiError::Http(..)
+                | ApiError::Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_code_is_listed_in_codes() {
+        for error in one_of_each() {
+            assert!(
+                ApiError::CODES.contains(&error.code()),
+                "{} is missing from ApiError::CODES",
+                error.code()
+            );
+        }
+    }
+}

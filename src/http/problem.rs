@@ -30,11 +30,21 @@ pub struct Problem {
     pub status: u16,
     /// A human-readable explanation of this occurrence.
     pub detail: String,
-    /// A stable, machine-readable error code.
+    /// A stable, machine-readable error code (one of the enumerated values).
+    #[schema(schema_with = problem_codes)]
     pub code: String,
     /// Field-level errors (validation failures only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+}
+
+/// The schema of `Problem.code`: a string, one of [`ApiError::CODES`].
+fn problem_codes() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(ApiError::CODES))
+        .description(Some("A stable, machine-readable error code."))
+        .build()
 }
 
 impl Problem {
