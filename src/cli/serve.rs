@@ -34,8 +34,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     for bound in server.addrs() {
         tracing::info!("listening on http://{bound} (API under /api/v1, reference at /docs)");
     }
+    // The command as this very binary can be run again (a fresh clone has no `healthhub` on its
+    // PATH): its own path.
+    let binary = std::env::current_exe()
+        .map(|path| path.display().to_string())
+        .unwrap_or_else(|_| "healthhub".to_owned());
     tracing::info!(
-        "mint a token with: healthhub token create --subject you --scopes content:read,content:write,content:publish"
+        "mint a token with: {binary} token create --subject you --scopes content:read,content:write,content:publish"
     );
     let jobs = Jobs::start(state);
     let served = server.run().await.context("running the server");
