@@ -268,12 +268,9 @@ def db_checks(db: Path) -> list[str]:
             expected = {
                 row[0]: row[1:]
                 for row in conn.execute(
-                    "SELECT a.id, a.title, a.subtitle, a.excerpt,"
-                    " coalesce((SELECT group_concat(heading, char(10)) FROM"
-                    "  (SELECT heading FROM sections WHERE article_id = a.id ORDER BY position)), ''),"
-                    " coalesce((SELECT group_concat(body, char(10)) FROM"
-                    "  (SELECT body FROM sections WHERE article_id = a.id ORDER BY position)), '')"
-                    " FROM articles a"
+                    # The index's own definition of each article's text (the Markdown bodies
+                    # rendered to what a reader sees; see the search_text migration).
+                    "SELECT id, title, subtitle, excerpt, headings, bodies FROM article_search_source"
                 )
             }
             indexed = {

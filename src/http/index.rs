@@ -1,6 +1,7 @@
 //! `GET /api/v1`: the index of the API — where each collection, the OpenAPI document and the docs are.
 
-use actix_web::HttpResponse;
+use crate::http::extract::NoQuery;
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -78,9 +79,12 @@ pub const INDEX: ApiIndex = ApiIndex {
 /// the docs, and URI templates of the single resources.
 #[utoipa::path(
     get, path = "/api/v1", tag = "index",
-    responses((status = 200, description = "Where to start", body = ApiIndex)),
+    responses(
+        (status = 200, description = "Where to start", body = ApiIndex),
+        (status = 400, response = crate::http::openapi_responses::BadRequest),
+    ),
     security((), ("bearer" = []))
 )]
-pub async fn api_index() -> HttpResponse {
+pub async fn api_index(_no_query: web::Query<NoQuery>) -> HttpResponse {
     HttpResponse::Ok().json(INDEX)
 }
