@@ -27,8 +27,9 @@ Reads are public and see published articles whose `published_at` has passed. Wri
 seeing drafts needs `content:read`. Mint a token with `healthhub token create`.\n\n\
 Every error is an RFC 9457 `application/problem+json` body with a stable `code`; validation \
 failures (422) list each bad field in `errors`.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "/", description = "The origin this document is served from")),
     paths(health::healthz, health::readyz),
     components(
         schemas(Problem, FieldError, health::HealthStatus),
