@@ -28,11 +28,12 @@ use utoipa::{Modify, OpenApi};
 articles and their ordered sections.\n\n\
 Reads are public and see published articles whose `published_at` has passed. Writes need \
 `Authorization: Bearer <token>` with the `content:write` scope; publishing needs `content:publish`; \
-seeing drafts needs `content:read`. Mint a token with `healthhub token create`.\n\n\
+seeing drafts needs `content:read`. Mint a token with `healthhub token create` (`cargo run --release -- token create` on a fresh clone).\n\n\
 Every error is an RFC 9457 `application/problem+json` body with a stable `code`; validation \
 failures (422) list each bad field in `errors`.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
     ),
+    servers((url = "/", description = "The origin this document is served from")),
     paths(index::api_index, health::healthz, health::readyz),
     components(
         schemas(Problem, FieldError, health::HealthStatus, index::ApiIndex, index::IndexLinks, index::IndexTemplates),

@@ -16,7 +16,7 @@ pub struct HealthStatus {
 
 /// The process is up.
 #[utoipa::path(
-    get, path = "/healthz", tag = "health",
+    get, path = "/healthz", tag = "health", security(()),
     responses((status = 200, description = "The process is up", body = HealthStatus))
 )]
 pub async fn healthz() -> HttpResponse {
@@ -25,7 +25,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers queries.
 #[utoipa::path(
-    get, path = "/readyz", tag = "health",
+    get, path = "/readyz", tag = "health", security(()),
     responses(
         (status = 200, description = "Ready to serve", body = HealthStatus),
         (status = 503, description = "The database does not answer", body = crate::http::problem::Problem,
