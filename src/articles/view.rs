@@ -39,8 +39,10 @@ pub struct ArticleView {
     pub excerpt: String,
     pub status: ArticleState,
     /// When it is (or was, or will be) public; `null` for a draft never scheduled.
+    #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
     /// When it stops being public; `null` for never.
+    #[schema(required = true)]
     pub unpublish_at: Option<DateTime<Utc>>,
     pub category_id: i32,
     pub view_count: i64,
@@ -120,6 +122,7 @@ pub struct CursorMeta {
     /// Items per page.
     pub limit: i64,
     /// Pass as `after` for the next page; `null` on the last page. Also in `Link: rel="next"`.
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
     /// With `count=true` only: items matching the query over all pages; also `X-Total-Count`.
     #[serde(skip_serializing_if = "Option::is_none")]

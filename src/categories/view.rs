@@ -19,6 +19,7 @@ pub struct CategoryView {
     pub name: String,
     pub description: String,
     /// The parent category; `null` for a top-level category.
+    #[schema(required = true)]
     pub parent_id: Option<i32>,
     /// Order among siblings (ascending; ties by name).
     pub position: i32,
@@ -120,6 +121,7 @@ pub struct CategoryNode {
     pub name: String,
     pub description: String,
     /// The parent category; `null` for a top-level category.
+    #[schema(required = true)]
     pub parent_id: Option<i32>,
     /// Order among siblings (ascending; ties by name).
     pub position: i32,
