@@ -114,6 +114,11 @@ pub enum ApiError {
     /// The body is well-formed but some fields are invalid.
     #[error("the request body has invalid fields")]
     Validation(Vec<FieldError>),
+    /// Each field is valid on its own, but together with what is stored the write would break a
+    /// rule (a category that does not exist, a cycle in the tree, a publication window inverted
+    /// by the stored time, a position past the end): a 409 naming the fields.
+    #[error("the request conflicts with the stored state")]
+    StateConflict(Vec<FieldError>),
     /// A dependency (the database) is not answering.
     #[error("{0}")]
     Unavailable(String),
@@ -134,6 +139,11 @@ impl ApiError {
     /// A 422 with a single field error.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 409 with a single field error: `field` is valid alone but conflicts with what is stored.
+    pub fn conflicting(field: &str, message: impl Into<String>) -> Self {
+        Self::StateConflict(vec![FieldError::new(field, message)])
     }
 
     /// The HTTP status this error is answered with.
@@ -160,6 +170,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::StateConflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -168,7 +179,7 @@ impl ApiError {
 
     /// Every value [`ApiError::code`] can take: the `enum` of `Problem.code` in the OpenAPI
     /// document (a test checks each variant's code is listed).
-    pub const CODES: [&'static str; 22] = [
+    pub const CODES: [&'static str; 23] = [
         "bad_request",
         "unauthorized",
         "forbidden",
@@ -188,6 +199,7 @@ impl ApiError {
         "rate_limited",
         "view_already_counted",
         "validation_failed",
+        "state_conflict",
         "unavailable",
         "http_error",
         "internal_error",
@@ -217,6 +229,7 @@ impl ApiError {
             Self::RateLimited { .. } => "rate_limited",
             Self::ViewAlreadyCounted { .. } => "view_already_counted",
             Self::Validation(_) => "validation_failed",
+            Self::StateConflict(_) => "state_conflict",
             Self::Unavailable(_) => "unavailable",
             Self::Http(..) => "http_error",
             Self::Internal(_) => "internal_error",
@@ -298,6 +311,7 @@ mod tests {
             },
             ApiError::ViewAlreadyCounted { retry_after: 1 },
             ApiError::Validation(Vec::new()),
+            ApiError::StateConflict(Vec::new()),
             ApiError::Unavailable(String::new()),
             ApiError::Http(StatusCode::IM_A_TEAPOT, String::new()),
             ApiError::Internal(anyhow::anyhow!("boom")),
@@ -320,6 +334,7 @@ mod tests {
                 | ApiError::RateLimited { .. }
                 | ApiError::ViewAlreadyCounted { .. }
                 | ApiError::Validation(_)
+                | ApiError::StateConflict(_)
                 | ApiError::Unavailable(_)
                 | ApiError::Http(..)
                 | ApiError::Internal(_) => {}

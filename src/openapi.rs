@@ -79,7 +79,14 @@ pub fn document() -> utoipa::openapi::OpenApi {
         part.tags = None;
         document.merge(part);
     }
-    let modifiers: [&dyn Modify; 4] = [&BearerScheme, &HttpCaching, &IdempotencyKeys, &AbuseLimits];
+    let modifiers: [&dyn Modify; 6] = [
+        &BearerScheme,
+        &HttpCaching,
+        &IdempotencyKeys,
+        &AbuseLimits,
+        &Preconditions,
+        &TextSyntax,
+    ];
     for modifier in modifiers {
         modifier.modify(&mut document);
     }
@@ -348,9 +355,8 @@ impl AbuseLimits {
                 "RateLimit-Limit".to_owned(),
                 header(
                     "Requests the tightest quota that applies allows per period: per client \
-                     address a minute (`HEALTHHUB_RATE_LIMIT_READS`), per token subject a minute \
-                     for writes (`HEALTHHUB_RATE_LIMIT_WRITES`), or 1 counted view of an article \
-                     per view window.",
+                     address a minute (`HEALTHHUB_RATE_LIMIT_READS`), or per token subject a \
+                     minute for writes (`HEALTHHUB_RATE_LIMIT_WRITES`).",
                 ),
             ),
             (
@@ -424,4 +430,66 @@ pub async fn serve_document() -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json"))
         .body(body.clone()))
+}
+
+/// The syntax every `If-Match` header takes: `*`, or a comma-separated list of entity tags
+/// (RFC 9110 §8.8.3: an optional `W/`, then any visible ASCII but `"` between double quotes).
+/// Anything else is a 400; a well-formed tag that is not the current version's is a 412.
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
+
+/// Gives every `If-Match` header parameter its syntax ([`IF_MATCH_PATTERN`]), so that what the
+/// document allows is what the server takes.
+struct Preconditions;
+
+impl Modify for Preconditions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            let parameters = operations
+                .into_iter()
+                .flatten()
+                .filter_map(|operation| operation.parameters.as_mut())
+                .flatten()
+                .filter(|parameter| parameter.name == "If-Match");
+            for parameter in parameters {
+                parameter.schema = Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(IF_MATCH_PATTERN))
+                        .into(),
+                );
+            }
+        }
+    }
+}
+
+/// Gives every text property of the request bodies its syntax (`pattern`, `minLength`,
+/// `maxLength`) from the same `support::validate::Syntax` values the checks use.
+struct TextSyntax;
+
+impl Modify for TextSyntax {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let fields = crate::articles::input::TEXT_FIELDS
+            .iter()
+            .chain(crate::categories::input::TEXT_FIELDS)
+            .chain(crate::sections::input::TEXT_FIELDS);
+        for (schema, property, syntax) in fields {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+                continue;
+            };
+            if let Some(RefOr::T(Schema::Object(text))) = object.properties.get_mut(*property) {
+                text.pattern = syntax.pattern().map(str::to_owned);
+                text.min_length = syntax.min_length();
+                text.max_length = Some(syntax.max_length());
+            }
+        }
+    }
 }

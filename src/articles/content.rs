@@ -4,7 +4,7 @@
 
 use super::status::ArticleStatus;
 use crate::db::schema::articles;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::support::validate::Checks;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -52,9 +52,10 @@ impl ArticleContent {
         }
     }
 
-    /// The rules over several fields, checked on the merged value of every write (422 naming
-    /// the field): a published article has a publication time, and `unpublish_at` comes after
-    /// `published_at`.
+    /// The rules over several fields, checked on the merged value of every write: a published
+    /// article has a publication time, and `unpublish_at` comes after `published_at`. A request
+    /// that breaks them by itself is refused earlier (422, [`check_window`]); here what breaks
+    /// them is the stored value the request left in place, so it is a 409 naming the field.
     pub fn check(&self) -> ApiResult<()> {
         let mut checks = Checks::new();
         if self.status() == ArticleStatus::Published && self.published_at.is_none() {
@@ -63,18 +64,30 @@ impl ArticleContent {
                 "a published article needs a publication time",
             );
         }
-        if let (Some(from), Some(until)) = (self.published_at, self.unpublish_at) {
-            if until <= from {
-                checks.fail(
-                    "unpublish_at",
-                    format!(
-                        "must be after published_at ({}); send both to move the window",
-                        from.and_utc()
-                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                    ),
-                );
-            }
+        check_window(&mut checks, self.published_at, self.unpublish_at);
+        checks.finish().map_err(|error| match error {
+            ApiError::Validation(errors) => ApiError::StateConflict(errors),
+            other => other,
+        })
+    }
+}
+
+/// Records a failure on `unpublish_at` unless it comes after `published_at` (when both are set).
+pub fn check_window(
+    checks: &mut Checks,
+    published_at: Option<NaiveDateTime>,
+    unpublish_at: Option<NaiveDateTime>,
+) {
+    if let (Some(from), Some(until)) = (published_at, unpublish_at) {
+        if until <= from {
+            checks.fail(
+                "unpublish_at",
+                format!(
+                    "must be after published_at ({}); send both to move the window",
+                    from.and_utc()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+            );
         }
-        checks.finish()
     }
 }

@@ -1,20 +1,32 @@
 //! Request bodies of the article endpoints and the checks that need no database (422 field errors).
 
-use super::content::ArticleContent;
+use super::content::{check_window, ArticleContent};
 use super::status::ArticleStatus;
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
-use crate::support::validate::Checks;
+use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// Longest title.
-const MAX_TITLE: usize = 300;
-/// Longest subtitle.
-const MAX_SUBTITLE: usize = 300;
-/// Longest excerpt.
-const MAX_EXCERPT: usize = 1_000;
+/// A title: one line, 1–300 characters.
+const TITLE: Syntax = Syntax::RequiredLine(300);
+/// A subtitle: one line, at most 300 characters.
+const SUBTITLE: Syntax = Syntax::Line(300);
+/// An excerpt: at most 1 000 characters.
+const EXCERPT: Syntax = Syntax::Text(1_000);
+
+/// The syntax of the article bodies' text fields, for the OpenAPI document.
+pub const TEXT_FIELDS: &[FieldSyntax] = &[
+    ("CreateArticle", "title", TITLE),
+    ("CreateArticle", "slug", Syntax::Slug),
+    ("CreateArticle", "subtitle", SUBTITLE),
+    ("CreateArticle", "excerpt", EXCERPT),
+    ("UpdateArticle", "title", TITLE),
+    ("UpdateArticle", "slug", Syntax::Slug),
+    ("UpdateArticle", "subtitle", SUBTITLE),
+    ("UpdateArticle", "excerpt", EXCERPT),
+];
 
 /// Body of `POST /articles`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,12 +66,12 @@ impl CreateArticle {
     /// Checks everything that needs no database.
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
-        checks.required_line("title", &self.title, MAX_TITLE);
+        checks.syntax("title", &self.title, TITLE);
         if let Some(slug) = &self.slug {
             checks.slug("slug", slug);
         }
-        checks.line("subtitle", &self.subtitle, MAX_SUBTITLE);
-        checks.text("excerpt", &self.excerpt, MAX_EXCERPT);
+        checks.syntax("subtitle", &self.subtitle, SUBTITLE);
+        checks.syntax("excerpt", &self.excerpt, EXCERPT);
         if self.sections.len() > MAX_SECTIONS {
             checks.fail(
                 "sections",
@@ -69,6 +81,11 @@ impl CreateArticle {
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
+        check_window(
+            &mut checks,
+            self.published_at.map(|t| t.naive_utc()),
+            self.unpublish_at.map(|t| t.naive_utc()),
+        );
         checks.finish()
     }
 
@@ -131,7 +148,7 @@ impl UpdateArticle {
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
         if let Some(title) = checks.not_null("title", &self.title) {
-            checks.required_line("title", title, MAX_TITLE);
+            checks.syntax("title", title, TITLE);
         }
         if let Some(slug) = checks.not_null("slug", &self.slug) {
             checks.slug("slug", slug);
@@ -139,11 +156,22 @@ impl UpdateArticle {
         checks.not_null("category_id", &self.category_id);
         checks.not_null("status", &self.status);
         if let Some(Some(subtitle)) = &self.subtitle {
-            checks.line("subtitle", subtitle, MAX_SUBTITLE);
+            checks.syntax("subtitle", subtitle, SUBTITLE);
         }
         if let Some(Some(excerpt)) = &self.excerpt {
-            checks.text("excerpt", excerpt, MAX_EXCERPT);
+            checks.syntax("excerpt", excerpt, EXCERPT);
         }
+        if self.status == Some(Some(ArticleStatus::Published)) && self.published_at == Some(None) {
+            checks.fail(
+                "published_at",
+                "a published article needs a publication time",
+            );
+        }
+        check_window(
+            &mut checks,
+            self.published_at.flatten().map(|t| t.naive_utc()),
+            self.unpublish_at.flatten().map(|t| t.naive_utc()),
+        );
         checks.finish()
     }
 

@@ -164,7 +164,7 @@ fn require_category(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
     if categories_model::exists(conn, id)? {
         Ok(())
     } else {
-        Err(ApiError::invalid(
+        Err(ApiError::conflicting(
             "category_id",
             format!("no category has id {id}"),
         ))

@@ -2,14 +2,24 @@
 
 use super::content::CategoryContent;
 use crate::support::nullable;
-use crate::support::validate::Checks;
+use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// Longest category name.
-const MAX_NAME: usize = 120;
-/// Longest category description.
-const MAX_DESCRIPTION: usize = 2_000;
+/// A category name: one line, 1–120 characters.
+const NAME: Syntax = Syntax::RequiredLine(120);
+/// A category description: at most 2 000 characters.
+const DESCRIPTION: Syntax = Syntax::Text(2_000);
+
+/// The syntax of the category bodies' text fields, for the OpenAPI document.
+pub const TEXT_FIELDS: &[FieldSyntax] = &[
+    ("CreateCategory", "name", NAME),
+    ("CreateCategory", "slug", Syntax::Slug),
+    ("CreateCategory", "description", DESCRIPTION),
+    ("UpdateCategory", "name", NAME),
+    ("UpdateCategory", "slug", Syntax::Slug),
+    ("UpdateCategory", "description", DESCRIPTION),
+];
 /// Largest position.
 const MAX_POSITION: i32 = 1_000_000;
 /// Most levels `GET /categories/tree` returns when asked for a `depth`.
@@ -68,6 +78,7 @@ pub struct CreateCategory {
     pub parent_id: Option<i32>,
     /// Order among siblings (0–1 000 000, default 0).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub position: i32,
 }
 
@@ -75,11 +86,11 @@ impl CreateCategory {
     /// Checks everything that needs no database.
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
-        checks.required_line("name", &self.name, MAX_NAME);
+        checks.syntax("name", &self.name, NAME);
         if let Some(slug) = &self.slug {
             checks.slug("slug", slug);
         }
-        checks.text("description", &self.description, MAX_DESCRIPTION);
+        checks.syntax("description", &self.description, DESCRIPTION);
         check_position(&mut checks, self.position);
         checks.finish()
     }
@@ -113,7 +124,7 @@ pub struct UpdateCategory {
     pub parent_id: Option<Option<i32>>,
     /// Order among siblings (0–1 000 000); not nullable.
     #[serde(default, deserialize_with = "nullable::deserialize")]
-    #[schema(value_type = i32)]
+    #[schema(value_type = i32, minimum = 0, maximum = 1_000_000)]
     pub position: Option<Option<i32>>,
 }
 
@@ -122,13 +133,13 @@ impl UpdateCategory {
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
         if let Some(name) = checks.not_null("name", &self.name) {
-            checks.required_line("name", name, MAX_NAME);
+            checks.syntax("name", name, NAME);
         }
         if let Some(slug) = checks.not_null("slug", &self.slug) {
             checks.slug("slug", slug);
         }
         if let Some(Some(description)) = &self.description {
-            checks.text("description", description, MAX_DESCRIPTION);
+            checks.syntax("description", description, DESCRIPTION);
         }
         if let Some(position) = checks.not_null("position", &self.position) {
             check_position(&mut checks, *position);

@@ -280,7 +280,7 @@ pub fn write_content(
 
 /// The tree rule, at any depth: putting category `moving` (or a new one, `None`) under `parent`
 /// must not make it its own ancestor, and must keep every category within [`MAX_DEPTH`]
-/// levels. A 422 on `field` otherwise.
+/// levels. A 409 on `field` otherwise (the value is valid; the stored tree refuses it).
 pub fn check_placement(
     conn: &mut SqliteConnection,
     field: &str,
@@ -291,14 +291,14 @@ pub fn check_placement(
         return Ok(());
     };
     if !exists(conn, parent)? {
-        return Err(ApiError::invalid(
+        return Err(ApiError::conflicting(
             field,
             format!("no category has id {parent}"),
         ));
     }
     let ancestors = ancestor_ids(conn, parent)?;
     if moving.is_some_and(|id| ancestors.contains(&id)) {
-        return Err(ApiError::invalid(
+        return Err(ApiError::conflicting(
             field,
             "a category cannot become its own ancestor",
         ));
@@ -308,7 +308,7 @@ pub fn check_placement(
         None => 1,
     };
     if ancestors.len() + height > MAX_DEPTH {
-        return Err(ApiError::invalid(
+        return Err(ApiError::conflicting(
             field,
             format!(
                 "the category tree has at most {MAX_DEPTH} levels: category {parent} is on level {}, \

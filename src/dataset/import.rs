@@ -355,7 +355,7 @@ impl Importer<'_> {
 /// A one-line reason for a failed record.
 fn describe(error: ApiError) -> String {
     match error {
-        ApiError::Validation(errors) => errors
+        ApiError::Validation(errors) | ApiError::StateConflict(errors) => errors
             .iter()
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()

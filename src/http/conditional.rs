@@ -40,16 +40,21 @@ pub fn ok_with_version(version: i32, body: &impl Serialize) -> HttpResponse {
 /// `*` matches any existing version (`Some(None)`); a list matches when any entry does. Each tag
 /// is either a write's `"<version>"` or a read's `"<version>-<hash>"` (the caching layer appends a
 /// hash of the body), either perhaps with a content coding appended (`-gzip`, `-br`); only the
-/// version counts. A weak tag never matches (RFC 9110 requires strong
-/// comparison), so it yields an impossible version.
+/// version counts. A weak tag never matches (RFC 9110 requires strong comparison), nor does a
+/// well-formed tag this server did not make: both yield an impossible version (a 412 later).
+/// Anything but `*` or a list of entity tags is a 400.
 pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
     let Some(value) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::BadRequest("If-Match must be ASCII".to_owned()))?
-        .trim();
+    let malformed = || {
+        ApiError::BadRequest(
+            "If-Match must be * or a comma-separated list of entity tags such as \"3\" \
+             (RFC 9110 §8.8.3)"
+                .to_owned(),
+        )
+    };
+    let value = value.to_str().map_err(|_| malformed())?.trim();
     if value == "*" {
         return Ok(None);
     }
@@ -57,24 +62,40 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
         .split(',')
         .map(str::trim)
         .map(|tag| {
-            if tag.starts_with("W/") {
-                return Ok(0);
-            }
-            let tag = identity_tag(tag);
-            tag.strip_prefix('"')
+            let (weak, strong) = match tag.strip_prefix("W/") {
+                Some(strong) => (true, strong),
+                None => (false, tag),
+            };
+            let opaque = strong
+                .strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
-                .and_then(tagged_version)
-                .ok_or_else(|| {
-                    ApiError::BadRequest(format!(
-                        "If-Match must be an entity tag such as \"3\", not {tag}"
-                    ))
-                })
+                .ok_or_else(malformed)?;
+            if !opaque
+                .bytes()
+                .all(|b| b == b'!' || (b'#'..=b'~').contains(&b))
+            {
+                return Err(malformed());
+            }
+            // A weak tag never matches (strong comparison), nor a tag this server did not make.
+            if weak {
+                return Ok(NO_VERSION);
+            }
+            let identity = identity_tag(strong);
+            let version = identity
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .and_then(tagged_version);
+            Ok(version.unwrap_or(NO_VERSION))
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
 
-/// The version in the opaque part of an entity tag: `3` or `3-<hash>` (ASCII letters and digits).
+/// What [`if_match`] yields for a tag that names no version: versions start at 1.
+const NO_VERSION: i32 = 0;
+
+/// The version in the opaque part of one of this server's entity tags: `3` or `3-<hash>` (ASCII
+/// letters and digits); `None` for any other tag.
 fn tagged_version(opaque: &str) -> Option<i32> {
     let (version, hash) = match opaque.split_once('-') {
         Some((version, hash)) => (version, Some(hash)),

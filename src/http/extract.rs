@@ -74,7 +74,10 @@ async fn read_json<T: DeserializeOwned>(
         return Ok(None);
     }
     require_json_content_type(&req)?;
-    parse(&bytes).map(Some)
+    if allow_empty && bytes.trim_ascii() == b"null" {
+        return Ok(None);
+    }
+    parse(&integral_numbers(&bytes)).map(Some)
 }
 
 fn require_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
@@ -98,6 +101,57 @@ fn require_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {
             "the request body must be sent with Content-Type: application/json".to_owned(),
         )),
     }
+}
+
+/// `json` with every number written with a fraction or an exponent but holding a whole value
+/// (`2.0`, `1e3`) written as an integer, strings left alone: JSON (RFC 8259) and JSON Schema
+/// (`type: integer`) make no difference between `2` and `2.0`, so neither does this API. Values
+/// beyond ±2^53 (not exact as a double) stay as they are, and fail as the floats they are.
+fn integral_numbers(json: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let mut replaced: Vec<(std::ops::Range<usize>, i64)> = Vec::new();
+    let (mut i, mut in_string, mut escaped) = (0, false, false);
+    while i < json.len() {
+        let byte = json[i];
+        if in_string {
+            in_string = escaped || byte != b'"';
+            escaped = !escaped && byte == b'\\';
+            i += 1;
+        } else if byte == b'"' {
+            in_string = true;
+            i += 1;
+        } else if byte == b'-' || byte.is_ascii_digit() {
+            let end = json[i..]
+                .iter()
+                .position(|b| !matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                .map_or(json.len(), |n| i + n);
+            let token = &json[i..end];
+            let whole = token
+                .iter()
+                .any(|b| matches!(b, b'.' | b'e' | b'E'))
+                .then(|| std::str::from_utf8(token).ok()?.parse::<f64>().ok())
+                .flatten()
+                .filter(|v| v.fract() == 0.0 && v.abs() < EXACT);
+            if let Some(value) = whole {
+                replaced.push((i..end, value as i64));
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if replaced.is_empty() {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = Vec::with_capacity(json.len());
+    let mut copied = 0;
+    for (range, value) in replaced {
+        out.extend_from_slice(&json[copied..range.start]);
+        out.extend_from_slice(value.to_string().as_bytes());
+        copied = range.end;
+    }
+    out.extend_from_slice(&json[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Deserializes `bytes`, classifying failures: syntax -> 400, not an object at the top -> 400,
@@ -173,6 +227,7 @@ pub struct NoQuery {}
 
 #[cfg(test)]
 mod tests {
+    use super::integral_numbers;
     use super::*;
 
     #[derive(Debug, serde::Deserialize)]
@@ -226,6 +281,27 @@ mod tests {
         assert!(matches!(
             parse::<Sample>(br#"{"title":"t","items":[]} trailing"#),
             Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    fn rewritten(json: &str) -> String {
+        String::from_utf8(integral_numbers(json.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_become_integers_outside_strings() {
+        assert_eq!(
+            rewritten(r#"{"a": 2.0, "b": -1e3, "c": 1.5, "d": "3.0", "e": [0.0, 7]}"#),
+            r#"{"a": 2, "b": -1000, "c": 1.5, "d": "3.0", "e": [0, 7]}"#
+        );
+        assert_eq!(
+            rewritten(r#"{"s": "a \" 4.0 \\", "n": 4.0}"#),
+            r#"{"s": "a \" 4.0 \\", "n": 4}"#
+        );
+        assert_eq!(rewritten("{\"big\": 1e300}"), "{\"big\": 1e300}");
+        assert!(matches!(
+            integral_numbers(br#"{"a": 1}"#),
+            std::borrow::Cow::Borrowed(_)
         ));
     }
 }

@@ -29,7 +29,10 @@ pub struct Forbidden(#[allow(dead_code)] Problem);
 #[response(content_type = "application/problem+json")]
 pub struct NotFound(#[allow(dead_code)] Problem);
 
-/// The request conflicts with stored content: a taken slug, or a category still in use.
+/// The request is valid by itself but conflicts with stored content: a taken slug, a category
+/// still in use (`conflict`); a category id that names none, a parent that would make a cycle or
+/// too deep a tree, a position past the end, a section of another article, one section too many,
+/// a publication window the stored time would invert (`state_conflict`, fields in `errors`).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Conflict(#[allow(dead_code)] Problem);

@@ -33,7 +33,7 @@ pub struct Problem {
     /// A stable, machine-readable error code (one of the enumerated values).
     #[schema(schema_with = problem_codes)]
     pub code: String,
-    /// Field-level errors (validation failures only).
+    /// Field-level errors (422 validation failures and 409 state conflicts).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -56,7 +56,7 @@ impl Problem {
             other => other.to_string(),
         };
         let errors = match error {
-            ApiError::Validation(errors) => errors.clone(),
+            ApiError::Validation(errors) | ApiError::StateConflict(errors) => errors.clone(),
             _ => Vec::new(),
         };
         Problem {

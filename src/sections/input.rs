@@ -2,14 +2,26 @@
 
 use crate::error::ApiError;
 use crate::support::nullable;
-use crate::support::validate::Checks;
+use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-/// Longest section heading.
-pub const MAX_HEADING: usize = 500;
-/// Longest section body.
-pub const MAX_BODY: usize = 200_000;
+/// A section heading: one line, 1–500 characters.
+const HEADING: Syntax = Syntax::RequiredLine(500);
+/// A section body: Markdown, at most 200 000 characters.
+const BODY: Syntax = Syntax::Text(200_000);
+
+/// The syntax of the section bodies' text fields, for the OpenAPI document.
+pub const TEXT_FIELDS: &[FieldSyntax] = &[
+    ("SectionInput", "heading", HEADING),
+    ("SectionInput", "body", BODY),
+    ("CreateSection", "heading", HEADING),
+    ("CreateSection", "body", BODY),
+    ("UpdateSection", "heading", HEADING),
+    ("UpdateSection", "body", BODY),
+    ("ReplacementSection", "heading", HEADING),
+    ("ReplacementSection", "body", BODY),
+];
 /// Most sections an article may have, however they are written (create, add, replace, import).
 pub const MAX_SECTIONS: usize = 200;
 
@@ -55,7 +67,9 @@ impl FormatQuery {
 pub struct CreateSection {
     pub heading: String,
     pub body: String,
-    /// Where to insert it (1..n+1); the end by default. Later sections shift down.
+    /// Where to insert it (1..n+1); the end by default. Later sections shift down. Past n+1 is
+    /// a 409 (the article has fewer sections).
+    #[schema(minimum = 1)]
     pub position: Option<i32>,
 }
 
@@ -64,6 +78,7 @@ impl CreateSection {
     pub fn check(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         check_content(&mut checks, "", &self.heading, &self.body);
+        check_position(&mut checks, self.position);
         checks.finish()
     }
 }
@@ -84,7 +99,7 @@ pub struct UpdateSection {
     pub body: Option<Option<String>>,
     /// Move it to this place (1..n); the others shift to close the gap.
     #[serde(default, deserialize_with = "nullable::deserialize")]
-    #[schema(value_type = i32)]
+    #[schema(value_type = i32, minimum = 1)]
     pub position: Option<Option<i32>>,
 }
 
@@ -96,9 +111,10 @@ impl UpdateSection {
             check_heading(&mut checks, "heading", heading);
         }
         if let Some(body) = checks.not_null("body", &self.body) {
-            checks.text("body", body, MAX_BODY);
+            checks.syntax("body", body, BODY);
         }
-        checks.not_null("position", &self.position);
+        let position = checks.not_null("position", &self.position).copied();
+        check_position(&mut checks, position);
         checks.finish()
     }
 }
@@ -152,14 +168,21 @@ impl ReplaceSections {
     }
 }
 
+/// A position is 1 or more (how far it may go depends on the article: a 409 past the end).
+fn check_position(checks: &mut Checks, position: Option<i32>) {
+    if position.is_some_and(|p| p < 1) {
+        checks.fail("position", "must be 1 or more");
+    }
+}
+
 /// Records what is wrong with a heading and body, naming fields `{prefix}heading` and `{prefix}body`.
 fn check_content(checks: &mut Checks, prefix: &str, heading: &str, body: &str) {
     check_heading(checks, &format!("{prefix}heading"), heading);
-    checks.text(&format!("{prefix}body"), body, MAX_BODY);
+    checks.syntax(&format!("{prefix}body"), body, BODY);
 }
 
 fn check_heading(checks: &mut Checks, field: &str, heading: &str) {
-    checks.required_line(field, heading, MAX_HEADING);
+    checks.syntax(field, heading, HEADING);
 }
 
 /// Which section body representations to send.

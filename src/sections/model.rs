@@ -194,16 +194,19 @@ pub fn insert_at(
 ) -> ApiResult<(SectionRow, i32)> {
     let end = count(conn, article_id)? + 1;
     if usize::try_from(end).unwrap_or(usize::MAX) > MAX_SECTIONS {
-        return Err(ApiError::invalid(
+        return Err(ApiError::conflicting(
             "sections",
             format!("an article has at most {MAX_SECTIONS} sections"),
         ));
     }
     let position = position.unwrap_or(end);
     if !(1..=end).contains(&position) {
-        return Err(ApiError::invalid(
+        return Err(ApiError::conflicting(
             "position",
-            format!("must be between 1 and {end}"),
+            format!(
+                "must be between 1 and {end}: the article has {} sections",
+                end - 1
+            ),
         ));
     }
     shift(conn, article_id, position, 1)?;
@@ -242,9 +245,9 @@ pub fn change(
     if position != section.position {
         let last = count(conn, section.article_id)?;
         if !(1..=last).contains(&position) {
-            return Err(ApiError::invalid(
+            return Err(ApiError::conflicting(
                 "position",
-                format!("must be between 1 and {last}"),
+                format!("must be between 1 and {last}: the article has {last} sections"),
             ));
         }
         let mut order: Vec<i32> = for_article(conn, section.article_id)?
@@ -347,7 +350,7 @@ pub fn replace_all(
         })
         .collect();
     if !foreign.is_empty() {
-        return Err(ApiError::Validation(foreign));
+        return Err(ApiError::StateConflict(foreign));
     }
     let kept: Vec<i32> = items.iter().filter_map(|item| item.id).collect();
     diesel::delete(

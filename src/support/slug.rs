@@ -3,6 +3,10 @@
 /// Longest slug accepted or generated.
 pub const MAX_SLUG_LEN: usize = 100;
 
+/// The JSON Schema `pattern` of a slug ([`validate`]): lower-case letters and digits in words
+/// joined by single hyphens, not all digits (with at most [`MAX_SLUG_LEN`] characters).
+pub const SLUG_PATTERN: &str = "^([0-9]*[a-z][a-z0-9]*|[a-z0-9]+(-[a-z0-9]+)+)$";
+
 /// A slug made from `text`: lower-case ASCII words joined by hyphens, never all digits and
 /// never empty (`fallback` stands in or prefixes as needed).
 pub fn generate(text: &str, fallback: &str) -> String {

@@ -2,6 +2,61 @@
 
 use crate::error::{ApiError, FieldError};
 
+/// The JSON Schema `pattern` of a one-line text field ([`Checks::line`]): no control character
+/// (Unicode category Cc) and no line or paragraph separator.
+pub const LINE_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
+
+/// The JSON Schema `pattern` of a required one-line text field ([`Checks::required_line`]): a
+/// [`LINE_PATTERN`] with at least one character that is not white space (Unicode White_Space,
+/// what `str::trim` removes).
+pub const REQUIRED_LINE_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*[^\u0000-\u001F\u007F-\u009F\u2028\u2029 \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
+
+/// The syntax of a text field: one value both the checks ([`Checks::syntax`]) and the OpenAPI
+/// document (`pattern`, `minLength`, `maxLength`) are made from, so they cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// One line of at most this many characters (may be empty).
+    Line(usize),
+    /// One line of at most this many characters, not blank.
+    RequiredLine(usize),
+    /// Any text of at most this many characters.
+    Text(usize),
+    /// A slug ([`crate::support::slug::validate`]).
+    Slug,
+}
+
+impl Syntax {
+    /// The JSON Schema `pattern` (ECMA-262 and Python agree on it), if any.
+    pub fn pattern(self) -> Option<&'static str> {
+        match self {
+            Syntax::Line(_) => Some(LINE_PATTERN),
+            Syntax::RequiredLine(_) => Some(REQUIRED_LINE_PATTERN),
+            Syntax::Text(_) => None,
+            Syntax::Slug => Some(crate::support::slug::SLUG_PATTERN),
+        }
+    }
+
+    /// The JSON Schema `minLength`, if any.
+    pub fn min_length(self) -> Option<usize> {
+        match self {
+            Syntax::RequiredLine(_) | Syntax::Slug => Some(1),
+            Syntax::Line(_) | Syntax::Text(_) => None,
+        }
+    }
+
+    /// The JSON Schema `maxLength` (characters: Unicode scalar values, as JSON Schema counts).
+    pub fn max_length(self) -> usize {
+        match self {
+            Syntax::Line(max) | Syntax::RequiredLine(max) | Syntax::Text(max) => max,
+            Syntax::Slug => crate::support::slug::MAX_SLUG_LEN,
+        }
+    }
+}
+
+/// A text property of a request body and its syntax: `(schema, property, syntax)`, what the
+/// OpenAPI document is given.
+pub type FieldSyntax = (&'static str, &'static str, Syntax);
+
 /// Collects field errors; `finish()` turns a non-empty list into a 422.
 #[derive(Debug, Default)]
 pub struct Checks(Vec<FieldError>);
@@ -78,12 +133,85 @@ impl Checks {
         }
     }
 
+    /// `value` must have `syntax`.
+    pub fn syntax(&mut self, field: &str, value: &str, syntax: Syntax) {
+        match syntax {
+            Syntax::Line(max) => self.line(field, value, max),
+            Syntax::RequiredLine(max) => self.required_line(field, value, max),
+            Syntax::Text(max) => self.text(field, value, max),
+            Syntax::Slug => self.slug(field, value),
+        }
+    }
+
     /// `Ok` when nothing failed, else the 422 listing every failure.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
             Ok(())
         } else {
             Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Checks, Syntax};
+
+    /// Strings at the edges of the rules: blanks of every kind, controls, separators, emoji.
+    const SAMPLES: &[&str] = &[
+        "",
+        " ",
+        "a",
+        " a ",
+        "\t",
+        "a\tb",
+        "a\u{0}",
+        "\u{7f}",
+        "x\u{85}",
+        "\u{a0}",
+        "\u{a0}x",
+        "\u{2028}",
+        "x\u{2029}",
+        "\u{3000}",
+        "\u{3000}y",
+        "\u{feff}",
+        "\u{1680}",
+        "\u{200b}",
+        "🇬🇧",
+        "e\u{301}",
+        "line\nbreak",
+        "a-b",
+        "1",
+        "12",
+        "a-1",
+        "1-2",
+        "-a",
+        "a-",
+        "a--b",
+        "A",
+        "ab_c",
+        "über",
+    ];
+
+    #[test]
+    fn every_pattern_in_the_document_agrees_with_the_checks() {
+        for syntax in [
+            Syntax::Line(300),
+            Syntax::RequiredLine(300),
+            Syntax::Text(300),
+            Syntax::Slug,
+        ] {
+            let pattern = syntax.pattern().map(|p| regex::Regex::new(p).unwrap());
+            for sample in SAMPLES {
+                let mut checks = Checks::new();
+                checks.syntax("field", sample, syntax);
+                let accepted = checks.finish().is_ok();
+                let length = sample.chars().count();
+                let documented = pattern.as_ref().is_none_or(|p| p.is_match(sample))
+                    && syntax.min_length().is_none_or(|min| length >= min)
+                    && length <= syntax.max_length();
+                assert_eq!(accepted, documented, "{syntax:?} on {sample:?}");
+            }
         }
     }
 }

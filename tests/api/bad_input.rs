@@ -139,14 +139,12 @@ async fn a_section_body_over_200000_characters_is_422_on_that_body() {
 }
 
 #[actix_web::test]
-async fn an_unknown_category_is_422_on_category_id() {
+async fn an_unknown_category_is_409_on_category_id() {
+    // The id is well-formed; no category has it now (state, not data).
     let (app, health) = app_with_category().await;
-    assert_invalid(
-        &app,
-        article_body(health + 1000, json!({})),
-        &["category_id"],
-    )
-    .await;
+    let body = article_body(health + 1000, json!({}));
+    let reply = refused(&app, json_create(&app, body), 409, "state_conflict").await;
+    assert_eq!(reply.error_fields(), ["category_id"], "{}", reply.body);
 }
 
 #[actix_web::test]

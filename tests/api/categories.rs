@@ -184,7 +184,7 @@ async fn an_empty_name_is_a_422_on_name() {
 }
 
 #[actix_web::test]
-async fn an_unknown_parent_id_is_a_422_on_parent_id() {
+async fn an_unknown_parent_id_is_a_409_on_parent_id() {
     let app = spawn().await;
 
     let reply = app
@@ -194,7 +194,7 @@ async fn an_unknown_parent_id_is_a_422_on_parent_id() {
             json!({"name": "Orphan", "parent_id": 999}),
         )
         .await
-        .expect_problem(422, "validation_failed");
+        .expect_problem(409, "state_conflict");
 
     assert_eq!(reply.error_fields(), ["parent_id"]);
     assert_eq!(app.count("categories"), 0);
@@ -339,7 +339,7 @@ async fn patch_to_a_slug_that_is_taken_is_a_409_and_changes_nothing() {
 }
 
 #[actix_web::test]
-async fn moving_a_category_under_its_own_descendant_is_a_422_and_changes_nothing() {
+async fn moving_a_category_under_its_own_descendant_is_a_409_and_changes_nothing() {
     let app = spawn().await;
     let health = app.category("Health", None).await;
     let mental = app.category("Mental Health", Some(id(&health))).await;
@@ -354,7 +354,7 @@ async fn moving_a_category_under_its_own_descendant_is_a_422_and_changes_nothing
                 json!({"parent_id": descendant["id"], "name": "Moved"}),
             )
             .await
-            .expect_problem(422, "validation_failed");
+            .expect_problem(409, "state_conflict");
         assert_eq!(reply.error_fields(), ["parent_id"]);
     }
 
@@ -374,7 +374,7 @@ async fn a_category_cannot_be_its_own_parent() {
             json!({"parent_id": health["id"]}),
         )
         .await
-        .expect_problem(422, "validation_failed");
+        .expect_problem(409, "state_conflict");
 
     assert_eq!(reply.error_fields(), ["parent_id"]);
     assert_eq!(app.get("/api/v1/categories/health").await.body, before);

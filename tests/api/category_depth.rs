@@ -1,6 +1,6 @@
 //! Tests: the tree rule at any depth (issue 11, kind 4). A category never becomes its own
 //! ancestor however long the chain, and the tree has at most `MAX_DEPTH` levels, enforced with a
-//! 422 on create, on move and on import, so that paths, breadcrumbs, the tree and the export
+//! 409 (the stored tree refuses a well-formed parent) on create, on move and on import, so that paths, breadcrumbs, the tree and the export
 //! order always see every level.
 
 use crate::common::spawn;
@@ -30,7 +30,7 @@ async fn a_chain_as_deep_as_allowed_keeps_every_level_and_no_move_makes_a_cycle(
         json!({"name": "Too deep", "parent_id": last["id"]}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
     assert_eq!(app.count("categories"), before);
 
     // The issue's example (then 66 long): moving the first under the last would be a cycle.
@@ -42,7 +42,7 @@ async fn a_chain_as_deep_as_allowed_keeps_every_level_and_no_move_makes_a_cycle(
                 json!({"parent_id": below["id"]}),
             )
             .await
-            .expect_problem(422, "validation_failed");
+            .expect_problem(409, "state_conflict");
         assert_eq!(reply.error_fields(), vec!["parent_id"]);
     }
     // A category under itself, directly.
@@ -52,7 +52,7 @@ async fn a_chain_as_deep_as_allowed_keeps_every_level_and_no_move_makes_a_cycle(
         json!({"parent_id": first["id"]}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
 
     // Moving a two-level subtree under a category on the last-but-one level makes it too deep.
     let side = app.category("Side", None).await;
@@ -63,7 +63,7 @@ async fn a_chain_as_deep_as_allowed_keeps_every_level_and_no_move_makes_a_cycle(
         json!({"parent_id": chain[MAX_DEPTH - 2]["id"]}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
     // Under the level before that, it fits exactly.
     app.patch(
         &token,

@@ -416,7 +416,7 @@ async fn whole_article_writes_index_every_section() {
         json!({"sections": [{"id": 999_999, "heading": "X", "body": "Zinc."}]}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
     assert!(slugs(&search(&app, None, "zinc", "").await).is_empty());
     assert_eq!(
         slugs(&search(&app, None, "circadian", "").await),

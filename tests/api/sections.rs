@@ -180,11 +180,16 @@ async fn post_at_position_1_inserts_first_and_shifts_the_others_down() {
 }
 
 #[actix_web::test]
-async fn post_at_a_position_outside_1_to_n_plus_1_is_a_422_on_position() {
+async fn post_at_a_position_below_1_is_a_422_and_past_n_plus_1_a_409_on_position() {
     let app = spawn().await;
     draft_abc(&app).await;
 
-    for position in [0, 5, -1] {
+    // Below 1 is never a position (the request is wrong); past n+1 depends on the article.
+    for (position, status, code) in [
+        (0, 422, "validation_failed"),
+        (-1, 422, "validation_failed"),
+        (5, 409, "state_conflict"),
+    ] {
         let reply = app
             .post(
                 &app.editor(),
@@ -192,7 +197,7 @@ async fn post_at_a_position_outside_1_to_n_plus_1_is_a_422_on_position() {
                 json!({"heading": "X", "body": "Nowhere.", "position": position}),
             )
             .await
-            .expect_problem(422, "validation_failed");
+            .expect_problem(status, code);
         assert_eq!(reply.error_fields(), ["position"], "position {position}");
     }
 
@@ -282,7 +287,7 @@ async fn put_with_an_empty_list_removes_every_section() {
 }
 
 #[actix_web::test]
-async fn put_with_the_id_of_another_articles_section_is_a_422_and_changes_nothing() {
+async fn put_with_the_id_of_another_articles_section_is_a_409_and_changes_nothing() {
     let app = spawn().await;
     let ids = draft_abc(&app).await;
     let category = app.category("Other", None).await;
@@ -305,7 +310,7 @@ async fn put_with_the_id_of_another_articles_section_is_a_422_and_changes_nothin
             ]}),
         )
         .await
-        .expect_problem(422, "validation_failed");
+        .expect_problem(409, "state_conflict");
 
     assert_eq!(reply.error_fields(), ["sections[1].id"]);
     assert_eq!(listed(&app).await.body, before);
@@ -446,12 +451,12 @@ async fn patch_position_moves_the_section_and_the_others_close_up() {
 }
 
 #[actix_web::test]
-async fn patch_to_a_position_outside_1_to_n_is_a_422_on_position() {
+async fn patch_to_a_position_below_1_is_a_422_and_past_n_a_409_on_position() {
     let app = spawn().await;
     let ids = draft_abc(&app).await;
     let before = listed(&app).await.body;
 
-    for position in [0, 4] {
+    for (position, status, code) in [(0, 422, "validation_failed"), (4, 409, "state_conflict")] {
         let reply = app
             .patch(
                 &app.editor(),
@@ -459,7 +464,7 @@ async fn patch_to_a_position_outside_1_to_n_is_a_422_on_position() {
                 json!({"position": position, "heading": "Moved"}),
             )
             .await
-            .expect_problem(422, "validation_failed");
+            .expect_problem(status, code);
         assert_eq!(reply.error_fields(), ["position"], "position {position}");
     }
 

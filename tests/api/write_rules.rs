@@ -74,36 +74,55 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
     let (category, article, _) = content(&app).await;
     let token = app.editor();
     let a = format!("/api/v1/articles/{article}");
-    // Each write carries one field of a rule; the other comes from what is stored.
-    let writes: Vec<(&str, String, Value, &str)> = vec![
+    // Each write carries one field of a rule; the other comes from what is stored: a 409 (the
+    // request is fine alone, the stored state refuses it). A request that breaks a rule by
+    // itself is a 422.
+    let writes: Vec<(&str, String, Value, u16, &str)> = vec![
         // The example: the stored published_at is in 2025.
         (
             "PATCH",
             a.clone(),
             json!({"unpublish_at": "2020-01-01T00:00:00Z"}),
+            409,
             "unpublish_at",
         ),
         (
             "PATCH",
             a.clone(),
             json!({"unpublish_at": "2025-04-19T00:00:00Z"}),
+            409,
             "unpublish_at",
         ),
         (
             "PATCH",
             a.clone(),
             json!({"published_at": null}),
+            409,
             "published_at",
         ),
         (
             "PATCH",
             a.clone(),
             json!({"status": "published", "published_at": null}),
+            422,
             "published_at",
+        ),
+        (
+            "PATCH",
+            a.clone(),
+            json!({"published_at": "2026-01-02T00:00:00Z",
+            "unpublish_at": "2026-01-01T00:00:00Z"}),
+            422,
+            "unpublish_at",
         ),
     ];
     let watched = [a.clone(), format!("{a}/sections")];
-    for (method, path, body, field) in &writes {
+    for (method, path, body, status, field) in &writes {
+        let code = if *status == 409 {
+            "state_conflict"
+        } else {
+            "validation_failed"
+        };
         let before = state_of(&app, &watched).await;
         let reply = app
             .send(
@@ -112,7 +131,7 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
                     .set_json(body),
             )
             .await
-            .expect_problem(422, "validation_failed");
+            .expect_problem(*status, code);
         assert_eq!(
             reply.error_fields(),
             vec![field.to_string()],
@@ -155,7 +174,7 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
         if !body.is_null() {
             req = req.set_json(body);
         }
-        let reply = app.send(req).await.expect_problem(422, "validation_failed");
+        let reply = app.send(req).await.expect_problem(409, "state_conflict");
         assert_eq!(
             reply.error_fields(),
             vec!["unpublish_at"],
@@ -168,13 +187,22 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
         );
     }
 
-    // Create: published now (2026-06-01 on the test clock) with an end in the past.
+    // Create: published now (2026-06-01 on the test clock) with an end in the past: the clock is
+    // the state it conflicts with. Both times in the request, inverted: the request is wrong.
     let before = app.count("articles");
     app.post(
         &token,
         "/api/v1/articles",
         json!({"title": "Ended", "category_id": category, "status": "published",
                "unpublish_at": "2020-01-01T00:00:00Z"}),
+    )
+    .await
+    .expect_problem(409, "state_conflict");
+    app.post(
+        &token,
+        "/api/v1/articles",
+        json!({"title": "Inverted", "category_id": category, "status": "published",
+               "published_at": "2025-02-01T00:00:00Z", "unpublish_at": "2025-01-01T00:00:00Z"}),
     )
     .await
     .expect_problem(422, "validation_failed");
@@ -199,7 +227,7 @@ async fn the_section_count_rule_holds_on_every_section_write() {
         json!({"heading": "One more", "body": "Text."}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
     let mut replacement: Vec<Value> = full["sections"]
         .as_array()
         .unwrap()
