@@ -30,6 +30,17 @@ values = {category_ids}
 [dictionaries.section_ids]
 values = {section_ids}
 
+# positive_data_acceptance: a request the document calls valid may still be refused because of
+# the state of what it names, never because of its own data. Allowed: any success or redirect
+# (2xx, 3xx: 308 to an article's current slug); 401/403 (what the token may do); 404 (the article,
+# category or section does not exist, or is not visible to this caller); 409 (it conflicts with
+# the current state: a slug taken, a category that still has articles, a referenced category that
+# does not exist); 412 (If-Match names another version than the current one); 429 (a view counted
+# again within the minute). 400, 413, 414, 415 and 422 are refusals of the request's data: the
+# document must state what they refuse.
+[checks.positive_data_acceptance]
+expected-statuses = ["2XX", "3XX", 401, 403, 404, 409, 412, 429]
+
 [parameters]
 "path.id_or_slug" = {{ dictionary = "keys", probability = 0.5 }}
 "path.id" = {{ dictionary = "section_ids", probability = 0.5 }}

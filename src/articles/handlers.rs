@@ -47,17 +47,20 @@ use utoipa::IntoParams;
 /// `status=`, and `q=` (full-text search, as `GET /search`).
 ///
 /// **Sort** — `sort=-published_at,title`: up to 3 of published_at, updated_at, title, slug,
-/// view_count, id, rank (with q); `-` for descending; ties are broken by id.
+/// view_count, id, rank (relevance to q; without q every article is equally relevant); `-` for
+/// descending; a field named again keeps its first direction; ties are broken by id.
 ///
 /// **Shape** — `fields=id,slug,title` keeps only those fields (`id` always stays); `include=
 /// category,breadcrumbs,sections` picks the embeds (default `category`), each loaded with one
-/// query for the whole page; with `sections`, at most 50 items per page.
+/// query for the whole page.
 ///
 /// **Paging** — `page`/`per_page` (default 20, max 100) always report `meta.total` and
 /// `X-Total-Count`; or keyset cursors: `limit` (default 20, max 100) and `after=<meta.next_cursor>`,
 /// whose cost does not grow with depth, with totals only on `count=true`. `Link` has
 /// `rel="first"` always, `rel="prev"` in page mode from page 2 on (a cursor only leads forward)
-/// and `rel="next"` when another page follows, in both modes. Unknown parameters, fields, operators and values are 400s.
+/// and `rel="next"` when another page follows, in both modes; the two modes exclude each other,
+/// and a cursor is valid only with the sort it was made for. Each parameter's schema states what
+/// it accepts; unknown parameters, fields, operators and values are 400s.
 #[utoipa::path(
     get, path = "/api/v1/articles", tag = "articles",
     params(ListParams),

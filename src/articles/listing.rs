@@ -129,7 +129,11 @@ pub fn run(
     {
         // First, so that its bound on the first sort key is the one SQLite uses for the index range.
         let nulls_possible = !matches!(audience, Audience::Public(_));
-        conditions.insert(0, keyset_condition(&keys, cursor, nulls_possible));
+        let searching = match_expression.is_some();
+        conditions.insert(
+            0,
+            keyset_condition(&keys, cursor, nulls_possible, searching),
+        );
     }
     let searching = match_expression.is_some();
     let mut select = Sql::new("SELECT a.*, ");
@@ -141,7 +145,7 @@ pub fn run(
         if i > 0 {
             select.push(", ");
         }
-        select.push(sort_expression(key.field));
+        select.push(sort_expression(key.field, searching));
         select.push(if key.descending { " DESC" } else { " ASC" });
     }
     let limit = query.paging.limit();
@@ -218,8 +222,9 @@ fn where_clause(conditions: &[Sql]) -> Sql {
     sql
 }
 
-/// The SQL expression a sort field orders by.
-fn sort_expression(field: SortField) -> &'static str {
+/// The SQL expression a sort field orders by. Without a search every article is equally
+/// relevant: `rank` is the constant 0, and the next keys (at least the id) decide.
+fn sort_expression(field: SortField, searching: bool) -> &'static str {
     match field {
         SortField::PublishedAt => "a.published_at",
         SortField::UpdatedAt => "a.updated_at",
@@ -227,7 +232,8 @@ fn sort_expression(field: SortField) -> &'static str {
         SortField::Slug => "a.slug",
         SortField::ViewCount => "a.view_count",
         SortField::Id => "a.id",
-        SortField::Rank => search::RANK_SQL,
+        SortField::Rank if searching => search::RANK_SQL,
+        SortField::Rank => "0.0",
     }
 }
 
@@ -255,7 +261,12 @@ fn cursor_after(keys: &[SortKey], last: &ListedArticle) -> Cursor {
 /// (anonymous readers only see dated articles) the condition starts with a plain bound on the
 /// first key (`k1 <= v1`), so the index range starts at the cursor: a deep page costs what the
 /// first one does.
-fn keyset_condition(keys: &[SortKey], cursor: &Cursor, nulls_possible: bool) -> Sql {
+fn keyset_condition(
+    keys: &[SortKey],
+    cursor: &Cursor,
+    nulls_possible: bool,
+    searching: bool,
+) -> Sql {
     let mut sql = Sql::new("(");
     if let (false, Some(first), Some(bind)) = (
         nulls_possible,
@@ -263,9 +274,12 @@ fn keyset_condition(keys: &[SortKey], cursor: &Cursor, nulls_possible: bool) -> 
         cursor.values.first().and_then(to_bind),
     ) {
         let bound = if first.descending { "<=" } else { ">=" };
-        sql.push(&format!("{} {bound} ", sort_expression(first.field)))
-            .bind(bind)
-            .push(" AND (");
+        sql.push(&format!(
+            "{} {bound} ",
+            sort_expression(first.field, searching)
+        ))
+        .bind(bind)
+        .push(" AND (");
     } else {
         sql.push("(");
     }
@@ -277,13 +291,17 @@ fn keyset_condition(keys: &[SortKey], cursor: &Cursor, nulls_possible: bool) -> 
                 if j > 0 {
                     sql.push(" AND ");
                 }
-                equal(&mut sql, sort_expression(earlier.field), earlier_value);
+                equal(
+                    &mut sql,
+                    sort_expression(earlier.field, searching),
+                    earlier_value,
+                );
             }
             sql.push(" AND ");
         }
         after(
             &mut sql,
-            sort_expression(key.field),
+            sort_expression(key.field, searching),
             key.descending,
             value,
             nulls_possible,
@@ -411,8 +429,10 @@ fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
         Value::Bool(flag) => Bind::Int(i64::from(*flag)),
         Value::State(_) => Bind::Text(String::new()),
         Value::Category(key) => {
+            // Like `category=`: a category that does not exist is a 404 naming it (a fact of
+            // the data stored, not of the request's form).
             let category = match categories_model::get(conn, &Key::parse(key)) {
-                Err(ApiError::NotFound(_)) => Err(ApiError::BadRequest(format!(
+                Err(ApiError::NotFound(_)) => Err(ApiError::NotFound(format!(
                     "filter[category]: no category matches '{key}'"
                 ))),
                 found => found,

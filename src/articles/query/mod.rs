@@ -22,8 +22,6 @@ use utoipa::IntoParams;
 pub const DEFAULT_LIMIT: i64 = 20;
 /// Largest page size.
 pub const MAX_LIMIT: i64 = 100;
-/// Largest page size when sections are embedded in a list.
-pub const MAX_LIMIT_WITH_SECTIONS: i64 = 50;
 /// Most values in an `in` filter.
 pub const MAX_IN_VALUES: usize = 100;
 
@@ -174,7 +172,7 @@ pub enum Embed {
 }
 
 impl Embed {
-    const ALL: [Embed; 3] = [Embed::Category, Embed::Breadcrumbs, Embed::Sections];
+    pub const ALL: [Embed; 3] = [Embed::Category, Embed::Breadcrumbs, Embed::Sections];
 
     /// The embed's name in `include`.
     pub fn name(self) -> &'static str {
@@ -389,10 +387,9 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
     }
     let q = q.filter(|q| !q.is_empty());
     let category = take("category").filter(|c| !c.is_empty());
-    let include_descendants = parse_bool("include_descendants", take("include_descendants"))?;
-    if include_descendants && category.is_none() {
-        return Err(bad("include_descendants needs category"));
-    }
+    // Without a category every category is in the list already: nothing more to include.
+    let include_descendants =
+        parse_bool("include_descendants", take("include_descendants"))? && category.is_some();
     let sort = sort::parse(take("sort"), q.is_some()).map_err(bad)?;
     let shape = Shape::parse(
         take("fields").as_deref(),
@@ -408,21 +405,6 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         take("after"),
         &sort,
     )?;
-    let cap = if shape.include.contains(&Embed::Sections) {
-        MAX_LIMIT_WITH_SECTIONS
-    } else {
-        MAX_LIMIT
-    };
-    if paging.limit() > cap {
-        return Err(bad(format!(
-            "at most {cap} items per page{}",
-            if cap < MAX_LIMIT {
-                " when sections are included"
-            } else {
-                ""
-            }
-        )));
-    }
     Ok(ListQuery {
         filters,
         category,
@@ -468,7 +450,7 @@ fn parse_filter(rest: &str, key: &str, value: &str) -> Result<Filter, ApiError> 
             ))
         })?;
     let raw_values: Vec<&str> = if op == Op::In {
-        value.split(',').map(str::trim).collect()
+        value.split(',').collect()
     } else {
         vec![value]
     };
@@ -533,7 +515,6 @@ fn parse_bool(name: &str, value: Option<String>) -> Result<bool, ApiError> {
 fn parse_fields(value: &str) -> Result<Vec<String>, ApiError> {
     value
         .split(',')
-        .map(str::trim)
         .map(|name| {
             if ARTICLE_FIELDS.contains(&name) {
                 Ok(name.to_owned())
@@ -551,10 +532,11 @@ fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Emb
     let Some(value) = value else {
         return Ok(default.iter().copied().collect());
     };
+    if value.is_empty() {
+        return Ok(HashSet::new());
+    }
     value
         .split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
         .map(|name| {
             Embed::ALL
                 .into_iter()
@@ -620,6 +602,9 @@ fn parse_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections` (default all three; empty for none).
+    #[param(
+        pattern = "^(?:(?:category|breadcrumbs|sections)(?:,(?:category|breadcrumbs|sections))*)?$"
+    )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
     #[param(inline)]
@@ -638,71 +623,161 @@ impl ShapeQuery {
     }
 }
 
+/// `a|b|c`: one of `names`, for the documented patterns.
+fn alternatives<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join("|")
+}
+
+/// The documented pattern of a comma-separated list of `item`s: `min` to `max` of them.
+fn list_pattern(item: &str, max: usize) -> String {
+    format!("^(?:{item})(?:,(?:{item})){{0,{}}}$", max - 1)
+}
+
+/// The pattern `fields` must match: comma-separated names of [`ARTICLE_FIELDS`] (at least one).
+pub fn fields_pattern() -> String {
+    format!(
+        "^(?:{0})(?:,(?:{0}))*$",
+        alternatives(ARTICLE_FIELDS.iter().copied())
+    )
+}
+
+/// The pattern `include` must match: comma-separated embeds, or empty for none.
+pub fn include_pattern() -> String {
+    format!(
+        "^(?:(?:{0})(?:,(?:{0}))*)?$",
+        alternatives(Embed::ALL.map(Embed::name))
+    )
+}
+
+/// The pattern `sort` must match: 1 to [`MAX_SORT_KEYS`] known keys, `-` for descending.
+pub fn sort_pattern() -> String {
+    list_pattern(
+        &format!(
+            "-?(?:{})",
+            alternatives(SortField::ALL.map(SortField::name))
+        ),
+        MAX_SORT_KEYS,
+    )
+}
+
+/// The pattern of an `in` list of `field`: 1 to [`MAX_IN_VALUES`] comma-separated values.
+pub fn in_pattern(field: FilterField) -> String {
+    let item = match field {
+        FilterField::Status => alternatives(ArticleState::ALL.map(ArticleState::name)),
+        // Up to 18 digits always fit an i64 (longer numbers may or may not).
+        FilterField::ViewCount => "[+-]?[0-9]{1,18}".to_owned(),
+        _ => "[^,]+".to_owned(),
+    };
+    list_pattern(&item, MAX_IN_VALUES)
+}
+
+/// The characters Rust's `str::trim` removes (Unicode White_Space): `q` on `/search` must
+/// have a character outside them.
+pub const BLANK_CHARACTERS: &str =
+    r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// The alphabet of cursors (base64url without padding).
+pub const CURSOR_PATTERN: &str = "^[A-Za-z0-9_-]+$";
+
 /// The documented parameters of the list endpoints, generated from the same tables the parser
-/// uses (every `filter[<field>][<op>]` is listed).
+/// uses (every `filter[<field>][<op>]` is listed). Every pattern, range and format here is the
+/// parser's rule: a value it allows is accepted (cursors aside: only a cursor the server made is
+/// one), and the parser refuses what it does not.
 pub struct ListParams;
 
 impl IntoParams for ListParams {
     fn into_params(_parameter_in_provider: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        use utoipa::openapi::schema::{AnyOfBuilder, Schema};
         let text = || ObjectBuilder::new().schema_type(Type::String);
-        let integer = |min: i64, max: Option<i64>| {
+        let nonempty = || text().min_length(Some(1));
+        let matching = |pattern: String| text().pattern(Some(pattern));
+        let integer = |min: i64, max: i64| {
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                 .minimum(Some(min))
-                .maximum(max)
+                .maximum(Some(max))
         };
         let boolean = || ObjectBuilder::new().schema_type(Type::Boolean);
-        let param = |name: &str, description: &str, schema: ObjectBuilder| {
+        let time = || -> Schema {
+            let format = |f| text().format(Some(SchemaFormat::KnownFormat(f))).build();
+            AnyOfBuilder::new()
+                .item(format(KnownFormat::DateTime))
+                .item(format(KnownFormat::Date))
+                .build()
+                .into()
+        };
+        let param = |name: &str, description: &str, schema: Schema| {
             ParameterBuilder::new()
                 .name(name)
                 .parameter_in(ParameterIn::Query)
                 .required(Required::False)
                 .description(Some(description))
-                .schema(Some(schema.build()))
+                .schema(Some(schema))
                 .build()
         };
+        let states = ArticleState::ALL.map(ArticleState::name);
         let mut params = vec![
-            param("q", "Full-text search; any input is safe; the last word matches as a prefix", text()),
-            param("category", "Only articles in this category (id or slug)", text()),
-            param("include_descendants", "With category: also its subcategories", boolean()),
+            param("q", "Full-text search; any input is safe; the last word matches as a prefix", text().into()),
+            param("category", "Only articles in this category (id or slug); empty for any", text().into()),
+            param("include_descendants", "With category: also its subcategories", boolean().into()),
             param(
                 "status",
                 "Shortcut for filter[status][eq]: draft, scheduled, published or expired (all but published need content:read)",
-                text().enum_values(Some(["draft", "scheduled", "published", "expired"])),
+                text().enum_values(Some(states)).into(),
             ),
             param(
                 "sort",
-                "Up to 3 of published_at, updated_at, title, slug, view_count, id, rank (with q), comma-separated; `-` for descending. Default -published_at (rank with q)",
-                text().pattern(Some("^-?[a-z_]+(,-?[a-z_]+){0,2}$")),
+                "Up to 3 of published_at, updated_at, title, slug, view_count, id, rank, comma-separated; `-` for descending; a field named again keeps its first direction. `rank` is the relevance to q (without q every article is equally relevant). Default -published_at (rank with q); ties are broken by id",
+                matching(sort_pattern()).into(),
             ),
-            param("fields", "Comma-separated fields to keep (id always stays)", text()),
+            param(
+                "fields",
+                "Comma-separated fields to keep (id always stays)",
+                matching(fields_pattern()).into(),
+            ),
             param(
                 "include",
                 "Comma-separated embeds: category, breadcrumbs, sections (default category; empty for none)",
-                text(),
+                matching(include_pattern()).into(),
             ),
             param(
                 "format",
                 "Section bodies: markdown, html or both (default)",
-                text().enum_values(Some(["markdown", "html", "both"])),
+                text().enum_values(Some(["markdown", "html", "both"])).into(),
             ),
-            param("page", "Page mode: page number (default 1)", integer(1, None)),
-            param("per_page", "Page mode: items per page (default 20)", integer(1, Some(MAX_LIMIT))),
-            param("limit", "Cursor mode: items per page (default 20)", integer(1, Some(MAX_LIMIT))),
-            param("after", "Cursor mode: meta.next_cursor of the previous page", text()),
-            param("count", "Cursor mode: also compute meta.total and X-Total-Count", boolean()),
+            param("page", "Page mode: page number (default 1)", integer(1, i64::MAX).into()),
+            param(
+                "per_page",
+                "Page mode: items per page (default 20); not with limit or after",
+                integer(1, MAX_LIMIT).into(),
+            ),
+            param(
+                "limit",
+                "Cursor mode: items per page (default 20); not with page or per_page",
+                integer(1, MAX_LIMIT).into(),
+            ),
+            param(
+                "after",
+                "Cursor mode: meta.next_cursor of the previous page, with the same sort (a cursor is opaque: only one the server made is valid, anything else is a 400)",
+                matching(CURSOR_PATTERN.to_owned()).into(),
+            ),
+            param("count", "Cursor mode: also compute meta.total and X-Total-Count", boolean().into()),
         ];
         for field in FilterField::ALL {
             for op in field.ops() {
-                let (description, schema) = match op {
-                    Op::Null => ("true: it is null; false: it is not".to_owned(), boolean()),
+                let (description, schema): (String, Schema) = match op {
+                    Op::Null => (
+                        "true: it is null; false: it is not".to_owned(),
+                        boolean().into(),
+                    ),
                     Op::In => (
                         format!(
-                            "{} in this comma-separated list (at most {MAX_IN_VALUES})",
-                            field.name()
+                            "{} in this comma-separated list (at most {MAX_IN_VALUES}) of {}",
+                            field.name(),
+                            field.value_description()
                         ),
-                        text(),
+                        matching(in_pattern(field)).into(),
                     ),
                     other => (
                         format!(
@@ -712,8 +787,10 @@ impl IntoParams for ListParams {
                             field.value_description()
                         ),
                         match field {
-                            FilterField::ViewCount => integer(i64::MIN, None),
-                            _ => text(),
+                            FilterField::ViewCount => integer(i64::MIN, i64::MAX).into(),
+                            FilterField::Status => text().enum_values(Some(states)).into(),
+                            FilterField::PublishedAt | FilterField::UpdatedAt => time(),
+                            _ => nonempty().into(),
                         },
                     ),
                 };
@@ -728,7 +805,7 @@ impl IntoParams for ListParams {
     }
 }
 
-/// The parameters of `GET /search`: those of the list, with `q` required.
+/// The parameters of `GET /search`: those of the list, with `q` required and not blank.
 pub struct SearchParams;
 
 impl IntoParams for SearchParams {
@@ -736,6 +813,16 @@ impl IntoParams for SearchParams {
         let mut params = ListParams::into_params(parameter_in_provider);
         for param in params.iter_mut().filter(|p| p.name == "q") {
             param.required = Required::True;
+            param.description = Some(
+                "Full-text search, required: at least one character that is not white space; any input is safe; the last word matches as a prefix".to_owned(),
+            );
+            param.schema = Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .pattern(Some(format!("[^{BLANK_CHARACTERS}]")))
+                    .into(),
+            );
         }
         params
     }
@@ -793,16 +880,16 @@ mod tests {
         assert!(error("filter[view_count][eq]=many").contains("not an integer"));
         assert!(error("filter[published_at][lt]=yesterday").contains("RFC 3339"));
         assert!(error("sort=colour").contains("'colour'"));
-        assert!(error("sort=rank").contains("needs q"));
         assert!(error("fields=title,colour").contains("'colour'"));
         assert!(error("include=author").contains("'author'"));
         assert!(error("page=0").contains("page"));
         assert!(error("per_page=abc").contains("per_page"));
         assert!(error("page=2&limit=5").contains("either"));
         assert!(error("limit=101").contains("100"));
-        assert!(error("limit=60&include=sections").contains("50"));
         assert!(error("sort=title&sort=slug").contains("more than once"));
-        assert!(error("include_descendants=true").contains("category"));
+        assert!(error("fields=title,%20slug").contains("' slug'"));
+        assert!(error("include=category,").contains("''"));
+        assert!(error("filter[status][in]=draft,%20published").contains("' published'"));
         assert!(error("after=garbage").contains("cursor"));
     }
 }

@@ -17,7 +17,7 @@ pub enum SortField {
 }
 
 impl SortField {
-    const ALL: [SortField; 7] = [
+    pub const ALL: [SortField; 7] = [
         SortField::PublishedAt,
         SortField::UpdatedAt,
         SortField::Title,
@@ -57,8 +57,9 @@ pub fn sort_spec(keys: &[SortKey]) -> String {
 }
 
 /// The keys of a `sort` parameter (`None`: the default, `rank` when searching, else
-/// `-published_at`); the message of the 400 when a field is unknown, repeated, `rank` without
-/// `q`, or more than [`MAX_SORT_KEYS`].
+/// `-published_at`); the message of the 400 when a field is unknown or more than
+/// [`MAX_SORT_KEYS`] are given. `rank` without `q` is the constant 0 (every article is equally
+/// relevant), so the keys after it decide; a field named twice keeps its first direction.
 pub fn parse(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, String> {
     let Some(value) = value else {
         return Ok(if searching {
@@ -74,6 +75,7 @@ pub fn parse(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, Str
         });
     };
     let mut keys = Vec::new();
+    let mut count = 0;
     for part in value.split(',') {
         let (descending, name) = match part.strip_prefix('-') {
             Some(name) => (true, name),
@@ -88,15 +90,14 @@ pub fn parse(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, Str
                     SortField::ALL.map(SortField::name).join(", ")
                 )
             })?;
-        if field == SortField::Rank && !searching {
-            return Err("sort=rank needs q".to_owned());
+        count += 1;
+        // A field named again orders nothing more: the rows it would order are already in the
+        // order of its first mention.
+        if !keys.iter().any(|k: &SortKey| k.field == field) {
+            keys.push(SortKey { field, descending });
         }
-        if keys.iter().any(|k: &SortKey| k.field == field) {
-            return Err(format!("sort names '{name}' twice"));
-        }
-        keys.push(SortKey { field, descending });
     }
-    if keys.len() > MAX_SORT_KEYS {
+    if count > MAX_SORT_KEYS {
         return Err(format!("sort takes at most {MAX_SORT_KEYS} fields"));
     }
     Ok(keys)
