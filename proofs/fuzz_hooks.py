@@ -12,6 +12,11 @@ re-checks a case after `before_call` changed it, so the check that judges it see
 - `after` on the lists: a cursor is opaque, only one the server made for the same `sort` is
   valid (anything else is a 400, as it should be). A well-formed one is replaced by a real
   `meta.next_cursor` for the request's sort.
+- Rules between fields of one body, which JSON Schema cannot state (they are in the
+  descriptions, and tests/api/write_rules.rs and sections.rs check them): `unpublish_at` after
+  `published_at` when both are sent (an inverted pair loses `unpublish_at`), a published status
+  with a `published_at` (an explicit `null` beside `"status": "published"` is dropped), and a
+  section id listed once in `PUT …/sections` (a repeated `id` is dropped: that entry is new).
 - The two paging modes exclude each other (`page`/`per_page` or `limit`/`after`), a rule between
   parameters that OpenAPI's independent parameters cannot state (it is in their descriptions and
   in tests/api/listing.rs): with `limit` or `after` present, `page` and `per_page` are dropped.
@@ -26,6 +31,7 @@ import threading
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import datetime
 
 import schemathesis
 
@@ -59,8 +65,43 @@ def _real_cursor(sort: str) -> str | None:
     return cursor
 
 
+def _time(value: object) -> datetime | None:
+    """An RFC 3339 time as the server reads it, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
+    except ValueError:
+        return None
+
+
+def _keep_body_rules(body: object) -> None:
+    """Makes a generated body keep the rules between its own fields (see the module's doc)."""
+    if not isinstance(body, dict):
+        return
+    start, end = _time(body.get("published_at")), _time(body.get("unpublish_at"))
+    if start is not None and end is not None:
+        try:
+            if end <= start:
+                body.pop("unpublish_at")
+        except TypeError:  # one naive, one aware: the server reads both as UTC anyway
+            pass
+    if body.get("status") == "published" and "published_at" in body and body["published_at"] is None:
+        body.pop("published_at")
+    sections = body.get("sections")
+    if isinstance(sections, list):
+        seen: set[object] = set()
+        for section in sections:
+            if isinstance(section, dict) and "id" in section:
+                if section["id"] in seen:
+                    section.pop("id")
+                else:
+                    seen.add(section["id"])
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    _keep_body_rules(case.body)
     headers = case.headers
     if headers:
         for name, value in list(headers.items()):

@@ -378,6 +378,9 @@ class Proof:
                 ("unknown field", valid_bytes[:-1] + b', "is_admin": true}', json_ct),
                 ("SQL in a field name", valid_bytes[:-1] + b', "title\\"; DROP TABLE articles; --": 1}', json_ct),
             ]
+            if method == "POST" and path.endswith("/publish"):
+                # The publish body is optional, and the document allows it to be `null`: no body.
+                cases = [case for case in cases if case[0] != "null"]
             if method != "POST" or not path.endswith("/publish"):
                 cases += [
                     ("number beyond u64", with_number(b"99999999999999999999999"), json_ct),

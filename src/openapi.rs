@@ -432,12 +432,7 @@ pub async fn serve_document() -> ApiResult<HttpResponse> {
         .body(body.clone()))
 }
 
-/// The syntax every `If-Match` header takes: `*`, or a comma-separated list of entity tags
-/// (RFC 9110 §8.8.3: an optional `W/`, then any visible ASCII but `"` between double quotes).
-/// Anything else is a 400; a well-formed tag that is not the current version's is a 412.
-pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*)$"#;
-
-/// Gives every `If-Match` header parameter its syntax ([`IF_MATCH_PATTERN`]), so that what the
+/// Gives every `If-Match` header parameter its syntax (`http::conditional::IF_MATCH_PATTERN`), so that what the
 /// document allows is what the server takes.
 struct Preconditions;
 
@@ -460,7 +455,7 @@ impl Modify for Preconditions {
                 parameter.schema = Some(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
-                        .pattern(Some(IF_MATCH_PATTERN))
+                        .pattern(Some(crate::http::conditional::IF_MATCH_PATTERN))
                         .into(),
                 );
             }

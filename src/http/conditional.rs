@@ -35,6 +35,13 @@ pub fn ok_with_version(version: i32, body: &impl Serialize) -> HttpResponse {
         .json(body)
 }
 
+/// The syntax every `If-Match` header takes: `*`, or a comma-separated list of entity tags
+/// (RFC 9110 §8.8.3: an optional `W/`, then any visible ASCII but `"` between double quotes; a
+/// tag without its quotes is taken too). Anything else is a 400; a well-formed tag that is not
+/// the current version's is a 412.
+pub const IF_MATCH_PATTERN: &str =
+    r#"^(\*|(W/)?("[!#-~]*"|[!#-+\--~]+)( *, *(W/)?("[!#-~]*"|[!#-+\--~]+))*)$"#;
+
 /// The version an `If-Match` header requires, if one was sent.
 ///
 /// `*` matches any existing version (`Some(None)`); a list matches when any entry does. Each tag
@@ -54,41 +61,67 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<Vec<i32>>, ApiError> {
                 .to_owned(),
         )
     };
-    let value = value.to_str().map_err(|_| malformed())?.trim();
+    let value = value.to_str().map_err(|_| malformed())?;
+    parse_if_match(value).ok_or_else(malformed)
+}
+
+/// The versions an `If-Match` value names (`None` for `*`); `None` outside [`IF_MATCH_PATTERN`].
+fn parse_if_match(value: &str) -> Option<Option<Vec<i32>>> {
+    let value = value.trim();
     if value == "*" {
-        return Ok(None);
+        return Some(None);
     }
-    value
-        .split(',')
-        .map(str::trim)
-        .map(|tag| {
-            let (weak, strong) = match tag.strip_prefix("W/") {
-                Some(strong) => (true, strong),
-                None => (false, tag),
-            };
-            let opaque = strong
-                .strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
-                .ok_or_else(malformed)?;
-            if !opaque
-                .bytes()
-                .all(|b| b == b'!' || (b'#'..=b'~').contains(&b))
-            {
-                return Err(malformed());
-            }
-            // A weak tag never matches (strong comparison), nor a tag this server did not make.
-            if weak {
-                return Ok(NO_VERSION);
-            }
-            let identity = identity_tag(strong);
-            let version = identity
-                .strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
-                .and_then(tagged_version);
-            Ok(version.unwrap_or(NO_VERSION))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+    let mut versions = Vec::new();
+    let mut rest = value;
+    loop {
+        let (tag, after) = entity_tag(rest)?;
+        versions.push(tag);
+        rest = after.trim_start_matches(' ');
+        if rest.is_empty() {
+            return Some(Some(versions));
+        }
+        rest = rest.strip_prefix(',')?.trim_start_matches(' ');
+    }
+}
+
+/// The version the entity tag at the start of `text` names ([`NO_VERSION`] for a weak tag or one
+/// this server did not make) and the text after it; `None` when no tag starts there. A tag is
+/// `W/` (weak) or nothing, then `"` visible ASCII but `"` `"` (RFC 9110 §8.8.3), or, leniently,
+/// the same characters bare, without quotes, commas or spaces (`3` reads as `"3"`).
+fn entity_tag(text: &str) -> Option<(i32, &str)> {
+    text.strip_prefix("W/")
+        .and_then(|rest| tag_after(rest, true))
+        .or_else(|| tag_after(text, false))
+}
+
+/// [`entity_tag`] once the `W/` of a weak tag, if any, is taken off `text`.
+fn tag_after(text: &str, weak: bool) -> Option<(i32, &str)> {
+    let etagc = |c: char| c == '!' || ('#'..='~').contains(&c);
+    let (opaque, after) = match text.strip_prefix('"') {
+        Some(quoted) => {
+            let end = quoted.find('"')?;
+            (&quoted[..end], &quoted[end + 1..])
+        }
+        None => {
+            let end = text
+                .find(|c: char| !etagc(c) || c == ',')
+                .unwrap_or(text.len());
+            (&text[..end], &text[end..])
+        }
+    };
+    if !opaque.chars().all(etagc) || (opaque.is_empty() && !text.starts_with('"')) {
+        return None;
+    }
+    // A weak tag never matches (strong comparison), nor a tag this server did not make.
+    let identity = identity_tag(&format!("\"{opaque}\""));
+    let version = match weak {
+        true => None,
+        false => identity
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .and_then(tagged_version),
+    };
+    Some((version.unwrap_or(NO_VERSION), after))
 }
 
 /// What [`if_match`] yields for a tag that names no version: versions start at 1.
@@ -146,4 +179,52 @@ pub fn moved(req: &HttpRequest, old: &str, new: &str) -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, location))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_if_match, IF_MATCH_PATTERN};
+
+    #[test]
+    fn the_documented_syntax_is_what_the_parser_takes() {
+        let pattern = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        let samples = [
+            "*",
+            "\"3\"",
+            "3",
+            "W/\"3\"",
+            "\"3-ab12\"",
+            "\"3-ab12-gzip\"",
+            "\"\"",
+            "\",\"",
+            "\"a\" , W/\"b\",c",
+            "\"a\",",
+            ",\"a\"",
+            "\"a",
+            "a\"",
+            "a b",
+            "\"a b\"",
+            "W/",
+            "W/\"\"",
+            "\"x\"  ,   \"\"   , W/\"W\"",
+            "0",
+            "\"\\\"",
+            "\"ü\"",
+            "",
+            "**",
+            "\"1\",,\"2\"",
+        ];
+        for sample in samples {
+            assert_eq!(
+                parse_if_match(sample).is_some(),
+                pattern.is_match(sample),
+                "{sample:?}"
+            );
+        }
+        assert_eq!(
+            parse_if_match("\"3\", W/\"4\", \"5-ab-br\", 6"),
+            Some(Some(vec![3, 0, 5, 6]))
+        );
+        assert_eq!(parse_if_match("\",0h%&\",\"7\""), Some(Some(vec![0, 7])));
+    }
 }

@@ -200,11 +200,11 @@ pub async fn replace_sections(
 pub async fn get_section(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i32>,
+    id: web::Path<String>,
     format: web::Query<FormatQuery>,
 ) -> ApiResult<HttpResponse> {
     let format = format.body_format();
-    let id = id.into_inner();
+    let id = section_id(&id)?;
     let audience = caller.audience(state.clock.now().naive_utc());
     let (row, version) = state
         .db
@@ -245,13 +245,13 @@ pub async fn update_section(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: web::Path<String>,
     JsonBody(request): JsonBody<UpdateSection>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     request.check()?;
     let expected = if_match(&req)?;
-    let id = id.into_inner();
+    let id = section_id(&id)?;
     let now = state.clock.now().naive_utc();
     let (row, version) = state
         .db
@@ -308,11 +308,11 @@ pub async fn delete_section(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let expected = if_match(&req)?;
-    let id = id.into_inner();
+    let id = section_id(&id)?;
     let now = state.clock.now().naive_utc();
     let (article, version) = state
         .db
@@ -329,6 +329,15 @@ pub async fn delete_section(
             .finish(),
         article,
     ))
+}
+
+/// The section id a path names: digits within the ids' range; anything else names no section,
+/// a 404 that echoes what was asked (as for articles and categories).
+fn section_id(raw: &str) -> ApiResult<i32> {
+    match Key::parse(raw) {
+        Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found("section", raw)),
+        Key::BeyondRange(_) | Key::Slug(_) => Err(ApiError::not_found("section", raw)),
+    }
 }
 
 /// The section with `id` and its article's version, if `audience` may see that article, else

@@ -416,7 +416,7 @@ async fn if_match_accepts_the_etag_of_a_read() {
     app.send(patch("\"1-\"".to_owned()))
         .await
         .expect_problem(412, "precondition_failed");
-    app.send(patch("1".to_owned()))
+    app.send(patch("\"1".to_owned()))
         .await
         .expect_problem(400, "bad_request");
     let updated = app.send(patch(etag)).await.expect(200);

@@ -402,12 +402,18 @@ async fn get_an_unknown_section_is_404() {
 }
 
 #[actix_web::test]
-async fn a_section_id_that_is_not_a_number_is_a_400() {
+async fn a_section_id_that_is_not_a_number_names_no_section_and_is_echoed_by_the_404() {
     let app = spawn().await;
-
-    app.get("/api/v1/sections/abc")
-        .await
-        .expect_problem(400, "bad_request");
+    for id in ["abc", "{id}", "-1", "0"] {
+        let reply = app
+            .get(&format!(
+                "/api/v1/sections/{}",
+                id.replace('{', "%7B").replace('}', "%7D")
+            ))
+            .await
+            .expect_problem(404, "not_found");
+        assert!(reply.body["detail"].as_str().unwrap().contains(id), "{id}");
+    }
 }
 
 #[actix_web::test]
