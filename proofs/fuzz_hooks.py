@@ -92,7 +92,8 @@ def _keep_body_rules(body: object) -> None:
     if isinstance(sections, list):
         seen: set[object] = set()
         for section in sections:
-            if isinstance(section, dict) and "id" in section:
+            # Only well-formed ids (integers) can repeat; anything else is refused as generated.
+            if isinstance(section, dict) and type(section.get("id")) is int:
                 if section["id"] in seen:
                     section.pop("id")
                 else:
