@@ -55,19 +55,9 @@ echo "node $node_version, redocly $("$bin_dir/redocly" --version 2>/dev/null | t
     "typescript $("$bin_dir/tsc" --version | awk '{print $NF}')," \
     "openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION, server $bin"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/healthhub-clients.XXXXXX")
-server_pid=
-cleanup() {
-    local status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    # Kept after a failure (tool output, generated code, server log, database) or on request.
-    if [ "$status" -ne 0 ] || [ -n "${CLIENTS_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=proofs/server.sh
+. "$root/proofs/server.sh"
+proof_work healthhub-clients "${CLIENTS_KEEP:-}"
 
 failures=0
 fail() {
@@ -127,25 +117,12 @@ fi
 "$bin_dir/tsc" -p "$ts/tsconfig.json" || fail "tsc (emit)"
 
 if [ "$failures" -eq 0 ]; then
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    base="http://127.0.0.1:$port"
-    export DATABASE_URL="$work/healthhub.db" HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=false
-    export JWT_SECRET
-    JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
     export RUST_LOG=${CLIENTS_SERVER_LOG:-warn}
     # Every view counted and written at once, so the scenario can check counts exactly.
     export HEALTHHUB_VIEW_WINDOW_SECONDS=0 HEALTHHUB_VIEW_FLUSH_MS=0
+    start_server false
 
-    "$bin" serve >"$work/server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 300); do
-        curl -sf "$base/readyz" >/dev/null 2>&1 && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "FAIL: the server exited"; exit 1; }
-        sleep 0.1
-    done
-    curl -sf "$base/readyz" >/dev/null || { cat "$work/server.log"; echo "FAIL: the server is not ready"; exit 1; }
-
-    token=$("$bin" token create --subject ci-clients --scopes content:read,content:write,content:publish --ttl 1d | tail -n1)
+    token=$(mint_token ci-clients)
     HEALTHHUB_BASE_URL=$base HEALTHHUB_TOKEN=$token node "$ts/dist/scenario.js" || fail "the TypeScript scenario"
 
     if ! kill -0 "$server_pid" 2>/dev/null; then

@@ -33,25 +33,10 @@ if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}')" != 
 fi
 echo "schemathesis $("$venv/bin/schemathesis" --version | awk '{print $NF}'), server $bin"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/healthhub-fuzz.XXXXXX")
-server_pid=
-cleanup() {
-    local status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    # Kept after a failure (report, server log, database) or on request (FUZZ_KEEP=1).
-    if [ "$status" -ne 0 ] || [ -n "${FUZZ_KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=proofs/server.sh
+. "$root/proofs/server.sh"
+proof_work healthhub-fuzz "${FUZZ_KEEP:-}"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-export DATABASE_URL="$work/healthhub.db" HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=true
-export JWT_SECRET
-JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 export RUST_LOG=${FUZZ_SERVER_LOG:-warn}
 # Rate limits off (if this build has them): the fuzzer tests the contract, not the limiter.
 export HEALTHHUB_RATE_LIMIT_READS=0 HEALTHHUB_RATE_LIMIT_WRITES=0 HEALTHHUB_VIEW_WINDOW_SECONDS=0
@@ -59,16 +44,9 @@ export HEALTHHUB_RATE_LIMIT_READS=0 HEALTHHUB_RATE_LIMIT_WRITES=0 HEALTHHUB_VIEW
 # which no parameter's schema can state, and the fuzzer sends up to ~45 list parameters at once.
 export HEALTHHUB_MAX_QUERY_BYTES=65536
 
-"$bin" serve >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 300); do
-    curl -sf "$base/readyz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log"; echo "FAIL: the server exited"; exit 1; }
-    sleep 0.1
-done
-curl -sf "$base/readyz" >/dev/null || { cat "$work/server.log"; echo "FAIL: the server is not ready"; exit 1; }
+start_server true
 
-token=$("$bin" token create --subject ci-fuzz --scopes content:read,content:write,content:publish --ttl 1d | tail -n1)
+token=$(mint_token ci-fuzz)
 python3 "$root/proofs/fuzz_seed.py" "$base" "$token" "$work/schemathesis.toml"
 
 seed_args=()

@@ -69,7 +69,7 @@ pub struct CreateSection {
     pub body: String,
     /// Where to insert it (1..n+1); the end by default. Later sections shift down. Past n+1 is
     /// a 409 (the article has fewer sections).
-    #[schema(minimum = 1)]
+    #[schema(minimum = 1, maximum = 200)]
     pub position: Option<i32>,
 }
 
@@ -99,7 +99,7 @@ pub struct UpdateSection {
     pub body: Option<Option<String>>,
     /// Move it to this place (1..n); the others shift to close the gap.
     #[serde(default, deserialize_with = "nullable::deserialize")]
-    #[schema(value_type = i32, minimum = 1)]
+    #[schema(value_type = i32, minimum = 1, maximum = 200)]
     pub position: Option<Option<i32>>,
 }
 
@@ -168,10 +168,12 @@ impl ReplaceSections {
     }
 }
 
-/// A position is 1 or more (how far it may go depends on the article: a 409 past the end).
+/// A position is 1 to [`MAX_SECTIONS`] (how far it may go in an article depends on its sections:
+/// a 409 past the end).
 fn check_position(checks: &mut Checks, position: Option<i32>) {
-    if position.is_some_and(|p| p < 1) {
-        checks.fail("position", "must be 1 or more");
+    let most = i32::try_from(MAX_SECTIONS).unwrap_or(i32::MAX);
+    if position.is_some_and(|p| !(1..=most).contains(&p)) {
+        checks.fail("position", format!("must be between 1 and {most}"));
     }
 }
 

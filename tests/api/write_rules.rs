@@ -248,6 +248,21 @@ async fn the_section_count_rule_holds_on_every_section_write() {
     assert_eq!(sections["data"].as_array().unwrap().len(), 200);
 }
 
+#[test]
+fn the_document_bounds_section_positions_by_the_section_limit() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    for schema in ["CreateSection", "UpdateSection"] {
+        let position = &document["components"]["schemas"][schema]["properties"]["position"];
+        assert_eq!(position["minimum"], 1, "{schema}");
+        assert_eq!(
+            position["maximum"],
+            healthhub::sections::input::MAX_SECTIONS,
+            "{schema}"
+        );
+    }
+}
+
 fn many_sections(n: usize) -> Value {
     let sections: Vec<Value> = (0..n)
         .map(|i| json!({"heading": format!("Part {i}"), "body": "Text."}))
