@@ -531,7 +531,10 @@ pub async fn publish_article(
     id_or_slug: web::Path<String>,
     OptionalJsonBody(request): OptionalJsonBody<PublishArticle>,
 ) -> ApiResult<HttpResponse> {
-    let at = request.unwrap_or_default().published_at;
+    caller.require(Scope::Publish)?;
+    let request = request.unwrap_or_default();
+    request.check()?;
+    let at = request.published_at;
     set_status(state, caller, req, id_or_slug, ArticleStatus::Published, at).await
 }
 

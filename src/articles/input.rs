@@ -59,6 +59,7 @@ pub struct CreateArticle {
     pub category_id: i32,
     /// Sections in order (at most 200), created in the same transaction.
     #[serde(default)]
+    #[schema(max_items = 200)]
     pub sections: Vec<SectionInput>,
 }
 
@@ -81,6 +82,8 @@ impl CreateArticle {
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
+        checks.time("published_at", self.published_at);
+        checks.time("unpublish_at", self.unpublish_at);
         check_window(
             &mut checks,
             self.published_at.map(|t| t.naive_utc()),
@@ -167,6 +170,8 @@ impl UpdateArticle {
                 "a published article needs a publication time",
             );
         }
+        checks.time("published_at", self.published_at.flatten());
+        checks.time("unpublish_at", self.unpublish_at.flatten());
         check_window(
             &mut checks,
             self.published_at.flatten().map(|t| t.naive_utc()),
@@ -230,4 +235,13 @@ impl UpdateArticle {
 pub struct PublishArticle {
     /// Publication time; defaults to the one already set, else now. A future time schedules it.
     pub published_at: Option<DateTime<Utc>>,
+}
+
+impl PublishArticle {
+    /// Checks everything that needs no database.
+    pub fn check(&self) -> Result<(), crate::error::ApiError> {
+        let mut checks = Checks::new();
+        checks.time("published_at", self.published_at);
+        checks.finish()
+    }
 }

@@ -179,7 +179,11 @@ pub fn create(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     let mut content = requested_content(request, String::new(), now);
-    content.check()?;
+    // Nothing is stored yet: a rule the new content breaks is the request's own (422).
+    content.check().map_err(|error| match error {
+        ApiError::StateConflict(errors) => ApiError::Validation(errors),
+        other => other,
+    })?;
     require_category(conn, request.category_id)?;
     content.slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
     search_index::pause(conn)?;

@@ -118,7 +118,7 @@ pub struct UpdateCategory {
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     /// New parent id; `null` makes it a top-level category. A category cannot become its own
-    /// ancestor, and the tree has at most 32 levels (422).
+    /// ancestor, and the tree has at most 32 levels (409 `state_conflict`).
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<i32>)]
     pub parent_id: Option<Option<i32>>,

@@ -137,7 +137,9 @@ fn tagged_version(opaque: &str) -> Option<i32> {
     let hash_ok =
         hash.is_none_or(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric()));
     let digits_ok = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
-    if hash_ok && digits_ok {
+    // Written as this server writes it: no sign, no leading zero (`"016"` is not version 16).
+    let canonical = !version.starts_with('0');
+    if hash_ok && digits_ok && canonical {
         version.parse().ok()
     } else {
         None

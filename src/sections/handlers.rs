@@ -51,7 +51,7 @@ pub async fn list_sections(
         .read(
             move |conn| match articles_model::lookup(conn, &key, audience)? {
                 Found::Here(article) => Ok(Found::Here((
-                    article.id,
+                    (article.id, article.version),
                     model::for_article(conn, article.id)?,
                 ))),
                 Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
@@ -59,8 +59,8 @@ pub async fn list_sections(
         )
         .await?;
     match found {
-        Found::Here((article, rows)) => Ok(about_article(
-            HttpResponse::Ok().json(SectionList::new(rows, format)),
+        Found::Here(((article, version), rows)) => Ok(about_article(
+            ok_with_version(version, &SectionList::new(rows, format)),
             article,
         )),
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),

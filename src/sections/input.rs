@@ -137,7 +137,8 @@ pub struct ReplacementSection {
     {"heading": "A New Section", "body": "…"}
 ]}))]
 pub struct ReplaceSections {
-    /// The sections in their new order; existing sections not listed are deleted.
+    /// The sections in their new order (at most 200); existing sections not listed are deleted.
+    #[schema(max_items = 200)]
     pub sections: Vec<ReplacementSection>,
 }
 

@@ -133,6 +133,18 @@ impl Checks {
         }
     }
 
+    /// `value`, when given, must be a time with a four-digit year (0001–9999): RFC 3339 has no
+    /// other, and the stored text of one sorts and compares right only within it.
+    pub fn time(&mut self, field: &str, value: Option<chrono::DateTime<chrono::Utc>>) {
+        use chrono::Datelike;
+        if value.is_some_and(|at| !(1..=9999).contains(&at.year())) {
+            self.fail(
+                field,
+                "must be an RFC 3339 time with a year from 0001 to 9999",
+            );
+        }
+    }
+
     /// `value` must have `syntax`.
     pub fn syntax(&mut self, field: &str, value: &str, syntax: Syntax) {
         match syntax {

@@ -197,7 +197,7 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
                "unpublish_at": "2020-01-01T00:00:00Z"}),
     )
     .await
-    .expect_problem(409, "state_conflict");
+    .expect_problem(422, "validation_failed");
     app.post(
         &token,
         "/api/v1/articles",
@@ -584,6 +584,94 @@ async fn a_write_that_changes_nothing_keeps_version_and_updated_at() {
                 category_now[field], stored_category[field],
                 "{method} {path} changed the category's {field}"
             );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn times_outside_years_0001_to_9999_are_422s_on_every_write_path() {
+    let app = spawn().await;
+    let (category, article, _) = content(&app).await;
+    let token = app.editor();
+    let a = format!("/api/v1/articles/{article}");
+    for time in [
+        "+10000-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "-0001-01-01T00:00:00Z",
+    ] {
+        let writes: Vec<(&str, String, Value, &str)> = vec![
+            (
+                "PATCH",
+                a.clone(),
+                json!({"published_at": time}),
+                "published_at",
+            ),
+            (
+                "PATCH",
+                a.clone(),
+                json!({"unpublish_at": time}),
+                "unpublish_at",
+            ),
+            (
+                "POST",
+                format!("{a}/publish"),
+                json!({"published_at": time}),
+                "published_at",
+            ),
+            (
+                "POST",
+                "/api/v1/articles".to_owned(),
+                json!({"title": "Far", "category_id": category, "unpublish_at": time}),
+                "unpublish_at",
+            ),
+        ];
+        for (method, path, body, field) in writes {
+            let before = app.get_as(&token, &a).await.body;
+            let reply = app
+                .send(
+                    request(method, &path)
+                        .insert_header(bearer(&token))
+                        .set_json(&body),
+                )
+                .await
+                .expect_problem(422, "validation_failed");
+            assert_eq!(reply.error_fields(), vec![field], "{method} {path} {time}");
+            assert_eq!(
+                app.get_as(&token, &a).await.body,
+                before,
+                "{method} {path} {time}"
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_read_of_an_articles_content_carries_its_version_for_if_match() {
+    for read in ["article", "sections", "section"] {
+        let app = spawn().await;
+        let (_, article, section) = content(&app).await;
+        let token = app.editor();
+        let path = match read {
+            "article" => format!("/api/v1/articles/{article}"),
+            "sections" => format!("/api/v1/articles/{article}/sections"),
+            _ => format!("/api/v1/sections/{section}"),
+        };
+        let etag = app.get_as(&token, &path).await.header("etag").to_owned();
+        assert!(etag.starts_with("\"1-"), "{path}: {etag}");
+        // A version written otherwise ("01") is not this one; the read's tag is.
+        for (tag, status) in [("\"01\"".to_owned(), 412), (etag, 200)] {
+            let reply = app
+                .send(
+                    TestRequest::put()
+                        .uri(&format!("/api/v1/articles/{article}/sections"))
+                        .insert_header(bearer(&token))
+                        .insert_header(("If-Match", tag.clone()))
+                        .set_json(json!({"sections": [
+                            {"id": section, "heading": "Changed", "body": "B"}
+                        ]})),
+                )
+                .await;
+            assert_eq!(reply.status.as_u16(), status, "{path} with {tag}");
         }
     }
 }
