@@ -74,10 +74,28 @@ async fn read_json<T: DeserializeOwned>(
         return Ok(None);
     }
     require_json_content_type(&req)?;
+    require_identity_coding(&req)?;
     if allow_empty && bytes.trim_ascii() == b"null" {
         return Ok(None);
     }
     parse(&integral_numbers(&bytes)).map(Some)
+}
+
+/// A 415 for a compressed request body (RFC 9110 §8.4: a coding the server does not accept is a
+/// 415): bodies are read as sent, so `Content-Encoding` must be absent or `identity`.
+fn require_identity_coding(req: &HttpRequest) -> Result<(), ApiError> {
+    match req
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str())
+    {
+        None => Ok(()),
+        Some(Ok(coding)) if coding.trim().eq_ignore_ascii_case("identity") => Ok(()),
+        Some(coding) => Err(ApiError::UnsupportedMediaType(format!(
+            "request bodies are not decompressed: send it without Content-Encoding (got '{}')",
+            coding.unwrap_or("non-ASCII")
+        ))),
+    }
 }
 
 fn require_json_content_type(req: &HttpRequest) -> Result<(), ApiError> {

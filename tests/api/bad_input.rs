@@ -462,3 +462,22 @@ async fn a_deleted_article_id_is_never_given_to_a_new_article() {
     let second = app.article("Second", category, json!({})).await;
     assert_ne!(first["id"], second["id"]);
 }
+
+#[actix_web::test]
+async fn a_compressed_request_body_is_a_415_naming_the_coding() {
+    let (app, health) = app_with_category().await;
+    for coding in ["gzip", "br", "deflate"] {
+        let reply = app
+            .send(
+                TestRequest::post()
+                    .uri(ARTICLES)
+                    .insert_header(bearer(&app.editor()))
+                    .insert_header(("Content-Encoding", coding))
+                    .set_json(article_body(health, json!({}))),
+            )
+            .await
+            .expect_problem(415, "unsupported_media_type");
+        assert!(reply.body["detail"].as_str().unwrap().contains(coding));
+    }
+    assert_eq!(app.count("articles"), 0);
+}
