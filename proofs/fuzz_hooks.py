@@ -101,8 +101,18 @@ def _keep_body_rules(body: object) -> None:
 
 
 @schemathesis.hook
+def map_body(context, body):
+    """The body rules at generation, so every phase's cases keep them (see `before_call`)."""
+    _keep_body_rules(body)
+    return body
+
+
+@schemathesis.hook
 def before_call(context, case, kwargs):
     _keep_body_rules(case.body)
+    # The request may already carry its own copy of the body: keep the rules there too.
+    if isinstance(kwargs, dict):
+        _keep_body_rules(kwargs.get("json"))
     headers = case.headers
     if headers:
         for name, value in list(headers.items()):
