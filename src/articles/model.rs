@@ -179,11 +179,9 @@ pub fn create(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     let mut content = requested_content(request, String::new(), now);
-    // Nothing is stored yet: a rule the new content breaks is the request's own (422).
-    content.check().map_err(|error| match error {
-        ApiError::StateConflict(errors) => ApiError::Validation(errors),
-        other => other,
-    })?;
+    // The request alone was checked (422); what is left to break a rule is the clock (a
+    // published article without a time is published now): a 409.
+    content.check()?;
     require_category(conn, request.category_id)?;
     content.slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
     search_index::pause(conn)?;

@@ -197,7 +197,7 @@ async fn cross_field_rules_hold_on_the_merged_state_of_every_write_path() {
                "unpublish_at": "2020-01-01T00:00:00Z"}),
     )
     .await
-    .expect_problem(422, "validation_failed");
+    .expect_problem(409, "state_conflict");
     app.post(
         &token,
         "/api/v1/articles",
