@@ -92,12 +92,18 @@ def _keep_body_rules(body: object) -> None:
     if isinstance(sections, list):
         seen: set[object] = set()
         for section in sections:
-            # Only well-formed ids (integers) can repeat; anything else is refused as generated.
-            if isinstance(section, dict) and type(section.get("id")) is int:
-                if section["id"] in seen:
+            # Only well-formed ids can repeat: integers, also written as `5.0` (the server reads
+            # an integral number as an integer); anything else is refused as generated.
+            if not isinstance(section, dict):
+                continue
+            value = section.get("id")
+            if type(value) is float and value.is_integer():
+                value = int(value)
+            if type(value) is int:
+                if value in seen:
                     section.pop("id")
                 else:
-                    seen.add(section["id"])
+                    seen.add(value)
 
 
 @schemathesis.hook
