@@ -169,9 +169,6 @@ pub struct ViewCount {
     pub view_count: i64,
 }
 
-/// Deepest category path followed when building breadcrumbs.
-const MAX_DEPTH: usize = 64;
-
 /// What the embeds of a set of articles need, loaded in batches.
 #[derive(Debug, Default)]
 pub struct Embeds {
@@ -215,7 +212,7 @@ impl Embeds {
         let mut path = Vec::new();
         let mut next = Some(id);
         while let Some(category) = next.and_then(|id| self.categories.get(&id)) {
-            if path.len() == MAX_DEPTH {
+            if path.len() == categories_model::MAX_DEPTH {
                 break;
             }
             path.push(CategoryRef::from(category));

@@ -124,12 +124,13 @@ pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow
              SELECT id, 0 FROM categories WHERE id = ? \
              UNION ALL \
              SELECT c.parent_id, chain.depth + 1 FROM categories c JOIN chain ON c.id = chain.id \
-             WHERE c.parent_id IS NOT NULL AND chain.depth < 64 \
+             WHERE c.parent_id IS NOT NULL AND chain.depth < ? \
          ) \
          SELECT categories.* FROM chain JOIN categories ON categories.id = chain.id \
          ORDER BY chain.depth DESC",
     )
     .bind::<Integer, _>(id)
+    .bind::<Integer, _>(MAX_DEPTH as i32)
     .load(conn)
 }
 
@@ -180,11 +181,12 @@ pub fn subtree_ids(conn: &mut SqliteConnection, root_id: i32) -> QueryResult<Vec
              SELECT id, 0 FROM categories WHERE id = ? \
              UNION \
              SELECT c.id, subtree.depth + 1 FROM categories c JOIN subtree ON c.parent_id = subtree.id \
-             WHERE subtree.depth < 64 \
+             WHERE subtree.depth < ? \
          ) \
          SELECT id FROM subtree GROUP BY id ORDER BY MIN(depth), id",
     )
     .bind::<Integer, _>(root_id)
+    .bind::<Integer, _>(MAX_DEPTH as i32)
     .load(conn)?;
     Ok(ids.into_iter().map(|row| row.id).collect())
 }

@@ -44,7 +44,7 @@ fn categories_parents_first(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
         while let Some(Some(parent)) = parents.get(&id) {
             depth += 1;
             id = *parent;
-            if depth > 64 {
+            if depth > categories_model::MAX_DEPTH {
                 break;
             }
         }

@@ -431,3 +431,13 @@ pub fn capture(
     tracing::callsite::rebuild_interest_cache();
     (logs, guard)
 }
+
+/// The three `RateLimit-*` headers of `reply`, as numbers (`None` when absent).
+pub fn quota(reply: &Reply) -> Option<(u64, u64, u64)> {
+    let number = |name: &str| reply.header(name).parse::<u64>().ok();
+    Some((
+        number("ratelimit-limit")?,
+        number("ratelimit-remaining")?,
+        number("ratelimit-reset")?,
+    ))
+}

@@ -2,7 +2,7 @@
 //! RateLimit-*), one counted view per client per article, bounded limiter memory, proxy trust,
 //! and the URL length limits (414).
 
-use crate::common::{bearer, spawn, spawn_with, Reply, TestApp, ALL_SCOPES};
+use crate::common::{bearer, quota, spawn, spawn_with, Reply, TestApp, ALL_SCOPES};
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -20,16 +20,6 @@ fn client(n: u8) -> SocketAddr {
 /// An anonymous GET of `path` from `peer`.
 fn get_from(path: &str, peer: SocketAddr) -> TestRequest {
     TestRequest::get().uri(path).peer_addr(peer)
-}
-
-/// The three `RateLimit-*` headers of `reply`, as numbers (`None` when absent).
-fn quota(reply: &Reply) -> Option<(u64, u64, u64)> {
-    let number = |name: &str| reply.header(name).parse::<u64>().ok();
-    Some((
-        number("ratelimit-limit")?,
-        number("ratelimit-remaining")?,
-        number("ratelimit-reset")?,
-    ))
 }
 
 /// Asserts a `429` `rate_limited` problem with `Retry-After: retry_after` and an empty quota.

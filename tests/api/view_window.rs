@@ -1,20 +1,10 @@
 //! Tests: the per-article view window is not the request quota — counting a view, or being
 //! refused one, leaves the `RateLimit-*` headers describing the client's request quota only.
 
-use crate::common::{spawn_with, Reply};
+use crate::common::{quota, spawn_with};
 use crate::listing::published;
 use actix_web::test::TestRequest;
 use std::net::SocketAddr;
-
-/// The three `RateLimit-*` headers of `reply`, as numbers (`None` when absent).
-fn quota(reply: &Reply) -> Option<(u64, u64, u64)> {
-    let number = |name: &str| reply.header(name).parse::<u64>().ok();
-    Some((
-        number("ratelimit-limit")?,
-        number("ratelimit-remaining")?,
-        number("ratelimit-reset")?,
-    ))
-}
 
 #[actix_web::test]
 async fn views_report_the_request_quota_and_a_repeat_names_the_view_window() {
