@@ -3,6 +3,7 @@
 use crate::articles;
 use crate::auth;
 use crate::categories;
+use crate::changes;
 use crate::error::ApiError;
 use crate::http::middleware::{
     caching, compression, cors, idempotency, query_tokens, rate_limit, request_log,
@@ -12,6 +13,7 @@ use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
 use crate::http::{docs, health, index};
 use crate::openapi;
+use crate::revisions;
 use crate::sections;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
@@ -72,11 +74,23 @@ pub fn build(
 
 /// The index and each resource's routes on the `/api/v1` scope.
 fn api_routes(cfg: &mut web::ServiceConfig) {
-    routing::register(cfg, index_endpoints());
-    cfg.configure(auth::routes)
-        .configure(categories::routes)
-        .configure(articles::routes)
-        .configure(sections::routes);
+    routing::register(cfg, api_endpoints());
+}
+
+/// The index and each resource's endpoints, in registration order, paths relative to `/api/v1`.
+fn api_endpoints() -> Vec<Endpoint> {
+    [
+        index_endpoints(),
+        auth::endpoints(),
+        categories::endpoints(),
+        articles::endpoints(),
+        sections::endpoints(),
+        changes::endpoints(),
+        revisions::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The index of the API, `GET /api/v1` (relative to the `/api/v1` scope).
@@ -111,16 +125,9 @@ fn probe_endpoints() -> Vec<Endpoint> {
 /// `/openapi.json` (Swagger UI and the document itself) are left out: they serve the
 /// reference, they are not part of the API it describes.
 pub fn routed_operations() -> Vec<(Method, String)> {
-    let api = [
-        index_endpoints(),
-        auth::endpoints(),
-        categories::endpoints(),
-        articles::endpoints(),
-        sections::endpoints(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|endpoint| (format!("/api/v1{}", endpoint.path), endpoint));
+    let api = api_endpoints()
+        .into_iter()
+        .map(|endpoint| (format!("/api/v1{}", endpoint.path), endpoint));
     let probes = probe_endpoints()
         .into_iter()
         .map(|endpoint| (endpoint.path.to_owned(), endpoint));

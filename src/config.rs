@@ -3,6 +3,7 @@
 use anyhow::{bail, Context};
 use std::env;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Runtime configuration; every field has a default (see `.env.example`).
 #[derive(Debug, Clone)]
@@ -50,6 +51,124 @@ pub struct Config {
     /// How often counted views are written, in milliseconds (`HEALTHHUB_VIEW_FLUSH_MS`, default
     /// 1000; 0 writes each view at once).
     pub view_flush_ms: u64,
+    /// The changes log, the scheduler, revisions and previews.
+    pub journal: Journal,
+    /// Webhook delivery.
+    pub webhooks: Webhooks,
+}
+
+/// Settings of the changes log, the scheduler that logs time-driven transitions, revisions and
+/// preview links.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    /// How long log entries are kept (`HEALTHHUB_CHANGES_RETENTION`, humantime, default 30
+    /// days); asking the feed for older entries is a 410.
+    pub changes_retention: Duration,
+    /// Revisions kept per article, newest first (`HEALTHHUB_REVISIONS_PER_ARTICLE`, default 50,
+    /// at least 1).
+    pub revisions_per_article: u32,
+    /// How often the scheduler looks for articles whose scheduled time has passed, in
+    /// milliseconds (`HEALTHHUB_SCHEDULER_MS`, default 1000, at least 1).
+    pub scheduler_ms: u64,
+    /// How long a preview link lives (`HEALTHHUB_PREVIEW_TTL`, humantime, default 1 hour).
+    pub preview_ttl: Duration,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self {
+            changes_retention: Duration::from_secs(30 * 24 * 3600),
+            revisions_per_article: 50,
+            scheduler_ms: 1000,
+            preview_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Journal {
+    fn from_env() -> anyhow::Result<Self> {
+        let default = Self::default();
+        let journal = Self {
+            changes_retention: parse_duration(
+                "HEALTHHUB_CHANGES_RETENTION",
+                default.changes_retention,
+            )?,
+            revisions_per_article: parse_number(
+                "HEALTHHUB_REVISIONS_PER_ARTICLE",
+                default.revisions_per_article,
+            )?,
+            scheduler_ms: parse_number("HEALTHHUB_SCHEDULER_MS", default.scheduler_ms)?,
+            preview_ttl: parse_duration("HEALTHHUB_PREVIEW_TTL", default.preview_ttl)?,
+        };
+        if journal.revisions_per_article == 0 || journal.scheduler_ms == 0 {
+            bail!("HEALTHHUB_REVISIONS_PER_ARTICLE and HEALTHHUB_SCHEDULER_MS must be at least 1");
+        }
+        Ok(journal)
+    }
+}
+
+/// Settings of webhook delivery.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    /// Allow targets that resolve to loopback, private, link-local or metadata addresses
+    /// (`HEALTHHUB_WEBHOOKS_ALLOW_PRIVATE`, default false; for tests and closed networks).
+    pub allow_private_targets: bool,
+    /// Attempts per delivery before it is given up as failed (`HEALTHHUB_WEBHOOKS_MAX_ATTEMPTS`,
+    /// default 8, at least 1).
+    pub max_attempts: u32,
+    /// The first retry's delay; each next one doubles it (`HEALTHHUB_WEBHOOKS_BACKOFF`,
+    /// humantime, default 5 s).
+    pub backoff: Duration,
+    /// The longest delay between two attempts (`HEALTHHUB_WEBHOOKS_MAX_BACKOFF`, default 1 h).
+    pub max_backoff: Duration,
+    /// How long one attempt may take, connection included (`HEALTHHUB_WEBHOOKS_TIMEOUT`,
+    /// default 10 s).
+    pub timeout: Duration,
+    /// Failed attempts in a row after which a webhook is disabled
+    /// (`HEALTHHUB_WEBHOOKS_DISABLE_AFTER`, default 20, at least 1).
+    pub disable_after: u32,
+    /// How often the delivery worker looks for work, in milliseconds
+    /// (`HEALTHHUB_WEBHOOKS_POLL_MS`, default 500, at least 1).
+    pub poll_ms: u64,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Self {
+            allow_private_targets: false,
+            max_attempts: 8,
+            backoff: Duration::from_secs(5),
+            max_backoff: Duration::from_secs(3600),
+            timeout: Duration::from_secs(10),
+            disable_after: 20,
+            poll_ms: 500,
+        }
+    }
+}
+
+impl Webhooks {
+    fn from_env() -> anyhow::Result<Self> {
+        let default = Self::default();
+        let webhooks = Self {
+            allow_private_targets: parse_bool(
+                "HEALTHHUB_WEBHOOKS_ALLOW_PRIVATE",
+                default.allow_private_targets,
+            )?,
+            max_attempts: parse_number("HEALTHHUB_WEBHOOKS_MAX_ATTEMPTS", default.max_attempts)?,
+            backoff: parse_duration("HEALTHHUB_WEBHOOKS_BACKOFF", default.backoff)?,
+            max_backoff: parse_duration("HEALTHHUB_WEBHOOKS_MAX_BACKOFF", default.max_backoff)?,
+            timeout: parse_duration("HEALTHHUB_WEBHOOKS_TIMEOUT", default.timeout)?,
+            disable_after: parse_number("HEALTHHUB_WEBHOOKS_DISABLE_AFTER", default.disable_after)?,
+            poll_ms: parse_number("HEALTHHUB_WEBHOOKS_POLL_MS", default.poll_ms)?,
+        };
+        if webhooks.max_attempts == 0 || webhooks.disable_after == 0 || webhooks.poll_ms == 0 {
+            bail!(
+                "HEALTHHUB_WEBHOOKS_MAX_ATTEMPTS, HEALTHHUB_WEBHOOKS_DISABLE_AFTER and \
+                 HEALTHHUB_WEBHOOKS_POLL_MS must be at least 1"
+            );
+        }
+        Ok(webhooks)
+    }
 }
 
 /// Which browser origins may call the API across origins (`HEALTHHUB_CORS_ORIGINS`).
@@ -223,6 +342,8 @@ impl Config {
             cors_origins: CorsOrigins::parse(&var_or("HEALTHHUB_CORS_ORIGINS", ""))?,
             response_cache_bytes: parse_number("HEALTHHUB_RESPONSE_CACHE_BYTES", 64 << 20)?,
             view_flush_ms: parse_number("HEALTHHUB_VIEW_FLUSH_MS", 1000)?,
+            journal: Journal::from_env()?,
+            webhooks: Webhooks::from_env()?,
         })
     }
 
@@ -249,6 +370,8 @@ impl Config {
             cors_origins: CorsOrigins::None,
             response_cache_bytes: 64 << 20,
             view_flush_ms: 0,
+            journal: Journal::default(),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -289,6 +412,14 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
         Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
         Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
         Some(v) => bail!("{name} must be true or false, not '{v}'"),
+    }
+}
+
+fn parse_duration(name: &str, default: Duration) -> anyhow::Result<Duration> {
+    match env::var(name).ok().filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => humantime::parse_duration(&v)
+            .with_context(|| format!("{name} must be a duration such as 30s or 7d, not '{v}'")),
     }
 }
 

@@ -119,6 +119,10 @@ pub enum ApiError {
     /// by the stored time, a position past the end): a 409 naming the fields.
     #[error("the request conflicts with the stored state")]
     StateConflict(Vec<FieldError>),
+    /// What was asked for is gone for good and will not come back (changes the log's retention
+    /// has removed): a 410.
+    #[error("{0}")]
+    Gone(String),
     /// A dependency (the database) is not answering.
     #[error("{0}")]
     Unavailable(String),
@@ -171,6 +175,7 @@ impl ApiError {
             }
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::StateConflict(_) => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Http(status, _) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -179,7 +184,7 @@ impl ApiError {
 
     /// Every value [`ApiError::code`] can take: the `enum` of `Problem.code` in the OpenAPI
     /// document (a test checks each variant's code is listed).
-    pub const CODES: [&'static str; 23] = [
+    pub const CODES: [&'static str; 24] = [
         "bad_request",
         "unauthorized",
         "forbidden",
@@ -200,6 +205,7 @@ impl ApiError {
         "view_already_counted",
         "validation_failed",
         "state_conflict",
+        "gone",
         "unavailable",
         "http_error",
         "internal_error",
@@ -230,6 +236,7 @@ impl ApiError {
             Self::ViewAlreadyCounted { .. } => "view_already_counted",
             Self::Validation(_) => "validation_failed",
             Self::StateConflict(_) => "state_conflict",
+            Self::Gone(_) => "gone",
             Self::Unavailable(_) => "unavailable",
             Self::Http(..) => "http_error",
             Self::Internal(_) => "internal_error",
@@ -312,6 +319,7 @@ mod tests {
             ApiError::ViewAlreadyCounted { retry_after: 1 },
             ApiError::Validation(Vec::new()),
             ApiError::StateConflict(Vec::new()),
+            ApiError::Gone(String::new()),
             ApiError::Unavailable(String::new()),
             ApiError::Http(StatusCode::IM_A_TEAPOT, String::new()),
             ApiError::Internal(anyhow::anyhow!("boom")),
@@ -335,6 +343,7 @@ mod tests {
                 | ApiError::ViewAlreadyCounted { .. }
                 | ApiError::Validation(_)
                 | ApiError::StateConflict(_)
+                | ApiError::Gone(_)
                 | ApiError::Unavailable(_)
                 | ApiError::Http(..)
                 | ApiError::Internal(_) => {}

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | helpers | [`support`], [`config`], [`error`], [`telemetry`] |
 //! | database | [`db`] |
-//! | cores | `articles`, `categories`, `sections` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
+//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
 //! | state | [`state`] |
 //! | HTTP | [`http`], every `handlers.rs`, each resource's `mod.rs` (routes + its OpenAPI part), `auth::caller`, `auth::whoami`, [`jobs`] |
 //! | wiring | [`app`], [`openapi`] |
@@ -22,6 +22,7 @@ pub mod articles;
 pub mod auth;
 pub mod caching;
 pub mod categories;
+pub mod changes;
 pub mod config;
 pub mod dataset;
 pub mod db;
@@ -30,6 +31,7 @@ pub mod http;
 pub mod jobs;
 pub mod limits;
 pub mod openapi;
+pub mod revisions;
 pub mod sections;
 pub mod state;
 pub mod support;

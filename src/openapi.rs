@@ -3,10 +3,12 @@
 use crate::articles::ArticlesApi;
 use crate::auth::AuthApi;
 use crate::categories::CategoriesApi;
+use crate::changes::ChangesApi;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, openapi_responses as responses};
+use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -50,6 +52,7 @@ failures (422) list each bad field in `errors`.",
             responses::RateLimited,
             responses::UriTooLong,
             responses::Unavailable,
+            responses::Gone,
         )
     ),
     tags(
@@ -59,6 +62,8 @@ failures (422) list each bad field in `errors`.",
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
+        (name = "revisions", description = "Every version of an article: list, read, restore"),
+        (name = "changes", description = "The ordered log of every change: the feed webhooks deliver"),
     )
 )]
 pub struct ApiDoc;
@@ -74,6 +79,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ArticlesApi::openapi(),
         SectionsApi::openapi(),
         AuthApi::openapi(),
+        ChangesApi::openapi(),
+        RevisionsApi::openapi(),
     ];
     for mut part in parts {
         part.tags = None;

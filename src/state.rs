@@ -3,9 +3,10 @@
 //! It imports no handler and no middleware: the wiring (`app.rs`) imports it, never the reverse.
 
 use crate::articles::view_counter::ViewCounter;
-use crate::auth::keys::TokenKeys;
+use crate::auth::keys::{Principal, TokenKeys};
 use crate::auth::usage::TokenUsage;
 use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
+use crate::changes::model::Journal;
 use crate::config::Config;
 use crate::db::Database;
 use crate::error::ApiError;
@@ -61,6 +62,19 @@ impl AppState {
         req.app_data::<web::Data<AppState>>()
             .cloned()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState is not configured")))
+    }
+
+    /// The journal of a write made by `principal` (its subject, the revision retention).
+    pub fn journal_of(&self, principal: &Principal) -> Journal {
+        Journal::by(
+            &principal.subject,
+            self.config.journal.revisions_per_article,
+        )
+    }
+
+    /// The journal of a write the server makes itself (the scheduler).
+    pub fn system_journal(&self) -> Journal {
+        Journal::system(self.config.journal.revisions_per_article)
     }
 
     /// Records a committed change of content: cached responses that show it stop being served

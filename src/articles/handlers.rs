@@ -1,6 +1,7 @@
 //! HTTP handlers for `/api/v1/articles` and `/api/v1/search`: list, search, read, write,
 //! publish, related articles and view counts.
 
+use super::history;
 use super::input::{CreateArticle, PublishArticle, UpdateArticle};
 use super::listing;
 use super::model::{self, Found};
@@ -375,7 +376,7 @@ pub async fn create_article(
     caller: Caller,
     JsonBody(request): JsonBody<CreateArticle>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     if request.publishes() {
         caller.require(Scope::Publish)?;
     }
@@ -385,6 +386,7 @@ pub async fn create_article(
         .db
         .write(move |conn| {
             let article = model::create(conn, &request, now)?;
+            history::record(conn, article.id, None, &journal, now)?;
             Ok(view::single(
                 conn,
                 article,
@@ -431,7 +433,7 @@ pub async fn update_article(
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<UpdateArticle>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     if request.publishes() {
         caller.require(Scope::Publish)?;
     }
@@ -445,6 +447,7 @@ pub async fn update_article(
             let current = model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, current.version)?;
             let article = model::change(conn, &current, &request, now)?;
+            history::record(conn, article.id, Some(&current), &journal, now)?;
             Ok(view::single(
                 conn,
                 article,
@@ -483,14 +486,16 @@ pub async fn delete_article(
     req: HttpRequest,
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
     let id = state
         .db
         .write(move |conn| {
             let current = model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, current.version)?;
+            history::record_deletion(conn, &current, &journal, now)?;
             model::delete(conn, current.id)?;
             Ok(current.id)
         })
@@ -574,7 +579,7 @@ async fn set_status(
     status: ArticleStatus,
     at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Publish)?;
+    let journal = state.journal_of(caller.require(Scope::Publish)?);
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
@@ -585,6 +590,7 @@ async fn set_status(
             check_version(&expected, current.version)?;
             let article =
                 model::set_status(conn, &current, status, at.map(|t| t.naive_utc()), now)?;
+            history::record(conn, article.id, Some(&current), &journal, now)?;
             Ok(view::single(
                 conn,
                 article,

@@ -1,11 +1,12 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 //!
 //! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`)
-//! know nothing of HTTP; `handlers` answers requests; this file routes them ([`routes`]) and
+//! know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
 //! documents them ([`ArticlesApi`]).
 
 pub mod content;
 pub mod handlers;
+pub mod history;
 pub mod input;
 pub mod listing;
 pub mod model;
@@ -15,9 +16,8 @@ pub mod status;
 pub mod view;
 pub mod view_counter;
 
-use crate::http::routing::{self, on, Endpoint};
+use crate::http::routing::{on, Endpoint};
 use actix_web::http::Method;
-use actix_web::web;
 use utoipa::OpenApi;
 
 /// The `/api/v1` endpoints of articles, in registration order.
@@ -56,11 +56,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             vec![on(Method::POST, handlers::add_view)],
         ),
     ]
-}
-
-/// Registers [`endpoints`] on the `/api/v1` scope.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    routing::register(cfg, endpoints());
 }
 
 /// The articles' part of the OpenAPI document: their operations and bodies.

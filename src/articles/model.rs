@@ -8,8 +8,9 @@ use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
 use crate::db::search_index;
 use crate::error::{ApiError, ApiResult};
+use crate::revisions::model::{Snapshot, SnapshotSection};
 use crate::sections::input::SectionInput;
-use crate::sections::model as sections_model;
+use crate::sections::model::{self as sections_model, SectionRow};
 use crate::support::key::Key;
 use crate::support::markdown;
 use chrono::NaiveDateTime;
@@ -89,6 +90,32 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Articl
             .filter(articles::slug.eq(slug))
             .get_result(conn)
             .optional(),
+    }
+}
+
+/// The article with `id`, whatever its status.
+pub fn find_by_id(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleRow>> {
+    find(conn, &Key::Id(i64::from(id)))
+}
+
+/// What `row` and its ordered `sections` are as a revision snapshot.
+pub fn snapshot(row: &ArticleRow, sections: &[SectionRow]) -> Snapshot {
+    Snapshot {
+        slug: row.slug.clone(),
+        title: row.title.clone(),
+        subtitle: row.subtitle.clone(),
+        excerpt: row.excerpt.clone(),
+        status: ArticleStatus::from_stored(&row.status),
+        published_at: row.published_at.map(|t| t.and_utc()),
+        unpublish_at: row.unpublish_at.map(|t| t.and_utc()),
+        category_id: row.category_id,
+        sections: sections
+            .iter()
+            .map(|s| SnapshotSection {
+                heading: s.heading.clone(),
+                body: s.body.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -265,14 +292,35 @@ pub fn upsert(
         sections_model::insert_all(conn, row.id, &request.sections, now)?;
         return Ok(Some(row.id));
     };
-    let same_sections = same_sections(conn, current.id, &request.sections)?;
-    if ArticleContent::from(&current) == content
-        && current.view_count == view_count
-        && same_sections
-    {
-        return Ok(None);
+    let written = replace_whole(conn, &current, content, &request.sections, view_count, now)?;
+    Ok(written.then_some(current.id))
+}
+
+/// Makes `current` hold `content` and exactly `sections` (and `view_count`) as its next version,
+/// checking the category and the slug like any write (a rename leaves a redirect); writes
+/// nothing and returns false when all of it is already stored.
+fn replace_whole(
+    conn: &mut SqliteConnection,
+    current: &ArticleRow,
+    mut content: ArticleContent,
+    sections: &[SectionInput],
+    view_count: i64,
+    now: NaiveDateTime,
+) -> ApiResult<bool> {
+    let same_sections = same_sections(conn, current.id, sections)?;
+    let stored = ArticleContent::from(current);
+    if stored == content && current.view_count == view_count && same_sections {
+        return Ok(false);
     }
-    let (word_count, derived_excerpt) = derived_fields(&request.sections);
+    if content.category_id != stored.category_id {
+        require_category(conn, content.category_id)?;
+    }
+    if content.slug != stored.slug {
+        content.slug = resolve_slug(conn, Some(&content.slug), &content.title, Some(current.id))?;
+        redirects::forget(conn, SlugKind::Article, &content.slug)?;
+        redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
+    }
+    let (word_count, derived_excerpt) = derived_fields(sections);
     diesel::update(articles::table.find(current.id))
         .set((
             &content,
@@ -285,9 +333,42 @@ pub fn upsert(
         .execute(conn)?;
     if !same_sections {
         sections_model::delete_all(conn, current.id)?;
-        sections_model::insert_all(conn, current.id, &request.sections, now)?;
+        sections_model::insert_all(conn, current.id, sections, now)?;
     }
-    Ok(Some(current.id))
+    Ok(true)
+}
+
+/// Writes `snapshot` back as the next version of `current` (its content and sections; its views
+/// stay), under the rules of every write: a stored state that refuses it (a slug now taken, a
+/// category since deleted, a window the clock has passed) is a 409. Returns the row, unchanged
+/// when `current` already equals the snapshot.
+pub fn restore(
+    conn: &mut SqliteConnection,
+    current: &ArticleRow,
+    snapshot: &Snapshot,
+    now: NaiveDateTime,
+) -> ApiResult<ArticleRow> {
+    let content = ArticleContent {
+        slug: snapshot.slug.clone(),
+        title: snapshot.title.clone(),
+        subtitle: snapshot.subtitle.clone(),
+        excerpt: snapshot.excerpt.clone(),
+        status: snapshot.status.as_str().to_owned(),
+        published_at: snapshot.published_at.map(|t| t.naive_utc()),
+        unpublish_at: snapshot.unpublish_at.map(|t| t.naive_utc()),
+        category_id: snapshot.category_id,
+    };
+    content.check()?;
+    let sections: Vec<SectionInput> = snapshot
+        .sections
+        .iter()
+        .map(|s| SectionInput {
+            heading: s.heading.clone(),
+            body: s.body.clone(),
+        })
+        .collect();
+    replace_whole(conn, current, content, &sections, current.view_count, now)?;
+    find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
 }
 
 /// True when article `id` already has exactly `sections`, in that order.

@@ -2,6 +2,7 @@
 
 use super::records::{self as model, TokenRow};
 use crate::auth::{Scope, TokenKeys};
+use crate::changes::model::Journal;
 use crate::db::Database;
 use anyhow::bail;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -82,7 +83,9 @@ pub fn revoke(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let now = now.naive_utc();
-    let revocation = db.write_bookkeeping(|conn| model::revoke(conn, key, now))?;
+    // The command line's writes are logged without a subject; a token has no revisions.
+    let journal = Journal::system(0);
+    let revocation = db.write_bookkeeping(|conn| model::revoke(conn, key, &journal, now))?;
     if revocation.is_empty() {
         bail!("no token has the id or subject '{key}' (see `healthhub token list`)");
     }

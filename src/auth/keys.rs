@@ -37,11 +37,13 @@ pub enum Scope {
     Write,
     /// Publish and unpublish articles.
     Publish,
+    /// Create, change and delete webhooks and see their deliveries.
+    Webhooks,
 }
 
 impl Scope {
     /// Every scope, in the order they are documented.
-    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Publish];
+    pub const ALL: [Scope; 4] = [Scope::Read, Scope::Write, Scope::Publish, Scope::Webhooks];
 
     /// The scope's name in tokens, e.g. `content:write`.
     pub fn as_str(self) -> &'static str {
@@ -49,6 +51,7 @@ impl Scope {
             Scope::Read => "content:read",
             Scope::Write => "content:write",
             Scope::Publish => "content:publish",
+            Scope::Webhooks => "webhooks:manage",
         }
     }
 

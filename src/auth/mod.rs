@@ -12,9 +12,8 @@ pub use caller::Caller;
 pub use keys::{key_id, Claims, MintedToken, Principal, Scope, TokenKeys, DEFAULT_TTL};
 pub use records::issue;
 
-use crate::http::routing::{self, on, Endpoint};
+use crate::http::routing::{on, Endpoint};
 use actix_web::http::Method;
-use actix_web::web;
 use utoipa::OpenApi;
 
 /// The `/api/v1` endpoints of the auth area.
@@ -23,11 +22,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         "/auth/whoami",
         vec![on(Method::GET, whoami::whoami)],
     )]
-}
-
-/// Registers [`endpoints`] on the `/api/v1` scope.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    routing::register(cfg, endpoints());
 }
 
 /// The auth area's part of the OpenAPI document.

@@ -1,6 +1,7 @@
 //! Token records and every query on the `api_tokens` table.
 
 use super::keys::{MintedToken, Scope, TokenKeys};
+use crate::changes::model::{self as changes, Journal, NewChange};
 use crate::db::schema::api_tokens;
 use crate::db::Database;
 use crate::error::{ApiError, ApiResult};
@@ -111,8 +112,14 @@ pub fn list(conn: &mut SqliteConnection) -> ApiResult<Vec<TokenRow>> {
 }
 
 /// Revokes token `key` when a token has that id, otherwise every token of the subject `key`,
-/// at `now`. Tokens revoked before keep their first `revoked_at`.
-pub fn revoke(conn: &mut SqliteConnection, key: &str, now: NaiveDateTime) -> ApiResult<Revocation> {
+/// at `now`, logging a `token.revoked` change for each. Tokens revoked before keep their first
+/// `revoked_at` and log nothing.
+pub fn revoke(
+    conn: &mut SqliteConnection,
+    key: &str,
+    journal: &Journal,
+    now: NaiveDateTime,
+) -> ApiResult<Revocation> {
     let matching: Vec<TokenRow> = match find(conn, key)? {
         Some(row) => vec![row],
         None => api_tokens::table
@@ -130,6 +137,7 @@ pub fn revoke(conn: &mut SqliteConnection, key: &str, now: NaiveDateTime) -> Api
         .execute(conn)?;
     for row in &mut revoked {
         row.revoked_at = Some(now);
+        changes::append(conn, NewChange::token_revoked(&row.jti), journal, now)?;
     }
     Ok(Revocation {
         revoked,

@@ -5,7 +5,7 @@ use super::input::{CategoryListQuery, CategoryTreeQuery, CreateCategory, UpdateC
 use super::view::{
     CategoryDetail, CategoryList, CategoryRef, CategoryTree, CategoryView, CountMeta,
 };
-use super::{model, tree};
+use super::{journal, model, tree};
 use crate::articles::model::visible_counts_by_category;
 use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
@@ -186,13 +186,14 @@ pub async fn create_category(
     caller: Caller,
     JsonBody(request): JsonBody<CreateCategory>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let now = state.clock.now().naive_utc();
     let view = state
         .db
         .write(move |conn| {
             let row = model::create(conn, &request, now)?;
+            journal::record(conn, None, &row, &journal, now)?;
             let path = model::slug_path(conn, row.id)?;
             Ok(CategoryView::new(row, path))
         })
@@ -235,7 +236,7 @@ pub async fn update_category(
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<UpdateCategory>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
@@ -247,6 +248,7 @@ pub async fn update_category(
             check_version(&expected, current.version)?;
             let merged = request.merged_onto(&CategoryContent::from(&current));
             let row = model::write_content(conn, &current, merged, now)?;
+            journal::record(conn, Some(&current), &row, &journal, now)?;
             let path = model::slug_path(conn, row.id)?;
             Ok(CategoryView::new(row, path))
         })
@@ -279,15 +281,17 @@ pub async fn delete_category(
     req: HttpRequest,
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
     state
         .db
         .write(move |conn| {
             let row = model::get(conn, &key)?;
             check_version(&expected, row.version)?;
-            model::delete(conn, row.id)
+            model::delete(conn, row.id)?;
+            journal::record_deletion(conn, &row, &journal, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,18 +1,18 @@
 //! Categories: the tree articles are filed in (HOME > Health > Mental Health).
 //!
 //! `input`, `view`, `model` and `tree` are the cores; `handlers` answers requests; this file
-//! routes them ([`routes`]) and documents them ([`CategoriesApi`]).
+//! routes them ([`endpoints`]) and documents them ([`CategoriesApi`]).
 
 pub mod content;
 pub mod handlers;
 pub mod input;
+pub mod journal;
 pub mod model;
 pub mod tree;
 pub mod view;
 
-use crate::http::routing::{self, on, Endpoint};
+use crate::http::routing::{on, Endpoint};
 use actix_web::http::Method;
-use actix_web::web;
 use utoipa::OpenApi;
 
 /// The `/api/v1` endpoints of categories, in registration order (`/categories/tree` before
@@ -39,11 +39,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
         ),
     ]
-}
-
-/// Registers [`endpoints`] on the `/api/v1` scope.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    routing::register(cfg, endpoints());
 }
 
 /// The categories' part of the OpenAPI document: their operations and bodies.

@@ -399,17 +399,16 @@ fn resolve_slug(
 }
 
 /// Writes an imported category (matched by its slug): creates it or stores it as the next
-/// version, under the rules of the API's writes. Returns its id and whether anything was
-/// written (an identical record writes nothing).
+/// version, under the rules of the API's writes. Returns the row it had before (`None` when it
+/// is new) and the row after (the same version when the record was identical: nothing written).
 pub fn upsert(
     conn: &mut SqliteConnection,
     request: &CreateCategory,
     now: NaiveDateTime,
-) -> ApiResult<(i32, bool)> {
+) -> ApiResult<(Option<CategoryRow>, CategoryRow)> {
     let slug = request.slug.clone().unwrap_or_default();
     let Some(current) = find(conn, &Key::Slug(slug.clone()))? else {
-        let row = create(conn, request, now)?;
-        return Ok((row.id, true));
+        return Ok((None, create(conn, request, now)?));
     };
     let merged = CategoryContent {
         slug,
@@ -418,7 +417,6 @@ pub fn upsert(
         parent_id: request.parent_id,
         position: request.position,
     };
-    let written = merged != CategoryContent::from(&current);
     let row = write_content(conn, &current, merged, now)?;
-    Ok((row.id, written))
+    Ok((Some(current), row))
 }

@@ -30,7 +30,10 @@ pub fn openapi() -> anyhow::Result<()> {
 pub fn import(config: &Config, file: &Path, continue_on_error: bool) -> anyhow::Result<()> {
     let (db, _) = Database::open(&config.database_url, 1)?;
     let started = Instant::now();
-    let options = ImportOptions { continue_on_error };
+    let options = ImportOptions {
+        continue_on_error,
+        revisions_kept: config.journal.revisions_per_article,
+    };
     let summary = importer::import(&db, file, options, Clock::system().now().naive_utc())?;
     for skipped in &summary.skipped {
         eprintln!("skipped {skipped}");

@@ -3,10 +3,14 @@
 //! with `continue_on_error`, skips and reports bad records.
 
 use super::{ArticleRecord, CategoryRecord, Layout, Record};
+use crate::articles::history;
 use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
 use crate::categories::input::CreateCategory;
+use crate::categories::journal as categories_journal;
 use crate::categories::model as categories_model;
+use crate::changes::model::Journal as WriteJournal;
+use crate::config::Journal;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
 use crate::sections::input::SectionInput;
@@ -25,11 +29,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How an import treats bad records.
-#[derive(Debug, Clone, Copy, Default)]
+/// How an import treats bad records, and how many revisions it keeps per article.
+#[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
     /// Skip bad records (reporting them) instead of stopping and rolling back.
     pub continue_on_error: bool,
+    /// Revisions kept per article (`HEALTHHUB_REVISIONS_PER_ARTICLE`).
+    pub revisions_kept: u32,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            continue_on_error: false,
+            revisions_kept: Journal::default().revisions_per_article,
+        }
+    }
 }
 
 /// What an import did.
@@ -123,6 +138,7 @@ fn import_records(
         category_ids: HashMap::new(),
         now,
         options,
+        journal: WriteJournal::system(options.revisions_kept),
         summary: ImportSummary::default(),
         progress,
     };
@@ -218,6 +234,8 @@ struct Importer<'a> {
     category_ids: HashMap<String, i32>,
     now: NaiveDateTime,
     options: ImportOptions,
+    /// Imports are the command line's writes: logged without a subject.
+    journal: WriteJournal,
     summary: ImportSummary,
     progress: &'a Progress,
 }
@@ -288,12 +306,14 @@ impl Importer<'_> {
             }),
         };
         request.check().map_err(describe)?;
-        let (id, written) =
+        let (before, after) =
             categories_model::upsert(self.conn, &request, self.now).map_err(describe)?;
+        categories_journal::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
+            .map_err(describe)?;
         if let Some(slug) = request.slug {
-            self.category_ids.insert(slug, id);
+            self.category_ids.insert(slug, after.id);
         }
-        if written {
+        if before.is_none_or(|b| b.version != after.version) {
             self.summary.categories += 1;
         } else {
             self.summary.categories_unchanged += 1;
@@ -340,9 +360,13 @@ impl Importer<'_> {
                 .collect(),
         };
         request.check().map_err(describe)?;
+        let slug = Key::Slug(request.slug.clone().unwrap_or_default());
+        let before = articles_model::find(self.conn, &slug).map_err(|e| describe(e.into()))?;
         let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
             .map_err(describe)?;
-        if written.is_some() {
+        if let Some(id) = written {
+            history::record(self.conn, id, before.as_ref(), &self.journal, self.now)
+                .map_err(describe)?;
             self.summary.articles += 1;
             self.summary.sections += request.sections.len();
         } else {

@@ -30,6 +30,17 @@ diesel::table! {
         unpublish_at -> Nullable<Timestamp>,
         word_count -> Integer,
         derived_excerpt -> Text,
+        public_logged -> Bool,
+    }
+}
+
+diesel::table! {
+    article_revisions (article_id, version) {
+        article_id -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        subject -> Nullable<Text>,
+        snapshot -> Text,
     }
 }
 
@@ -44,6 +55,30 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+    }
+}
+
+diesel::table! {
+    change_log_state (id) {
+        id -> Integer,
+        pruned_through -> BigInt,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        event -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Integer>,
+        token_id -> Nullable<Text>,
+        slug -> Nullable<Text>,
+        old_slug -> Nullable<Text>,
+        version -> Nullable<Integer>,
+        subject -> Nullable<Text>,
+        public_before -> Nullable<Bool>,
+        public_after -> Nullable<Bool>,
     }
 }
 
@@ -84,12 +119,16 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(sections -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    article_revisions,
     articles,
+    change_log_state,
+    changes,
     categories,
     idempotency_keys,
     sections,

@@ -34,6 +34,8 @@ pub struct IndexLinks {
     pub search: &'static str,
     /// The caller's token (needs one).
     pub whoami: &'static str,
+    /// The changes log (needs `content:read`).
+    pub changes: &'static str,
     /// The OpenAPI document describing every operation.
     pub openapi: &'static str,
     /// The interactive documentation (Swagger UI).
@@ -51,6 +53,8 @@ pub struct IndexTemplates {
     pub article_sections: &'static str,
     /// One section by id.
     pub section: &'static str,
+    /// The revisions of an article (needs `content:read`).
+    pub article_revisions: &'static str,
 }
 
 /// The index's body; fixed for the life of the process.
@@ -64,6 +68,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         articles: "/api/v1/articles",
         search: "/api/v1/search",
         whoami: "/api/v1/auth/whoami",
+        changes: "/api/v1/changes",
         openapi: "/openapi.json",
         docs: "/docs/",
     },
@@ -72,6 +77,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         article: "/api/v1/articles/{id_or_slug}",
         article_sections: "/api/v1/articles/{id_or_slug}/sections",
         section: "/api/v1/sections/{id}",
+        article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
     },
 };
 

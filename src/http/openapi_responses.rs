@@ -57,6 +57,12 @@ pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
 #[response(content_type = "application/problem+json")]
 pub struct ValidationFailed(#[allow(dead_code)] Problem);
 
+/// Gone for good: the changes log's retention has removed entries after the requested `after`;
+/// re-sync from a full export, then follow the feed from the seq the problem names.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Gone(#[allow(dead_code)] Problem);
+
 /// Too many requests: from this client address (any request), with this token (writes), or a
 /// repeated view of the same article within the view window. Nothing was done; retry after
 /// `Retry-After` seconds.

@@ -1,8 +1,9 @@
-//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes and the one-off rendering of older sections.
+//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes and the one-off rendering of older sections.
 //!
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
 
+pub mod scheduler;
 pub mod usage;
 pub mod views;
 
@@ -26,6 +27,10 @@ impl Jobs {
         let mut tasks = vec![
             actix_web::rt::spawn(usage::flush_periodically(state.clone())),
             actix_web::rt::spawn(rendering::render_in_background(state.db.clone())),
+            actix_web::rt::spawn(scheduler::run_periodically(
+                state.clone(),
+                Duration::from_millis(state.config.journal.scheduler_ms),
+            )),
         ];
         if state.config.view_flush_ms > 0 {
             let period = Duration::from_millis(state.config.view_flush_ms);

@@ -4,7 +4,8 @@ use super::input::BodyFormat;
 use super::input::{CreateSection, FormatQuery, ReplaceSections, UpdateSection};
 use super::model;
 use super::view::{SectionList, SectionView};
-use crate::articles::model::{self as articles_model, Found};
+use crate::articles::history;
+use crate::articles::model::{self as articles_model, ArticleRow, Found};
 use crate::articles::status::Audience;
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
@@ -98,7 +99,7 @@ pub async fn create_section(
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<CreateSection>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
@@ -108,14 +109,16 @@ pub async fn create_section(
         .write(move |conn| {
             let article = articles_model::get(conn, &key, Audience::Editors)?;
             check_version(&expected, article.version)?;
-            model::insert_at(
+            let inserted = model::insert_at(
                 conn,
                 article.id,
                 request.position,
                 &request.heading,
                 &request.body,
                 now,
-            )
+            )?;
+            history::record(conn, article.id, Some(&article), &journal, now)?;
+            Ok(inserted)
         })
         .await?;
     let article = row.article_id;
@@ -163,7 +166,7 @@ pub async fn replace_sections(
     id_or_slug: web::Path<String>,
     JsonBody(request): JsonBody<ReplaceSections>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
@@ -175,6 +178,7 @@ pub async fn replace_sections(
             check_version(&expected, article.version)?;
             let (rows, version) =
                 model::replace_all(conn, article.id, article.version, &request.sections, now)?;
+            history::record(conn, article.id, Some(&article), &journal, now)?;
             Ok((article.id, rows, version))
         })
         .await?;
@@ -208,7 +212,9 @@ pub async fn get_section(
     let audience = caller.audience(state.clock.now().naive_utc());
     let (row, version) = state
         .db
-        .read(move |conn| visible_section(conn, id, audience))
+        .read(move |conn| {
+            visible_section(conn, id, audience).map(|(section, article)| (section, article.version))
+        })
         .await?;
     let article = row.article_id;
     Ok(about_article(
@@ -248,7 +254,7 @@ pub async fn update_section(
     id: web::Path<String>,
     JsonBody(request): JsonBody<UpdateSection>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
     let id = section_id(&id)?;
@@ -256,8 +262,8 @@ pub async fn update_section(
     let (row, version) = state
         .db
         .write(move |conn| {
-            let (section, article_version) = visible_section(conn, id, Audience::Editors)?;
-            check_version(&expected, article_version)?;
+            let (section, article) = visible_section(conn, id, Audience::Editors)?;
+            check_version(&expected, article.version)?;
             let heading = request
                 .heading
                 .flatten()
@@ -267,15 +273,17 @@ pub async fn update_section(
                 .flatten()
                 .unwrap_or_else(|| section.body.clone());
             let position = request.position.flatten().unwrap_or(section.position);
-            model::change(
+            let changed = model::change(
                 conn,
                 &section,
-                article_version,
+                article.version,
                 &heading,
                 &body,
                 position,
                 now,
-            )
+            )?;
+            history::record(conn, article.id, Some(&article), &journal, now)?;
+            Ok(changed)
         })
         .await?;
     let article = row.article_id;
@@ -310,16 +318,17 @@ pub async fn delete_section(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    let journal = state.journal_of(caller.require(Scope::Write)?);
     let expected = if_match(&req)?;
     let id = section_id(&id)?;
     let now = state.clock.now().naive_utc();
     let (article, version) = state
         .db
         .write(move |conn| {
-            let (section, article_version) = visible_section(conn, id, Audience::Editors)?;
-            check_version(&expected, article_version)?;
+            let (section, article) = visible_section(conn, id, Audience::Editors)?;
+            check_version(&expected, article.version)?;
             let version = model::remove(conn, &section, now)?;
+            history::record(conn, article.id, Some(&article), &journal, now)?;
             Ok((section.article_id, version))
         })
         .await?;
@@ -340,17 +349,16 @@ fn section_id(raw: &str) -> ApiResult<i32> {
     }
 }
 
-/// The section with `id` and its article's version, if `audience` may see that article, else
-/// a 404.
+/// The section with `id` and its article, if `audience` may see that article, else a 404.
 fn visible_section(
     conn: &mut SqliteConnection,
     id: i32,
     audience: Audience,
-) -> ApiResult<(model::SectionRow, i32)> {
+) -> ApiResult<(model::SectionRow, ArticleRow)> {
     let not_found = || ApiError::not_found("section", id);
     let section = model::find(conn, id)?.ok_or_else(not_found)?;
     match articles_model::get_by_id(conn, section.article_id, audience) {
-        Ok(article) => Ok((section, article.version)),
+        Ok(article) => Ok((section, article)),
         Err(ApiError::NotFound(_)) => Err(not_found()),
         Err(other) => Err(other),
     }

@@ -1,7 +1,7 @@
 //! Sections: the ordered heading + body blocks that make up an article.
 //!
 //! `input`, `view`, `model` and `rendering` are the cores; `handlers` answers requests; this
-//! file routes them ([`routes`]) and documents them ([`SectionsApi`]).
+//! file routes them ([`endpoints`]) and documents them ([`SectionsApi`]).
 
 pub mod handlers;
 pub mod input;
@@ -9,9 +9,8 @@ pub mod model;
 pub mod rendering;
 pub mod view;
 
-use crate::http::routing::{self, on, Endpoint};
+use crate::http::routing::{on, Endpoint};
 use actix_web::http::Method;
-use actix_web::web;
 use utoipa::OpenApi;
 
 /// The `/api/v1` endpoints of sections, in registration order (an article's list lives under
@@ -35,11 +34,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
         ),
     ]
-}
-
-/// Registers [`endpoints`] on the `/api/v1` scope.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    routing::register(cfg, endpoints());
 }
 
 /// The sections' part of the OpenAPI document: their operations and bodies.

@@ -326,7 +326,15 @@ fn cycles(graph: &Graph) -> Vec<String> {
 fn is_component(rel: &str) -> bool {
     const LOWER_DIRS: [&str; 4] = ["support/", "db/", "caching/", "dataset/"];
     const LOWER_FILES: [&str; 4] = ["config.rs", "error.rs", "limits.rs", "telemetry.rs"];
-    const RESOURCE_DIRS: [&str; 4] = ["articles/", "categories/", "sections/", "auth/"];
+    const RESOURCE_DIRS: [&str; 7] = [
+        "articles/",
+        "categories/",
+        "sections/",
+        "auth/",
+        "changes/",
+        "revisions/",
+        "webhooks/",
+    ];
     const RESOURCE_WIRING: [&str; 2] = ["handlers.rs", "mod.rs"];
     const AUTH_HTTP_FILES: [&str; 2] = ["auth/caller.rs", "auth/whoami.rs"];
     if LOWER_DIRS.iter().any(|d| rel.starts_with(d)) || LOWER_FILES.contains(&rel) {

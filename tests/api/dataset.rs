@@ -27,7 +27,10 @@ fn run_import(
     import(
         db,
         path,
-        ImportOptions { continue_on_error },
+        ImportOptions {
+            continue_on_error,
+            ..ImportOptions::default()
+        },
         Utc::now().naive_utc(),
     )
 }

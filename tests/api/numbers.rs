@@ -68,9 +68,7 @@ fn import_view_count(view_count: &str) -> (Database, anyhow::Result<()>, tempfil
     let outcome = healthhub::dataset::import::import(
         &db,
         &file,
-        healthhub::dataset::import::ImportOptions {
-            continue_on_error: false,
-        },
+        healthhub::dataset::import::ImportOptions::default(),
         chrono::Utc::now().naive_utc(),
     )
     .map(drop);

@@ -191,9 +191,7 @@ fn an_import_indexes_the_text() {
     healthhub::dataset::import::import(
         &db,
         &file,
-        healthhub::dataset::import::ImportOptions {
-            continue_on_error: false,
-        },
+        healthhub::dataset::import::ImportOptions::default(),
         chrono::Utc::now().naive_utc(),
     )
     .unwrap();

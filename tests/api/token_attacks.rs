@@ -280,7 +280,14 @@ async fn a_revoked_jti_is_401_at_once() {
     let now = app.now().naive_utc();
     app.state
         .db
-        .write_bookkeeping(move |conn| model::revoke(conn, &jti, now))
+        .write_bookkeeping(move |conn| {
+            model::revoke(
+                conn,
+                &jti,
+                &healthhub::changes::model::Journal::system(1),
+                now,
+            )
+        })
         .expect("revoke");
     healthhub::jobs::usage::flush(&app.state)
         .await

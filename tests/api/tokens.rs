@@ -321,7 +321,14 @@ async fn token_list_shows_every_token_newest_first_with_its_state() {
     let jti = second.claims.jti.clone();
     app.state
         .db
-        .write_bookkeeping(move |conn| model::revoke(conn, &jti, now))
+        .write_bookkeeping(move |conn| {
+            model::revoke(
+                conn,
+                &jti,
+                &healthhub::changes::model::Journal::system(1),
+                now,
+            )
+        })
         .expect("revoke");
 
     let rows = app.state.db.read_blocking(model::list).expect("list");
@@ -394,7 +401,14 @@ async fn revoking_a_subject_revokes_all_of_its_tokens_and_reports_each() {
     let revocation = app
         .state
         .db
-        .write_bookkeeping(move |conn| model::revoke(conn, "alice", now))
+        .write_bookkeeping(move |conn| {
+            model::revoke(
+                conn,
+                "alice",
+                &healthhub::changes::model::Journal::system(1),
+                now,
+            )
+        })
         .expect("revoke");
     let mut revoked: Vec<&str> = revocation.revoked.iter().map(|r| r.jti.as_str()).collect();
     let mut expected: Vec<&str> = alices.iter().map(|m| m.claims.jti.as_str()).collect();
@@ -484,7 +498,14 @@ async fn refused_tokens_are_not_counted_as_used() {
     let jti = minted.claims.jti.clone();
     app.state
         .db
-        .write_bookkeeping(move |conn| model::revoke(conn, &jti, now))
+        .write_bookkeeping(move |conn| {
+            model::revoke(
+                conn,
+                &jti,
+                &healthhub::changes::model::Journal::system(1),
+                now,
+            )
+        })
         .expect("revoke");
     whoami(&app, &minted.token)
         .await

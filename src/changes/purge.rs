@@ -1,0 +1,68 @@
+//! Purge keys: the names public responses carry in `Surrogate-Key` / `Cache-Tag`, and what a change asks a CDN to purge (the same names, plus the resource's own URLs).
+//!
+//! The vocabulary:
+//! - `article-<id>`: a single article's responses (`/articles/{id_or_slug}`, its sections);
+//! - `articles`: every list or search of articles (any article may move in or out of one);
+//! - `category-<id>`: responses that show that category (its own, and the articles filed under
+//!   it or under a category below it, through their breadcrumbs);
+//! - `categories`: every list of categories and the tree.
+
+use super::event::ResourceType;
+use super::model::ChangeRow;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The key of one article's responses.
+pub fn article_key(id: i32) -> String {
+    format!("article-{id}")
+}
+
+/// The key of one category's responses.
+pub fn category_key(id: i32) -> String {
+    format!("category-{id}")
+}
+
+/// The key of every list and search of articles.
+pub const ARTICLES_KEY: &str = "articles";
+
+/// The key of every list of categories and the tree.
+pub const CATEGORIES_KEY: &str = "categories";
+
+/// What a CDN should purge after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Purge {
+    /// Surrogate keys (`Surrogate-Key` / `Cache-Tag` values of the responses to drop).
+    pub keys: Vec<String>,
+    /// Paths of this API (under `/api/v1`) that showed the resource, by id and by slug (and
+    /// by the old slug after a rename).
+    pub urls: Vec<String>,
+}
+
+/// What to purge after the change `row` records: for articles only when anonymous readers saw
+/// the article before or after it (a draft's edits change no public response); for categories
+/// always; nothing for tokens.
+pub fn of(row: &ChangeRow) -> Option<Purge> {
+    let id = row.resource_id?;
+    let (collection, keys) = match row.resource_type.as_str() {
+        t if t == ResourceType::Article.as_str() => {
+            let seen = row.public_before == Some(true) || row.public_after == Some(true);
+            if !seen {
+                return None;
+            }
+            ("articles", vec![article_key(id), ARTICLES_KEY.to_owned()])
+        }
+        t if t == ResourceType::Category.as_str() => (
+            "categories",
+            vec![category_key(id), CATEGORIES_KEY.to_owned()],
+        ),
+        _ => return None,
+    };
+    let mut urls = vec![format!("/api/v1/{collection}/{id}")];
+    urls.extend(
+        [&row.slug, &row.old_slug]
+            .into_iter()
+            .flatten()
+            .map(|slug| format!("/api/v1/{collection}/{slug}")),
+    );
+    Some(Purge { keys, urls })
+}
