@@ -16,6 +16,7 @@ use crate::openapi;
 use crate::revisions;
 use crate::sections;
 use crate::state::AppState;
+use crate::webhooks;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -87,6 +88,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         sections::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
+        webhooks::endpoints(),
     ]
     .into_iter()
     .flatten()

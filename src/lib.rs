@@ -36,3 +36,4 @@ pub mod sections;
 pub mod state;
 pub mod support;
 pub mod telemetry;
+pub mod webhooks;

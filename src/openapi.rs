@@ -10,6 +10,7 @@ use crate::http::problem::Problem;
 use crate::http::{health, index, openapi_responses as responses};
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
+use crate::webhooks::WebhooksApi;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use std::sync::LazyLock;
@@ -64,6 +65,7 @@ failures (422) list each bad field in `errors`.",
         (name = "index", description = "The index of the API: where everything is"),
         (name = "revisions", description = "Every version of an article: list, read, restore"),
         (name = "changes", description = "The ordered log of every change: the feed webhooks deliver"),
+        (name = "webhooks", description = "Signed, retried deliveries of the changes log to your URLs (Standard Webhooks)"),
     )
 )]
 pub struct ApiDoc;
@@ -81,6 +83,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
+        WebhooksApi::openapi(),
     ];
     for mut part in parts {
         part.tags = None;
@@ -482,15 +485,30 @@ impl Modify for TextSyntax {
         let fields = crate::articles::input::TEXT_FIELDS
             .iter()
             .chain(crate::categories::input::TEXT_FIELDS)
-            .chain(crate::sections::input::TEXT_FIELDS);
-        for (schema, property, syntax) in fields {
-            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+            .chain(crate::sections::input::TEXT_FIELDS)
+            .chain(crate::webhooks::input::TEXT_FIELDS)
+            .map(|(schema, property, syntax)| {
+                let (pattern, min) = (syntax.pattern(), syntax.min_length());
+                (*schema, *property, pattern, min, syntax.max_length())
+            });
+        let urls = crate::webhooks::input::URL_FIELDS.iter().map(|schema| {
+            let pattern = Some(crate::webhooks::target::URL_PATTERN);
+            (
+                *schema,
+                "url",
+                pattern,
+                None,
+                crate::webhooks::target::MAX_URL_LEN,
+            )
+        });
+        for (schema, property, pattern, min_length, max_length) in fields.chain(urls) {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
                 continue;
             };
-            if let Some(RefOr::T(Schema::Object(text))) = object.properties.get_mut(*property) {
-                text.pattern = syntax.pattern().map(str::to_owned);
-                text.min_length = syntax.min_length();
-                text.max_length = Some(syntax.max_length());
+            if let Some(RefOr::T(Schema::Object(text))) = object.properties.get_mut(property) {
+                text.pattern = pattern.map(str::to_owned);
+                text.min_length = min_length;
+                text.max_length = Some(max_length);
             }
         }
     }

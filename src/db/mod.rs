@@ -160,15 +160,26 @@ impl Database {
         F: FnOnce(&mut SqliteConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        let committed = self.bookkeeping(change).await?;
+        self.wrote();
+        Ok(committed)
+    }
+
+    /// Runs `change` on the writer connection in an `IMMEDIATE` transaction, off the async
+    /// executor, like [`Self::write`], but as bookkeeping that no content reader sees (webhook
+    /// settings): [`Self::last_write`], and so `Last-Modified`, stays as it was.
+    pub async fn bookkeeping<T, F>(&self, change: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut SqliteConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
         let pool = self.writer.clone();
-        let committed = web::block(move || {
+        web::block(move || {
             let mut pooled = pool.get()?;
             let conn: &mut SqliteConnection = &mut pooled;
             conn.immediate_transaction(change)
         })
-        .await??;
-        self.wrote();
-        Ok(committed)
+        .await?
     }
 
     /// Runs `change` in a writer transaction on the current thread (for the CLI and start-up).

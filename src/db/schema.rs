@@ -119,9 +119,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Integer,
+        webhook_id -> Integer,
+        seq -> BigInt,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_duration_ms -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        response_excerpt -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Integer,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        description -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        cursor_seq -> BigInt,
+        consecutive_failures -> Integer,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(sections -> articles (article_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
@@ -133,4 +171,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     sections,
     slug_redirects,
+    webhook_deliveries,
+    webhooks,
 );

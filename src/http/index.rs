@@ -36,6 +36,8 @@ pub struct IndexLinks {
     pub whoami: &'static str,
     /// The changes log (needs `content:read`).
     pub changes: &'static str,
+    /// The webhooks (needs `webhooks:manage`).
+    pub webhooks: &'static str,
     /// The OpenAPI document describing every operation.
     pub openapi: &'static str,
     /// The interactive documentation (Swagger UI).
@@ -69,6 +71,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         search: "/api/v1/search",
         whoami: "/api/v1/auth/whoami",
         changes: "/api/v1/changes",
+        webhooks: "/api/v1/webhooks",
         openapi: "/openapi.json",
         docs: "/docs/",
     },

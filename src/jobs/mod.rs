@@ -1,4 +1,4 @@
-//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes and the one-off rendering of older sections.
+//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker and the one-off rendering of older sections.
 //!
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
@@ -6,6 +6,7 @@
 pub mod scheduler;
 pub mod usage;
 pub mod views;
+pub mod webhooks;
 
 use crate::sections::rendering;
 use crate::state::AppState;
@@ -20,7 +21,8 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the view flush (every
+    /// Spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
+    /// worker (every `HEALTHHUB_WEBHOOKS_POLL_MS`), the view flush (every
     /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
     /// the rendering of sections stored without HTML.
     pub fn start(state: web::Data<AppState>) -> Self {
@@ -30,6 +32,10 @@ impl Jobs {
             actix_web::rt::spawn(scheduler::run_periodically(
                 state.clone(),
                 Duration::from_millis(state.config.journal.scheduler_ms),
+            )),
+            actix_web::rt::spawn(webhooks::Worker::new(&state).run_periodically(
+                state.clone(),
+                Duration::from_millis(state.config.webhooks.poll_ms),
             )),
         ];
         if state.config.view_flush_ms > 0 {
