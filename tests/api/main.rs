@@ -38,4 +38,5 @@ mod token_attacks;
 mod tokens;
 mod trailing_slash;
 mod view_window;
+mod webhooks;
 mod write_rules;
