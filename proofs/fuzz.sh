@@ -43,10 +43,13 @@ export HEALTHHUB_RATE_LIMIT_READS=0 HEALTHHUB_RATE_LIMIT_WRITES=0 HEALTHHUB_VIEW
 # Likewise the query-string length limit (414, tests/api/limits.rs): it bounds the whole request,
 # which no parameter's schema can state, and the fuzzer sends up to ~45 list parameters at once.
 export HEALTHHUB_MAX_QUERY_BYTES=65536
+# Webhooks the fuzzer creates name random hosts: private targets stay refused (the default), and
+# a failed attempt is retried only after an hour, so each webhook tries the network at most once.
+export HEALTHHUB_WEBHOOKS_ALLOW_PRIVATE=false HEALTHHUB_WEBHOOKS_BACKOFF=1h HEALTHHUB_WEBHOOKS_TIMEOUT=2s
 
 start_server true
 
-token=$(mint_token ci-fuzz)
+token=$(mint_token ci-fuzz content:read,content:write,content:publish,webhooks:manage)
 python3 "$root/proofs/fuzz_seed.py" "$base" "$token" "$work/schemathesis.toml"
 
 seed_args=()

@@ -2,7 +2,8 @@
 
 Random path parameters almost never name an existing article, category or section, so without
 help the fuzzer only ever sees 404s on the routes that matter. This creates a few categories and
-articles (with sections, some published) through the API and hands their ids and slugs to
+articles (with sections, some published) and two webhooks (to hosts under `.invalid`, which never
+resolve, made first so the content writes give them deliveries) through the API and hands their ids and slugs to
 schemathesis as dictionaries: each such parameter takes a real value half of the time and a
 generated one otherwise.
 
@@ -36,6 +37,12 @@ values = {category_ids}
 [dictionaries.section_ids]
 values = {section_ids}
 
+[dictionaries.ids]
+values = {ids}
+
+[dictionaries.delivery_ids]
+values = {delivery_ids}
+
 # positive_data_acceptance: a request the document calls valid may still be refused because of
 # the state of what it names, never because of its own data. Allowed: any success or redirect
 # (2xx, 3xx: 308 to an article's current slug); 401/403 (what the token may do); 404 (the article,
@@ -54,7 +61,8 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 428,
 
 [parameters]
 "path.id_or_slug" = {{ dictionary = "keys", probability = 0.5 }}
-"path.id" = {{ dictionary = "section_ids", probability = 0.5 }}
+"path.id" = {{ dictionary = "ids", probability = 0.5 }}
+"path.delivery_id" = {{ dictionary = "delivery_ids", probability = 0.5 }}
 "query.category" = {{ dictionary = "categories", probability = 0.3 }}
 "query.parent" = {{ dictionary = "categories", probability = 0.5 }}
 "query.root" = {{ dictionary = "categories", probability = 0.5 }}
@@ -68,6 +76,17 @@ def main() -> None:
     base, token, out = sys.argv[1], sys.argv[2], sys.argv[3]
     count = int(sys.argv[4]) if len(sys.argv) > 4 else 24
     client = Client(base, token)
+
+    webhooks = []
+    for name in ("one", "two"):
+        status, _, created = client.request(
+            "POST",
+            "/api/v1/webhooks",
+            {"url": f"https://{name}.hooks.invalid/healthhub", "events": ["*"]},
+        )
+        if status != 201:
+            fail(f"creating webhook {name!r} answered {status}: {created}")
+        webhooks.append(created["id"])
 
     status, _, body = client.request("GET", "/api/v1/categories")
     if status != 200:
@@ -111,10 +130,14 @@ def main() -> None:
                 categories=json.dumps(category_keys),
                 category_ids=json.dumps(sorted(c["id"] for c in categories)),
                 section_ids=json.dumps(sorted(sections)),
+                ids=json.dumps(sorted(sections) + webhooks),
+                # Each article and category write is a delivery to each webhook.
+                delivery_ids=json.dumps(list(range(1, 2 * (count + 2) + 1))),
             )
         )
     print(
-        f"seeded {len(categories)} categories, {len(articles)} articles, {len(sections)} sections"
+        f"seeded {len(webhooks)} webhooks, {len(categories)} categories, {len(articles)} articles, "
+        f"{len(sections)} sections"
     )
 
 

@@ -6,7 +6,7 @@
 # start_server DEMO        starts "$bin serve" (DEMO: true or false) with a random JWT_SECRET,
 #                          logging to $work/server.log; sets `base` and `server_pid`, and waits
 #                          for /readyz. Settings exported before the call reach the server.
-# mint_token SUBJECT       prints a one-day token with every content scope.
+# mint_token SUBJECT [SCOPES] prints a one-day token with SCOPES (default: every content scope).
 
 proof_work() {
     work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
@@ -46,5 +46,5 @@ start_server() {
 }
 
 mint_token() {
-    "$bin" token create --subject "$1" --scopes content:read,content:write,content:publish --ttl 1d | tail -n1
+    "$bin" token create --subject "$1" --scopes "${2:-content:read,content:write,content:publish}" --ttl 1d | tail -n1
 }

@@ -452,30 +452,47 @@ pub fn record(
         ))
         .execute(conn)?;
     let webhook = webhooks::table.find(delivery.webhook_id);
-    match &attempt.error {
-        None => diesel::update(webhook)
+    let Some(error) = &attempt.error else {
+        diesel::update(webhook)
             .set(webhooks::consecutive_failures.eq(0))
-            .execute(conn)?,
-        Some(error) => {
-            let failures: i32 = diesel::update(webhook)
-                .set(webhooks::consecutive_failures.eq(webhooks::consecutive_failures + 1))
-                .returning(webhooks::consecutive_failures)
-                .get_result(conn)?;
-            if failures >= policy.disable_after as i32 {
-                diesel::update(webhook.filter(webhooks::enabled.eq(true)))
-                    .set((
-                        webhooks::enabled.eq(false),
-                        webhooks::disabled_at.eq(attempt.at),
-                        webhooks::disabled_reason.eq(format!(
-                            "disabled after {failures} failed attempts in a row; the last: {error}"
-                        )),
-                        webhooks::version.eq(webhooks::version + 1),
-                        webhooks::updated_at.eq(attempt.at),
-                    ))
-                    .execute(conn)?;
-            }
-            0
-        }
+            .execute(conn)?;
+        return Ok(());
     };
+    let failures: i32 = diesel::update(webhook)
+        .set(webhooks::consecutive_failures.eq(webhooks::consecutive_failures + 1))
+        .returning(webhooks::consecutive_failures)
+        .get_result(conn)?;
+    if failures >= policy.disable_after as i32 {
+        diesel::update(webhook.filter(webhooks::enabled.eq(true)))
+            .set((
+                webhooks::enabled.eq(false),
+                webhooks::disabled_at.eq(attempt.at),
+                webhooks::disabled_reason.eq(format!(
+                    "disabled after {failures} failed attempts in a row; the last: {error}"
+                )),
+                webhooks::version.eq(webhooks::version + 1),
+                webhooks::updated_at.eq(attempt.at),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Policy;
+    use chrono::Duration;
+
+    #[test]
+    fn the_delay_doubles_from_the_backoff_up_to_the_maximum() {
+        let policy = Policy {
+            max_attempts: 8,
+            backoff: Duration::seconds(5),
+            max_backoff: Duration::seconds(60),
+            disable_after: 20,
+        };
+        let delays: Vec<i64> = (1..=6).map(|n| policy.delay(n).num_seconds()).collect();
+        assert_eq!(delays, vec![5, 10, 20, 40, 60, 60]);
+        assert_eq!(policy.delay(1_000).num_seconds(), 60);
+    }
 }
