@@ -214,7 +214,7 @@ class Proof:
         assert status == 201, art
         self.cat, self.art = cat, art
         self.section_id = art["sections"][0]["id"]
-        self.valid = {"id_or_slug": str(art["id"]), "id": str(self.section_id)}
+        self.valid = {"id_or_slug": str(art["id"]), "id": str(self.section_id), "version": str(art["version"])}
 
     def operations(self):
         for path, item in SPEC["paths"].items():

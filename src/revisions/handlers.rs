@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::SqliteConnection;
+use serde::Serialize;
 
 /// The revisions kept of an article, newest first (needs `content:read`).
 ///
@@ -47,31 +48,20 @@ pub async fn list_revisions(
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
-    let key = Key::parse(&id_or_slug);
-    let found = state
-        .db
-        .read(move |conn| {
-            let article = match articles_model::lookup(conn, &key, Audience::Editors)? {
-                Found::Here(row) => row,
-                Found::MovedTo(slug) => return Ok(Found::MovedTo(slug)),
-            };
-            let data = model::list(conn, article.id)?
-                .iter()
-                .map(|row| Ok(RevisionSummary::new(row, &row.snapshot()?)))
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(Found::Here(RevisionList {
-                meta: RevisionsMeta {
-                    total: data.len(),
-                    current_version: article.version,
-                },
-                data,
-            }))
+    editors_read(&state, &req, &id_or_slug, |conn, article| {
+        let data = model::list(conn, article.id)?
+            .iter()
+            .map(|row| Ok(RevisionSummary::new(row, &row.snapshot()?)))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(RevisionList {
+            meta: RevisionsMeta {
+                total: data.len(),
+                current_version: article.version,
+            },
+            data,
         })
-        .await?;
-    Ok(match found {
-        Found::Here(list) => HttpResponse::Ok().json(list),
-        Found::MovedTo(slug) => moved(&req, &id_or_slug, &slug),
     })
+    .await
 }
 
 /// One revision: the article's fields and ordered sections as that version left them (needs
@@ -102,21 +92,34 @@ pub async fn get_revision(
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     let (id_or_slug, version) = path.into_inner();
-    let key = Key::parse(&id_or_slug);
+    editors_read(&state, &req, &id_or_slug, move |conn, article| {
+        let (row, snapshot) = kept_revision(conn, &article, &version)?;
+        Ok(RevisionView::new(row, snapshot))
+    })
+    .await
+}
+
+/// Answers what `read` makes of the article `id_or_slug` names (as editors see it), read in one
+/// snapshot: 200 with it as JSON, or a 308 to the current URL when asked by an old slug.
+async fn editors_read<T: Serialize + Send + 'static>(
+    state: &AppState,
+    req: &HttpRequest,
+    id_or_slug: &str,
+    read: impl FnOnce(&mut SqliteConnection, ArticleRow) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<HttpResponse> {
+    let key = Key::parse(id_or_slug);
     let found = state
         .db
-        .read(move |conn| {
-            let article = match articles_model::lookup(conn, &key, Audience::Editors)? {
-                Found::Here(row) => row,
-                Found::MovedTo(slug) => return Ok(Found::MovedTo(slug)),
-            };
-            let (row, snapshot) = kept_revision(conn, &article, &version)?;
-            Ok(Found::Here(RevisionView::new(row, snapshot)))
-        })
+        .read(
+            move |conn| match articles_model::lookup(conn, &key, Audience::Editors)? {
+                Found::Here(article) => Ok(Found::Here(read(conn, article)?)),
+                Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
+            },
+        )
         .await?;
     Ok(match found {
-        Found::Here(view) => HttpResponse::Ok().json(view),
-        Found::MovedTo(slug) => moved(&req, &id_or_slug, &slug),
+        Found::Here(body) => HttpResponse::Ok().json(body),
+        Found::MovedTo(slug) => moved(req, id_or_slug, &slug),
     })
 }
 
