@@ -214,7 +214,10 @@ class Proof:
         assert status == 201, art
         self.cat, self.art = cat, art
         self.section_id = art["sections"][0]["id"]
-        self.valid = {"id_or_slug": str(art["id"]), "id": str(self.section_id), "version": str(art["version"])}
+        self.valid = {
+            "id_or_slug": str(art["id"]), "id": str(self.section_id), "version": str(art["version"]),
+            "delivery_id": "1",
+        }
 
     def operations(self):
         for path, item in SPEC["paths"].items():
@@ -269,6 +272,10 @@ class Proof:
             return d, "description"
         if path.endswith("/publish"):
             return {"published_at": n}, None
+        if path == "/api/v1/webhooks" and method == "POST":
+            return {"url": "https://hooks.example.invalid/x", "events": ["*"], "description": text}, "description"
+        if path == "/api/v1/webhooks/{id}" and method == "PATCH":
+            return {"description": text}, "description"
         return None, None
 
     def has_body(self, op):
