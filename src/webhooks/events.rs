@@ -36,11 +36,6 @@ impl EventPattern {
             None => event.as_str() == self.0,
         }
     }
-
-    /// The pattern as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl TryFrom<String> for EventPattern {

@@ -35,7 +35,7 @@ pub struct Target {
 
 impl Target {
     /// The address the host is written as, if it is a literal.
-    pub fn literal(&self) -> Option<IpAddr> {
+    fn literal(&self) -> Option<IpAddr> {
         self.host.parse().ok()
     }
 
