@@ -25,6 +25,7 @@ mod listing;
 mod methods;
 mod numbers;
 mod openapi;
+mod preview;
 mod query_params;
 mod rendering;
 mod response_cache;
