@@ -12,11 +12,11 @@ use crate::auth::{Caller, Scope};
 use crate::error::ApiResult;
 use crate::http::conditional::{check_version, created, if_match, moved, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
-use crate::http::purge_keys::{tagged, Shows};
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -119,7 +119,10 @@ pub async fn category_tree(
         true => Shows::CategoriesWithCounts,
         false => Shows::Categories,
     };
-    Ok(tagged(HttpResponse::Ok().json(CategoryTree { data }), &shows))
+    Ok(tagged(
+        HttpResponse::Ok().json(CategoryTree { data }),
+        &shows,
+    ))
 }
 
 /// One category with its breadcrumbs (root first, itself last) and its children.

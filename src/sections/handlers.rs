@@ -13,11 +13,11 @@ use crate::http::conditional::{
     about_article, check_version, created, if_match, moved, ok_with_version, version_etag,
 };
 use crate::http::extract::{JsonBody, NoQuery};
-use crate::http::purge_keys::{tagged, Shows};
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;

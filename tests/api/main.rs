@@ -26,6 +26,7 @@ mod methods;
 mod numbers;
 mod openapi;
 mod preview;
+mod purge_keys;
 mod query_params;
 mod rendering;
 mod response_cache;
