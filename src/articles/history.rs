@@ -35,8 +35,7 @@ pub fn record(
         return Ok(());
     }
     let was_public = logged_public(conn, id)?;
-    let is_public =
-        Audience::Public(now).sees(&after.status, after.published_at, after.unpublish_at);
+    let is_public = public_now(&after, now);
     let event = match (was_public, is_public) {
         (false, true) => Event::ArticlePublished,
         (true, false) => Event::ArticleUnpublished,
@@ -52,7 +51,8 @@ pub fn record(
         &after.slug,
         old_slug,
         after.version,
-        (was_public, is_public),
+        // Readers may have seen it before the scheduler caught up: purge then too.
+        (was_public || before.is_some_and(|b| public_now(b, now)), is_public),
     );
     changes::append(conn, entry, journal, now)?;
     if was_public != is_public {
@@ -77,7 +77,7 @@ pub fn record_deletion(
     journal: &Journal,
     now: NaiveDateTime,
 ) -> ApiResult<()> {
-    let was_public = logged_public(conn, row.id)?;
+    let was_public = logged_public(conn, row.id)? || public_now(row, now);
     let entry = NewChange::article(
         Event::ArticleDeleted,
         row.id,
@@ -146,6 +146,11 @@ pub fn log_due_transitions(
         set_logged_public(conn, article.id, is_public)?;
     }
     Ok(due.into_iter().map(|article| article.id).collect())
+}
+
+/// Whether anonymous readers see `row` at `now`.
+fn public_now(row: &ArticleRow, now: NaiveDateTime) -> bool {
+    Audience::Public(now).sees(&row.status, row.published_at, row.unpublish_at)
 }
 
 fn logged_public(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
