@@ -52,7 +52,10 @@ pub fn record(
         old_slug,
         after.version,
         // Readers may have seen it before the scheduler caught up: purge then too.
-        (was_public || before.is_some_and(|b| public_now(b, now)), is_public),
+        (
+            was_public || before.is_some_and(|b| public_now(b, now)),
+            is_public,
+        ),
     );
     changes::append(conn, entry, journal, now)?;
     if was_public != is_public {
