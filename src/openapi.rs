@@ -8,6 +8,7 @@ use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, openapi_responses as responses};
+use crate::previews::PreviewsApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
 use actix_web::http::header;
@@ -63,6 +64,7 @@ failures (422) list each bad field in `errors`.",
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
         (name = "revisions", description = "Every version of an article: list, read, restore"),
+        (name = "previews", description = "Preview links: a short-lived token that reads one article, whatever its status, and nothing else"),
         (name = "changes", description = "The ordered log of every change: the feed webhooks deliver"),
     )
 )]
@@ -81,6 +83,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
+        PreviewsApi::openapi(),
     ];
     for mut part in parts {
         part.tags = None;
