@@ -6,13 +6,14 @@ use crate::categories;
 use crate::changes;
 use crate::error::ApiError;
 use crate::http::middleware::{
-    caching, compression, cors, idempotency, query_tokens, rate_limit, request_log,
+    caching, compression, cors, idempotency, preview_scope, query_tokens, rate_limit, request_log,
     security_headers, trailing_slash,
 };
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
 use crate::http::{docs, health, index};
 use crate::openapi;
+use crate::previews;
 use crate::revisions;
 use crate::sections;
 use crate::state::AppState;
@@ -51,6 +52,7 @@ pub fn build(
         }))
         // The stack, innermost first: the table in `http::middleware` says why each sits where.
         .wrap(from_fn(caching::cache_headers))
+        .wrap(from_fn(preview_scope::confine_previews))
         .wrap(from_fn(rate_limit::per_subject))
         .wrap(from_fn(trailing_slash::redirect_trailing_slash))
         .wrap(from_fn(query_tokens::refuse_query_tokens))
@@ -88,6 +90,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         sections::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
+        previews::endpoints(),
         webhooks::endpoints(),
     ]
     .into_iter()

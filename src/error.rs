@@ -54,6 +54,9 @@ pub enum ApiError {
     /// A valid token that lacks the scope named here.
     #[error("this request needs the '{0}' scope")]
     Forbidden(&'static str),
+    /// A preview token used for anything but reading the article it was made for.
+    #[error("a preview token only reads the article it was made for (GET /api/v1/articles/{{id_or_slug}})")]
+    PreviewOnly,
     /// The resource does not exist (or is invisible to this caller).
     #[error("{0}")]
     NotFound(String),
@@ -155,7 +158,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::PreviewOnly => StatusCode::FORBIDDEN,
             Self::Cors {
                 refused: CorsRefusal::Malformed,
                 ..
@@ -216,7 +219,7 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
+            Self::Forbidden(_) | Self::PreviewOnly => "forbidden",
             Self::Cors { refused, .. } => match refused {
                 CorsRefusal::Origin => "cors_origin_not_allowed",
                 CorsRefusal::Method => "cors_method_not_allowed",
@@ -285,6 +288,7 @@ mod tests {
             ApiError::BadRequest(String::new()),
             ApiError::Unauthorized(String::new()),
             ApiError::Forbidden(""),
+            ApiError::PreviewOnly,
             ApiError::Cors {
                 refused: CorsRefusal::Origin,
                 detail: String::new(),
@@ -329,6 +333,7 @@ mod tests {
                 ApiError::BadRequest(_)
                 | ApiError::Unauthorized(_)
                 | ApiError::Forbidden(_)
+                | ApiError::PreviewOnly
                 | ApiError::Cors { .. }
                 | ApiError::NotFound(_)
                 | ApiError::MethodNotAllowed { .. }

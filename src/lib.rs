@@ -11,7 +11,7 @@
 //! |---|---|
 //! | helpers | [`support`], [`config`], [`error`], [`telemetry`] |
 //! | database | [`db`] |
-//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
+//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions`, `previews` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
 //! | state | [`state`] |
 //! | HTTP | [`http`], every `handlers.rs`, each resource's `mod.rs` (routes + its OpenAPI part), `auth::caller`, `auth::whoami`, [`jobs`] |
 //! | wiring | [`app`], [`openapi`] |
@@ -31,6 +31,7 @@ pub mod http;
 pub mod jobs;
 pub mod limits;
 pub mod openapi;
+pub mod previews;
 pub mod revisions;
 pub mod sections;
 pub mod state;

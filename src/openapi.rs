@@ -1,13 +1,14 @@
 //! The OpenAPI 3.1 document: every route, body, parameter and error response, plus the bearer scheme.
 
 use crate::articles::ArticlesApi;
-use crate::auth::AuthApi;
+use crate::auth::{AuthApi, Scope};
 use crate::categories::CategoriesApi;
 use crate::changes::ChangesApi;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, openapi_responses as responses};
+use crate::previews::PreviewsApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
 use crate::webhooks::WebhooksApi;
@@ -64,6 +65,7 @@ failures (422) list each bad field in `errors`.",
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
         (name = "revisions", description = "Every version of an article: list, read, restore"),
+        (name = "previews", description = "Preview links: a short-lived token that reads one article, whatever its status, and nothing else"),
         (name = "changes", description = "The ordered log of every change: the feed webhooks deliver"),
         (name = "webhooks", description = "Signed, retried deliveries of the changes log to your URLs (Standard Webhooks)"),
     )
@@ -83,17 +85,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
+        PreviewsApi::openapi(),
         WebhooksApi::openapi(),
     ];
     for mut part in parts {
         part.tags = None;
         document.merge(part);
     }
-    let modifiers: [&dyn Modify; 6] = [
+    let modifiers: [&dyn Modify; 7] = [
         &BearerScheme,
         &HttpCaching,
         &IdempotencyKeys,
         &AbuseLimits,
+        &PreviewConfinement,
         &Preconditions,
         &TextSyntax,
     ];
@@ -115,9 +119,12 @@ impl Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some(
-                        "A JWT from `healthhub token create`; scopes: content:read, content:write, content:publish",
-                    ))
+                    .description(Some(format!(
+                        "A JWT from `healthhub token create`; scopes: {}. A preview link's token \
+                         (`POST /api/v1/articles/{{id_or_slug}}/preview`) carries no scope: it \
+                         reads its one article and is refused (403) everywhere else.",
+                        Scope::ALL.map(Scope::as_str).join(", ")
+                    )))
                     .build(),
             ),
         );
@@ -419,6 +426,32 @@ impl Modify for AbuseLimits {
         let components = openapi.components.get_or_insert_with(Default::default);
         if let Some(RefOr::T(not_modified)) = components.responses.get_mut(NOT_MODIFIED) {
             not_modified.headers.extend(Self::quota_headers());
+        }
+    }
+}
+
+/// Documents on every operation the `403` a preview link's token gets anywhere but on a read of
+/// its own article (`http::middleware::preview_scope`).
+struct PreviewConfinement;
+
+impl Modify for PreviewConfinement {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.head,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation
+                    .responses
+                    .responses
+                    .entry("403".to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
+            }
         }
     }
 }

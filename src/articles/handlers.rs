@@ -26,6 +26,7 @@ use crate::http::openapi_responses::{
     UnsupportedMediaType, ValidationFailed,
 };
 use crate::http::problem::Problem;
+use crate::http::purge_keys::{tagged, Shows};
 use crate::jobs::views;
 use crate::state::AppState;
 use crate::support::key::Key;
@@ -70,6 +71,8 @@ use utoipa::IntoParams;
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -101,6 +104,8 @@ pub async fn list_articles(
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -200,7 +205,10 @@ async fn list_response(
         .collect::<Vec<_>>()
         .join(", ");
     response.insert_header((header::LINK, link));
-    Ok(response.json(ArticlePage { data, meta }))
+    Ok(tagged(
+        response.json(ArticlePage { data, meta }),
+        &Shows::ArticleLists,
+    ))
 }
 
 /// The request's URL with `drop` removed from its query and `set` appended (no `?` when the
@@ -233,11 +241,17 @@ fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), ShapeQuery),
     responses(
         (status = 200, description = "The article", body = ArticleView,
-            headers(("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"))),
+            headers(
+                ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>` and `category-<id>` of each category in its breadcrumbs"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        (status = 403, description = "A preview token made for another article (whether this one exists or not)",
+            body = Problem, content_type = "application/problem+json"),
         (status = 404, response = NotFound),
     ),
     security((), ("bearer" = []))
@@ -257,16 +271,27 @@ pub async fn get_article(
     let found = state
         .db
         .read(move |conn| match model::lookup(conn, &key, audience)? {
-            Found::Here(row) => Ok(Found::Here(view::single(conn, row, &for_db, now)?)),
+            Found::Here(row) => {
+                let categories = crate::categories::model::path(conn, row.category_id)?
+                    .iter()
+                    .map(|category| category.id)
+                    .collect();
+                let article = view::single(conn, row, &for_db, now)?;
+                Ok(Found::Here((article, categories)))
+            }
             Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })
         .await?;
     match found {
-        Found::Here(article) => {
+        Found::Here((article, categories)) => {
             let response = HttpResponse::Ok()
                 .insert_header((header::ETAG, version_etag(article.version)))
                 .json(view::shaped(&article, &shape));
-            Ok(about_article(response, article.id))
+            let shows = Shows::Article {
+                id: article.id,
+                categories,
+            };
+            Ok(tagged(about_article(response, article.id), &shows))
         }
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
@@ -287,7 +312,11 @@ pub struct RelatedQuery {
     get, path = "/api/v1/articles/{id_or_slug}/related", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), RelatedQuery),
     responses(
-        (status = 200, description = "Related articles (with their category)", body = RelatedArticles),
+        (status = 200, description = "Related articles (with their category)", body = RelatedArticles,
+            headers(
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
@@ -344,7 +373,10 @@ pub async fn related_articles(
             let meta = RelatedMeta {
                 total: data.len() as i64,
             };
-            Ok(HttpResponse::Ok().json(RelatedArticles { data, meta }))
+            Ok(tagged(
+                HttpResponse::Ok().json(RelatedArticles { data, meta }),
+                &Shows::ArticleLists,
+            ))
         }
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }

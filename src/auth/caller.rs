@@ -48,7 +48,8 @@ impl Caller {
         }
     }
 
-    /// What the caller may see at `now`: everything with `content:read`, else what is public.
+    /// What the caller may see at `now`: everything with `content:read` or a preview token (which
+    /// reaches only its own article: `http::middleware::preview_scope`), else what is public.
     pub fn audience(&self, now: NaiveDateTime) -> Audience {
         if self.sees_unpublished() {
             Audience::Editors
@@ -59,7 +60,15 @@ impl Caller {
 
     /// True when the caller may see drafts and scheduled articles.
     pub fn sees_unpublished(&self) -> bool {
-        matches!(self, Caller::Token(p) if p.has(Scope::Read))
+        matches!(self, Caller::Token(p) if p.has(Scope::Read) || p.preview.is_some())
+    }
+
+    /// The article a preview token is bound to, if the caller holds one.
+    pub fn preview(&self) -> Option<i32> {
+        match self {
+            Caller::Token(principal) => principal.preview,
+            Caller::Anonymous => None,
+        }
     }
 
     /// The bearer token of `req`, if any; 401 for any other `Authorization`.

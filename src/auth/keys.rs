@@ -28,6 +28,16 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 /// Longest lifetime a minted token may have.
 pub const MAX_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// The `scope` claim (and recorded scopes) of a preview token: no permission this service
+/// grants, only a label for `healthhub token list`.
+pub const PREVIEW_SCOPE: &str = "preview";
+
+/// The subject of the preview tokens of article `article`: `preview:article-<id>` (article ids
+/// are never reused, so a preview never reaches a later article).
+pub fn preview_subject(article: i32) -> String {
+    format!("preview:article-{article}")
+}
+
 /// A permission carried in the token's space-separated `scope` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -90,6 +100,9 @@ pub struct Claims {
     /// Not valid before (seconds since the epoch); optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// The one article a preview token may read; a token with this claim carries no scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<i32>,
 }
 
 /// The claims read from an incoming token, ours or an external issuer's (whose tokens may lack
@@ -108,6 +121,8 @@ struct IncomingClaims {
     iss: String,
     #[serde(default)]
     scope: String,
+    #[serde(default)]
+    article: Option<i32>,
 }
 
 /// Where a verified token comes from.
@@ -138,6 +153,8 @@ pub struct Principal {
     pub expires_at: DateTime<Utc>,
     /// Who signed it.
     pub origin: TokenOrigin,
+    /// For a preview token, the one article it may read (and then `scopes` is empty).
+    pub preview: Option<i32>,
 }
 
 impl Principal {
@@ -309,6 +326,30 @@ impl TokenKeys {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> anyhow::Result<MintedToken> {
+        self.issue_claims(subject, Scope::join(scopes), None, ttl, now)
+    }
+
+    /// Mints a preview token: it reads the article `article` (whatever its status) and nothing
+    /// else, carries no scope, and is valid for `ttl` from `now`. Its subject is
+    /// [`preview_subject`]; like any token it is only valid once recorded.
+    pub fn issue_preview(
+        &self,
+        article: i32,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<MintedToken> {
+        let subject = preview_subject(article);
+        self.issue_claims(&subject, PREVIEW_SCOPE.to_owned(), Some(article), ttl, now)
+    }
+
+    fn issue_claims(
+        &self,
+        subject: &str,
+        scope: String,
+        article: Option<i32>,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<MintedToken> {
         if ttl > MAX_TTL {
             bail!("a token may live at most 365 days");
         }
@@ -323,8 +364,9 @@ impl TokenKeys {
             jti: uuid::Uuid::new_v4().to_string(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            scope: Scope::join(scopes),
+            scope,
             nbf: None,
+            article,
         };
         let token = self.sign(&claims)?;
         Ok(MintedToken {
@@ -416,17 +458,23 @@ fn principal(
     let Some(expires_at) = DateTime::from_timestamp(claims.exp, 0) else {
         return unauthorized("the bearer token's expiry is out of range");
     };
-    Ok(Principal {
-        subject: claims.sub,
-        scopes: claims
+    // A preview token reads its one article and nothing else: whatever scopes it names, it has none.
+    let scopes = match claims.article {
+        Some(_) => Vec::new(),
+        None => claims
             .scope
             .split_whitespace()
             .filter_map(Scope::parse)
             .collect(),
+    };
+    Ok(Principal {
+        subject: claims.sub,
+        scopes,
         jti: claims.jti,
         issuer: claims.iss,
         expires_at,
         origin: origin.clone(),
+        preview: claims.article,
     })
 }
 

@@ -111,6 +111,21 @@ pub fn list(conn: &mut SqliteConnection) -> ApiResult<Vec<TokenRow>> {
         .load(conn)?)
 }
 
+/// The tokens of `subject` that are neither expired nor revoked at `now`, newest first.
+pub fn live_of(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    now: NaiveDateTime,
+) -> ApiResult<Vec<TokenRow>> {
+    Ok(api_tokens::table
+        .filter(api_tokens::subject.eq(subject))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now))
+        .select(TokenRow::as_select())
+        .order((api_tokens::created_at.desc(), api_tokens::jti))
+        .load(conn)?)
+}
+
 /// Revokes token `key` when a token has that id, otherwise every token of the subject `key`,
 /// at `now`, logging a `token.revoked` change for each. Tokens revoked before keep their first
 /// `revoked_at` and log nothing.

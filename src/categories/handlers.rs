@@ -16,6 +16,7 @@ use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -25,7 +26,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
     get, path = "/api/v1/categories", tag = "categories",
     params(CategoryListQuery),
     responses(
-        (status = 200, description = "The categories", body = CategoryList),
+        (status = 200, description = "The categories", body = CategoryList,
+            headers(
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `categories`"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
@@ -36,7 +41,7 @@ pub async fn list_categories(
     state: web::Data<AppState>,
     _caller: Caller,
     query: web::Query<CategoryListQuery>,
-) -> ApiResult<web::Json<CategoryList>> {
+) -> ApiResult<HttpResponse> {
     let parent = query.into_inner().parent.map(|p| Key::parse(&p));
     let data = state
         .db
@@ -57,10 +62,11 @@ pub async fn list_categories(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(web::Json(CategoryList {
+    let list = CategoryList {
         meta: CountMeta { total: data.len() },
         data,
-    }))
+    };
+    Ok(tagged(HttpResponse::Ok().json(list), &Shows::Categories))
 }
 
 /// The category tree: every category (or one subtree), nested, optionally with article counts.
@@ -72,7 +78,11 @@ pub async fn list_categories(
     get, path = "/api/v1/categories/tree", tag = "categories",
     params(CategoryTreeQuery),
     responses(
-        (status = 200, description = "The top-level categories (or the requested root), each with its subcategories", body = CategoryTree),
+        (status = 200, description = "The top-level categories (or the requested root), each with its subcategories", body = CategoryTree,
+            headers(
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `categories`, and `articles` too with `counts=true`"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
@@ -83,15 +93,13 @@ pub async fn category_tree(
     state: web::Data<AppState>,
     _caller: Caller,
     query: web::Query<CategoryTreeQuery>,
-) -> ApiResult<web::Json<CategoryTree>> {
+) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     query.check()?;
     let root = query.root.map(|r| Key::parse(&r));
     let depth = query.depth.and_then(|d| usize::try_from(d).ok());
-    let counts_at = query
-        .counts
-        .unwrap_or(false)
-        .then(|| state.clock.now().naive_utc());
+    let counted = query.counts.unwrap_or(false);
+    let counts_at = counted.then(|| state.clock.now().naive_utc());
     let data = state
         .db
         .read(move |conn| {
@@ -107,7 +115,14 @@ pub async fn category_tree(
             Ok(tree::build(rows, root_id, depth, counts.as_ref()))
         })
         .await?;
-    Ok(web::Json(CategoryTree { data }))
+    let shows = match counted {
+        true => Shows::CategoriesWithCounts,
+        false => Shows::Categories,
+    };
+    Ok(tagged(
+        HttpResponse::Ok().json(CategoryTree { data }),
+        &shows,
+    ))
 }
 
 /// One category with its breadcrumbs (root first, itself last) and its children.
@@ -116,7 +131,11 @@ pub async fn category_tree(
     params(("id_or_slug" = String, Path, description = "Category id (all digits) or slug")),
     responses(
         (status = 200, description = "The category", body = CategoryDetail,
-            headers(("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"))),
+            headers(
+                ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `category-<id> categories` (its breadcrumbs and children are categories too)"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 308, description = "The category was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
@@ -157,7 +176,10 @@ pub async fn get_category(
         })
         .await?;
     match detail {
-        Found::Here(detail) => Ok(ok_with_version(detail.category.version, &detail)),
+        Found::Here(detail) => Ok(tagged(
+            ok_with_version(detail.category.version, &detail),
+            &Shows::Category(detail.category.id),
+        )),
         Found::MovedTo(current) => Ok(moved(&req, &id_or_slug, &current)),
     }
 }

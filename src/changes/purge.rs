@@ -1,11 +1,19 @@
 //! Purge keys: the names public responses carry in `Surrogate-Key` / `Cache-Tag`, and what a change asks a CDN to purge (the same names, plus the resource's own URLs).
 //!
-//! The vocabulary:
-//! - `article-<id>`: a single article's responses (`/articles/{id_or_slug}`, its sections);
-//! - `articles`: every list or search of articles (any article may move in or out of one);
-//! - `category-<id>`: responses that show that category (its own, and the articles filed under
-//!   it or under a category below it, through their breadcrumbs);
-//! - `categories`: every list of categories and the tree.
+//! The vocabulary, and which responses carry each key (`http::purge_keys` sets them):
+//! - `article-<id>`: a single article's responses (`/articles/{id_or_slug}`, its sections, one
+//!   of its sections);
+//! - `articles`: every list or search of articles and every related list (any article may move
+//!   in or out of one), and the category tree with `counts=true`;
+//! - `category-<id>`: responses that show that category: its own, and each article filed under
+//!   it or under a category below it (through the article's breadcrumbs);
+//! - `categories`: every list of categories, the tree, each single category (its children and
+//!   breadcrumbs are categories), and every list of articles (each embeds its category).
+//!
+//! A change purges what it can have changed: an article change `article-<id>` and `articles`
+//! (only when anonymous readers saw the article before or after it); a category change
+//! `category-<id>` and `categories`. `tests/api/purge_keys.rs` checks that every public
+//! response a write changes carried one of the keys its log entries name.
 
 use super::event::ResourceType;
 use super::model::ChangeRow;

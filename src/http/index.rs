@@ -57,6 +57,9 @@ pub struct IndexTemplates {
     pub section: &'static str,
     /// The revisions of an article (needs `content:read`).
     pub article_revisions: &'static str,
+    /// `POST` mints a preview link of an article (needs `content:write`); its token reads the
+    /// `article` template with that article only.
+    pub article_preview: &'static str,
 }
 
 /// The index's body; fixed for the life of the process.
@@ -81,6 +84,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         article_sections: "/api/v1/articles/{id_or_slug}/sections",
         section: "/api/v1/sections/{id}",
         article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
+        article_preview: "/api/v1/articles/{id_or_slug}/preview",
     },
 };
 

@@ -100,6 +100,12 @@ impl ResponseError for ApiError {
                     format!("Bearer realm=\"healthhub\", error=\"insufficient_scope\", scope=\"{scope}\""),
                 ));
             }
+            Self::PreviewOnly => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    "Bearer realm=\"healthhub\", error=\"insufficient_scope\"",
+                ));
+            }
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
             }

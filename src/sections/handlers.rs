@@ -17,6 +17,7 @@ use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
 };
+use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;
@@ -28,7 +29,11 @@ use diesel::SqliteConnection;
     get, path = "/api/v1/articles/{id_or_slug}/sections", tag = "sections",
     params(("id_or_slug" = String, Path, description = "Article id (all digits) or slug"), FormatQuery),
     responses(
-        (status = 200, description = "The sections", body = SectionList),
+        (status = 200, description = "The sections", body = SectionList,
+            headers(
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>` of the article they belong to"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
             headers(("Location" = String, description = "The current URL"))),
         (status = 400, response = BadRequest),
@@ -60,9 +65,12 @@ pub async fn list_sections(
         )
         .await?;
     match found {
-        Found::Here(((article, version), rows)) => Ok(about_article(
-            ok_with_version(version, &SectionList::new(rows, format)),
-            article,
+        Found::Here(((article, version), rows)) => Ok(tagged(
+            about_article(
+                ok_with_version(version, &SectionList::new(rows, format)),
+                article,
+            ),
+            &Shows::ArticleParts(article),
         )),
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
@@ -194,7 +202,11 @@ pub async fn replace_sections(
     params(("id" = i32, Path, description = "Section id"), FormatQuery),
     responses(
         (status = 200, description = "The section", body = SectionView,
-            headers(("ETag" = String, description = "`\"<article version>-<digest>\"`; its version part works in If-Match"))),
+            headers(
+                ("ETag" = String, description = "`\"<article version>-<digest>\"`; its version part works in If-Match"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>` of the article they belong to"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
@@ -217,9 +229,12 @@ pub async fn get_section(
         })
         .await?;
     let article = row.article_id;
-    Ok(about_article(
-        ok_with_version(version, &SectionView::new(row, format)),
-        article,
+    Ok(tagged(
+        about_article(
+            ok_with_version(version, &SectionView::new(row, format)),
+            article,
+        ),
+        &Shows::ArticleParts(article),
     ))
 }
 

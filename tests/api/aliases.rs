@@ -104,10 +104,27 @@ async fn every_route_with_id_or_slug_takes_ids_slugs_and_old_slugs_by_one_rule()
                 "slug" => format!("{old}-renamed"),
                 _ => old.clone(),
             };
+            // A preview link of the article, for the routes that name one.
+            let preview = match template.contains("{token_id}") {
+                true => app
+                    .post(
+                        &token,
+                        &format!("/api/v1/articles/{}/preview", article["id"]),
+                        json!({}),
+                    )
+                    .await
+                    .expect(201)
+                    .body["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                false => String::new(),
+            };
             // Version 1 is the article's first revision (the rename above made version 2).
             let uri = template
                 .replace("{id_or_slug}", &key)
-                .replace("{version}", "1");
+                .replace("{version}", "1")
+                .replace("{token_id}", &preview);
             let mut req = request(&method, &uri).insert_header(bearer(&token));
             if let Some(body) = body_for(&method, &template, &article["sections"][0]) {
                 req = req.set_json(body);
@@ -122,7 +139,8 @@ async fn every_route_with_id_or_slug_takes_ids_slugs_and_old_slugs_by_one_rule()
                 assert_eq!(reply.status.as_u16(), 308, "{method} {uri}");
                 let current = template
                     .replace("{id_or_slug}", &format!("{old}-renamed"))
-                    .replace("{version}", "1");
+                    .replace("{version}", "1")
+                    .replace("{token_id}", &preview);
                 assert_eq!(reply.header("location"), current, "{method} {uri}");
             } else {
                 assert!(

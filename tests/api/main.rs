@@ -26,6 +26,8 @@ mod listing;
 mod methods;
 mod numbers;
 mod openapi;
+mod preview;
+mod purge_keys;
 mod query_params;
 mod rendering;
 mod response_cache;

@@ -1,6 +1,6 @@
 //! HTTP caching of reads: strong `ETag`s from a hash of the body, `Last-Modified`, `304 Not Modified`, `Cache-Control`, and the in-process response cache for anonymous API reads.
 //!
-//! Two layers (positions 3 and 13 of the table in `super`). [`cache_headers`] wraps the routes. For a `200` to a `GET`/`HEAD` of `/api/v1/...`
+//! Two layers (positions 3 and 14 of the table in `super`). [`cache_headers`] wraps the routes. For a `200` to a `GET`/`HEAD` of `/api/v1/...`
 //! or `/openapi.json` it buffers the body and derives the entity tag from it: `"<hash>"`, or
 //! `"<version>-<hash>"` when the handler already tagged the response with an article's
 //! `"<version>"` (so `If-Match` still finds the version). API reads also get `Last-Modified`:
@@ -125,7 +125,7 @@ pub async fn no_store(
     Ok(res)
 }
 
-/// The inner layer (position 13 of the table in `super`):
+/// The inner layer (position 14 of the table in `super`):
 /// validators and `304`s for reads, the response cache for anonymous API reads, and the
 /// response cache told what each API write changed.
 pub async fn cache_headers(

@@ -51,7 +51,7 @@ pub const MAX_KEY_LENGTH: usize = 255;
 /// The response headers stored with a response and replayed.
 const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
-/// The idempotency middleware (position 14 of the table in `super`, on the `/api/v1` scope).
+/// The idempotency middleware (position 15 of the table in `super`, on the `/api/v1` scope).
 pub async fn idempotency_keys(
     state: web::Data<AppState>,
     mut req: ServiceRequest,

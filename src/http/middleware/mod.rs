@@ -14,8 +14,9 @@
 //! | 10 | [`query_tokens::refuse_query_tokens`] | Inside `per_client` (the attempt is still charged), before anything reads a token | query string | `401` for `?access_token=` / `?token=` |
 //! | 11 | [`trailing_slash::redirect_trailing_slash`] | After the query-token refusal (a `?access_token=` is refused, never echoed in a `Location`), before anything that reads a token or the cache | path, query string, the routing table | `308` to the path without its trailing slash |
 //! | 12 | [`rate_limit::per_subject`] | Needs a verified token, so inside the query-token refusal | extension [`Caller`](crate::auth::Caller) (extracting it caches it) | `429`; extension `ReportedQuotas` |
-//! | 13 | [`caching::cache_headers`] | Inside the rate limits (a cached answer is still limited and gets CORS headers), outside the handlers | `If-None-Match`, `If-Modified-Since`, `Authorization`; response extension [`CacheScope`](crate::caching::store::CacheScope) | `ETag`, `Last-Modified`, `Cache-Control`, `Vary`, `304`; the response cache; `AppState::content_changed` after a write |
-//! | 14 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
+//! | 13 | [`preview_scope::confine_previews`] | Right after the token is verified (it reuses the extracted caller), before the response cache and every handler: one place confines a preview token to its article, whatever the route | extension `Caller`, method, route pattern, path | `403 forbidden` for any other request made with a preview token |
+//! | 14 | [`caching::cache_headers`] | Inside the rate limits (a cached answer is still limited and gets CORS headers), outside the handlers | `If-None-Match`, `If-Modified-Since`, `Authorization`; response extension [`CacheScope`](crate::caching::store::CacheScope) | `ETag`, `Last-Modified`, `Cache-Control`, `Vary`, `304`; the response cache; `AppState::content_changed` after a write |
+//! | 15 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
 //!
 //! Every layer that needs the application takes a leading `web::Data<AppState>` parameter
 //! (`from_fn` extracts it): without the state a request fails with a 500, it never skips a check.
@@ -24,6 +25,7 @@ pub mod caching;
 pub mod compression;
 pub mod cors;
 pub mod idempotency;
+pub mod preview_scope;
 pub mod query_tokens;
 pub mod rate_limit;
 pub mod request_log;

@@ -1,0 +1,68 @@
+//! `Surrogate-Key` (Fastly: space-separated) and `Cache-Tag` (Cloudflare: comma-separated) on reads of content: the purge keys of what each kind of response shows, in the vocabulary of `changes::purge`.
+//!
+//! A change's log entry names the keys to purge (`changes::purge::of`); a response carries the
+//! keys of everything it depends on, so purging a change's keys drops every stored response
+//! that showed it. Responses kept in the in-memory response cache keep these headers.
+
+use crate::changes::purge::{article_key, category_key, ARTICLES_KEY, CATEGORIES_KEY};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::HttpResponse;
+
+/// Fastly's header: the keys separated by spaces.
+const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
+/// Cloudflare's header: the keys separated by commas.
+const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
+
+/// What a read of content shows, and so which changes make it stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shows {
+    /// One article (`article-<id>`) and the categories of its breadcrumbs, root first
+    /// (`category-<id>` each: a category rename changes the article's page).
+    Article {
+        /// The article's id.
+        id: i32,
+        /// The ids of the categories in its breadcrumbs.
+        categories: Vec<i32>,
+    },
+    /// Part of one article, its sections (`article-<id>`).
+    ArticleParts(i32),
+    /// A list or search of articles, with their categories (`articles categories`).
+    ArticleLists,
+    /// Categories only: the list or the tree (`categories`).
+    Categories,
+    /// Categories with article counts: the tree with `counts=true` (`categories articles`).
+    CategoriesWithCounts,
+    /// One category with its breadcrumbs and children (`category-<id> categories`).
+    Category(i32),
+}
+
+impl Shows {
+    /// The purge keys of a response showing this.
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            Shows::Article { id, categories } => std::iter::once(article_key(*id))
+                .chain(categories.iter().map(|id| category_key(*id)))
+                .collect(),
+            Shows::ArticleParts(id) => vec![article_key(*id)],
+            Shows::ArticleLists => vec![ARTICLES_KEY.to_owned(), CATEGORIES_KEY.to_owned()],
+            Shows::Categories => vec![CATEGORIES_KEY.to_owned()],
+            Shows::CategoriesWithCounts => {
+                vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]
+            }
+            Shows::Category(id) => vec![category_key(*id), CATEGORIES_KEY.to_owned()],
+        }
+    }
+}
+
+/// `response` with `Surrogate-Key` and `Cache-Tag` naming what it shows.
+pub fn tagged(mut response: HttpResponse, shows: &Shows) -> HttpResponse {
+    let keys = shows.keys();
+    let headers = response.headers_mut();
+    for (name, separator) in [(SURROGATE_KEY, " "), (CACHE_TAG, ",")] {
+        // Keys are ASCII letters, digits and dashes: always a valid header value.
+        if let Ok(value) = HeaderValue::from_str(&keys.join(separator)) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
