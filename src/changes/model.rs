@@ -171,16 +171,24 @@ pub fn last_seq(conn: &mut SqliteConnection) -> QueryResult<i64> {
     Ok(newest.unwrap_or(0).max(pruned_through(conn)?))
 }
 
-/// Removes the entries written before `cutoff` and records the newest seq removed; returns how
-/// many were removed.
-pub fn prune(conn: &mut SqliteConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+/// Removes the entries written before `cutoff`, but none after seq `keep_after` when given (the
+/// oldest entry a reader inside this server, the webhook worker, has not taken yet), and records
+/// the newest seq removed; returns how many were removed.
+pub fn prune(
+    conn: &mut SqliteConnection,
+    cutoff: NaiveDateTime,
+    keep_after: Option<i64>,
+) -> QueryResult<usize> {
     let newest_old: Option<i64> = changes::table
         .filter(changes::at.lt(cutoff))
         .select(diesel::dsl::max(changes::seq))
         .get_result(conn)?;
-    let Some(through) = newest_old else {
+    let Some(through) = newest_old.map(|seq| keep_after.map_or(seq, |keep| seq.min(keep))) else {
         return Ok(0);
     };
+    if through <= pruned_through(conn)? {
+        return Ok(0);
+    }
     let removed = diesel::delete(changes::table.filter(changes::seq.le(through))).execute(conn)?;
     diesel::update(change_log_state::table)
         .set(change_log_state::pruned_through.eq(through))

@@ -5,6 +5,7 @@ use crate::caching::store::Change;
 use crate::changes::model as changes;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::webhooks::model as webhooks;
 use actix_web::web;
 use std::time::Duration;
 
@@ -30,9 +31,12 @@ pub async fn tick(state: &AppState) -> Result<Tick, ApiError> {
     let db = state.db.clone();
     let tick = web::block(move || {
         db.write_bookkeeping(|conn| {
+            let transitions = history::log_due_transitions(conn, &journal, now)?;
+            // Entries the webhook worker has not turned into deliveries yet stay.
+            let undelivered = webhooks::lowest_cursor(conn)?;
             Ok(Tick {
-                transitions: history::log_due_transitions(conn, &journal, now)?,
-                pruned: changes::prune(conn, cutoff)?,
+                transitions,
+                pruned: changes::prune(conn, cutoff, undelivered)?,
             })
         })
     })

@@ -275,6 +275,14 @@ struct Envelope {
     data: ChangeView,
 }
 
+/// The lowest seq any webhook has turned into deliveries up to (`None` without webhooks): the log
+/// must keep what comes after it.
+pub fn lowest_cursor(conn: &mut SqliteConnection) -> QueryResult<Option<i64>> {
+    webhooks::table
+        .select(diesel::dsl::min(webhooks::cursor_seq))
+        .get_result(conn)
+}
+
 /// For every webhook (enabled or not), turns up to `batch` log entries after its cursor into
 /// pending deliveries due `now` (those its patterns match) and moves the cursor past them; returns
 /// how many deliveries were made. Run in one writer transaction: an entry becomes a delivery

@@ -562,3 +562,29 @@ async fn a_reader_following_the_feed_while_many_writers_commit_sees_every_entry_
         "writers ran one after another: {writers_in_log_order:?}"
     );
 }
+
+#[actix_web::test]
+async fn retention_keeps_the_entries_a_webhook_has_not_taken_yet() {
+    let app = spawn_with(|config| {
+        config.journal.changes_retention = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let category = app.category("Health", None).await;
+    app.post(
+        &app.token(&[Scope::Webhooks]),
+        "/api/v1/webhooks",
+        json!({"url": "https://hooks.example.invalid/in", "events": ["*"]}),
+    )
+    .await
+    .expect(201);
+    app.article("One", category["id"].as_i64().unwrap(), json!({}))
+        .await;
+    app.set_now(start_time() + Duration::hours(2));
+    // The worker has not run: the article's entry has not become a delivery, so it stays.
+    assert_eq!(scheduler::tick(&app.state).await.unwrap().pruned, 1);
+    let reader = app.token(&[Scope::Read]);
+    app.get_as(&reader, "/api/v1/changes?after=0")
+        .await
+        .expect_problem(410, "gone");
+    assert_eq!(summary(&entries_after(&app, 1).await).len(), 1);
+}
