@@ -204,7 +204,8 @@ class Proof:
     # --- the operations ------------------------------------------------------------------
 
     def fixtures(self):
-        """A category, an article with sections and its section ids, made through the API."""
+        """A category, an article with sections and its section ids, a preview link of it, made
+        through the API."""
         status, _, cats = self.client.request("GET", "/api/v1/categories")
         cat = cats["data"][0]
         status, _, art = self.client.request("POST", "/api/v1/articles", {
@@ -214,9 +215,11 @@ class Proof:
         assert status == 201, art
         self.cat, self.art = cat, art
         self.section_id = art["sections"][0]["id"]
+        status, _, preview = self.client.request("POST", f"/api/v1/articles/{art['id']}/preview", {})
+        assert status == 201, preview
         self.valid = {
             "id_or_slug": str(art["id"]), "id": str(self.section_id), "version": str(art["version"]),
-            "delivery_id": "1",
+            "delivery_id": "1", "token_id": preview["id"],
         }
 
     def operations(self):

@@ -24,14 +24,16 @@ CREATE TABLE change_log_state (
 );
 INSERT INTO change_log_state (id, pruned_through) VALUES (1, 0);
 
--- Whether the log last said the article is visible to anonymous readers: the scheduler writes
--- `article.published` / `article.unpublished` when the clock alone changes that, exactly once.
+-- Whether the log last said the article is visible to anonymous readers, and when it said so:
+-- the scheduler writes `article.published` / `article.unpublished` when the clock alone changes
+-- that (a publication time passed after the log last spoke), exactly once.
 ALTER TABLE articles ADD COLUMN public_logged BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN public_logged_at TIMESTAMP;
 UPDATE articles SET public_logged = (
     status = 'published'
     AND published_at <= strftime('%Y-%m-%d %H:%M:%f', 'now')
     AND (unpublish_at IS NULL OR unpublish_at > strftime('%Y-%m-%d %H:%M:%f', 'now'))
-);
+), public_logged_at = strftime('%Y-%m-%d %H:%M:%f', 'now');
 CREATE INDEX articles_due_to_publish ON articles (published_at)
     WHERE status = 'published' AND public_logged = 0;
 CREATE INDEX articles_due_to_unpublish ON articles (unpublish_at)

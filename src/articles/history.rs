@@ -1,7 +1,7 @@
 //! What every write to an article leaves behind, in the write's own transaction: its entry in the changes log and, when its content changed, a revision; and the scheduler's entries for articles the clock alone published or unpublished.
 //!
 //! `articles.public_logged` holds what the log last said about an article's visibility to
-//! anonymous readers. A write compares it with the visibility after the write to choose the
+//! anonymous readers (and `public_logged_at` when it said it). A write compares it with the visibility after the write to choose the
 //! event (`article.published` when it turned on, `article.unpublished` when it turned off), and
 //! [`log_due_transitions`] writes the entries for the articles whose scheduled time has passed
 //! since. Both update the flag with the entry, so each transition is logged exactly once, across
@@ -58,9 +58,7 @@ pub fn record(
         ),
     );
     changes::append(conn, entry, journal, now)?;
-    if was_public != is_public {
-        set_logged_public(conn, id, is_public)?;
-    }
+    set_logged_public(conn, id, is_public, now)?;
     let sections = sections_model::for_article(conn, id)?;
     revisions::store(
         conn,
@@ -93,7 +91,7 @@ pub fn record_deletion(
     Ok(())
 }
 
-/// An article whose visibility the log has not caught up with.
+/// A transition the log has not caught up with: an article whose scheduled time has passed.
 #[derive(QueryableByName)]
 struct Due {
     #[diesel(sql_type = Integer)]
@@ -102,37 +100,45 @@ struct Due {
     slug: String,
     #[diesel(sql_type = Integer)]
     version: i32,
+    /// True when the time that passed made it public (`published_at`), false when it ended it
+    /// (`unpublish_at`).
     #[diesel(sql_type = Bool)]
-    public_logged: bool,
+    publishes: bool,
 }
 
 /// Writes `article.published` for every article whose `published_at` has passed by `now` and
 /// `article.unpublished` for every one whose `unpublish_at` has, each exactly once (the flag
-/// moves with the entry), in one transaction; returns the ids.
+/// moves with the entry), in one transaction, in the order the times passed: a whole window
+/// that passed while the server was down is both entries, in order. Returns the ids.
 ///
-/// The two queries match the partial indexes `articles_due_to_publish` and
-/// `articles_due_to_unpublish` literally, so they read only the few scheduled rows.
+/// Each part of the query matches a partial index (`articles_due_to_publish`,
+/// `articles_due_to_unpublish`) literally, so it reads only the few scheduled rows.
 pub fn log_due_transitions(
     conn: &mut SqliteConnection,
     journal: &Journal,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<i32>> {
     let due: Vec<Due> = diesel::sql_query(
-        "SELECT id, slug, version, public_logged FROM articles \
+        "SELECT id, slug, version, 1 AS publishes, published_at AS due FROM articles \
          WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
-           AND (unpublish_at IS NULL OR unpublish_at > ?) \
+           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
          UNION ALL \
-         SELECT id, slug, version, public_logged FROM articles \
+         SELECT id, slug, version, 0, unpublish_at FROM articles \
+         WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
+           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
+           AND unpublish_at <= ? \
+         UNION ALL \
+         SELECT id, slug, version, 0, unpublish_at FROM articles \
          WHERE public_logged = 1 AND unpublish_at IS NOT NULL AND unpublish_at <= ? \
-         ORDER BY id",
+         ORDER BY due, id, publishes DESC",
     )
+    .bind::<Timestamp, _>(now)
     .bind::<Timestamp, _>(now)
     .bind::<Timestamp, _>(now)
     .bind::<Timestamp, _>(now)
     .load(conn)?;
     for article in &due {
-        let is_public = !article.public_logged;
-        let event = if is_public {
+        let event = if article.publishes {
             Event::ArticlePublished
         } else {
             Event::ArticleUnpublished
@@ -143,12 +149,14 @@ pub fn log_due_transitions(
             &article.slug,
             None,
             article.version,
-            (article.public_logged, is_public),
+            (!article.publishes, article.publishes),
         );
         changes::append(conn, entry, journal, now)?;
-        set_logged_public(conn, article.id, is_public)?;
+        set_logged_public(conn, article.id, article.publishes, now)?;
     }
-    Ok(due.into_iter().map(|article| article.id).collect())
+    let mut ids: Vec<i32> = due.into_iter().map(|article| article.id).collect();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Whether anonymous readers see `row` at `now`.
@@ -165,9 +173,20 @@ fn logged_public(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
         .map(|flag| flag.unwrap_or(false))
 }
 
-fn set_logged_public(conn: &mut SqliteConnection, id: i32, public: bool) -> QueryResult<()> {
-    diesel::update(articles::table.find(id))
-        .set(articles::public_logged.eq(public))
+/// Records that the log said at `now` whether article `id` is public: only a publication time
+/// passing after `now` is left for the scheduler.
+fn set_logged_public(
+    conn: &mut SqliteConnection,
+    id: i32,
+    public: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    // `public_logged_at` would be the table's 17th column in `schema.rs`, past what Diesel's
+    // default feature set supports; it is only ever written here and read by the scheduler's SQL.
+    diesel::sql_query("UPDATE articles SET public_logged = ?, public_logged_at = ? WHERE id = ?")
+        .bind::<Bool, _>(public)
+        .bind::<Timestamp, _>(now)
+        .bind::<Integer, _>(id)
         .execute(conn)?;
     Ok(())
 }

@@ -359,6 +359,15 @@ pub fn restore(
         category_id: snapshot.category_id,
     };
     content.check()?;
+    if content.slug != current.slug && slug_taken(conn, &content.slug, Some(current.id))? {
+        return Err(ApiError::conflicting(
+            "slug",
+            format!(
+                "the slug '{}' this revision had now belongs to another article",
+                content.slug
+            ),
+        ));
+    }
     let sections: Vec<SectionInput> = snapshot
         .sections
         .iter()

@@ -130,6 +130,13 @@ pub async fn admit(state: &AppState, principal: &Principal) -> ApiResult<()> {
     if principal.origin == TokenOrigin::External {
         return Ok(());
     }
+    // A preview link ends exactly at the `expires_at` it was handed out with: the clock-skew
+    // leeway of ordinary tokens does not stretch it.
+    if principal.preview.is_some() && state.clock.now() >= principal.expires_at {
+        return Err(ApiError::Unauthorized(
+            "the preview link has expired".to_owned(),
+        ));
+    }
     let Some(jti) = principal.jti.clone() else {
         return Err(ApiError::Unauthorized(
             "the bearer token has no id (jti)".to_owned(),

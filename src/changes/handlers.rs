@@ -4,7 +4,7 @@ use super::model;
 use super::view::{ChangePage, ChangeView, ChangesMeta};
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::http::openapi_responses::{BadRequest, Forbidden, Gone, Unauthorized};
+use crate::http::openapi_responses::{BadRequest, Conflict, Forbidden, Gone, Unauthorized};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -35,7 +35,9 @@ pub struct ChangesQuery {
 /// `article.unpublished` entry within seconds, exactly once. Entries commit in seq order, so
 /// following `meta.next` never skips one, even while writers are committing. Entries older than
 /// the retention (`HEALTHHUB_CHANGES_RETENTION`) are removed: asking for `after` below what is
-/// kept is a 410 (re-sync from a full export, then follow the feed from the seq it names).
+/// kept is a 410 (re-sync from a full export, then follow the feed from the seq it names); an
+/// `after` beyond the newest seq this log has written (a database restored from an older
+/// backup) is a 409.
 #[utoipa::path(
     get, path = "/api/v1/changes", tag = "changes",
     params(ChangesQuery),
@@ -45,6 +47,7 @@ pub struct ChangesQuery {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
         (status = 410, response = Gone),
     ),
     security(("bearer" = ["content:read"]))
@@ -77,9 +80,16 @@ pub async fn list_changes(
                      and have been removed; re-sync from a full export, then read from after={pruned}"
                 )));
             }
+            let last_seq = model::last_seq(conn)?;
+            if after > last_seq {
+                return Err(ApiError::Conflict(format!(
+                    "after={after} is beyond the newest seq, {last_seq}: this log never wrote it \
+                     (was the database restored from an older backup?); re-sync from a full \
+                     export, then read from after={last_seq}"
+                )));
+            }
             // One more than asked for tells whether another page follows.
-            let rows = model::after(conn, after, limit + 1)?;
-            Ok((rows, model::last_seq(conn)?))
+            Ok((model::after(conn, after, limit + 1)?, last_seq))
         })
         .await?;
     let has_more = rows.len() as i64 > limit;

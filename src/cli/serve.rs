@@ -1,4 +1,4 @@
-//! `healthhub serve` (the default): opens and migrates the database, loads the demo content into a new one, serves the API and runs the background jobs until stopped.
+//! `healthhub serve` (the default): opens and migrates the database, loads the demo content into one never written to, serves the API and runs the background jobs until stopped.
 
 use actix_web::{web, HttpServer};
 use anyhow::Context;
@@ -15,9 +15,9 @@ use healthhub::support::clock::Clock;
 #[actix_web::main]
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let clock = Clock::system();
-    let (db, fresh) = Database::open(&config.database_url, config.read_pool_size)?;
+    let (db, _) = Database::open(&config.database_url, config.read_pool_size)?;
     tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
-    if fresh && config.demo {
+    if config.demo && demo::untouched(&db)? {
         let loaded =
             demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
         tracing::info!(

@@ -10,6 +10,7 @@ use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::moved;
 use crate::http::extract::NoQuery;
+use crate::http::middleware::idempotency::ShownOnce;
 use crate::http::openapi_responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 use crate::state::AppState;
 use crate::support::key::Key;
@@ -25,7 +26,8 @@ use diesel::SqliteConnection;
 /// up in logs and histories). Any other request made with it is a `403`. It lives
 /// `HEALTHHUB_PREVIEW_TTL` (1 hour by default), is recorded like any token (`healthhub token
 /// list` shows it, subject `preview:article-<id>`) and can be revoked before then; its answers
-/// are `Cache-Control: private, no-store`.
+/// are `Cache-Control: private, no-store`. The token is never stored for an `Idempotency-Key`
+/// replay: a retry with the same key is a `409` whose `Location` names the link.
 #[utoipa::path(
     post, path = "/api/v1/articles/{id_or_slug}/preview", tag = "previews",
     params(("id_or_slug" = String, Path, description = "Article id (all digits), slug or old slug")),
@@ -76,6 +78,7 @@ pub async fn create_preview(
         .insert_header((header::LOCATION, preview_url(article, &body.id)))
         .json(&body);
     response.extensions_mut().insert(CacheScope::Unchanged);
+    response.extensions_mut().insert(ShownOnce);
     Ok(response)
 }
 

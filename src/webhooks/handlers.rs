@@ -13,6 +13,7 @@ use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{check_version, created, if_match, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
+use crate::http::middleware::idempotency::ShownOnce;
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -78,7 +79,9 @@ pub async fn list_webhooks(
 /// Create a webhook; the response shows its signing secret, this once (needs `webhooks:manage`).
 ///
 /// It receives the log entries written after its creation that its patterns match, as signed
-/// POSTs (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`).
+/// POSTs (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`). The
+/// secret is never stored for an `Idempotency-Key` replay: a retry with the same key is a `409`
+/// whose `Location` names the webhook created.
 #[utoipa::path(
     post, path = "/api/v1/webhooks", tag = "webhooks",
     request_body = CreateWebhook,
@@ -123,11 +126,13 @@ pub async fn create_webhook(
         webhook: WebhookView::from(&row),
         secret: row.secret,
     };
-    Ok(unchanged(created(
+    let mut response = unchanged(created(
         format!("/api/v1/webhooks/{}", row.id),
         row.version,
         &body,
-    )))
+    ));
+    response.extensions_mut().insert(ShownOnce);
+    Ok(response)
 }
 
 /// One webhook, with its run of failures and why it was disabled, if it was (needs

@@ -35,8 +35,18 @@ pub struct Target {
 
 impl Target {
     /// The address the host is written as, if it is a literal.
+    /// The address the host writes, in any form a URL parser reads as one: dotted, but also the
+    /// decimal, hexadecimal, octal and shortened IPv4 forms (`2130706433`, `0x7f.1`, `127.1`)
+    /// that the WHATWG URL Standard's IPv4 parser accepts, as resolvers do.
     fn literal(&self) -> Option<IpAddr> {
-        self.host.parse().ok()
+        if let Ok(ip) = self.host.parse() {
+            return Some(ip);
+        }
+        match url::Host::parse(&self.host) {
+            Ok(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Ok(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        }
     }
 
     /// Why a delivery may never reach this target when private targets are not allowed: a
@@ -310,7 +320,22 @@ mod tests {
         assert!(refused("http://[::ffff:127.0.0.1]/"));
         assert!(refused("http://LOCALHOST/"));
         assert!(refused("http://api.localhost/"));
+        // Every other way a URL parser (and a resolver) reads an IPv4 address.
+        for numeric in [
+            "http://0/",
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://0x7f000001/",
+            "http://017700000001/",
+            "http://0177.0.0.1/",
+            "http://127.1/",
+            "http://0177.1/",
+            "http://0xa9.0xfe.0xa9.0xfe/",
+        ] {
+            assert!(refused(numeric), "{numeric}");
+        }
         assert!(!refused("https://hooks.example.org/"));
+        assert!(!refused("https://0x7f.example.org/"));
         assert!(!refused("https://8.8.8.8/"));
     }
 }

@@ -451,15 +451,21 @@ async fn the_feed_needs_content_read_and_checks_its_parameters() {
             .await
             .expect_problem(400, "bad_request");
     }
-    let empty = app
-        .get_as(&reader, "/api/v1/changes?after=5")
+    // Beyond the newest seq: a seq this log never wrote (a database restored from an older
+    // backup under a reader that had gone further).
+    app.get_as(&reader, "/api/v1/changes?after=5")
+        .await
+        .expect_problem(409, "conflict");
+    app.category("Health", None).await;
+    let caught_up = app
+        .get_as(&reader, "/api/v1/changes?after=1")
         .await
         .expect(200);
-    assert_eq!(empty.body["data"], json!([]));
-    assert_eq!(empty.body["meta"]["next"], 5);
+    assert_eq!(caught_up.body["data"], json!([]));
+    assert_eq!(caught_up.body["meta"]["next"], 1);
     assert_eq!(
-        empty.link("next").unwrap(),
-        "/api/v1/changes?after=5&limit=100"
+        caught_up.link("next").unwrap(),
+        "/api/v1/changes?after=1&limit=100"
     );
 }
 
@@ -587,4 +593,42 @@ async fn retention_keeps_the_entries_a_webhook_has_not_taken_yet() {
         .await
         .expect_problem(410, "gone");
     assert_eq!(summary(&entries_after(&app, 1).await).len(), 1);
+}
+
+#[actix_web::test]
+async fn transitions_missed_together_are_logged_in_the_order_their_times_passed() {
+    let app = spawn().await;
+    let category = app.category("Health", None).await;
+    let cid = category["id"].as_i64().unwrap();
+    let at = |minutes| (start_time() + Duration::minutes(minutes)).to_rfc3339();
+    let later = app
+        .article(
+            "Later",
+            cid,
+            json!({"status": "published", "published_at": at(10)}),
+        )
+        .await;
+    let sooner = app
+        .article(
+            "Sooner",
+            cid,
+            json!({"status": "published", "published_at": at(2), "unpublish_at": at(6)}),
+        )
+        .await;
+    let mark = last_seq(&app).await;
+    // The server was down from minute 1 to minute 15.
+    app.set_now(start_time() + Duration::minutes(15));
+    scheduler::tick(&app.state).await.unwrap();
+    let (sooner, later) = (
+        sooner["id"].as_i64().unwrap(),
+        later["id"].as_i64().unwrap(),
+    );
+    assert_eq!(
+        summary(&entries_after(&app, mark).await),
+        vec![
+            ev("article.published", sooner, 1),
+            ev("article.unpublished", sooner, 1),
+            ev("article.published", later, 1),
+        ]
+    );
 }

@@ -508,3 +508,68 @@ async fn a_keyed_body_over_the_limit_is_413() {
         .expect_problem(413, "payload_too_large");
     assert_eq!(app.count("idempotency_keys"), 0);
 }
+
+#[actix_web::test]
+async fn answers_with_a_secret_shown_once_are_never_stored_for_replay() {
+    let app = crate::common::spawn().await;
+    let category = app.category("Health", None).await;
+    app.article(
+        "Draft",
+        category["id"].as_i64().unwrap(),
+        serde_json::json!({}),
+    )
+    .await;
+    let webhooks = app.token(&[healthhub::auth::Scope::Webhooks]);
+    let editor = app.editor();
+    let cases = [
+        (
+            webhooks.as_str(),
+            "/api/v1/webhooks",
+            serde_json::json!({"url": "https://hooks.example.org/in", "events": ["*"]}),
+            "secret",
+        ),
+        (
+            editor.as_str(),
+            "/api/v1/articles/draft/preview",
+            serde_json::json!({}),
+            "token",
+        ),
+    ];
+    for (token, path, body, secret_field) in cases {
+        let send = || {
+            app.send(
+                actix_web::test::TestRequest::post()
+                    .uri(path)
+                    .insert_header(crate::common::bearer(token))
+                    .insert_header(("Idempotency-Key", format!("once-{path}")))
+                    .set_json(body.clone()),
+            )
+        };
+        let first = send().await.expect(201);
+        let secret = first.body[secret_field].as_str().unwrap().to_owned();
+        let location = first.header("location").to_owned();
+        let retry = send().await.expect_problem(409, "conflict");
+        assert_eq!(retry.header("idempotent-replayed"), "true");
+        assert_eq!(retry.header("location"), location);
+        assert!(!String::from_utf8_lossy(&retry.raw).contains(&secret));
+        // Nowhere in the stored replays either.
+        let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(
+            &app.state.config.database_url,
+        )
+        .unwrap();
+        #[derive(diesel::QueryableByName)]
+        struct Body {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]
+            body: Option<Vec<u8>>,
+        }
+        let stored: Vec<Body> = diesel::RunQueryDsl::load(
+            diesel::sql_query("SELECT body FROM idempotency_keys"),
+            &mut conn,
+        )
+        .unwrap();
+        assert!(stored.iter().all(|row| !String::from_utf8_lossy(
+            row.body.as_deref().unwrap_or_default()
+        )
+        .contains(&secret)));
+    }
+}

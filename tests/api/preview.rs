@@ -389,14 +389,17 @@ async fn an_expired_preview_is_a_401() {
     let preview = mint(&app, "draft").await;
     let token = preview["token"].as_str().unwrap();
     let url = preview["url"].as_str().unwrap();
-    app.set_now(app.now() + chrono::Duration::minutes(59));
+    let expires_at: chrono::DateTime<chrono::Utc> =
+        preview["expires_at"].as_str().unwrap().parse().unwrap();
+    app.set_now(expires_at - chrono::Duration::seconds(1));
     app.get_as(token, url).await.expect(200);
-    app.set_now(app.now() + chrono::Duration::minutes(3));
+    // At `expires_at` exactly, not a leeway later.
+    app.set_now(expires_at);
     let refused = app
         .get_as(token, url)
         .await
         .expect_problem(401, "unauthorized");
-    assert_eq!(refused.body["detail"], "the bearer token has expired");
+    assert_eq!(refused.body["detail"], "the preview link has expired");
     let list = app
         .get_as(&app.editor(), "/api/v1/articles/draft/previews")
         .await

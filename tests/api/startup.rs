@@ -1,4 +1,4 @@
-//! Tests: opening a database (migrations, the fresh flag) and the demo content.
+//! Tests: opening a database (migrations, the fresh flag) and the demo content (loaded into a database never written to).
 
 use healthhub::dataset::demo;
 use healthhub::db::Database;
@@ -9,14 +9,31 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
     let url = dir.path().join("demo.db").to_string_lossy().into_owned();
     let (db, fresh) = Database::open(&url, 1).unwrap();
     assert!(fresh);
+    // A token minted before the first `serve` leaves the database untouched: the demo still loads.
+    let keys = healthhub::auth::TokenKeys::new(
+        b"startup-test-secret-startup-test",
+        "healthhub",
+        "healthhub-api",
+    );
+    healthhub::auth::issue(
+        &db,
+        &keys,
+        "early",
+        &[healthhub::auth::Scope::Read],
+        std::time::Duration::from_secs(60),
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    assert!(demo::untouched(&db).unwrap());
     let loaded = demo::load(&db, chrono::Utc::now().naive_utc()).unwrap();
     assert_eq!(loaded, 3);
+    assert!(!demo::untouched(&db).unwrap());
     drop(db);
 
     let (db, fresh) = Database::open(&url, 1).unwrap();
     assert!(
-        !fresh,
-        "an existing database is not fresh, so the demo is not loaded twice"
+        !fresh && !demo::untouched(&db).unwrap(),
+        "an existing database with content is not untouched, so the demo is not loaded twice"
     );
     let config = healthhub::config::Config::for_database(url.clone());
     let state = actix_web::web::Data::new(

@@ -34,7 +34,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
-use actix_web::{FromRequest, HttpResponse};
+use actix_web::{FromRequest, HttpResponse, ResponseError};
 use diesel::{QueryResult, SqliteConnection};
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -47,6 +47,13 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 
 /// The longest accepted key.
 pub const MAX_KEY_LENGTH: usize = 255;
+
+/// A response extension marking an answer that carries a secret shown once (a webhook's signing
+/// secret, a preview link's token): it is never stored for replay. A retry with the same key gets
+/// a `409 conflict` pointing at what the first request created (its `Location`), so the secret
+/// exists nowhere but in that first answer.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownOnce;
 
 /// The response headers stored with a response and replayed.
 const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
@@ -196,10 +203,20 @@ async fn answer_and_record<B: MessageBody + 'static>(
             return Err(ErrorInternalServerError(error.into()));
         }
     };
-    let stored = StoredResponse {
-        status: head.status().as_u16(),
-        headers: replayed_headers(head.headers()),
-        body: bytes.to_vec(),
+    let stored = if head.extensions().contains::<ShownOnce>() {
+        match not_replayed(head.headers()).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                release(&state, &fingerprint).await;
+                return Err(error);
+            }
+        }
+    } else {
+        StoredResponse {
+            status: head.status().as_u16(),
+            headers: replayed_headers(head.headers()),
+            body: bytes.to_vec(),
+        }
     };
     let Fingerprint { subject, key, .. } = fingerprint;
     let recorded = bookkeeping(&state, move |conn| {
@@ -213,6 +230,33 @@ async fn answer_and_record<B: MessageBody + 'static>(
         request,
         head.set_body(BoxBody::new(bytes)),
     ))
+}
+
+/// What a retry of a [`ShownOnce`] answer gets instead of it: a `409` problem that keeps the
+/// first answer's `Location`.
+async fn not_replayed(headers: &HeaderMap) -> Result<StoredResponse, actix_web::Error> {
+    let created = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("the resource");
+    let refusal = ApiError::Conflict(format!(
+        "a request with this Idempotency-Key already succeeded and created {created}; its answer \
+         carried a secret that is shown once and is not replayed"
+    ))
+    .error_response();
+    let status = refusal.status().as_u16();
+    let mut stored_headers = refusal.headers().clone();
+    if let Some(location) = headers.get(header::LOCATION) {
+        stored_headers.insert(header::LOCATION, location.clone());
+    }
+    let body = body::to_bytes(refusal.into_body())
+        .await
+        .map_err(|error| ErrorInternalServerError(error.to_string()))?;
+    Ok(StoredResponse {
+        status,
+        headers: replayed_headers(&stored_headers),
+        body: body.to_vec(),
+    })
 }
 
 /// Drops the reservation of a request that did not succeed; on failure it lapses by itself.
