@@ -145,11 +145,22 @@ pub fn lookup(
 /// a 403, never the article's current slug).
 ///
 /// The alias rule of every `{id_or_slug}`: all digits is an id; otherwise the current slug, or
-/// a slug the article had before a rename, name the same article.
+/// a slug the article had before a rename, name the same article. The article that holds a slug
+/// now comes first, but only for an audience that sees it: a draft given a published article's
+/// old slug does not take that slug's redirect away from anonymous readers (their answer, and so
+/// what a CDN holds, changes only when the draft is published, which logs a purge of the slug).
 pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiResult<ArticleRow> {
-    redirects::follow(conn, SlugKind::Article, key, find)?
-        .filter(|row| audience.sees(&row.status, row.published_at, row.unpublish_at))
-        .ok_or_else(|| ApiError::not_found("article", key))
+    let visible = |row: &ArticleRow| audience.sees(&row.status, row.published_at, row.unpublish_at);
+    let holder = find(conn, key)?.filter(visible);
+    let row = match (holder, key) {
+        (Some(row), _) => Some(row),
+        (None, Key::Slug(old)) => match redirects::target(conn, SlugKind::Article, old)? {
+            Some(id) => find_by_id(conn, id)?.filter(visible),
+            None => None,
+        },
+        (None, Key::Id(_) | Key::BeyondRange(_)) => None,
+    };
+    row.ok_or_else(|| ApiError::not_found("article", key))
 }
 
 /// The article with `id` if `audience` may see it, else a 404.
@@ -218,7 +229,6 @@ pub fn create(
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
     search_index::resume_and_index(conn, row.id)?;
-    redirects::forget(conn, SlugKind::Article, &row.slug)?;
     Ok(row)
 }
 
@@ -288,7 +298,6 @@ pub fn upsert(
             .values(new_article(content, request, view_count, now))
             .returning(ArticleRow::as_returning())
             .get_result(conn)?;
-        redirects::forget(conn, SlugKind::Article, &row.slug)?;
         sections_model::insert_all(conn, row.id, &request.sections, now)?;
         return Ok(Some(row.id));
     };
@@ -317,7 +326,6 @@ fn replace_whole(
     }
     if content.slug != stored.slug {
         content.slug = resolve_slug(conn, Some(&content.slug), &content.title, Some(current.id))?;
-        redirects::forget(conn, SlugKind::Article, &content.slug)?;
         redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
     }
     let (word_count, derived_excerpt) = derived_fields(sections);
@@ -438,7 +446,6 @@ fn write_content(
     }
     if merged.slug != stored.slug {
         merged.slug = resolve_slug(conn, Some(&merged.slug), &merged.title, Some(current.id))?;
-        redirects::forget(conn, SlugKind::Article, &merged.slug)?;
         redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
     }
     Ok(diesel::update(articles::table.find(current.id))

@@ -211,3 +211,65 @@ async fn a_404_echoes_only_the_key_asked_for() {
         }
     }
 }
+
+#[actix_web::test]
+async fn a_draft_given_an_old_slug_leaves_its_redirect_to_anonymous_readers_until_published() {
+    let app = spawn().await;
+    let token = app.editor();
+    let category = app.category("Health", None).await;
+    let cid = category["id"].as_i64().unwrap();
+    let original = app
+        .article("Pub One", cid, json!({"status": "published"}))
+        .await;
+    app.patch(
+        &token,
+        &format!("/api/v1/articles/{}", original["id"]),
+        json!({"slug": "renamed"}),
+    )
+    .await
+    .expect(200);
+    let squatter = app
+        .article("Squatter", cid, json!({"slug": "pub-one"}))
+        .await;
+    // Readers keep the redirect; editors reach the draft that holds the slug now.
+    let moved = app.get("/api/v1/articles/pub-one").await.expect(308);
+    assert_eq!(moved.header("location"), "/api/v1/articles/renamed");
+    let held = app
+        .get_as(&token, "/api/v1/articles/pub-one")
+        .await
+        .expect(200);
+    assert_eq!(held.body["id"], squatter["id"]);
+    // Deleting the draft takes nothing away.
+    app.delete(&token, &format!("/api/v1/articles/{}", squatter["id"]))
+        .await
+        .expect(204);
+    app.get("/api/v1/articles/pub-one").await.expect(308);
+    // A published holder takes the slug for everyone, and its entry purges the slug's URL.
+    let taker = app
+        .article(
+            "Taker",
+            cid,
+            json!({"slug": "pub-one", "status": "published"}),
+        )
+        .await;
+    let now_held = app.get("/api/v1/articles/pub-one").await.expect(200);
+    assert_eq!(now_held.body["id"], taker["id"]);
+    let feed = app
+        .get_as(
+            &app.token(&[healthhub::auth::Scope::Read]),
+            "/api/v1/changes",
+        )
+        .await
+        .expect(200);
+    let last = feed.body["data"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["event"], "article.published");
+    assert!(last["purge"]["urls"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("/api/v1/articles/pub-one")));
+}
