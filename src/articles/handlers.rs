@@ -271,19 +271,19 @@ pub async fn get_article(
     let found = state
         .db
         .read(move |conn| match model::lookup(conn, &key, audience)? {
-            Found::Here(row) => {
-                let categories = crate::categories::model::path(conn, row.category_id)?
-                    .iter()
-                    .map(|category| category.id)
-                    .collect();
-                let article = view::single(conn, row, &for_db, now)?;
-                Ok(Found::Here((article, categories)))
-            }
+            Found::Here(row) => Ok(Found::Here(view::single(conn, row, &for_db, now)?)),
             Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })
         .await?;
     match found {
-        Found::Here((article, categories)) => {
+        Found::Here(article) => {
+            // The categories the answer shows: its breadcrumbs (which end with its own
+            // category), else its category; the embeds already hold them, no second query.
+            let categories = match (&article.breadcrumbs, &article.category) {
+                (Some(path), _) => path.iter().map(|category| category.id).collect(),
+                (None, Some(category)) => vec![category.id],
+                (None, None) => Vec::new(),
+            };
             let response = HttpResponse::Ok()
                 .insert_header((header::ETAG, version_etag(article.version)))
                 .json(view::shaped(&article, &shape));
