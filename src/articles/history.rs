@@ -112,23 +112,28 @@ struct Due {
 /// that passed while the server was down is both entries, in order. Returns the ids.
 ///
 /// Each part of the query matches a partial index (`articles_due_to_publish`,
-/// `articles_due_to_unpublish`) literally, so it reads only the few scheduled rows.
+/// `articles_due_to_unpublish`) literally and names it (`INDEXED BY`), so it reads only the few
+/// scheduled rows: left to itself the planner preferred the `(status, published_at)` index and
+/// visited every published article every second (a third of a read benchmark's CPU).
 pub fn log_due_transitions(
     conn: &mut SqliteConnection,
     journal: &Journal,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<i32>> {
     let due: Vec<Due> = diesel::sql_query(
-        "SELECT id, slug, version, 1 AS publishes, published_at AS due FROM articles \
+        "SELECT id, slug, version, 1 AS publishes, published_at AS due \
+         FROM articles INDEXED BY articles_due_to_publish \
          WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
            AND (public_logged_at IS NULL OR published_at > public_logged_at) \
          UNION ALL \
-         SELECT id, slug, version, 0, unpublish_at FROM articles \
+         SELECT id, slug, version, 0, unpublish_at \
+         FROM articles INDEXED BY articles_due_to_publish \
          WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
            AND (public_logged_at IS NULL OR published_at > public_logged_at) \
            AND unpublish_at <= ? \
          UNION ALL \
-         SELECT id, slug, version, 0, unpublish_at FROM articles \
+         SELECT id, slug, version, 0, unpublish_at \
+         FROM articles INDEXED BY articles_due_to_unpublish \
          WHERE public_logged = 1 AND unpublish_at IS NOT NULL AND unpublish_at <= ? \
          ORDER BY due, id, publishes DESC",
     )
