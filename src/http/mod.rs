@@ -2,6 +2,7 @@
 //!
 //! It may import `crate::state` and the resource cores, never a resource's handlers.
 
+pub mod article_reads;
 pub mod client_ip;
 pub mod conditional;
 pub mod docs;

@@ -1,14 +1,14 @@
 //! HTTP handlers for preview links: mint one for an article (`POST …/preview`), list its live ones, read one, revoke one.
 
 use super::view::{article_url, MintedPreview, PreviewList, PreviewView, PreviewsMeta};
-use crate::articles::model::{self as articles_model, Found};
+use crate::articles::model as articles_model;
 use crate::articles::status::Audience;
 use crate::auth::keys::preview_subject;
 use crate::auth::records::{self, TokenRow};
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
 use crate::error::{ApiError, ApiResult};
-use crate::http::conditional::moved;
+use crate::http::article_reads::editors_read;
 use crate::http::extract::NoQuery;
 use crate::http::middleware::idempotency::ShownOnce;
 use crate::http::openapi_responses::{BadRequest, Forbidden, NotFound, Unauthorized};
@@ -106,33 +106,18 @@ pub async fn list_previews(
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
-    let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let found = state
-        .db
-        .read(
-            move |conn| match articles_model::lookup(conn, &key, Audience::Editors)? {
-                Found::Here(article) => {
-                    let rows = records::live_of(conn, &preview_subject(article.id), now)?;
-                    Ok(Found::Here((article.id, rows)))
-                }
-                Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
-            },
-        )
-        .await?;
-    Ok(match found {
-        Found::Here((article, rows)) => {
-            let data: Vec<PreviewView> = rows
-                .into_iter()
-                .map(|row| PreviewView::new(row, article))
-                .collect();
-            HttpResponse::Ok().json(PreviewList {
-                meta: PreviewsMeta { total: data.len() },
-                data,
-            })
-        }
-        Found::MovedTo(slug) => moved(&req, &id_or_slug, &slug),
+    editors_read(&state, &req, &id_or_slug, move |conn, article| {
+        let data: Vec<PreviewView> = records::live_of(conn, &preview_subject(article.id), now)?
+            .into_iter()
+            .map(|row| PreviewView::new(row, article.id))
+            .collect();
+        Ok(PreviewList {
+            meta: PreviewsMeta { total: data.len() },
+            data,
+        })
     })
+    .await
 }
 
 /// One live preview link of an article, without its token (needs `content:read`).
@@ -162,27 +147,15 @@ pub async fn get_preview(
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     let (id_or_slug, token_id) = path.into_inner();
-    let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
-    let found = state
-        .db
-        .read(
-            move |conn| match articles_model::lookup(conn, &key, Audience::Editors)? {
-                Found::Here(article) => {
-                    let row = preview_of(conn, article.id, &token_id)?;
-                    match row.revoked_at.is_none() && row.expires_at > now {
-                        true => Ok(Found::Here(PreviewView::new(row, article.id))),
-                        false => Err(no_preview(&token_id)),
-                    }
-                }
-                Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
-            },
-        )
-        .await?;
-    Ok(match found {
-        Found::Here(view) => HttpResponse::Ok().json(view),
-        Found::MovedTo(slug) => moved(&req, &id_or_slug, &slug),
+    editors_read(&state, &req, &id_or_slug, move |conn, article| {
+        let row = preview_of(conn, article.id, &token_id)?;
+        match row.revoked_at.is_none() && row.expires_at > now {
+            true => Ok(PreviewView::new(row, article.id)),
+            false => Err(no_preview(&token_id)),
+        }
     })
+    .await
 }
 
 /// Revoke a preview link of an article (needs `content:write`): its token is a `401` from the

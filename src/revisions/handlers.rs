@@ -3,13 +3,14 @@
 use super::model::{self, Snapshot};
 use super::view::{RevisionList, RevisionSummary, RevisionView, RevisionsMeta};
 use crate::articles::history;
-use crate::articles::model::{self as articles_model, ArticleRow, Found};
+use crate::articles::model::{self as articles_model, ArticleRow};
 use crate::articles::query::{self, Shape};
 use crate::articles::status::{ArticleStatus, Audience};
 use crate::articles::view::{self as article_view, ArticleView};
 use crate::auth::{Caller, Scope};
 use crate::error::{ApiError, ApiResult};
-use crate::http::conditional::{about_article, check_version, if_match, moved, ok_with_version};
+use crate::http::article_reads::editors_read;
+use crate::http::conditional::{about_article, check_version, if_match, ok_with_version};
 use crate::http::extract::NoQuery;
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized,
@@ -18,7 +19,6 @@ use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::SqliteConnection;
-use serde::Serialize;
 
 /// The revisions kept of an article, newest first (needs `content:read`).
 ///
@@ -97,30 +97,6 @@ pub async fn get_revision(
         Ok(RevisionView::new(row, snapshot))
     })
     .await
-}
-
-/// Answers what `read` makes of the article `id_or_slug` names (as editors see it), read in one
-/// snapshot: 200 with it as JSON, or a 308 to the current URL when asked by an old slug.
-async fn editors_read<T: Serialize + Send + 'static>(
-    state: &AppState,
-    req: &HttpRequest,
-    id_or_slug: &str,
-    read: impl FnOnce(&mut SqliteConnection, ArticleRow) -> ApiResult<T> + Send + 'static,
-) -> ApiResult<HttpResponse> {
-    let key = Key::parse(id_or_slug);
-    let found = state
-        .db
-        .read(
-            move |conn| match articles_model::lookup(conn, &key, Audience::Editors)? {
-                Found::Here(article) => Ok(Found::Here(read(conn, article)?)),
-                Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
-            },
-        )
-        .await?;
-    Ok(match found {
-        Found::Here(body) => HttpResponse::Ok().json(body),
-        Found::MovedTo(slug) => moved(req, id_or_slug, &slug),
-    })
 }
 
 /// Restore a revision: write it back as the article's next version (needs `content:write`, and
