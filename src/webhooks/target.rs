@@ -20,7 +20,22 @@ pub const MAX_URL_LEN: usize = 2048;
 /// [`check_url`] takes exactly these strings (a unit test holds them together).
 pub const URL_PATTERN: &str = concat!(
     r"^[Hh][Tt][Tt][Pp][Ss]?://",
-    r"(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])",
+    r"(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+    // An IPv6 literal (RFC 4291 §2.2: eight groups, `::` for a run of zero groups, or a trailing
+    // dotted IPv4 address after six groups or `::ffff:`).
+    r"|\[(",
+    r"([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}",
+    r"|([0-9A-Fa-f]{1,4}:){1,7}:",
+    r"|([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}",
+    r"|([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2}",
+    r"|([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3}",
+    r"|([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4}",
+    r"|([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5}",
+    r"|[0-9A-Fa-f]{1,4}:(:[0-9A-Fa-f]{1,4}){1,6}",
+    r"|:((:[0-9A-Fa-f]{1,4}){1,7}|:)",
+    r"|(::([Ff]{4}:)?|([0-9A-Fa-f]{1,4}:){6})",
+    r"((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])",
+    r")\])",
     r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?",
     r"(/([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*)?",
     r"(\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$",
@@ -89,11 +104,7 @@ pub fn check_url(url: &str) -> Result<Target, &'static str> {
         Some(bracketed) => {
             let close = bracketed.find(']').ok_or("has an unclosed [ in its host")?;
             let host = &bracketed[..close];
-            if !(2..=45).contains(&host.len())
-                || !host
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-            {
+            if host.parse::<std::net::Ipv6Addr>().is_err() {
                 return Err("must have an IPv6 address between the brackets");
             }
             (host, &bracketed[close + 1..])
@@ -297,6 +308,14 @@ mod tests {
             "https://",
             "https://[]/",
             "https://[zz]/",
+            "http://[89dB4Ce2a0D6:1dA2d8eCeb:f]/",
+            "http://[1:2:3:4:5:6:7:8]/",
+            "http://[1::8]/",
+            "http://[::ffff:10.0.0.1]/",
+            "http://[::ffff:10.0.0.01]/",
+            "http://[1:2:3:4:5:6:1.2.3.4]/",
+            "http://[1:2:3:4:5:6:7:8:9]/",
+            "http://[1:::2]/",
             "https://example.org/a?b#c",
             "https://xn--bcher-kva.example/",
         ];
