@@ -12,6 +12,7 @@ use super::status::Audience;
 use crate::changes::event::Event;
 use crate::changes::model::{self as changes, Journal, NewChange};
 use crate::db::schema::articles;
+use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::revisions::model as revisions;
 use crate::sections::model as sections_model;
@@ -22,7 +23,7 @@ use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 /// Records a committed write to article `id`, whose row was `before` (`None` for a new article):
 /// nothing when its version did not move (a no-op write), else its log entry and its revision.
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     id: i32,
     before: Option<&ArticleRow>,
     journal: &Journal,
@@ -73,7 +74,7 @@ pub fn record(
 
 /// Records the deletion of `row`; call it in the deleting transaction, before the row goes.
 pub fn record_deletion(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     row: &ArticleRow,
     journal: &Journal,
     now: NaiveDateTime,
@@ -116,7 +117,7 @@ struct Due {
 /// scheduled rows: left to itself the planner preferred the `(status, published_at)` index and
 /// visited every published article every second (a third of a read benchmark's CPU).
 pub fn log_due_transitions(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     journal: &Journal,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<i32>> {
@@ -169,7 +170,7 @@ fn public_now(row: &ArticleRow, now: NaiveDateTime) -> bool {
     Audience::Public(now).sees(&row.status, row.published_at, row.unpublish_at)
 }
 
-fn logged_public(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
+fn logged_public(conn: &mut DbConn, id: i32) -> QueryResult<bool> {
     articles::table
         .find(id)
         .select(articles::public_logged)
@@ -181,7 +182,7 @@ fn logged_public(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
 /// Records that the log said at `now` whether article `id` is public: only a publication time
 /// passing after `now` is left for the scheduler.
 fn set_logged_public(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     id: i32,
     public: bool,
     now: NaiveDateTime,

@@ -8,6 +8,7 @@ use super::status::{published_sql, state_sql, Audience};
 use crate::articles::search;
 use crate::categories::model as categories_model;
 use crate::db::sql::{Bind, Sql};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
 use chrono::NaiveDateTime;
@@ -45,7 +46,7 @@ struct Count {
 
 /// Runs `query` for `audience` at `now`.
 pub fn run(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     query: &ListQuery,
     audience: Audience,
     now: NaiveDateTime,
@@ -116,7 +117,7 @@ pub fn run(
         (Paging::Pages { .. }, _) | (_, true) => {
             let mut count = Sql::new("SELECT COUNT(*) AS n");
             count.append(&from).append(&where_clause(&conditions));
-            Some(count.query().get_result::<Count>(conn)?.n)
+            Some(count.query(conn).get_result::<Count>(conn)?.n)
         }
         _ => None,
     };
@@ -155,7 +156,7 @@ pub fn run(
             .push(" OFFSET ")
             .bind(Bind::Int((page - 1).saturating_mul(per_page)));
     }
-    let mut items: Vec<ListedArticle> = select.query().load(conn)?;
+    let mut items: Vec<ListedArticle> = select.query(conn).load(conn)?;
     let has_more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(0));
     if let Some(expression) = &match_expression {
@@ -185,7 +186,7 @@ struct Highlighted {
 /// ([`search::HIGHLIGHT_SQL`]), in one statement for the page only: the text of every column is
 /// never carried through the sort of all matches.
 fn highlight_page(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     expression: &str,
     items: &mut [ListedArticle],
 ) -> ApiResult<()> {
@@ -201,7 +202,7 @@ fn highlight_page(
         .bind_list(items.iter().map(|item| Bind::Int(item.article.id.into())))
         .push(")");
     let mut marked: std::collections::HashMap<i32, String> = select
-        .query()
+        .query(conn)
         .load::<Highlighted>(conn)?
         .into_iter()
         .map(|row| (row.id, row.marked))
@@ -352,7 +353,7 @@ fn to_bind(value: &KeyValue) -> Option<Bind> {
 
 /// The SQL condition of one filter.
 fn filter_sql(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     field: FilterField,
     op: Op,
     values: &[Value],
@@ -421,7 +422,7 @@ fn filter_sql(
     Ok(sql)
 }
 
-fn value_bind(conn: &mut SqliteConnection, value: &Value) -> ApiResult<Bind> {
+fn value_bind(conn: &mut DbConn, value: &Value) -> ApiResult<Bind> {
     Ok(match value {
         Value::Text(text) => Bind::Text(text.clone()),
         Value::Int(n) => Bind::Int(*n),

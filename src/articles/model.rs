@@ -7,6 +7,7 @@ use crate::categories::model as categories_model;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
 use crate::db::search_index;
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::revisions::model::{Snapshot, SnapshotSection};
 use crate::sections::input::SectionInput;
@@ -19,7 +20,7 @@ use std::collections::HashMap;
 
 /// A row of `articles`.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
-#[diesel(table_name = articles, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = articles, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ArticleRow {
     pub id: i32,
     pub slug: String,
@@ -78,7 +79,7 @@ struct NewArticle {
 /// Lookups by a unique key here and elsewhere use `get_result`, not `first`: `first` adds a bound
 /// `LIMIT ?`, and SQLite re-prepares a statement whose bound `LIMIT` changed (even to the same
 /// value) on its next run, which cost a sixth of the CPU of an article read (BENCHMARKS.md).
-pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<ArticleRow>> {
+pub fn find(conn: &mut DbConn, key: &Key) -> QueryResult<Option<ArticleRow>> {
     let query = articles::table.select(ArticleRow::as_select());
     match key {
         Key::Id(id) => match i32::try_from(*id) {
@@ -94,7 +95,7 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Articl
 }
 
 /// The article with `id`, whatever its status.
-pub fn find_by_id(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ArticleRow>> {
+pub fn find_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Option<ArticleRow>> {
     find(conn, &Key::Id(i64::from(id)))
 }
 
@@ -129,11 +130,7 @@ pub enum Found<T> {
 
 /// The article `key` names for `audience`, as a read answers it: asked for by a slug it had
 /// before a rename, it is a move to its current slug.
-pub fn lookup(
-    conn: &mut SqliteConnection,
-    key: &Key,
-    audience: Audience,
-) -> ApiResult<Found<ArticleRow>> {
+pub fn lookup(conn: &mut DbConn, key: &Key, audience: Audience) -> ApiResult<Found<ArticleRow>> {
     let row = get(conn, key, audience)?;
     match key {
         Key::Slug(asked) if *asked != row.slug => Ok(Found::MovedTo(row.slug)),
@@ -149,7 +146,7 @@ pub fn lookup(
 /// now comes first, but only for an audience that sees it: a draft given a published article's
 /// old slug does not take that slug's redirect away from anonymous readers (their answer, and so
 /// what a CDN holds, changes only when the draft is published, which logs a purge of the slug).
-pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiResult<ArticleRow> {
+pub fn get(conn: &mut DbConn, key: &Key, audience: Audience) -> ApiResult<ArticleRow> {
     let visible = |row: &ArticleRow| audience.sees(&row.status, row.published_at, row.unpublish_at);
     let holder = find(conn, key)?.filter(visible);
     let row = match (holder, key) {
@@ -164,15 +161,11 @@ pub fn get(conn: &mut SqliteConnection, key: &Key, audience: Audience) -> ApiRes
 }
 
 /// The article with `id` if `audience` may see it, else a 404.
-pub fn get_by_id(
-    conn: &mut SqliteConnection,
-    id: i32,
-    audience: Audience,
-) -> ApiResult<ArticleRow> {
+pub fn get_by_id(conn: &mut DbConn, id: i32, audience: Audience) -> ApiResult<ArticleRow> {
     get(conn, &Key::Id(i64::from(id)), audience)
 }
 
-fn slug_taken(conn: &mut SqliteConnection, slug: &str, except: Option<i32>) -> QueryResult<bool> {
+fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i32>) -> QueryResult<bool> {
     let query = articles::table
         .filter(articles::slug.eq(slug))
         .filter(articles::id.ne(except.unwrap_or(0)));
@@ -181,7 +174,7 @@ fn slug_taken(conn: &mut SqliteConnection, slug: &str, except: Option<i32>) -> Q
 
 /// The slug to store: a given one must be free (409), a generated one gets a `-N` suffix.
 fn resolve_slug(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     given: Option<&str>,
     title: &str,
     except: Option<i32>,
@@ -198,7 +191,7 @@ fn resolve_slug(
     }
 }
 
-fn require_category(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
+fn require_category(conn: &mut DbConn, id: i32) -> ApiResult<()> {
     if categories_model::exists(conn, id)? {
         Ok(())
     } else {
@@ -212,7 +205,7 @@ fn require_category(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
 /// Creates an article and its sections from a checked request, atomically (422 when the
 /// content it would store breaks a rule of [`ArticleContent::check`]).
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     request: &CreateArticle,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
@@ -225,7 +218,9 @@ pub fn create(
     search_index::pause(conn)?;
     let row: ArticleRow = diesel::insert_into(articles::table)
         .values(new_article(content, request, 0, now))
-        .returning(ArticleRow::as_returning())
+        .returning(<ArticleRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
     search_index::resume_and_index(conn, row.id)?;
@@ -280,7 +275,7 @@ fn derived_fields(sections: &[SectionInput]) -> (i32, String) {
 /// sections as a new version, and returns its id. Returns `None`, touching nothing, when it is
 /// already identical in every field of the data-set format.
 pub fn upsert(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     request: &CreateArticle,
     view_count: i64,
     now: NaiveDateTime,
@@ -296,7 +291,9 @@ pub fn upsert(
     let Some(current) = existing else {
         let row: ArticleRow = diesel::insert_into(articles::table)
             .values(new_article(content, request, view_count, now))
-            .returning(ArticleRow::as_returning())
+            .returning(<ArticleRow as diesel::Selectable<
+                crate::db::MultiBackend,
+            >>::construct_selection())
             .get_result(conn)?;
         sections_model::insert_all(conn, row.id, &request.sections, now)?;
         return Ok(Some(row.id));
@@ -309,7 +306,7 @@ pub fn upsert(
 /// checking the category and the slug like any write (a rename leaves a redirect); writes
 /// nothing and returns false when all of it is already stored.
 fn replace_whole(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &ArticleRow,
     mut content: ArticleContent,
     sections: &[SectionInput],
@@ -351,7 +348,7 @@ fn replace_whole(
 /// category since deleted, a window the clock has passed) is a 409. Returns the row, unchanged
 /// when `current` already equals the snapshot.
 pub fn restore(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &ArticleRow,
     snapshot: &Snapshot,
     now: NaiveDateTime,
@@ -389,11 +386,7 @@ pub fn restore(
 }
 
 /// True when article `id` already has exactly `sections`, in that order.
-fn same_sections(
-    conn: &mut SqliteConnection,
-    id: i32,
-    sections: &[SectionInput],
-) -> QueryResult<bool> {
+fn same_sections(conn: &mut DbConn, id: i32, sections: &[SectionInput]) -> QueryResult<bool> {
     let stored = sections_model::for_article(conn, id)?;
     Ok(stored.len() == sections.len()
         && stored
@@ -405,7 +398,7 @@ fn same_sections(
 /// Applies a checked partial update to `current`: the merged content must keep the rules (422),
 /// and a change that leaves everything as stored writes nothing and returns `current`.
 pub fn change(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &ArticleRow,
     request: &UpdateArticle,
     now: NaiveDateTime,
@@ -417,7 +410,7 @@ pub fn change(
 /// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,
 /// under the same rules as [`change`].
 pub fn set_status(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &ArticleRow,
     status: ArticleStatus,
     at: Option<NaiveDateTime>,
@@ -431,7 +424,7 @@ pub fn set_status(
 /// Stores `merged` as the next version of `current` (after checking its rules, its category
 /// and its slug), or nothing when it equals what is stored.
 fn write_content(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &ArticleRow,
     mut merged: ArticleContent,
     now: NaiveDateTime,
@@ -454,14 +447,16 @@ fn write_content(
             articles::version.eq(current.version + 1),
             articles::updated_at.eq(now),
         ))
-        .returning(ArticleRow::as_returning())
+        .returning(<ArticleRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?)
 }
 
 /// Published articles anonymous readers can see in `category_id`, newest first, without
 /// `exclude`s, at most `limit`.
 pub fn visible_in_category(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     category_id: i32,
     exclude: &[i32],
     limit: i64,
@@ -478,7 +473,7 @@ pub fn visible_in_category(
 }
 
 /// Deletes an article; its sections go with it (foreign key cascade).
-pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
+pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<()> {
     diesel::delete(articles::table.find(id)).execute(conn)?;
     Ok(())
 }
@@ -486,7 +481,7 @@ pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<()> {
 /// Adds `count` views (negative counts add nothing) to an article's counter, which saturates
 /// at `i64::MAX` and stays an integer (SQLite would turn an overflowing sum into a REAL);
 /// nothing when the article has been deleted since.
-pub fn add_views(conn: &mut SqliteConnection, id: i32, count: i64) -> QueryResult<()> {
+pub fn add_views(conn: &mut DbConn, id: i32, count: i64) -> QueryResult<()> {
     let count = count.max(0);
     diesel::sql_query("UPDATE articles SET view_count = min(view_count, ?) + ? WHERE id = ?")
         .bind::<diesel::sql_types::BigInt, _>(i64::MAX - count)
@@ -497,7 +492,7 @@ pub fn add_views(conn: &mut SqliteConnection, id: i32, count: i64) -> QueryResul
 }
 
 /// Sets the view counter (demo content and imports carry their own counts).
-pub fn set_view_count(conn: &mut SqliteConnection, id: i32, count: i64) -> QueryResult<()> {
+pub fn set_view_count(conn: &mut DbConn, id: i32, count: i64) -> QueryResult<()> {
     diesel::update(articles::table.find(id))
         .set(articles::view_count.eq(count))
         .execute(conn)?;
@@ -506,7 +501,7 @@ pub fn set_view_count(conn: &mut SqliteConnection, id: i32, count: i64) -> Query
 
 /// How many articles anonymous readers can see at `now`, per category id (categories with none are absent).
 pub fn visible_counts_by_category(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> QueryResult<HashMap<i32, i64>> {
     #[derive(QueryableByName)]
@@ -526,11 +521,7 @@ pub fn visible_counts_by_category(
 }
 
 /// Up to `limit` articles with ids above `after`, in id order (for streaming exports).
-pub fn batch_after(
-    conn: &mut SqliteConnection,
-    after: i32,
-    limit: i64,
-) -> QueryResult<Vec<ArticleRow>> {
+pub fn batch_after(conn: &mut DbConn, after: i32, limit: i64) -> QueryResult<Vec<ArticleRow>> {
     articles::table
         .filter(articles::id.gt(after))
         .order(articles::id)

@@ -228,9 +228,10 @@ fn escape_into(html: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::DbConn;
     use diesel::connection::SimpleConnection;
     use diesel::sql_types::{Integer, Text};
-    use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+    use diesel::{QueryableByName, RunQueryDsl};
     use diesel_migrations::MigrationHarness;
 
     fn hostile_inputs() -> Vec<String> {
@@ -379,7 +380,7 @@ mod tests {
         name: String,
     }
 
-    fn search(conn: &mut SqliteConnection, input: &str) -> Vec<i32> {
+    fn search(conn: &mut DbConn, input: &str) -> Vec<i32> {
         let Some(expression) = match_expression(input) else {
             return Vec::new();
         };
@@ -394,7 +395,7 @@ mod tests {
         .collect()
     }
 
-    fn index_size(conn: &mut SqliteConnection) -> i64 {
+    fn index_size(conn: &mut DbConn) -> i64 {
         diesel::sql_query("SELECT count(*) AS n FROM article_search")
             .get_result::<Count>(conn)
             .unwrap()
@@ -403,11 +404,12 @@ mod tests {
 
     /// A migrated in-memory database with two articles: 1 has "therapist" only in a section
     /// body, 2 has it in its title.
-    fn seeded() -> SqliteConnection {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+    fn seeded() -> DbConn {
+        let mut conn = DbConn::open(":memory:").unwrap();
         conn.batch_execute("PRAGMA foreign_keys = ON;").unwrap();
         crate::db::register_functions(&mut conn).unwrap();
-        conn.run_pending_migrations(crate::db::MIGRATIONS).unwrap();
+        conn.run_pending_migrations(crate::db::SQLITE_MIGRATIONS)
+            .unwrap();
         conn.batch_execute(
             "INSERT INTO categories (slug, name, description, parent_id, position, created_at, updated_at) \
                  VALUES ('health', 'Health', '', NULL, 0, '2025-01-01 00:00:00', '2025-01-01 00:00:00'); \
@@ -565,7 +567,7 @@ mod tests {
 
     #[test]
     fn existing_articles_are_backfilled_and_down_reverts() {
-        fn search_objects(conn: &mut SqliteConnection) -> Vec<String> {
+        fn search_objects(conn: &mut DbConn) -> Vec<String> {
             diesel::sql_query(
                 "SELECT name FROM sqlite_master WHERE name LIKE 'article_search%' ORDER BY name",
             )
@@ -578,14 +580,16 @@ mod tests {
         let mut conn = seeded();
         // Revert down to (and including) the search migration, whatever was added after it.
         while !search_objects(&mut conn).is_empty() {
-            conn.revert_last_migration(crate::db::MIGRATIONS).unwrap();
+            conn.revert_last_migration(crate::db::SQLITE_MIGRATIONS)
+                .unwrap();
             let articles: Vec<Name> =
                 diesel::sql_query("SELECT name FROM sqlite_master WHERE name = 'articles'")
                     .load(&mut conn)
                     .unwrap();
             assert_eq!(articles.len(), 1, "reverted past the search migration");
         }
-        conn.run_pending_migrations(crate::db::MIGRATIONS).unwrap();
+        conn.run_pending_migrations(crate::db::SQLITE_MIGRATIONS)
+            .unwrap();
         assert_eq!(index_size(&mut conn), 2);
         assert_eq!(search(&mut conn, "thera"), [2, 1]);
     }

@@ -6,6 +6,7 @@
 
 use crate::db::schema::articles;
 use crate::db::sql::{Bind, Sql};
+use crate::db::DbConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Timestamp};
@@ -187,7 +188,7 @@ pub fn state_sql(state: ArticleState, now: NaiveDateTime) -> Sql {
 /// before it (the last time the public set of articles changed by the clock alone, without a
 /// write) and the earliest after it (the next time it will). The caches expire on these.
 pub fn schedule_around(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> QueryResult<(Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     #[derive(QueryableByName)]

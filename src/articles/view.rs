@@ -5,6 +5,7 @@ use super::query::{Embed, Shape};
 use super::status::ArticleState;
 use crate::categories::model::{self as categories_model, CategoryLink};
 use crate::categories::view::CategoryRef;
+use crate::db::DbConn;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
 use crate::support::markdown;
@@ -179,11 +180,7 @@ pub struct Embeds {
 impl Embeds {
     /// Loads what `shape` embeds for `articles`: every category in one query (the tree is
     /// small) and every section of every article in another.
-    pub fn load(
-        conn: &mut SqliteConnection,
-        articles: &[&ArticleRow],
-        shape: &Shape,
-    ) -> QueryResult<Self> {
+    pub fn load(conn: &mut DbConn, articles: &[&ArticleRow], shape: &Shape) -> QueryResult<Self> {
         let mut embeds = Embeds::default();
         if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
             embeds.categories = categories_model::links(conn)?
@@ -298,7 +295,7 @@ pub fn shaped(view: &ArticleView, shape: &Shape) -> Value {
 
 /// The view of one article with what `shape` embeds (two or three small queries).
 pub fn single(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     row: ArticleRow,
     shape: &Shape,
     now: NaiveDateTime,

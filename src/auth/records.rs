@@ -4,6 +4,7 @@ use super::keys::{MintedToken, Scope, TokenKeys};
 use crate::changes::model::{self as changes, Journal, NewChange};
 use crate::db::schema::api_tokens;
 use crate::db::Database;
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 /// A row of `api_tokens`: one token this service minted.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = api_tokens, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct TokenRow {
     /// The token's id (`jti`).
     pub jti: String,
@@ -33,7 +34,7 @@ pub struct TokenRow {
 
 /// What verification needs to know about a recorded token.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = api_tokens, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct TokenStatus {
     /// Who it was issued to.
     pub subject: String,
@@ -77,7 +78,7 @@ fn row_of(minted: &MintedToken) -> ApiResult<TokenRow> {
 }
 
 /// Records a freshly minted token.
-pub fn record(conn: &mut SqliteConnection, minted: &MintedToken) -> ApiResult<()> {
+pub fn record(conn: &mut DbConn, minted: &MintedToken) -> ApiResult<()> {
     diesel::insert_into(api_tokens::table)
         .values(row_of(minted)?)
         .execute(conn)?;
@@ -85,7 +86,7 @@ pub fn record(conn: &mut SqliteConnection, minted: &MintedToken) -> ApiResult<()
 }
 
 /// The record of token `jti`.
-pub fn find(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenRow>> {
+pub fn find(conn: &mut DbConn, jti: &str) -> ApiResult<Option<TokenRow>> {
     Ok(api_tokens::table
         .find(jti)
         .select(TokenRow::as_select())
@@ -95,7 +96,7 @@ pub fn find(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenRow
 
 /// The subject and revocation of token `jti` (a primary-key lookup, on every authenticated
 /// request); `None` when it is not recorded.
-pub fn status(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenStatus>> {
+pub fn status(conn: &mut DbConn, jti: &str) -> ApiResult<Option<TokenStatus>> {
     Ok(api_tokens::table
         .find(jti)
         .select(TokenStatus::as_select())
@@ -104,7 +105,7 @@ pub fn status(conn: &mut SqliteConnection, jti: &str) -> ApiResult<Option<TokenS
 }
 
 /// Every recorded token, newest first.
-pub fn list(conn: &mut SqliteConnection) -> ApiResult<Vec<TokenRow>> {
+pub fn list(conn: &mut DbConn) -> ApiResult<Vec<TokenRow>> {
     Ok(api_tokens::table
         .select(TokenRow::as_select())
         .order((api_tokens::created_at.desc(), api_tokens::jti))
@@ -112,11 +113,7 @@ pub fn list(conn: &mut SqliteConnection) -> ApiResult<Vec<TokenRow>> {
 }
 
 /// The tokens of `subject` that are neither expired nor revoked at `now`, newest first.
-pub fn live_of(
-    conn: &mut SqliteConnection,
-    subject: &str,
-    now: NaiveDateTime,
-) -> ApiResult<Vec<TokenRow>> {
+pub fn live_of(conn: &mut DbConn, subject: &str, now: NaiveDateTime) -> ApiResult<Vec<TokenRow>> {
     Ok(api_tokens::table
         .filter(api_tokens::subject.eq(subject))
         .filter(api_tokens::revoked_at.is_null())
@@ -130,7 +127,7 @@ pub fn live_of(
 /// at `now`, logging a `token.revoked` change for each. Tokens revoked before keep their first
 /// `revoked_at` and log nothing.
 pub fn revoke(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     key: &str,
     journal: &Journal,
     now: NaiveDateTime,
@@ -162,10 +159,7 @@ pub fn revoke(
 
 /// Stores buffered uses: each token's `last_used_at` moves forward to its time, never back.
 /// Returns how many rows changed.
-pub fn record_usage(
-    conn: &mut SqliteConnection,
-    uses: &[(String, NaiveDateTime)],
-) -> ApiResult<usize> {
+pub fn record_usage(conn: &mut DbConn, uses: &[(String, NaiveDateTime)]) -> ApiResult<usize> {
     let mut changed = 0;
     for (jti, at) in uses {
         changed += diesel::update(

@@ -3,14 +3,14 @@
 use super::model::CategoryRow;
 use crate::changes::event::Event;
 use crate::changes::model::{self as changes, Journal, NewChange};
+use crate::db::DbConn;
 use crate::error::ApiResult;
 use chrono::NaiveDateTime;
-use diesel::SqliteConnection;
 
 /// Records a committed write that left category `after`, whose row was `before` (`None` for a
 /// new one): `category.created` or `category.updated`, nothing when its version did not move.
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     before: Option<&CategoryRow>,
     after: &CategoryRow,
     journal: &Journal,
@@ -31,7 +31,7 @@ pub fn record(
 
 /// Records the deletion of `row`, in the deleting transaction.
 pub fn record_deletion(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     row: &CategoryRow,
     journal: &Journal,
     now: NaiveDateTime,

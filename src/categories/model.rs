@@ -4,6 +4,7 @@ use super::content::CategoryContent;
 use super::input::CreateCategory;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
 use chrono::NaiveDateTime;
@@ -20,7 +21,7 @@ pub const MAX_DEPTH: usize = 32;
 
 /// A row of `categories`.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Identifiable)]
-#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CategoryRow {
     pub id: i32,
     pub slug: String,
@@ -37,7 +38,7 @@ pub struct CategoryRow {
 /// What an article's `category` and `breadcrumbs` embeds need of a category: no timestamps to
 /// parse, no description to copy.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = categories, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CategoryLink {
     pub id: i32,
     pub slug: String,
@@ -46,7 +47,7 @@ pub struct CategoryLink {
 }
 
 /// Every category as a [`CategoryLink`], in no particular order.
-pub fn links(conn: &mut SqliteConnection) -> QueryResult<Vec<CategoryLink>> {
+pub fn links(conn: &mut DbConn) -> QueryResult<Vec<CategoryLink>> {
     categories::table
         .select(CategoryLink::as_select())
         .load(conn)
@@ -75,7 +76,7 @@ struct NewCategory {
 }
 
 /// The category named by `key`, if any.
-pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<CategoryRow>> {
+pub fn find(conn: &mut DbConn, key: &Key) -> QueryResult<Option<CategoryRow>> {
     let query = categories::table.select(CategoryRow::as_select());
     match key {
         Key::Id(id) => match i32::try_from(*id) {
@@ -95,18 +96,18 @@ pub fn find(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<Catego
 /// The alias rule of every `{id_or_slug}` (and of query parameters naming a category): all
 /// digits is an id; otherwise the current slug, or a slug the category had before a rename,
 /// name the same category.
-pub fn get(conn: &mut SqliteConnection, key: &Key) -> ApiResult<CategoryRow> {
+pub fn get(conn: &mut DbConn, key: &Key) -> ApiResult<CategoryRow> {
     redirects::follow(conn, SlugKind::Category, key, find)?
         .ok_or_else(|| ApiError::not_found("category", key))
 }
 
 /// The category with `id`, if it exists.
-pub fn exists(conn: &mut SqliteConnection, id: i32) -> QueryResult<bool> {
+pub fn exists(conn: &mut DbConn, id: i32) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(categories::table.find(id))).get_result(conn)
 }
 
 /// All categories (or the children of `parent`), ordered by position then name.
-pub fn list(conn: &mut SqliteConnection, parent: Option<i32>) -> QueryResult<Vec<CategoryRow>> {
+pub fn list(conn: &mut DbConn, parent: Option<i32>) -> QueryResult<Vec<CategoryRow>> {
     let mut query = categories::table
         .select(CategoryRow::as_select())
         .order((categories::position, categories::name, categories::id))
@@ -118,7 +119,7 @@ pub fn list(conn: &mut SqliteConnection, parent: Option<i32>) -> QueryResult<Vec
 }
 
 /// The path from the root down to category `id`, itself last.
-pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow>> {
+pub fn path(conn: &mut DbConn, id: i32) -> QueryResult<Vec<CategoryRow>> {
     diesel::sql_query(
         "WITH RECURSIVE chain(id, depth) AS ( \
              SELECT id, 0 FROM categories WHERE id = ? \
@@ -135,7 +136,7 @@ pub fn path(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<CategoryRow
 }
 
 /// The slug path of category `id` (`health/mental-health`), from its root down to itself.
-pub fn slug_path(conn: &mut SqliteConnection, id: i32) -> QueryResult<String> {
+pub fn slug_path(conn: &mut DbConn, id: i32) -> QueryResult<String> {
     Ok(join_slugs(&path(conn, id)?))
 }
 
@@ -149,7 +150,7 @@ pub fn join_slugs(chain: &[CategoryRow]) -> String {
 }
 
 /// Every category's slug path, from one query over the whole (small) table.
-pub fn all_slug_paths(conn: &mut SqliteConnection) -> QueryResult<HashMap<i32, String>> {
+pub fn all_slug_paths(conn: &mut DbConn) -> QueryResult<HashMap<i32, String>> {
     Ok(slug_paths(&list(conn, None)?))
 }
 
@@ -175,7 +176,7 @@ pub fn slug_paths(rows: &[CategoryRow]) -> HashMap<i32, String> {
 
 /// The ids of category `root_id` and all its descendants (at most [`MAX_DEPTH`] levels down),
 /// the root first, then level by level; empty when `root_id` does not exist.
-pub fn subtree_ids(conn: &mut SqliteConnection, root_id: i32) -> QueryResult<Vec<i32>> {
+pub fn subtree_ids(conn: &mut DbConn, root_id: i32) -> QueryResult<Vec<i32>> {
     let ids: Vec<Id> = diesel::sql_query(
         "WITH RECURSIVE subtree(id, depth) AS ( \
              SELECT id, 0 FROM categories WHERE id = ? \
@@ -192,11 +193,7 @@ pub fn subtree_ids(conn: &mut SqliteConnection, root_id: i32) -> QueryResult<Vec
 }
 
 /// True when a category other than `except` uses `slug`.
-pub fn slug_taken(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    except: Option<i32>,
-) -> QueryResult<bool> {
+pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i32>) -> QueryResult<bool> {
     let query = categories::table
         .filter(categories::slug.eq(slug))
         .filter(categories::id.ne(except.unwrap_or(0)));
@@ -204,7 +201,7 @@ pub fn slug_taken(
 }
 
 /// Deletes category `id`; 409 while it still has children or articles.
-pub fn delete(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConn, id: i32) -> ApiResult<()> {
     let children: i64 = categories::table
         .filter(categories::parent_id.eq(id))
         .count()
@@ -225,7 +222,7 @@ pub fn delete(conn: &mut SqliteConnection, id: i32) -> ApiResult<()> {
 /// Creates a category from a checked request: the parent must exist and leave the tree within
 /// [`MAX_DEPTH`] levels, a given slug must be free.
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     request: &CreateCategory,
     now: NaiveDateTime,
 ) -> ApiResult<CategoryRow> {
@@ -237,13 +234,15 @@ pub fn create(
         parent_id: request.parent_id,
         position: request.position,
     };
-    let row = diesel::insert_into(categories::table)
+    let row: CategoryRow = diesel::insert_into(categories::table)
         .values(NewCategory {
             content,
             created_at: now,
             updated_at: now,
         })
-        .returning(CategoryRow::as_returning())
+        .returning(<CategoryRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?;
     redirects::forget(conn, SlugKind::Category, &row.slug)?;
     Ok(row)
@@ -253,7 +252,7 @@ pub fn create(
 /// [`check_placement`], a new slug resolved and the old one remembered), or nothing when it
 /// equals what is stored.
 pub fn write_content(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &CategoryRow,
     mut merged: CategoryContent,
     now: NaiveDateTime,
@@ -276,7 +275,9 @@ pub fn write_content(
             categories::version.eq(current.version + 1),
             categories::updated_at.eq(now),
         ))
-        .returning(CategoryRow::as_returning())
+        .returning(<CategoryRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?)
 }
 
@@ -284,7 +285,7 @@ pub fn write_content(
 /// must not make it its own ancestor, and must keep every category within [`MAX_DEPTH`]
 /// levels. A 409 on `field` otherwise (the value is valid; the stored tree refuses it).
 pub fn check_placement(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     field: &str,
     moving: Option<i32>,
     parent: Option<i32>,
@@ -330,7 +331,7 @@ struct Id {
 
 /// Category `id` and all its ancestors, however many; a stored cycle ends the walk (`UNION`
 /// drops a row already seen) instead of looping.
-fn ancestor_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
+fn ancestor_ids(conn: &mut DbConn, id: i32) -> QueryResult<Vec<i32>> {
     let rows: Vec<Id> = diesel::sql_query(
         "WITH RECURSIVE up(id) AS ( \
              SELECT ? \
@@ -346,7 +347,7 @@ fn ancestor_ids(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<i32>> {
 }
 
 /// Levels in the subtree of category `id` (1 for a leaf), counted to one past [`MAX_DEPTH`].
-fn subtree_height(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+fn subtree_height(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
     #[derive(QueryableByName)]
     struct Height {
         #[diesel(sql_type = Integer)]
@@ -373,7 +374,7 @@ pub const RESERVED_SLUGS: &[&str] = &["tree"];
 /// The slug to store: a given one must be free (409) and not reserved (422), a generated one
 /// gets a `-N` suffix.
 fn resolve_slug(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     given: Option<&str>,
     name: &str,
     except: Option<i32>,
@@ -402,7 +403,7 @@ fn resolve_slug(
 /// version, under the rules of the API's writes. Returns the row it had before (`None` when it
 /// is new) and the row after (the same version when the record was identical: nothing written).
 pub fn upsert(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     request: &CreateCategory,
     now: NaiveDateTime,
 ) -> ApiResult<(Option<CategoryRow>, CategoryRow)> {

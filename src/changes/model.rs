@@ -6,6 +6,7 @@
 
 use super::event::{Event, ResourceType};
 use crate::db::schema::{change_log_state, changes};
+use crate::db::DbConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -38,7 +39,7 @@ impl Journal {
 
 /// A row of `changes`.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = changes, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = changes, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ChangeRow {
     pub seq: i64,
     pub at: NaiveDateTime,
@@ -134,7 +135,7 @@ impl NewChange {
 /// Appends `change`, made by `journal`'s subject at `at`, in the caller's transaction; returns
 /// its seq.
 pub fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     mut change: NewChange,
     journal: &Journal,
     at: NaiveDateTime,
@@ -147,7 +148,7 @@ pub fn append(
 }
 
 /// Up to `limit` entries with a seq above `after`, oldest first.
-pub fn after(conn: &mut SqliteConnection, after: i64, limit: i64) -> QueryResult<Vec<ChangeRow>> {
+pub fn after(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<ChangeRow>> {
     changes::table
         .filter(changes::seq.gt(after))
         .order(changes::seq)
@@ -157,14 +158,14 @@ pub fn after(conn: &mut SqliteConnection, after: i64, limit: i64) -> QueryResult
 }
 
 /// The newest seq retention has removed (0 when none has been).
-pub fn pruned_through(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub fn pruned_through(conn: &mut DbConn) -> QueryResult<i64> {
     change_log_state::table
         .select(change_log_state::pruned_through)
         .get_result(conn)
 }
 
 /// The newest seq written so far (0 when the log has never had an entry).
-pub fn last_seq(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub fn last_seq(conn: &mut DbConn) -> QueryResult<i64> {
     let newest: Option<i64> = changes::table
         .select(diesel::dsl::max(changes::seq))
         .get_result(conn)?;
@@ -175,7 +176,7 @@ pub fn last_seq(conn: &mut SqliteConnection) -> QueryResult<i64> {
 /// oldest entry a reader inside this server, the webhook worker, has not taken yet), and records
 /// the newest seq removed; returns how many were removed.
 pub fn prune(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     cutoff: NaiveDateTime,
     keep_after: Option<i64>,
 ) -> QueryResult<usize> {

@@ -59,7 +59,7 @@ fn categories_parents_first(rows: Vec<CategoryRow>) -> Vec<CategoryRow> {
 }
 
 fn write_all(
-    conn: &mut diesel::SqliteConnection,
+    conn: &mut crate::db::DbConn,
     out: &mut impl Write,
     layout: Layout,
 ) -> anyhow::Result<ExportSummary> {

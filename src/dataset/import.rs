@@ -11,13 +11,13 @@ use crate::categories::journal as categories_journal;
 use crate::categories::model as categories_model;
 use crate::changes::model::Journal as WriteJournal;
 use crate::config::Journal;
+use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
 use crate::sections::input::SectionInput;
 use crate::support::key::Key;
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use diesel::SqliteConnection;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::HashMap;
@@ -124,7 +124,7 @@ pub fn import_from(
 
 /// The body of the import's transaction: the records, then the search rows of what they wrote.
 fn import_records(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     reader: impl BufRead,
     layout: Layout,
     options: ImportOptions,
@@ -230,7 +230,7 @@ impl Progress {
 }
 
 struct Importer<'a> {
-    conn: &'a mut SqliteConnection,
+    conn: &'a mut DbConn,
     category_ids: HashMap<String, i32>,
     now: NaiveDateTime,
     options: ImportOptions,

@@ -10,12 +10,10 @@
 //! newer version), a target that is in use (stop the server first), or an existing database
 //! without `force`.
 
-use super::MIGRATIONS;
+use super::{known_versions, Backend};
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
-use diesel::migration::MigrationSource;
 use diesel::sql_types::Text;
-use diesel::sqlite::Sqlite;
 use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
 use std::collections::BTreeSet;
 use std::fs::{self, File};
@@ -298,12 +296,7 @@ impl Drop for Staged {
 
 /// The versions of the migrations compiled into this binary.
 fn known_migrations() -> anyhow::Result<BTreeSet<String>> {
-    let migrations = MigrationSource::<Sqlite>::migrations(&MIGRATIONS)
-        .map_err(|e| anyhow::anyhow!("listing the embedded migrations: {e}"))?;
-    Ok(migrations
-        .iter()
-        .map(|migration| migration.name().version().to_string())
-        .collect())
+    Ok(known_versions(Backend::Sqlite).into_iter().collect())
 }
 
 /// The file behind a `DATABASE_URL`: a path, or a `file:` URI without its query string.

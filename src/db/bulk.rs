@@ -6,6 +6,7 @@
 //! so a per-article trigger leaves one tiny segment per article and merges them over and over.
 
 use super::BUSY_TIMEOUT_MS;
+use crate::db::DbConn;
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -35,7 +36,7 @@ struct CacheSizeRow {
 impl CacheSize {
     /// Widens the page cache of `conn` for an import and returns what it was. A PRAGMA is not
     /// undone by a rollback: call [`CacheSize::restore`] whatever the import's outcome.
-    pub fn widen(conn: &mut SqliteConnection) -> QueryResult<Self> {
+    pub fn widen(conn: &mut DbConn) -> QueryResult<Self> {
         let before = diesel::sql_query("PRAGMA cache_size")
             .get_result::<CacheSizeRow>(conn)?
             .cache_size;
@@ -44,7 +45,7 @@ impl CacheSize {
     }
 
     /// Puts the page cache of `conn` back to its size before [`CacheSize::widen`].
-    pub fn restore(self, conn: &mut SqliteConnection) -> QueryResult<()> {
+    pub fn restore(self, conn: &mut DbConn) -> QueryResult<()> {
         conn.batch_execute(&format!("PRAGMA cache_size = {};", self.0))
     }
 }
@@ -61,7 +62,7 @@ struct JournalModeRow {
 /// twice the disk space and the writes (an 18 GB WAL, then a full disk, at 1 000 000 articles).
 /// A rollback journal only keeps the pages that existed before. Call [`back_to_wal`] after the
 /// import, whatever its outcome; the database is reopened in WAL anyway.
-pub fn leave_wal(conn: &mut SqliteConnection) -> QueryResult<bool> {
+pub fn leave_wal(conn: &mut DbConn) -> QueryResult<bool> {
     // Another connection (a running server) makes the switch fail at once, not after a wait.
     conn.batch_execute("PRAGMA busy_timeout = 0;")?;
     let switched =
@@ -75,7 +76,7 @@ pub fn leave_wal(conn: &mut SqliteConnection) -> QueryResult<bool> {
 }
 
 /// Puts the database back in WAL after [`leave_wal`].
-pub fn back_to_wal(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub fn back_to_wal(conn: &mut DbConn) -> QueryResult<()> {
     diesel::sql_query("PRAGMA journal_mode = WAL")
         .get_result::<JournalModeRow>(conn)
         .map(drop)
@@ -99,7 +100,7 @@ struct TriggerSql {
 
 /// Drops the search-index triggers on `articles` and `sections` (inside the caller's
 /// transaction, so a failed import rolls this back too) and returns what recreates them.
-pub fn suspend_search_triggers(conn: &mut SqliteConnection) -> QueryResult<SuspendedTriggers> {
+pub fn suspend_search_triggers(conn: &mut DbConn) -> QueryResult<SuspendedTriggers> {
     let triggers: Vec<TriggerSql> = diesel::sql_query(
         "SELECT name, sql FROM sqlite_master \
          WHERE type = 'trigger' AND tbl_name IN ('articles', 'sections') \
@@ -115,10 +116,7 @@ pub fn suspend_search_triggers(conn: &mut SqliteConnection) -> QueryResult<Suspe
 }
 
 /// Recreates the triggers [`suspend_search_triggers`] dropped.
-pub fn restore_search_triggers(
-    conn: &mut SqliteConnection,
-    suspended: SuspendedTriggers,
-) -> QueryResult<()> {
+pub fn restore_search_triggers(conn: &mut DbConn, suspended: SuspendedTriggers) -> QueryResult<()> {
     for sql in suspended.0 {
         conn.batch_execute(&format!("{sql};"))?;
     }
@@ -133,7 +131,7 @@ pub fn restore_search_triggers(
 /// FTS5 collects the new terms in a larger in-memory buffer while it does this, so that it
 /// writes (and later merges) fewer, larger segments; the setting goes back to FTS5's default
 /// afterwards (it is stored in the index, inside this transaction).
-pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> QueryResult<()> {
+pub fn reindex_written_at(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
     set_fts_hash_size(conn, IMPORT_FTS_HASH_BYTES)?;
     diesel::sql_query(
         "DELETE FROM article_search WHERE rowid IN (SELECT id FROM articles WHERE updated_at = ?)",
@@ -150,7 +148,7 @@ pub fn reindex_written_at(conn: &mut SqliteConnection, now: NaiveDateTime) -> Qu
     set_fts_hash_size(conn, DEFAULT_FTS_HASH_BYTES)
 }
 
-fn set_fts_hash_size(conn: &mut SqliteConnection, bytes: i64) -> QueryResult<()> {
+fn set_fts_hash_size(conn: &mut DbConn, bytes: i64) -> QueryResult<()> {
     diesel::sql_query("INSERT INTO article_search (article_search, rank) VALUES ('hashsize', ?)")
         .bind::<BigInt, _>(bytes)
         .execute(conn)?;

@@ -1,6 +1,7 @@
 //! Idempotency-Key records: reserving a key, storing the first response, replaying it (see `crate::http::middleware::idempotency`).
 
 use super::schema::idempotency_keys;
+use crate::db::DbConn;
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
@@ -67,7 +68,7 @@ struct Row {
 /// Claims `fingerprint`'s key at `now`, in the caller's (writer) transaction: forgets expired
 /// records and abandoned reservations, then reserves the key or says how it is taken.
 pub fn claim(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     fingerprint: &Fingerprint,
     now: NaiveDateTime,
 ) -> QueryResult<Claim> {
@@ -126,7 +127,7 @@ pub fn claim(
 
 /// Stores the response to the request that reserved `subject`'s `key`.
 pub fn complete(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     subject: &str,
     key: &str,
     response: &StoredResponse,
@@ -147,7 +148,7 @@ pub fn complete(
 }
 
 /// Drops the reservation of `subject`'s `key` (its request failed), so the key can be used again.
-pub fn release(conn: &mut SqliteConnection, subject: &str, key: &str) -> QueryResult<()> {
+pub fn release(conn: &mut DbConn, subject: &str, key: &str) -> QueryResult<()> {
     diesel::delete(
         idempotency_keys::table
             .filter(idempotency_keys::subject.eq(subject))
@@ -159,7 +160,7 @@ pub fn release(conn: &mut SqliteConnection, subject: &str, key: &str) -> QueryRe
 }
 
 /// Deletes up to [`PURGE_BATCH`] records created before `expired`, oldest first.
-fn purge_expired(conn: &mut SqliteConnection, expired: NaiveDateTime) -> QueryResult<usize> {
+fn purge_expired(conn: &mut DbConn, expired: NaiveDateTime) -> QueryResult<usize> {
     diesel::sql_query(
         "DELETE FROM idempotency_keys WHERE rowid IN ( \
          SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)",

@@ -1,27 +1,69 @@
-//! The SQLite database: a read pool, one writer connection, per-connection PRAGMAs and the embedded migrations.
+//! The database: a read pool and the writer, per-backend connection set-up, transactions and the
+//! embedded migrations. SQLite (a file: one writer connection, `IMMEDIATE` transactions, WAL
+//! readers) or PostgreSQL (one pool; writes serialised cluster-wide by an advisory lock, reads in
+//! one `REPEATABLE READ` snapshot), chosen by the URL.
 
 pub mod backup;
 pub mod bulk;
+pub mod conn;
 pub mod idempotency;
 pub mod redirects;
 pub mod schema;
 pub mod search_index;
 pub mod sql;
+pub mod transaction;
+
+pub use conn::{Backend, DbConn, MultiBackend};
 
 use crate::error::{ApiError, ApiResult};
 use crate::support::clock::Clock;
 use actix_web::web;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use conn::Manager;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
-use diesel::{Connection, QueryResult, SqliteConnection};
+use diesel::migration::MigrationSource;
+use diesel::r2d2::Pool;
+use diesel::QueryResult;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use transaction::Access;
 
-/// The migrations under `migrations/`, compiled into the binary.
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+/// The SQLite migrations under `migrations/sqlite/`, compiled into the binary.
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// The PostgreSQL migrations under `migrations/postgres/`: the same versions as
+/// [`SQLITE_MIGRATIONS`], each translated, compiled into the binary.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// The migrations of `backend`.
+pub fn migrations(backend: Backend) -> EmbeddedMigrations {
+    match backend {
+        Backend::Sqlite => SQLITE_MIGRATIONS,
+        Backend::Postgres => POSTGRES_MIGRATIONS,
+    }
+}
+
+/// The versions of `backend`'s migrations (`YYYY-MM-DD-NNNNNN`), oldest first.
+pub fn known_versions(backend: Backend) -> Vec<String> {
+    let versions = match backend {
+        Backend::Sqlite => {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS).map(|list| {
+                list.iter()
+                    .map(|m| m.name().version().to_string())
+                    .collect()
+            })
+        }
+        Backend::Postgres => MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS)
+            .map(|list| {
+                list.iter()
+                    .map(|m| m.name().version().to_string())
+                    .collect()
+            }),
+    };
+    versions.unwrap_or_default()
+}
 
 diesel::define_sql_function! {
     /// The plain text a reader sees of a Markdown body (`search_text::of_markdown`): what the
@@ -30,71 +72,88 @@ diesel::define_sql_function! {
     fn healthhub_search_text(body: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
-/// Registers the application's SQL functions on `conn` (the writer, before migrations run).
-pub fn register_functions(conn: &mut SqliteConnection) -> QueryResult<()> {
-    healthhub_search_text_utils::register_impl(conn, |body: String| {
-        crate::support::search_text::of_markdown(&body)
-    })
+/// Registers the application's SQL functions on `conn` (SQLite, before migrations run; the
+/// PostgreSQL migrations need none).
+pub fn register_functions(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(conn) => healthhub_search_text_utils::register_impl(conn, |body: String| {
+            crate::support::search_text::of_markdown(&body)
+        }),
+        DbConn::Postgres(_) => Ok(()),
+    }
 }
 
 /// How long a connection waits for a lock another connection holds before giving up.
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
-type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
+/// The advisory lock key (PostgreSQL) every node's migration run holds: "hh:migr" as a number.
+const MIGRATION_LOCK: i64 = 0x0068_683a_6d69_6772;
 
-/// Handles to one SQLite database: many readers, a single writer.
+type DbPool = Pool<Manager>;
+
+/// Handles to one database: readers and the writer.
 ///
-/// All writes go through the single writer connection inside an `IMMEDIATE` transaction, so
-/// writers queue in the pool instead of failing with "database is locked"; readers never block
-/// them thanks to WAL.
+/// On SQLite all writes go through the single writer connection inside an `IMMEDIATE`
+/// transaction, so writers queue in the pool instead of failing with "database is locked";
+/// readers never block them thanks to WAL. On PostgreSQL both are one pool, and every write
+/// transaction first takes one cluster-wide advisory lock ([`transaction::WRITE_LOCK`]), so
+/// writers from every node queue exactly as they do on SQLite.
 #[derive(Clone)]
 pub struct Database {
-    reader: SqlitePool,
-    writer: SqlitePool,
+    backend: Backend,
+    reader: DbPool,
+    writer: DbPool,
     /// When the last write through these handles committed (microseconds since the epoch).
     last_write: Arc<AtomicI64>,
     /// The source of "now" for `last_write`.
     clock: Clock,
 }
 
-#[derive(Debug)]
-struct ConnectionSetup {
-    read_only: bool,
-}
-
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        let mut pragmas = String::from("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
-        pragmas.push_str(&format!(" PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"));
-        if self.read_only {
-            pragmas.push_str(" PRAGMA query_only = ON;");
+/// The statements every new connection runs: SQLite's PRAGMAs, PostgreSQL's session settings.
+fn connection_setup(backend: Backend, read_only: bool) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let mut pragmas =
+                String::from("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+            pragmas.push_str(&format!(" PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"));
+            if read_only {
+                pragmas.push_str(" PRAGMA query_only = ON;");
+            }
+            pragmas
         }
-        conn.batch_execute(&pragmas)
-            .map_err(diesel::r2d2::Error::QueryError)
+        Backend::Postgres => format!(
+            "SET application_name = 'healthhub'; SET TIME ZONE 'UTC'; \
+             SET lock_timeout = {BUSY_TIMEOUT_MS};"
+        ),
     }
 }
 
 impl Database {
-    /// Opens (creating if needed) the database at `url`, switches it to WAL and runs the pending
-    /// migrations. Returns the handles and whether the database was brand new.
+    /// Opens (creating an SQLite file if needed) the database at `url` and runs the pending
+    /// migrations (on PostgreSQL under a cluster-wide lock, so nodes starting together migrate
+    /// once). Returns the handles and whether the database was brand new.
+    ///
+    /// Errors: the database cannot be reached, or it records a migration this binary does not
+    /// know (it was migrated by a newer HealthHub).
     pub fn open(url: &str, read_pool_size: u32) -> anyhow::Result<(Self, bool)> {
-        let writer = build_pool(url, 1, false)?;
+        let backend = Backend::of(url);
+        let writer_size = match backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => read_pool_size.max(1) + 1,
+        };
+        let writer = build_pool(url, writer_size, false)?;
         let fresh = {
             let mut conn = writer.get().context("opening the writer connection")?;
-            conn.batch_execute("PRAGMA journal_mode = WAL;")
-                .context("switching the database to WAL")?;
-            let applied = conn
-                .applied_migrations()
-                .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?;
-            register_functions(&mut conn).context("registering SQL functions")?;
-            conn.run_pending_migrations(MIGRATIONS)
-                .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
-            applied.is_empty()
+            migrate(&mut conn)?
         };
-        let reader = build_pool(url, read_pool_size.max(1), true)?;
+        let reader = match backend {
+            Backend::Sqlite => build_pool(url, read_pool_size.max(1), true)?,
+            Backend::Postgres => writer.clone(),
+        };
         let clock = Clock::system();
         let last_write = Arc::new(AtomicI64::new(clock.now().timestamp_micros()));
         let database = Self {
+            backend,
             reader,
             writer,
             last_write,
@@ -104,14 +163,24 @@ impl Database {
         Ok((database, fresh))
     }
 
-    /// Lets SQLite gather the statistics its query planner chooses indexes by (`sqlite_stat1`)
-    /// for every table whose size changed a lot since they were last gathered: bounded work,
-    /// nothing when nothing changed. Without them SQLite can, for instance, count a category's
-    /// articles by walking every published article rather than that category's index entries.
-    /// Runs when the database is opened and after an import.
+    /// The engine behind these handles.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Lets the database gather the statistics its query planner chooses indexes by, for every
+    /// table whose size changed a lot since they were last gathered: bounded work, nothing when
+    /// nothing changed. Without them SQLite can, for instance, count a category's articles by
+    /// walking every published article rather than that category's index entries. Runs when
+    /// the database is opened and after an import. (PostgreSQL: `ANALYZE` after an import only;
+    /// autovacuum keeps them otherwise.)
     pub fn refresh_statistics(&self) -> anyhow::Result<()> {
         let mut conn = self.writer.get().context("opening the writer connection")?;
-        conn.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+        let statement = match self.backend {
+            Backend::Sqlite => "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
+            Backend::Postgres => return Ok(()),
+        };
+        conn.batch_execute(statement)
             .context("gathering query planner statistics")
     }
 
@@ -137,27 +206,26 @@ impl Database {
             .fetch_max(self.clock.now().timestamp_micros(), Ordering::AcqRel);
     }
 
-    /// Runs `query` on a read connection, in one (deferred) transaction so it sees a single
+    /// Runs `query` on a read connection, in one read-only transaction so it sees a single
     /// snapshot, off the async executor.
     pub async fn read<T, F>(&self, query: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut SqliteConnection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.reader.clone();
         web::block(move || {
             let mut pooled = pool.get()?;
-            let conn: &mut SqliteConnection = &mut pooled;
-            conn.transaction(query)
+            transaction::run(&mut pooled, Access::Read, query)
         })
         .await?
     }
 
-    /// Runs `change` on the writer connection in an `IMMEDIATE` transaction, off the async
-    /// executor: it commits only when `change` returns `Ok`.
+    /// Runs `change` in a write transaction, off the async executor: it commits only when
+    /// `change` returns `Ok`.
     pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut SqliteConnection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let committed = self.bookkeeping(change).await?;
@@ -165,53 +233,46 @@ impl Database {
         Ok(committed)
     }
 
-    /// Runs `change` on the writer connection in an `IMMEDIATE` transaction, off the async
-    /// executor, like [`Self::write`], but as bookkeeping that no content reader sees (webhook
-    /// settings): [`Self::last_write`], and so `Last-Modified`, stays as it was.
+    /// Runs `change` in a write transaction, off the async executor, like [`Self::write`], but
+    /// as bookkeeping that no content reader sees (webhook settings): [`Self::last_write`], and
+    /// so `Last-Modified`, stays as it was.
     pub async fn bookkeeping<T, F>(&self, change: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut SqliteConnection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.writer.clone();
         web::block(move || {
             let mut pooled = pool.get()?;
-            let conn: &mut SqliteConnection = &mut pooled;
-            conn.immediate_transaction(change)
+            transaction::run(&mut pooled, Access::Write, change)
         })
         .await?
     }
 
-    /// Runs `change` in a writer transaction on the current thread (for the CLI and start-up).
+    /// Runs `change` in a write transaction on the current thread (for the CLI and start-up).
     pub fn write_blocking<T>(
         &self,
-        change: impl FnOnce(&mut SqliteConnection) -> ApiResult<T>,
+        change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
-        let mut pooled = self.writer.get().context("opening the writer connection")?;
-        let conn: &mut SqliteConnection = &mut pooled;
-        let committed = conn.immediate_transaction(change).map_err(into_anyhow)?;
+        let committed = self.write_bookkeeping(change)?;
         self.wrote();
         Ok(committed)
     }
 
-    /// Runs `change` in a writer transaction on the current thread like [`Self::write_blocking`],
+    /// Runs `change` in a write transaction on the current thread like [`Self::write_blocking`],
     /// but as bookkeeping that is not a content change (token records): [`Self::last_write`],
     /// and so `Last-Modified`, stays as it was. Async callers wrap it in `web::block`.
     pub fn write_bookkeeping<T>(
         &self,
-        change: impl FnOnce(&mut SqliteConnection) -> ApiResult<T>,
+        change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
         let mut pooled = self.writer.get().context("opening the writer connection")?;
-        let conn: &mut SqliteConnection = &mut pooled;
-        conn.immediate_transaction(change).map_err(into_anyhow)
+        transaction::run(&mut pooled, Access::Write, change).map_err(into_anyhow)
     }
 
-    /// Runs `f` on the writer connection outside any transaction, for the PRAGMAs that cannot
-    /// run inside one (the CLI's import).
-    pub fn on_writer<T>(
-        &self,
-        f: impl FnOnce(&mut SqliteConnection) -> QueryResult<T>,
-    ) -> anyhow::Result<T> {
+    /// Runs `f` on a writer connection outside any transaction, for the statements that cannot
+    /// run inside one (the CLI's import switching SQLite's journal mode).
+    pub fn on_writer<T>(&self, f: impl FnOnce(&mut DbConn) -> QueryResult<T>) -> anyhow::Result<T> {
         let mut pooled = self.writer.get().context("opening the writer connection")?;
         Ok(f(&mut pooled)?)
     }
@@ -219,11 +280,10 @@ impl Database {
     /// Runs `query` on a read connection in one transaction on the current thread (for the CLI).
     pub fn read_blocking<T>(
         &self,
-        query: impl FnOnce(&mut SqliteConnection) -> ApiResult<T>,
+        query: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
         let mut pooled = self.reader.get().context("opening a read connection")?;
-        let conn: &mut SqliteConnection = &mut pooled;
-        conn.transaction(query).map_err(into_anyhow)
+        transaction::run(&mut pooled, Access::Read, query).map_err(into_anyhow)
     }
 
     /// True when the database answers a trivial query.
@@ -234,16 +294,60 @@ impl Database {
     }
 }
 
-fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<SqlitePool> {
+/// Runs the pending migrations on `conn` (SQLite: after switching the file to WAL and registering
+/// the SQL functions the migrations call; PostgreSQL: holding a session advisory lock, so nodes
+/// starting together apply each migration once). Returns whether the database had none applied.
+///
+/// Errors: the database records a migration this binary does not know.
+fn migrate(conn: &mut DbConn) -> anyhow::Result<bool> {
+    let backend = conn.backend();
+    match backend {
+        Backend::Sqlite => {
+            conn.batch_execute("PRAGMA journal_mode = WAL;")
+                .context("switching the database to WAL")?;
+            register_functions(conn).context("registering SQL functions")?;
+        }
+        Backend::Postgres => conn
+            .batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK});"))
+            .context("waiting for the migration lock")?,
+    }
+    let outcome = apply_migrations(conn, backend);
+    if backend == Backend::Postgres {
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK});"))
+            .context("releasing the migration lock")?;
+    }
+    outcome
+}
+
+fn apply_migrations(conn: &mut DbConn, backend: Backend) -> anyhow::Result<bool> {
+    let applied: Vec<String> = conn
+        .applied_migrations()
+        .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let known = known_versions(backend);
+    if let Some(unknown) = applied.iter().find(|v| !known.contains(v)) {
+        anyhow::bail!(
+            "the database records migration {unknown}, which this HealthHub does not know: it was \
+             migrated by a newer version; run that version (or a newer one)"
+        );
+    }
+    conn.run_pending_migrations(migrations(backend))
+        .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    Ok(applied.is_empty())
+}
+
+fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<DbPool> {
+    let backend = Backend::of(url);
     Pool::builder()
         .max_size(size)
         // Opened on demand: a command line import needs to be the only connection to leave WAL.
         .min_idle(Some(0))
-        // No `SELECT 1` before every use: a connection to a local file does not go stale.
-        .test_on_check_out(false)
-        .connection_customizer(Box::new(ConnectionSetup { read_only }))
-        .build(ConnectionManager::<SqliteConnection>::new(url))
-        .with_context(|| format!("opening the SQLite database '{url}'"))
+        // A connection to a local file does not go stale; one to a server can, unseen.
+        .test_on_check_out(backend == Backend::Postgres)
+        .build(Manager::new(url, connection_setup(backend, read_only)))
+        .with_context(|| format!("opening the {} database", backend.name()))
 }
 
 /// An error of the CLI or start-up path: internal causes keep their chain, others their message.
@@ -251,5 +355,17 @@ fn into_anyhow(error: ApiError) -> anyhow::Error {
     match error {
         ApiError::Internal(cause) => cause,
         other => anyhow::anyhow!("{other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migration_versions() {
+        let sqlite = known_versions(Backend::Sqlite);
+        assert!(!sqlite.is_empty());
+        assert_eq!(sqlite, known_versions(Backend::Postgres));
     }
 }

@@ -1,6 +1,7 @@
 //! Slug history: the old slugs of renamed articles and categories, so old URLs answer with a redirect.
 
 use super::schema::slug_redirects;
+use crate::db::DbConn;
 use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -21,15 +22,17 @@ impl SlugKind {
     }
 }
 
-/// Records that `old_slug` now means the `kind` with id `target_id`.
+/// Records that `old_slug` now means the `kind` with id `target_id`, replacing what it meant
+/// before (a delete and an insert: the same statements on both backends).
 pub fn remember(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     kind: SlugKind,
     old_slug: &str,
     target_id: i32,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::replace_into(slug_redirects::table)
+    forget(conn, kind, old_slug)?;
+    diesel::insert_into(slug_redirects::table)
         .values((
             slug_redirects::kind.eq(kind.as_str()),
             slug_redirects::old_slug.eq(old_slug),
@@ -41,7 +44,7 @@ pub fn remember(
 }
 
 /// A slug that is in use again no longer redirects.
-pub fn forget(conn: &mut SqliteConnection, kind: SlugKind, slug: &str) -> QueryResult<()> {
+pub fn forget(conn: &mut DbConn, kind: SlugKind, slug: &str) -> QueryResult<()> {
     diesel::delete(
         slug_redirects::table
             .filter(slug_redirects::kind.eq(kind.as_str()))
@@ -52,11 +55,7 @@ pub fn forget(conn: &mut SqliteConnection, kind: SlugKind, slug: &str) -> QueryR
 }
 
 /// The id `old_slug` redirects to, if any.
-pub fn target(
-    conn: &mut SqliteConnection,
-    kind: SlugKind,
-    old_slug: &str,
-) -> QueryResult<Option<i32>> {
+pub fn target(conn: &mut DbConn, kind: SlugKind, old_slug: &str) -> QueryResult<Option<i32>> {
     slug_redirects::table
         .filter(slug_redirects::kind.eq(kind.as_str()))
         .filter(slug_redirects::old_slug.eq(old_slug))
@@ -68,10 +67,10 @@ pub fn target(
 /// The row `key` names, looked up with `find`: by id or current slug, else by a slug it had
 /// before a rename (the alias rule of every `{id_or_slug}`).
 pub fn follow<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     kind: SlugKind,
     key: &Key,
-    find: impl Fn(&mut SqliteConnection, &Key) -> QueryResult<Option<T>>,
+    find: impl Fn(&mut DbConn, &Key) -> QueryResult<Option<T>>,
 ) -> QueryResult<Option<T>> {
     match (find(conn, key)?, key) {
         (Some(row), _) => Ok(Some(row)),

@@ -5,11 +5,12 @@
 //! `search_paused` exists; it is inserted and deleted within the same transaction, and a rollback
 //! removes it too, so no other transaction ever sees it (there is a single writer).
 
+use crate::db::DbConn;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 
 /// Pauses the search triggers until [`resume_and_index`], in this transaction.
-pub fn pause(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub fn pause(conn: &mut DbConn) -> QueryResult<()> {
     diesel::sql_query("INSERT INTO search_paused (paused) VALUES (1)")
         .execute(conn)
         .map(drop)
@@ -17,7 +18,7 @@ pub fn pause(conn: &mut SqliteConnection) -> QueryResult<()> {
 
 /// Resumes the search triggers and rebuilds the search row of `article_id` from its current
 /// content (removes it when the article is gone).
-pub fn resume_and_index(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+pub fn resume_and_index(conn: &mut DbConn, article_id: i32) -> QueryResult<()> {
     diesel::sql_query("DELETE FROM search_paused").execute(conn)?;
     diesel::sql_query("DELETE FROM article_search WHERE rowid = ?")
         .bind::<Integer, _>(article_id)

@@ -2,12 +2,12 @@
 
 use crate::articles::model::{self as articles_model, ArticleRow, Found};
 use crate::articles::status::Audience;
+use crate::db::DbConn;
 use crate::error::ApiResult;
 use crate::http::conditional::moved;
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{HttpRequest, HttpResponse};
-use diesel::SqliteConnection;
 use serde::Serialize;
 
 /// Answers what `read` makes of the article `id_or_slug` names (as editors see it), read in one
@@ -17,7 +17,7 @@ pub async fn editors_read<T: Serialize + Send + 'static>(
     state: &AppState,
     req: &HttpRequest,
     id_or_slug: &str,
-    read: impl FnOnce(&mut SqliteConnection, ArticleRow) -> ApiResult<T> + Send + 'static,
+    read: impl FnOnce(&mut DbConn, ArticleRow) -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let key = Key::parse(id_or_slug);
     let found = state

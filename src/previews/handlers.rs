@@ -7,6 +7,7 @@ use crate::auth::keys::preview_subject;
 use crate::auth::records::{self, TokenRow};
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::article_reads::editors_read;
 use crate::http::extract::NoQuery;
@@ -16,7 +17,6 @@ use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::SqliteConnection;
 
 /// Mint a preview link for an article, whatever its status (needs `content:write`).
 ///
@@ -200,7 +200,7 @@ pub async fn revoke_preview(
 
 /// The record of token `token_id` if it is a preview of `article` (whatever its state), else a
 /// 404 naming only the id asked for.
-fn preview_of(conn: &mut SqliteConnection, article: i32, token_id: &str) -> ApiResult<TokenRow> {
+fn preview_of(conn: &mut DbConn, article: i32, token_id: &str) -> ApiResult<TokenRow> {
     records::find(conn, token_id)?
         .filter(|row| row.subject == preview_subject(article))
         .ok_or_else(|| no_preview(token_id))

@@ -8,6 +8,7 @@ use crate::articles::query::{self, Shape};
 use crate::articles::status::{ArticleStatus, Audience};
 use crate::articles::view::{self as article_view, ArticleView};
 use crate::auth::{Caller, Scope};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::article_reads::editors_read;
 use crate::http::conditional::{about_article, check_version, if_match, ok_with_version};
@@ -18,7 +19,6 @@ use crate::http::openapi_responses::{
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::SqliteConnection;
 
 /// The revisions kept of an article, newest first (needs `content:read`).
 ///
@@ -166,7 +166,7 @@ pub async fn restore_revision(
 
 /// Revision `version` (as the path wrote it) of `article`, or a 404 naming it.
 fn kept_revision(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     article: &ArticleRow,
     version: &str,
 ) -> ApiResult<(model::RevisionRow, Snapshot)> {

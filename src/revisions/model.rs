@@ -3,6 +3,7 @@
 use crate::articles::status::ArticleStatus;
 use crate::changes::model::Journal;
 use crate::db::schema::article_revisions;
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -43,7 +44,7 @@ pub struct SnapshotSection {
 
 /// A row of `article_revisions`.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = article_revisions, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = article_revisions, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct RevisionRow {
     pub article_id: i32,
     pub version: i32,
@@ -68,7 +69,7 @@ impl RevisionRow {
 /// Stores `snapshot` as `version` of article `article_id`, written by `journal`'s subject at
 /// `now`, and removes the revisions beyond the newest `journal.revisions_kept`.
 pub fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     snapshot: &Snapshot,
     article_id: i32,
     version: i32,
@@ -77,7 +78,13 @@ pub fn store(
 ) -> ApiResult<()> {
     let json = serde_json::to_string(snapshot)
         .map_err(|error| ApiError::Internal(anyhow::anyhow!("serializing a revision: {error}")))?;
-    diesel::replace_into(article_revisions::table)
+    diesel::delete(
+        article_revisions::table
+            .filter(article_revisions::article_id.eq(article_id))
+            .filter(article_revisions::version.eq(version)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(article_revisions::table)
         .values((
             article_revisions::article_id.eq(article_id),
             article_revisions::version.eq(version),
@@ -97,7 +104,7 @@ pub fn store(
 }
 
 /// The revisions of article `article_id`, newest first.
-pub fn list(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<RevisionRow>> {
+pub fn list(conn: &mut DbConn, article_id: i32) -> QueryResult<Vec<RevisionRow>> {
     article_revisions::table
         .filter(article_revisions::article_id.eq(article_id))
         .order(article_revisions::version.desc())
@@ -106,11 +113,7 @@ pub fn list(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<Rev
 }
 
 /// Revision `version` of article `article_id`, if it is kept.
-pub fn find(
-    conn: &mut SqliteConnection,
-    article_id: i32,
-    version: i32,
-) -> QueryResult<Option<RevisionRow>> {
+pub fn find(conn: &mut DbConn, article_id: i32, version: i32) -> QueryResult<Option<RevisionRow>> {
     article_revisions::table
         .find((article_id, version))
         .select(RevisionRow::as_select())

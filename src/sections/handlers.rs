@@ -8,6 +8,7 @@ use crate::articles::history;
 use crate::articles::model::{self as articles_model, ArticleRow, Found};
 use crate::articles::status::Audience;
 use crate::auth::{Caller, Scope};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{
     about_article, check_version, created, if_match, moved, ok_with_version, version_etag,
@@ -22,7 +23,6 @@ use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::SqliteConnection;
 
 /// The sections of an article, in order.
 #[utoipa::path(
@@ -366,7 +366,7 @@ fn section_id(raw: &str) -> ApiResult<i32> {
 
 /// The section with `id` and its article, if `audience` may see that article, else a 404.
 fn visible_section(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     id: i32,
     audience: Audience,
 ) -> ApiResult<(model::SectionRow, ArticleRow)> {

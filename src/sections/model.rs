@@ -3,6 +3,7 @@
 use super::input::{ReplacementSection, SectionInput, MAX_SECTIONS};
 use crate::db::schema::{articles, sections};
 use crate::db::search_index;
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::support::{markdown, search_text};
 use chrono::NaiveDateTime;
@@ -10,7 +11,7 @@ use diesel::prelude::*;
 
 /// A row of `sections`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = sections, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = sections, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct SectionRow {
     pub id: i32,
     pub article_id: i32,
@@ -77,7 +78,7 @@ impl Derived {
 }
 
 /// The section with `id`, if any.
-pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<SectionRow>> {
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<SectionRow>> {
     sections::table
         .find(id)
         .select(SectionRow::as_select())
@@ -86,7 +87,7 @@ pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<SectionR
 }
 
 /// The sections of `article_id`, in order.
-pub fn for_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<Vec<SectionRow>> {
+pub fn for_article(conn: &mut DbConn, article_id: i32) -> QueryResult<Vec<SectionRow>> {
     sections::table
         .filter(sections::article_id.eq(article_id))
         .order(sections::position)
@@ -94,7 +95,7 @@ pub fn for_article(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<
         .load(conn)
 }
 
-fn count(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<i32> {
+fn count(conn: &mut DbConn, article_id: i32) -> QueryResult<i32> {
     let n: i64 = sections::table
         .filter(sections::article_id.eq(article_id))
         .count()
@@ -103,7 +104,7 @@ fn count(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<i32> {
 }
 
 fn insert_one(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     article_id: i32,
     position: i32,
     heading: &str,
@@ -122,7 +123,9 @@ fn insert_one(
             created_at: now,
             updated_at: now,
         })
-        .returning(SectionRow::as_returning())
+        .returning(<SectionRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)
 }
 
@@ -130,7 +133,7 @@ fn insert_one(
 /// per section. Atomic within the caller's transaction; unlike diesel's batch insert on SQLite it
 /// opens no savepoint, which would make FTS5 flush its pending index terms on every call.
 pub fn insert_all(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     article_id: i32,
     items: &[SectionInput],
     now: NaiveDateTime,
@@ -154,13 +157,13 @@ pub fn insert_all(
 }
 
 /// Deletes every section of `article_id`.
-pub fn delete_all(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<usize> {
+pub fn delete_all(conn: &mut DbConn, article_id: i32) -> QueryResult<usize> {
     diesel::delete(sections::table.filter(sections::article_id.eq(article_id))).execute(conn)
 }
 
 /// Shifts by `delta` every section of `article_id` at or after `from`, without ever holding two
 /// rows at one position (the unique index is checked row by row): through negative positions.
-fn shift(conn: &mut SqliteConnection, article_id: i32, from: i32, delta: i32) -> QueryResult<()> {
+fn shift(conn: &mut DbConn, article_id: i32, from: i32, delta: i32) -> QueryResult<()> {
     diesel::update(
         sections::table
             .filter(sections::article_id.eq(article_id))
@@ -171,7 +174,7 @@ fn shift(conn: &mut SqliteConnection, article_id: i32, from: i32, delta: i32) ->
     flip_negative(conn, article_id)
 }
 
-fn flip_negative(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()> {
+fn flip_negative(conn: &mut DbConn, article_id: i32) -> QueryResult<()> {
     diesel::update(
         sections::table
             .filter(sections::article_id.eq(article_id))
@@ -185,7 +188,7 @@ fn flip_negative(conn: &mut SqliteConnection, article_id: i32) -> QueryResult<()
 /// Inserts a section at `position` (1..n+1, default n+1), shifting later ones down; returns it
 /// and the article's new version. 422 when the article already has [`MAX_SECTIONS`].
 pub fn insert_at(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     article_id: i32,
     position: Option<i32>,
     heading: &str,
@@ -216,11 +219,7 @@ pub fn insert_at(
 }
 
 /// Deletes `section` and closes the gap it leaves; returns the article's new version.
-pub fn remove(
-    conn: &mut SqliteConnection,
-    section: &SectionRow,
-    now: NaiveDateTime,
-) -> QueryResult<i32> {
+pub fn remove(conn: &mut DbConn, section: &SectionRow, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::delete(sections::table.find(section.id)).execute(conn)?;
     shift(conn, section.article_id, section.position + 1, -1)?;
     article_changed(conn, section.article_id, now)
@@ -230,7 +229,7 @@ pub fn remove(
 /// others; returns it and the article's version. Nothing is written (and the version of
 /// `article_version` is returned) when all three equal what is stored.
 pub fn change(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     section: &SectionRow,
     article_version: i32,
     heading: &str,
@@ -268,7 +267,9 @@ pub fn change(
     };
     let row = diesel::update(sections::table.find(section.id))
         .set(&changes)
-        .returning(SectionRow::as_returning())
+        .returning(<SectionRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?;
     let version = article_changed(conn, section.article_id, now)?;
     Ok((row, version))
@@ -281,11 +282,7 @@ pub fn change(
 ///
 /// It writes the `articles` row itself rather than calling `articles::model`, which imports
 /// this module to write an article with its sections.
-fn article_changed(
-    conn: &mut SqliteConnection,
-    article_id: i32,
-    now: NaiveDateTime,
-) -> QueryResult<i32> {
+fn article_changed(conn: &mut DbConn, article_id: i32, now: NaiveDateTime) -> QueryResult<i32> {
     let sections = for_article(conn, article_id)?;
     let (word_count, derived_excerpt) = markdown::derived_text(
         sections
@@ -304,7 +301,7 @@ fn article_changed(
 }
 
 /// Gives the sections `order` positions 1..n, in that order.
-fn renumber(conn: &mut SqliteConnection, article_id: i32, order: &[i32]) -> QueryResult<()> {
+fn renumber(conn: &mut DbConn, article_id: i32, order: &[i32]) -> QueryResult<()> {
     for (position, id) in (1..).zip(order) {
         diesel::update(sections::table.find(id))
             .set(sections::position.eq(-position))
@@ -318,7 +315,7 @@ fn renumber(conn: &mut SqliteConnection, article_id: i32, order: &[i32]) -> Quer
 /// article's version: `article_version`, with nothing written, when `items` are exactly what is
 /// stored.
 pub fn replace_all(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     article_id: i32,
     article_version: i32,
     items: &[ReplacementSection],
@@ -388,10 +385,7 @@ pub fn replace_all(
 }
 
 /// The sections of all `article_ids`, each article's in order (one query for a whole list).
-pub fn for_articles(
-    conn: &mut SqliteConnection,
-    article_ids: &[i32],
-) -> QueryResult<Vec<SectionRow>> {
+pub fn for_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<Vec<SectionRow>> {
     sections::table
         .filter(sections::article_id.eq_any(article_ids))
         .order((sections::article_id, sections::position))
@@ -403,7 +397,7 @@ pub fn for_articles(
 /// (written before bodies were rendered on write), in id order; returns how many and the last
 /// id, `None` when none is left after `after`.
 pub fn render_missing(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     after: i32,
     batch: i64,
 ) -> QueryResult<Option<(usize, i32)>> {

@@ -4,6 +4,7 @@ use super::events::{any_matches, EventPattern};
 use crate::changes::model::{self as changes, ChangeRow};
 use crate::changes::view::ChangeView;
 use crate::db::schema::{webhook_deliveries, webhooks};
+use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 /// A row of `webhooks`.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = webhooks, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = webhooks, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct WebhookRow {
     pub id: i32,
     pub url: String,
@@ -74,7 +75,7 @@ impl DeliveryStatus {
 
 /// A row of `webhook_deliveries`.
 #[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = webhook_deliveries, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct DeliveryRow {
     pub id: i32,
     pub webhook_id: i32,
@@ -126,11 +127,7 @@ fn to_json(patterns: &[EventPattern]) -> ApiResult<String> {
 
 /// Saves a new webhook; it starts after the log's newest entry, so it receives the changes made
 /// after it.
-pub fn create(
-    conn: &mut SqliteConnection,
-    new: NewWebhook,
-    now: NaiveDateTime,
-) -> ApiResult<WebhookRow> {
+pub fn create(conn: &mut DbConn, new: NewWebhook, now: NaiveDateTime) -> ApiResult<WebhookRow> {
     let cursor = changes::last_seq(conn)?;
     Ok(diesel::insert_into(webhooks::table)
         .values((
@@ -143,12 +140,14 @@ pub fn create(
             webhooks::updated_at.eq(now),
             webhooks::cursor_seq.eq(cursor),
         ))
-        .returning(WebhookRow::as_returning())
+        .returning(<WebhookRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?)
 }
 
 /// Every webhook, oldest first.
-pub fn list(conn: &mut SqliteConnection) -> QueryResult<Vec<WebhookRow>> {
+pub fn list(conn: &mut DbConn) -> QueryResult<Vec<WebhookRow>> {
     webhooks::table
         .order(webhooks::id)
         .select(WebhookRow::as_select())
@@ -156,7 +155,7 @@ pub fn list(conn: &mut SqliteConnection) -> QueryResult<Vec<WebhookRow>> {
 }
 
 /// The webhook with `id`, else a 404.
-pub fn get(conn: &mut SqliteConnection, id: i32) -> ApiResult<WebhookRow> {
+pub fn get(conn: &mut DbConn, id: i32) -> ApiResult<WebhookRow> {
     webhooks::table
         .find(id)
         .select(WebhookRow::as_select())
@@ -168,7 +167,7 @@ pub fn get(conn: &mut SqliteConnection, id: i32) -> ApiResult<WebhookRow> {
 /// Applies `changes` to `current`; a new version only when something differs. Enabling a
 /// disabled webhook clears its run of failures and the reason.
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     current: &WebhookRow,
     changes: WebhookChanges,
     now: NaiveDateTime,
@@ -210,18 +209,20 @@ pub fn update(
             webhooks::disabled_at.eq(disabled_at),
             webhooks::disabled_reason.eq(reason),
         ))
-        .returning(WebhookRow::as_returning())
+        .returning(<WebhookRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)?)
 }
 
 /// Deletes webhook `id` and its deliveries.
-pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
     diesel::delete(webhooks::table.find(id)).execute(conn)
 }
 
 /// Up to `limit` deliveries of `webhook_id` with an id below `before`, newest first.
 pub fn deliveries(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     webhook_id: i32,
     before: Option<i64>,
     limit: i64,
@@ -240,7 +241,7 @@ pub fn deliveries(
 }
 
 /// Delivery `id` of webhook `webhook_id`, else a 404.
-pub fn delivery(conn: &mut SqliteConnection, webhook_id: i32, id: i32) -> ApiResult<DeliveryRow> {
+pub fn delivery(conn: &mut DbConn, webhook_id: i32, id: i32) -> ApiResult<DeliveryRow> {
     webhook_deliveries::table
         .find(id)
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))
@@ -251,18 +252,16 @@ pub fn delivery(conn: &mut SqliteConnection, webhook_id: i32, id: i32) -> ApiRes
 }
 
 /// Queues delivery `id` again: pending, due `now`, with a fresh count of attempts.
-pub fn redeliver(
-    conn: &mut SqliteConnection,
-    id: i32,
-    now: NaiveDateTime,
-) -> QueryResult<DeliveryRow> {
+pub fn redeliver(conn: &mut DbConn, id: i32, now: NaiveDateTime) -> QueryResult<DeliveryRow> {
     diesel::update(webhook_deliveries::table.find(id))
         .set((
             webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(now),
         ))
-        .returning(DeliveryRow::as_returning())
+        .returning(<DeliveryRow as diesel::Selectable<
+            crate::db::MultiBackend,
+        >>::construct_selection())
         .get_result(conn)
 }
 
@@ -277,7 +276,7 @@ struct Envelope {
 
 /// The lowest seq any webhook has turned into deliveries up to (`None` without webhooks): the log
 /// must keep what comes after it.
-pub fn lowest_cursor(conn: &mut SqliteConnection) -> QueryResult<Option<i64>> {
+pub fn lowest_cursor(conn: &mut DbConn) -> QueryResult<Option<i64>> {
     webhooks::table
         .select(diesel::dsl::min(webhooks::cursor_seq))
         .get_result(conn)
@@ -287,11 +286,7 @@ pub fn lowest_cursor(conn: &mut SqliteConnection) -> QueryResult<Option<i64>> {
 /// pending deliveries due `now` (those its patterns match) and moves the cursor past them; returns
 /// how many deliveries were made. Run in one writer transaction: an entry becomes a delivery
 /// exactly once.
-pub fn materialize(
-    conn: &mut SqliteConnection,
-    batch: i64,
-    now: NaiveDateTime,
-) -> ApiResult<usize> {
+pub fn materialize(conn: &mut DbConn, batch: i64, now: NaiveDateTime) -> ApiResult<usize> {
     let mut made = 0;
     for webhook in list(conn)? {
         let entries = changes::after(conn, webhook.cursor_seq, batch)?;
@@ -316,7 +311,7 @@ pub fn materialize(
 }
 
 fn insert_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     webhook_id: i32,
     entry: ChangeRow,
     now: NaiveDateTime,
@@ -347,7 +342,7 @@ fn insert_delivery(
 /// delivery when that one is due by `now`: a later delivery never goes before an earlier one has
 /// succeeded or failed for good.
 pub fn due(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     now: NaiveDateTime,
     busy: &[i32],
     limit: usize,
@@ -424,7 +419,7 @@ impl Policy {
 /// the delivery for good after `max_attempts`, and disables the webhook after `disable_after`
 /// failures in a row. Nothing is recorded when the delivery is gone (its webhook deleted).
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConn,
     delivery: &DeliveryRow,
     attempt: &Attempt,
     policy: &Policy,

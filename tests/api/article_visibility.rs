@@ -122,7 +122,7 @@ fn ids(rows: &[Row], keep: impl Fn(&Row) -> bool) -> BTreeSet<i32> {
 fn select(db: &Database, condition: healthhub::db::sql::Sql) -> BTreeSet<i32> {
     let mut sql = healthhub::db::sql::Sql::new("SELECT a.id FROM articles a WHERE ");
     sql.append(&condition);
-    db.read_blocking(move |conn| Ok(sql.query().load::<Id>(conn)?))
+    db.read_blocking(move |conn| Ok(sql.query(conn).load::<Id>(conn)?))
         .expect("run the SQL")
         .into_iter()
         .map(|row| row.id)

@@ -7,7 +7,7 @@ use diesel::migration::MigrationSource;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 use healthhub::db::backup::{self, BackupInfo};
-use healthhub::db::{Database, MIGRATIONS};
+use healthhub::db::{Database, SQLITE_MIGRATIONS};
 use serde_json::json;
 use std::path::Path;
 use std::rc::Rc;
@@ -86,7 +86,7 @@ fn count(conn: &mut SqliteConnection, table: &str) -> i64 {
 }
 
 fn known_migrations() -> usize {
-    MigrationSource::<diesel::sqlite::Sqlite>::migrations(&MIGRATIONS)
+    MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
         .expect("migrations")
         .len()
 }

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use healthhub::auth::Scope;
 use healthhub::config::Config;
-use healthhub::db::Database;
+use healthhub::db::{Database, DbConn};
 use healthhub::support::clock::Clock;
 use healthhub::{app, state::AppState};
 use serde_json::Value;
@@ -243,8 +243,7 @@ where
 
     /// Runs `sql` on a separate connection to the database file, behind the app's back.
     pub fn execute(&self, sql: &str) {
-        let mut conn =
-            SqliteConnection::establish(&self.state.config.database_url).expect("connect");
+        let mut conn = DbConn::open(&self.state.config.database_url).expect("connect");
         diesel::sql_query(sql).execute(&mut conn).expect("execute");
     }
 
@@ -255,8 +254,7 @@ where
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        let mut conn =
-            SqliteConnection::establish(&self.state.config.database_url).expect("connect");
+        let mut conn = DbConn::open(&self.state.config.database_url).expect("connect");
         diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
             .get_result::<Count>(&mut conn)
             .expect("count")

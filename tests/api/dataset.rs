@@ -226,7 +226,7 @@ fn an_import_leaves_the_database_in_wal() {
 
     let other = fresh(dir.path(), "other.db");
     let mut reader =
-        SqliteConnection::establish(dir.path().join("other.db").to_str().unwrap()).unwrap();
+        healthhub::db::DbConn::open(dir.path().join("other.db").to_str().unwrap()).unwrap();
     diesel::sql_query("SELECT 1").execute(&mut reader).unwrap();
     run_import(&other, Path::new(FIXTURE), false).unwrap();
     assert_eq!(journal_mode(&other), "wal");

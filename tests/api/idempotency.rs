@@ -553,10 +553,7 @@ async fn answers_with_a_secret_shown_once_are_never_stored_for_replay() {
         assert_eq!(retry.header("location"), location);
         assert!(!String::from_utf8_lossy(&retry.raw).contains(&secret));
         // Nowhere in the stored replays either.
-        let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(
-            &app.state.config.database_url,
-        )
-        .unwrap();
+        let mut conn = healthhub::db::DbConn::open(&app.state.config.database_url).unwrap();
         #[derive(diesel::QueryableByName)]
         struct Body {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]

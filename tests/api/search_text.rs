@@ -206,17 +206,17 @@ fn the_migration_turns_existing_bodies_into_text() {
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("old.db").to_string_lossy().into_owned();
     Database::open(&url, 1).unwrap();
-    let mut conn = diesel::SqliteConnection::establish(&url).unwrap();
+    let mut conn = healthhub::db::DbConn::open(&url).unwrap();
     healthhub::db::register_functions(&mut conn).unwrap();
     // Back to before the search-text migration (and whatever came after it).
-    let search_text = |conn: &mut diesel::SqliteConnection| {
+    let search_text = |conn: &mut healthhub::db::DbConn| {
         conn.applied_migrations()
             .unwrap()
             .iter()
             .any(|version| version.to_string().contains("000011"))
     };
     while search_text(&mut conn) {
-        conn.revert_last_migration(healthhub::db::MIGRATIONS)
+        conn.revert_last_migration(healthhub::db::SQLITE_MIGRATIONS)
             .unwrap();
     }
     // Rows written before the migration: the index held the Markdown.

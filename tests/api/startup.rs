@@ -76,16 +76,15 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
 
 #[actix_web::test]
 async fn migrations_revert_cleanly() {
-    use diesel::Connection;
     use diesel_migrations::MigrationHarness;
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("revert.db").to_string_lossy().into_owned();
     Database::open(&url, 1).unwrap();
-    let mut conn = diesel::SqliteConnection::establish(&url).unwrap();
+    let mut conn = healthhub::db::DbConn::open(&url).unwrap();
     healthhub::db::register_functions(&mut conn).unwrap();
-    conn.revert_all_migrations(healthhub::db::MIGRATIONS)
+    conn.revert_all_migrations(healthhub::db::SQLITE_MIGRATIONS)
         .unwrap();
-    conn.run_pending_migrations(healthhub::db::MIGRATIONS)
+    conn.run_pending_migrations(healthhub::db::SQLITE_MIGRATIONS)
         .unwrap();
 }
 

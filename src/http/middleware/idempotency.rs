@@ -25,6 +25,7 @@
 use crate::auth::Caller;
 use crate::db::idempotency::{self, Claim, Fingerprint, StoredResponse};
 pub use crate::db::idempotency::{IN_FLIGHT_LEASE, RETENTION};
+use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -35,7 +36,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpResponse, ResponseError};
-use diesel::{QueryResult, SqliteConnection};
+use diesel::QueryResult;
 use sha2::{Digest, Sha256};
 use std::future::Future;
 
@@ -274,7 +275,7 @@ async fn release(state: &web::Data<AppState>, fingerprint: &Fingerprint) {
 /// Runs `change` in a writer transaction that is not a content change (`Last-Modified` stays).
 async fn bookkeeping<T: Send + 'static>(
     state: &web::Data<AppState>,
-    change: impl FnOnce(&mut SqliteConnection) -> QueryResult<T> + Send + 'static,
+    change: impl FnOnce(&mut DbConn) -> QueryResult<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     let db = state.db.clone();
     web::block(move || db.write_bookkeeping(|conn| change(conn).map_err(ApiError::from)))

@@ -1,0 +1,19 @@
+-- Idempotency-Key records: the first response to a POST, replayed to retries with the same key
+-- for 24 hours (see src/idempotency.rs). A row with a NULL status is a reservation: the first
+-- request is still running.
+-- Differs from SQLite: the body is BYTEA (SQLite's BLOB). There is no rowid: the pruning query
+-- must select the primary key (subject, "key") instead.
+
+CREATE TABLE idempotency_keys (
+    "key"       TEXT      NOT NULL,
+    subject     TEXT      NOT NULL,
+    method      TEXT      NOT NULL,
+    path        TEXT      NOT NULL,
+    body_sha256 TEXT      NOT NULL,
+    status      INTEGER,
+    headers     TEXT,
+    body        BYTEA,
+    created_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (subject, "key")
+);
+CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);

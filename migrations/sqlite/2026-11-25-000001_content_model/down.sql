@@ -1,0 +1,3 @@
+DROP TABLE sections;
+DROP TABLE articles;
+DROP TABLE categories;

@@ -1,0 +1,2 @@
+DROP INDEX idempotency_keys_created_at;
+DROP TABLE idempotency_keys;

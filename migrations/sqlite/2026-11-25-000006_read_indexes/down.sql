@@ -1,0 +1,2 @@
+DROP INDEX articles_unpublish;
+DROP INDEX articles_visibility;

@@ -1,0 +1,1 @@
+DROP INDEX sections_unrendered;
