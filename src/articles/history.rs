@@ -12,7 +12,8 @@ use super::status::Audience;
 use crate::changes::event::Event;
 use crate::changes::model::{self as changes, Journal, NewChange};
 use crate::db::schema::articles;
-use crate::db::DbConn;
+use crate::db::sql::{placeholders, placeholders_of};
+use crate::db::{Backend, DbConn};
 use crate::error::ApiResult;
 use crate::revisions::model as revisions;
 use crate::sections::model as sections_model;
@@ -121,28 +122,12 @@ pub fn log_due_transitions(
     journal: &Journal,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<i32>> {
-    let due: Vec<Due> = diesel::sql_query(
-        "SELECT id, slug, version, 1 AS publishes, published_at AS due \
-         FROM articles INDEXED BY articles_due_to_publish \
-         WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
-           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
-         UNION ALL \
-         SELECT id, slug, version, 0, unpublish_at \
-         FROM articles INDEXED BY articles_due_to_publish \
-         WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
-           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
-           AND unpublish_at <= ? \
-         UNION ALL \
-         SELECT id, slug, version, 0, unpublish_at \
-         FROM articles INDEXED BY articles_due_to_unpublish \
-         WHERE public_logged = 1 AND unpublish_at IS NOT NULL AND unpublish_at <= ? \
-         ORDER BY due, id, publishes DESC",
-    )
-    .bind::<Timestamp, _>(now)
-    .bind::<Timestamp, _>(now)
-    .bind::<Timestamp, _>(now)
-    .bind::<Timestamp, _>(now)
-    .load(conn)?;
+    let due: Vec<Due> = diesel::sql_query(due_transitions_sql(conn.backend()))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(now)
+        .load(conn)?;
     for article in &due {
         let event = if article.publishes {
             Event::ArticlePublished
@@ -163,6 +148,40 @@ pub fn log_due_transitions(
     let mut ids: Vec<i32> = due.into_iter().map(|article| article.id).collect();
     ids.dedup();
     Ok(ids)
+}
+
+/// The scheduler's query for `backend`: four `now` binds. SQLite names the partial indexes
+/// (`INDEXED BY`) and stores flags as 0/1; PostgreSQL has no index hints (its planner matches
+/// the partial indexes by their literal boolean predicates) and real booleans.
+fn due_transitions_sql(backend: Backend) -> String {
+    const SQLITE: &str = "SELECT id, slug, version, 1 AS publishes, published_at AS due \
+         FROM articles INDEXED BY articles_due_to_publish \
+         WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
+           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
+         UNION ALL \
+         SELECT id, slug, version, 0, unpublish_at \
+         FROM articles INDEXED BY articles_due_to_publish \
+         WHERE status = 'published' AND public_logged = 0 AND published_at <= ? \
+           AND (public_logged_at IS NULL OR published_at > public_logged_at) \
+           AND unpublish_at <= ? \
+         UNION ALL \
+         SELECT id, slug, version, 0, unpublish_at \
+         FROM articles INDEXED BY articles_due_to_unpublish \
+         WHERE public_logged = 1 AND unpublish_at IS NOT NULL AND unpublish_at <= ? \
+         ORDER BY due, id, publishes DESC";
+    match backend {
+        Backend::Sqlite => SQLITE.to_owned(),
+        Backend::Postgres => placeholders_of(
+            backend,
+            &SQLITE
+                .replace(" INDEXED BY articles_due_to_publish", "")
+                .replace(" INDEXED BY articles_due_to_unpublish", "")
+                .replace("public_logged = 0", "NOT public_logged")
+                .replace("public_logged = 1", "public_logged")
+                .replace("1 AS publishes", "TRUE AS publishes")
+                .replace("version, 0,", "version, FALSE,"),
+        ),
+    }
 }
 
 /// Whether anonymous readers see `row` at `now`.
@@ -189,10 +208,13 @@ fn set_logged_public(
 ) -> QueryResult<()> {
     // `public_logged_at` would be the table's 17th column in `schema.rs`, past what Diesel's
     // default feature set supports; it is only ever written here and read by the scheduler's SQL.
-    diesel::sql_query("UPDATE articles SET public_logged = ?, public_logged_at = ? WHERE id = ?")
-        .bind::<Bool, _>(public)
-        .bind::<Timestamp, _>(now)
-        .bind::<Integer, _>(id)
-        .execute(conn)?;
+    diesel::sql_query(placeholders(
+        conn,
+        "UPDATE articles SET public_logged = ?, public_logged_at = ? WHERE id = ?",
+    ))
+    .bind::<Bool, _>(public)
+    .bind::<Timestamp, _>(now)
+    .bind::<Integer, _>(id)
+    .execute(conn)?;
     Ok(())
 }

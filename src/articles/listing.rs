@@ -5,10 +5,10 @@ use super::model::ArticleRow;
 use super::query::cursor::{effective_keys, Cursor, KeyValue};
 use super::query::{FilterField, ListQuery, Op, Paging, SortField, SortKey, Value};
 use super::status::{published_sql, state_sql, Audience};
-use crate::articles::search;
+use crate::articles::search_sql::Search;
 use crate::categories::model as categories_model;
 use crate::db::sql::{Bind, Sql};
-use crate::db::DbConn;
+use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
 use chrono::NaiveDateTime;
@@ -51,9 +51,10 @@ pub fn run(
     audience: Audience,
     now: NaiveDateTime,
 ) -> ApiResult<Listing> {
-    let match_expression = match &query.q {
-        Some(q) => match search::match_expression(q) {
-            Some(expression) => Some(expression),
+    let backend = conn.backend();
+    let search = match &query.q {
+        Some(q) => match Search::parse(backend, q) {
+            Some(search) => Some(search),
             // Nothing searchable (only punctuation): nothing matches.
             None => {
                 let counted = query.count || matches!(query.paging, Paging::Pages { .. });
@@ -69,12 +70,9 @@ pub fn run(
     };
     let mut from = Sql::default();
     let mut conditions: Vec<Sql> = Vec::new();
-    if let Some(expression) = &match_expression {
-        // CROSS JOIN keeps the index as the outer loop: SQLite would otherwise walk the articles
-        // and run the whole MATCH once for each of them.
-        from.push(" FROM article_search CROSS JOIN articles a ON a.id = article_search.rowid");
-        let mut condition = Sql::new("article_search MATCH ");
-        condition.bind(Bind::Text(expression.clone()));
+    if let Some(search) = &search {
+        let (search_from, condition) = search.from_and_condition();
+        from.append(&search_from);
         conditions.push(condition);
     } else {
         from.push(" FROM articles a");
@@ -82,8 +80,9 @@ pub fn run(
     if let Audience::Public(now) = audience {
         // After a cursor, `+` keeps SQLite from bounding the index range with `published_at <=
         // now`: given that and the cursor's bound on the same column, it took the looser one
-        // and walked every entry above the cursor.
-        let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. });
+        // and walked every entry above the cursor. (PostgreSQL has no unary `+` on times.)
+        let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. })
+            && backend == Backend::Sqlite;
         let published_at = if after_cursor {
             "+a.published_at"
         } else {
@@ -123,6 +122,12 @@ pub fn run(
     };
 
     let keys = effective_keys(&query.sort);
+    // Without a search every rank is 0 (PostgreSQL refuses a bare constant in ORDER BY).
+    let unranked = match backend {
+        Backend::Sqlite => "0.0",
+        Backend::Postgres => "CAST(0.0 AS DOUBLE PRECISION)",
+    };
+    let rank = search.as_ref().map_or(unranked, Search::rank_sql);
     if let Paging::Cursor {
         after: Some(cursor),
         ..
@@ -130,15 +135,10 @@ pub fn run(
     {
         // First, so that its bound on the first sort key is the one SQLite uses for the index range.
         let nulls_possible = !matches!(audience, Audience::Public(_));
-        let searching = match_expression.is_some();
-        conditions.insert(
-            0,
-            keyset_condition(&keys, cursor, nulls_possible, searching),
-        );
+        conditions.insert(0, keyset_condition(&keys, cursor, nulls_possible, rank));
     }
-    let searching = match_expression.is_some();
     let mut select = Sql::new("SELECT a.*, ");
-    select.push(if searching { search::RANK_SQL } else { "0.0" });
+    select.push(rank);
     select.push(" AS rank, '' AS snippet");
     select.append(&from).append(&where_clause(&conditions));
     select.push(" ORDER BY ");
@@ -146,8 +146,16 @@ pub fn run(
         if i > 0 {
             select.push(", ");
         }
-        select.push(sort_expression(key.field, searching));
+        select.push(sort_expression(key.field, rank));
         select.push(if key.descending { " DESC" } else { " ASC" });
+        if backend == Backend::Postgres && key.field == SortField::PublishedAt {
+            // SQLite's order of NULLs (the lowest value), which the cursors assume.
+            select.push(if key.descending {
+                " NULLS LAST"
+            } else {
+                " NULLS FIRST"
+            });
+        }
     }
     let limit = query.paging.limit();
     select.push(" LIMIT ").bind(Bind::Int(limit + 1));
@@ -159,8 +167,8 @@ pub fn run(
     let mut items: Vec<ListedArticle> = select.query(conn).load(conn)?;
     let has_more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or(0));
-    if let Some(expression) = &match_expression {
-        highlight_page(conn, expression, &mut items)?;
+    if let Some(search) = &search {
+        highlight_page(conn, search, &mut items)?;
     }
     let next = match (&query.paging, has_more, items.last()) {
         (Paging::Cursor { .. }, true, Some(last)) => Some(cursor_after(&keys, last)),
@@ -187,25 +195,18 @@ struct Highlighted {
 /// never carried through the sort of all matches.
 fn highlight_page(
     conn: &mut DbConn,
-    expression: &str,
+    search: &Search,
     items: &mut [ListedArticle],
 ) -> ApiResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let mut select = Sql::new("SELECT rowid AS id, ");
-    select
-        .push(search::HIGHLIGHT_SQL)
-        .push(" AS marked FROM article_search WHERE article_search MATCH ")
-        .bind(Bind::Text(expression.to_owned()))
-        .push(" AND rowid IN (")
-        .bind_list(items.iter().map(|item| Bind::Int(item.article.id.into())))
-        .push(")");
+    let select = search.highlight_sql(items.iter().map(|item| item.article.id));
     let mut marked: std::collections::HashMap<i32, String> = select
         .query(conn)
         .load::<Highlighted>(conn)?
         .into_iter()
-        .map(|row| (row.id, row.marked))
+        .map(|row| (row.id, search.restore(row.marked)))
         .collect();
     for item in items {
         item.snippet = marked.remove(&item.article.id).unwrap_or_default();
@@ -225,7 +226,7 @@ fn where_clause(conditions: &[Sql]) -> Sql {
 
 /// The SQL expression a sort field orders by. Without a search every article is equally
 /// relevant: `rank` is the constant 0, and the next keys (at least the id) decide.
-fn sort_expression(field: SortField, searching: bool) -> &'static str {
+fn sort_expression(field: SortField, rank: &'static str) -> &'static str {
     match field {
         SortField::PublishedAt => "a.published_at",
         SortField::UpdatedAt => "a.updated_at",
@@ -233,8 +234,7 @@ fn sort_expression(field: SortField, searching: bool) -> &'static str {
         SortField::Slug => "a.slug",
         SortField::ViewCount => "a.view_count",
         SortField::Id => "a.id",
-        SortField::Rank if searching => search::RANK_SQL,
-        SortField::Rank => "0.0",
+        SortField::Rank => rank,
     }
 }
 
@@ -266,7 +266,7 @@ fn keyset_condition(
     keys: &[SortKey],
     cursor: &Cursor,
     nulls_possible: bool,
-    searching: bool,
+    rank: &'static str,
 ) -> Sql {
     let mut sql = Sql::new("(");
     if let (false, Some(first), Some(bind)) = (
@@ -275,12 +275,9 @@ fn keyset_condition(
         cursor.values.first().and_then(to_bind),
     ) {
         let bound = if first.descending { "<=" } else { ">=" };
-        sql.push(&format!(
-            "{} {bound} ",
-            sort_expression(first.field, searching)
-        ))
-        .bind(bind)
-        .push(" AND (");
+        sql.push(&format!("{} {bound} ", sort_expression(first.field, rank)))
+            .bind(bind)
+            .push(" AND (");
     } else {
         sql.push("(");
     }
@@ -294,7 +291,7 @@ fn keyset_condition(
                 }
                 equal(
                     &mut sql,
-                    sort_expression(earlier.field, searching),
+                    sort_expression(earlier.field, rank),
                     earlier_value,
                 );
             }
@@ -302,7 +299,7 @@ fn keyset_condition(
         }
         after(
             &mut sql,
-            sort_expression(key.field, searching),
+            sort_expression(key.field, rank),
             key.descending,
             value,
             nulls_possible,
@@ -330,7 +327,7 @@ fn after(
     nulls_possible: bool,
 ) {
     match (to_bind(value), descending) {
-        (None, true) => sql.push("0"),
+        (None, true) => sql.push("FALSE"),
         (None, false) => sql.push(&format!("{expression} IS NOT NULL")),
         (Some(bind), true) if nulls_possible => sql
             .push(&format!("({expression} < "))
@@ -400,12 +397,19 @@ fn filter_sql(
             } else {
                 format!("{escaped}%")
             };
-            sql.push(&format!("{column} LIKE "))
+            // SQLite's LIKE ignores ASCII case; PostgreSQL's needs ILIKE for that (which also
+            // folds the case of other letters).
+            let like = match conn.backend() {
+                Backend::Sqlite => "LIKE",
+                Backend::Postgres => "ILIKE",
+            };
+            sql.push(&format!("{column} {like} "))
                 .bind(Bind::Text(pattern))
                 .push(" ESCAPE '\\'");
         }
         Op::Ne => {
-            sql.push(&format!("{column} IS NOT ")).bind_list(binds);
+            sql.push(&format!("{column} IS DISTINCT FROM "))
+                .bind_list(binds);
         }
         Op::Eq | Op::Lt | Op::Lte | Op::Gt | Op::Gte => {
             let operator = match op {

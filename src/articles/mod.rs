@@ -12,6 +12,7 @@ pub mod listing;
 pub mod model;
 pub mod query;
 pub mod search;
+pub mod search_sql;
 pub mod status;
 pub mod view;
 pub mod view_counter;

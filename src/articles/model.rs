@@ -7,7 +7,8 @@ use crate::categories::model as categories_model;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::articles;
 use crate::db::search_index;
-use crate::db::DbConn;
+use crate::db::sql::placeholders;
+use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::revisions::model::{Snapshot, SnapshotSection};
 use crate::sections::input::SectionInput;
@@ -479,11 +480,19 @@ pub fn delete(conn: &mut DbConn, id: i32) -> QueryResult<()> {
 }
 
 /// Adds `count` views (negative counts add nothing) to an article's counter, which saturates
-/// at `i64::MAX` and stays an integer (SQLite would turn an overflowing sum into a REAL);
+/// at `i64::MAX` and stays an integer (SQLite would turn an overflowing sum into a REAL,
+/// PostgreSQL would refuse it);
 /// nothing when the article has been deleted since.
 pub fn add_views(conn: &mut DbConn, id: i32, count: i64) -> QueryResult<()> {
     let count = count.max(0);
-    diesel::sql_query("UPDATE articles SET view_count = min(view_count, ?) + ? WHERE id = ?")
+    // The two-argument minimum is `min` in SQLite and `LEAST` in PostgreSQL.
+    let minimum = match conn.backend() {
+        Backend::Sqlite => "min",
+        Backend::Postgres => "LEAST",
+    };
+    let statement =
+        format!("UPDATE articles SET view_count = {minimum}(view_count, ?) + ? WHERE id = ?");
+    diesel::sql_query(placeholders(conn, &statement))
         .bind::<diesel::sql_types::BigInt, _>(i64::MAX - count)
         .bind::<diesel::sql_types::BigInt, _>(count)
         .bind::<diesel::sql_types::Integer, _>(id)
@@ -511,8 +520,11 @@ pub fn visible_counts_by_category(
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         n: i64,
     }
-    let counts: Vec<CategoryCount> = diesel::sql_query(format!(
-        "SELECT a.category_id, COUNT(*) AS n FROM articles a WHERE {PUBLIC_SQL} GROUP BY a.category_id"
+    let counts: Vec<CategoryCount> = diesel::sql_query(placeholders(
+        conn,
+        &format!(
+            "SELECT a.category_id, COUNT(*) AS n FROM articles a WHERE {PUBLIC_SQL} GROUP BY a.category_id"
+        ),
     ))
     .bind::<diesel::sql_types::Timestamp, _>(now)
     .bind::<diesel::sql_types::Timestamp, _>(now)

@@ -39,24 +39,29 @@ const SNIPPET_LEAD: usize = 30;
 /// The most hits weighed when choosing where a snippet starts.
 const SNIPPET_CANDIDATES: usize = 64;
 
+/// The words of a search input: the maximal runs of Unicode alphanumeric characters (everything
+/// else, quotes, `*`, parentheses, `-`, `:`, `^`, `+`, …, only separates them), at most 16, each
+/// cut to at most 64 grapheme clusters.
+pub fn words(input: &str) -> Vec<String> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(MAX_WORDS)
+        .map(|word| text::prefix_graphemes(word, MAX_WORD_CHARS).to_owned())
+        .collect()
+}
+
 /// Turns any user input into an FTS5 `MATCH` expression that cannot be a syntax error.
 ///
-/// Words are the maximal runs of Unicode alphanumeric characters; everything else (quotes, `*`,
-/// parentheses, `-`, `:`, `^`, `+`, …) only separates them. At most 16 words of at most 64
-/// characters each are kept; each becomes a quoted string, so keywords such as `AND`, `OR`,
+/// The input's [`words`] each become a quoted string, so keywords such as `AND`, `OR`,
 /// `NOT` and `NEAR` are plain words, and all must match (implicit AND). The last word also
 /// matches as a prefix, for search-as-you-type: `sleep thera` becomes `"sleep" "thera"*`.
 ///
 /// Returns `None` when the input contains no word at all.
 pub fn match_expression(input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .take(MAX_WORDS)
-        .map(|word| {
-            let word = text::prefix_graphemes(word, MAX_WORD_CHARS);
-            format!("\"{}\"", word.replace('"', "\"\""))
-        })
+    let words: Vec<String> = words(input)
+        .iter()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
         .collect();
     if words.is_empty() {
         return None;

@@ -5,7 +5,7 @@
 //! [`ArticleState::of`] over a grid of rows on a real database (`tests/api/article_visibility.rs`).
 
 use crate::db::schema::articles;
-use crate::db::sql::{Bind, Sql};
+use crate::db::sql::{placeholders, Bind, Sql};
 use crate::db::DbConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -198,19 +198,20 @@ pub fn schedule_around(
         #[diesel(sql_type = Nullable<Timestamp>)]
         next: Option<NaiveDateTime>,
     }
-    diesel::sql_query(
+    diesel::sql_query(placeholders(
+        conn,
         "SELECT \
              (SELECT MAX(t) FROM ( \
                SELECT MAX(published_at) AS t FROM articles \
                WHERE status = 'published' AND published_at <= ? \
                UNION ALL SELECT MAX(unpublish_at) FROM articles \
-               WHERE status = 'published' AND unpublish_at <= ?)) AS last, \
+               WHERE status = 'published' AND unpublish_at <= ?) AS passed) AS last, \
              (SELECT MIN(t) FROM ( \
                SELECT MIN(published_at) AS t FROM articles \
                WHERE status = 'published' AND published_at > ? \
                UNION ALL SELECT MIN(unpublish_at) FROM articles \
-               WHERE status = 'published' AND unpublish_at > ?)) AS next",
-    )
+               WHERE status = 'published' AND unpublish_at > ?) AS coming) AS next",
+    ))
     .bind::<Timestamp, _>(now)
     .bind::<Timestamp, _>(now)
     .bind::<Timestamp, _>(now)

@@ -9,6 +9,7 @@
 
 use super::public_keys::{self, PublicKey};
 use crate::config::Config;
+use crate::db::Backend;
 use crate::error::ApiError;
 use anyhow::{bail, Context};
 use chrono::{DateTime, Utc};
@@ -239,14 +240,23 @@ impl TokenKeys {
         self
     }
 
-    /// Keys for `config`: `JWT_SECRET` (or the generated secret kept next to the database),
-    /// `JWT_PREVIOUS_SECRETS`, and `JWT_PUBLIC_KEYS` with `JWT_EXTERNAL_ISSUER`.
+    /// Keys for `config`: `JWT_SECRET` (or, on SQLite, the generated secret kept next to the
+    /// database), `JWT_PREVIOUS_SECRETS`, and `JWT_PUBLIC_KEYS` with `JWT_EXTERNAL_ISSUER`.
+    ///
+    /// Errors: a secret shorter than [`MIN_SECRET_BYTES`]; no `JWT_SECRET` on PostgreSQL, where
+    /// several nodes share the database and must sign with one key (a secret generated per node
+    /// would make each node refuse the others' tokens, and one stored in the database would be in
+    /// every dump of it).
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let secret = match &config.jwt_secret {
             Some(secret) if secret.len() < MIN_SECRET_BYTES => {
                 bail!("JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long")
             }
             Some(secret) => secret.clone().into_bytes(),
+            None if Backend::of(&config.database_url) == Backend::Postgres => bail!(
+                "JWT_SECRET is required on PostgreSQL: every node must sign tokens with the same \
+                 secret (at least {MIN_SECRET_BYTES} bytes, e.g. `openssl rand -base64 48`)"
+            ),
             None => load_or_create_secret(&config.secret_file())?,
         };
         let mut keys = Self::new(&secret, &config.jwt_issuer, &config.jwt_audience);

@@ -4,6 +4,7 @@ use super::content::CategoryContent;
 use super::input::CreateCategory;
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::{articles, categories};
+use crate::db::sql::placeholders;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
@@ -120,7 +121,8 @@ pub fn list(conn: &mut DbConn, parent: Option<i32>) -> QueryResult<Vec<CategoryR
 
 /// The path from the root down to category `id`, itself last.
 pub fn path(conn: &mut DbConn, id: i32) -> QueryResult<Vec<CategoryRow>> {
-    diesel::sql_query(
+    diesel::sql_query(placeholders(
+        conn,
         "WITH RECURSIVE chain(id, depth) AS ( \
              SELECT id, 0 FROM categories WHERE id = ? \
              UNION ALL \
@@ -129,7 +131,7 @@ pub fn path(conn: &mut DbConn, id: i32) -> QueryResult<Vec<CategoryRow>> {
          ) \
          SELECT categories.* FROM chain JOIN categories ON categories.id = chain.id \
          ORDER BY chain.depth DESC",
-    )
+    ))
     .bind::<Integer, _>(id)
     .bind::<Integer, _>(MAX_DEPTH as i32)
     .load(conn)
@@ -177,7 +179,8 @@ pub fn slug_paths(rows: &[CategoryRow]) -> HashMap<i32, String> {
 /// The ids of category `root_id` and all its descendants (at most [`MAX_DEPTH`] levels down),
 /// the root first, then level by level; empty when `root_id` does not exist.
 pub fn subtree_ids(conn: &mut DbConn, root_id: i32) -> QueryResult<Vec<i32>> {
-    let ids: Vec<Id> = diesel::sql_query(
+    let ids: Vec<Id> = diesel::sql_query(placeholders(
+        conn,
         "WITH RECURSIVE subtree(id, depth) AS ( \
              SELECT id, 0 FROM categories WHERE id = ? \
              UNION \
@@ -185,7 +188,7 @@ pub fn subtree_ids(conn: &mut DbConn, root_id: i32) -> QueryResult<Vec<i32>> {
              WHERE subtree.depth < ? \
          ) \
          SELECT id FROM subtree GROUP BY id ORDER BY MIN(depth), id",
-    )
+    ))
     .bind::<Integer, _>(root_id)
     .bind::<Integer, _>(MAX_DEPTH as i32)
     .load(conn)?;
@@ -332,7 +335,8 @@ struct Id {
 /// Category `id` and all its ancestors, however many; a stored cycle ends the walk (`UNION`
 /// drops a row already seen) instead of looping.
 fn ancestor_ids(conn: &mut DbConn, id: i32) -> QueryResult<Vec<i32>> {
-    let rows: Vec<Id> = diesel::sql_query(
+    let rows: Vec<Id> = diesel::sql_query(placeholders(
+        conn,
         "WITH RECURSIVE up(id) AS ( \
              SELECT ? \
              UNION \
@@ -340,7 +344,7 @@ fn ancestor_ids(conn: &mut DbConn, id: i32) -> QueryResult<Vec<i32>> {
              WHERE c.parent_id IS NOT NULL \
          ) \
          SELECT id FROM up",
-    )
+    ))
     .bind::<Integer, _>(id)
     .load(conn)?;
     Ok(rows.into_iter().map(|row| row.id).collect())
@@ -353,7 +357,8 @@ fn subtree_height(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
         #[diesel(sql_type = Integer)]
         height: i32,
     }
-    let row: Height = diesel::sql_query(
+    let row: Height = diesel::sql_query(placeholders(
+        conn,
         "WITH RECURSIVE down(id, level) AS ( \
              SELECT ?, 1 \
              UNION \
@@ -361,7 +366,7 @@ fn subtree_height(conn: &mut DbConn, id: i32) -> QueryResult<usize> {
              WHERE down.level <= ? \
          ) \
          SELECT MAX(level) AS height FROM down",
-    )
+    ))
     .bind::<Integer, _>(id)
     .bind::<Integer, _>(MAX_DEPTH as i32)
     .get_result(conn)?;

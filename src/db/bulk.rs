@@ -4,9 +4,12 @@
 //! Indexing article by article is slow in FTS5: every statement that opens a savepoint (any
 //! write with a statement journal) makes FTS5 flush its pending terms to disk as a new segment,
 //! so a per-article trigger leaves one tiny segment per article and merges them over and over.
+//! On PostgreSQL the page cache and journal settings have no counterpart (each function says
+//! what it does there) and the triggers are paused by a transaction-local setting, as single
+//! writes pause them (`search_index`).
 
 use super::BUSY_TIMEOUT_MS;
-use crate::db::DbConn;
+use crate::db::{Backend, DbConn};
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -23,9 +26,10 @@ const IMPORT_FTS_HASH_BYTES: i64 = 32 * 1024 * 1024;
 /// FTS5's own default for the same setting, put back after the rebuild.
 const DEFAULT_FTS_HASH_BYTES: i64 = 1024 * 1024;
 
-/// The connection's page-cache size before an import widened it.
+/// The connection's page-cache size before an import widened it (SQLite; `None` on PostgreSQL,
+/// whose shared buffers are the server's).
 #[derive(Debug)]
-pub struct CacheSize(i64);
+pub struct CacheSize(Option<i64>);
 
 #[derive(QueryableByName)]
 struct CacheSizeRow {
@@ -37,16 +41,22 @@ impl CacheSize {
     /// Widens the page cache of `conn` for an import and returns what it was. A PRAGMA is not
     /// undone by a rollback: call [`CacheSize::restore`] whatever the import's outcome.
     pub fn widen(conn: &mut DbConn) -> QueryResult<Self> {
+        if conn.backend() == Backend::Postgres {
+            return Ok(Self(None));
+        }
         let before = diesel::sql_query("PRAGMA cache_size")
             .get_result::<CacheSizeRow>(conn)?
             .cache_size;
         conn.batch_execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))?;
-        Ok(Self(before))
+        Ok(Self(Some(before)))
     }
 
     /// Puts the page cache of `conn` back to its size before [`CacheSize::widen`].
     pub fn restore(self, conn: &mut DbConn) -> QueryResult<()> {
-        conn.batch_execute(&format!("PRAGMA cache_size = {};", self.0))
+        match self.0 {
+            Some(before) => conn.batch_execute(&format!("PRAGMA cache_size = {before};")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -61,8 +71,12 @@ struct JournalModeRow {
 /// transaction writes goes to the WAL first and is copied into the database at the checkpoint:
 /// twice the disk space and the writes (an 18 GB WAL, then a full disk, at 1 000 000 articles).
 /// A rollback journal only keeps the pages that existed before. Call [`back_to_wal`] after the
-/// import, whatever its outcome; the database is reopened in WAL anyway.
+/// import, whatever its outcome; the database is reopened in WAL anyway. PostgreSQL: nothing
+/// (`false`).
 pub fn leave_wal(conn: &mut DbConn) -> QueryResult<bool> {
+    if conn.backend() == Backend::Postgres {
+        return Ok(false);
+    }
     // Another connection (a running server) makes the switch fail at once, not after a wait.
     conn.batch_execute("PRAGMA busy_timeout = 0;")?;
     let switched =
@@ -100,7 +114,14 @@ struct TriggerSql {
 
 /// Drops the search-index triggers on `articles` and `sections` (inside the caller's
 /// transaction, so a failed import rolls this back too) and returns what recreates them.
+/// PostgreSQL: pauses them for the rest of the transaction instead (a trigger that finds itself
+/// paused costs little there), and returns nothing to recreate.
 pub fn suspend_search_triggers(conn: &mut DbConn) -> QueryResult<SuspendedTriggers> {
+    if conn.backend() == Backend::Postgres {
+        diesel::sql_query("SELECT set_config('healthhub.search_paused', 'on', true)")
+            .execute(conn)?;
+        return Ok(SuspendedTriggers(Vec::new()));
+    }
     let triggers: Vec<TriggerSql> = diesel::sql_query(
         "SELECT name, sql FROM sqlite_master \
          WHERE type = 'trigger' AND tbl_name IN ('articles', 'sections') \
@@ -117,6 +138,10 @@ pub fn suspend_search_triggers(conn: &mut DbConn) -> QueryResult<SuspendedTrigge
 
 /// Recreates the triggers [`suspend_search_triggers`] dropped.
 pub fn restore_search_triggers(conn: &mut DbConn, suspended: SuspendedTriggers) -> QueryResult<()> {
+    if conn.backend() == Backend::Postgres {
+        diesel::sql_query("SELECT set_config('healthhub.search_paused', 'off', true)")
+            .execute(conn)?;
+    }
     for sql in suspended.0 {
         conn.batch_execute(&format!("{sql};"))?;
     }
@@ -130,8 +155,17 @@ pub fn restore_search_triggers(conn: &mut DbConn, suspended: SuspendedTriggers) 
 ///
 /// FTS5 collects the new terms in a larger in-memory buffer while it does this, so that it
 /// writes (and later merges) fewer, larger segments; the setting goes back to FTS5's default
-/// afterwards (it is stored in the index, inside this transaction).
+/// afterwards (it is stored in the index, inside this transaction). PostgreSQL: the same
+/// articles' rows through `article_search_refresh`, then fresh planner statistics (`ANALYZE`).
 pub fn reindex_written_at(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
+    if conn.backend() == Backend::Postgres {
+        diesel::sql_query(
+            "SELECT article_search_refresh(id) FROM articles WHERE updated_at = $1 ORDER BY id",
+        )
+        .bind::<Timestamp, _>(now)
+        .execute(conn)?;
+        return conn.batch_execute("ANALYZE articles; ANALYZE sections; ANALYZE article_search;");
+    }
     set_fts_hash_size(conn, IMPORT_FTS_HASH_BYTES)?;
     diesel::sql_query(
         "DELETE FROM article_search WHERE rowid IN (SELECT id FROM articles WHERE updated_at = ?)",

@@ -1,7 +1,8 @@
 //! Idempotency-Key records: reserving a key, storing the first response, replaying it (see `crate::http::middleware::idempotency`).
 
 use super::schema::idempotency_keys;
-use crate::db::DbConn;
+use crate::db::sql::placeholders;
+use crate::db::{Backend, DbConn};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
@@ -161,11 +162,17 @@ pub fn release(conn: &mut DbConn, subject: &str, key: &str) -> QueryResult<()> {
 
 /// Deletes up to [`PURGE_BATCH`] records created before `expired`, oldest first.
 fn purge_expired(conn: &mut DbConn, expired: NaiveDateTime) -> QueryResult<usize> {
-    diesel::sql_query(
-        "DELETE FROM idempotency_keys WHERE rowid IN ( \
-         SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)",
-    )
-    .bind::<Timestamp, _>(expired)
-    .bind::<BigInt, _>(PURGE_BATCH)
-    .execute(conn)
+    // A row's physical address: `rowid` in SQLite, `ctid` in PostgreSQL.
+    let row = match conn.backend() {
+        Backend::Sqlite => "rowid",
+        Backend::Postgres => "ctid",
+    };
+    let statement = format!(
+        "DELETE FROM idempotency_keys WHERE {row} IN ( \
+         SELECT {row} FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)"
+    );
+    diesel::sql_query(placeholders(conn, &statement))
+        .bind::<Timestamp, _>(expired)
+        .bind::<BigInt, _>(PURGE_BATCH)
+        .execute(conn)
 }

@@ -107,7 +107,13 @@ impl Sql {
 /// `text`, whose placeholders are written `?`, with `conn`'s placeholders: for fixed statements
 /// (a `?` inside a string literal would be taken for a placeholder; these statements have none).
 pub fn placeholders(conn: &DbConn, text: &str) -> String {
-    match conn.backend() {
+    placeholders_of(conn.backend(), text)
+}
+
+/// `text`, whose placeholders are written `?`, with `backend`'s placeholders (see
+/// [`placeholders`]).
+pub fn placeholders_of(backend: Backend, text: &str) -> String {
+    match backend {
         Backend::Sqlite => text.to_owned(),
         Backend::Postgres => {
             let mut rendered = String::with_capacity(text.len() + 8);

@@ -1,5 +1,6 @@
 //! The test harness: a fresh database file per test, the real app, a movable clock, token minting.
 
+use crate::test_db::{self, TestDatabase};
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -12,13 +13,16 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use healthhub::auth::Scope;
 use healthhub::config::Config;
-use healthhub::db::{Database, DbConn};
+use healthhub::db::{Backend, Database, DbConn};
 use healthhub::support::clock::Clock;
 use healthhub::{app, state::AppState};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tempfile::TempDir;
+
+/// The signing secret of tests on PostgreSQL, where `JWT_SECRET` is required (only for tests).
+pub const TEST_SECRET: &str = "test-only-signing-secret-of-at-least-32-bytes";
 
 /// Every scope: an editor's token.
 pub const ALL_SCOPES: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Publish];
@@ -28,7 +32,9 @@ pub struct TestApp<S> {
     service: S,
     pub state: web::Data<AppState>,
     now: Arc<Mutex<DateTime<Utc>>>,
-    /// Owns the temporary directory (and database file) for the test's lifetime.
+    /// The test's database (dropped after the app).
+    pub database: TestDatabase,
+    /// Owns the temporary directory (and an SQLite database file) for the test's lifetime.
     pub dir: TempDir,
 }
 
@@ -121,11 +127,18 @@ pub async fn spawn_with(
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("test.db");
-    let mut config = Config::for_database(path.to_string_lossy().into_owned());
+    let database = TestDatabase::create(dir.path());
+    let mut config = Config::for_database(database.url());
+    if test_db::backend() == Backend::Postgres {
+        config.jwt_secret = Some(TEST_SECRET.to_owned());
+    }
     adjust(&mut config);
     let (db, fresh) = Database::open(&config.database_url, 2).expect("open database");
-    assert!(fresh, "a new database file is reported as fresh");
+    // A PostgreSQL test database is a copy of a migrated template.
+    assert!(
+        fresh || test_db::backend() == Backend::Postgres,
+        "a new database file is reported as fresh"
+    );
     let now = Arc::new(Mutex::new(start_time()));
     let clock_now = Arc::clone(&now);
     let clock = Clock::from_fn(move || *clock_now.lock().unwrap());
@@ -135,6 +148,7 @@ pub async fn spawn_with(
         service,
         state,
         now,
+        database,
         dir,
     }
 }
@@ -243,7 +257,7 @@ where
 
     /// Runs `sql` on a separate connection to the database file, behind the app's back.
     pub fn execute(&self, sql: &str) {
-        let mut conn = DbConn::open(&self.state.config.database_url).expect("connect");
+        let mut conn = DbConn::open(self.database.url()).expect("connect");
         diesel::sql_query(sql).execute(&mut conn).expect("execute");
     }
 
@@ -254,7 +268,7 @@ where
             #[diesel(sql_type = BigInt)]
             n: i64,
         }
-        let mut conn = DbConn::open(&self.state.config.database_url).expect("connect");
+        let mut conn = DbConn::open(self.database.url()).expect("connect");
         diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
             .get_result::<Count>(&mut conn)
             .expect("count")

@@ -38,6 +38,7 @@ mod sections;
 mod security_headers;
 mod seed_page;
 mod startup;
+mod test_db;
 mod token_attacks;
 mod tokens;
 mod trailing_slash;

@@ -34,7 +34,8 @@ async fn a_view_of_an_article_at_the_top_of_the_counter_saturates() {
     healthhub::jobs::views::flush(&app.state).await.unwrap();
     assert_eq!(
         app.count(&format!(
-            "articles WHERE typeof(view_count) = 'integer' AND view_count = {MAX}"
+            "articles WHERE {} AND view_count = {MAX}",
+            crate::test_db::stored_as_integer("view_count")
         )),
         1
     );

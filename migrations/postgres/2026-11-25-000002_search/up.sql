@@ -42,6 +42,15 @@ SELECT a.id, a.title, a.subtitle, a.excerpt,
                  FROM sections s WHERE s.article_id = a.id), '')
 FROM articles a;
 
+-- The text the parser reads: PostgreSQL's parser takes `<word>` for an XML tag and `&amp;` for
+-- an entity and indexes neither, where SQLite's unicode61 tokenizer reads the words inside. The
+-- three characters become private-use ones (U+E003-U+E005) that separate words; the application
+-- highlights the same text and turns them back.
+CREATE FUNCTION healthhub_search_words(source TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT translate(source, '<>&', E'\uE003\uE004\uE005')
+$$;
+
 -- Rewrites the search row of article `target` from `article_search_source`, or deletes it when
 -- the article does not exist (any more). The application calls it itself after a write that
 -- paused the triggers (see 000009).
@@ -50,10 +59,10 @@ LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO article_search (article_id, title, subtitle, excerpt, headings, bodies, document)
     SELECT src.id, src.title, src.subtitle, src.excerpt, src.headings, src.bodies,
-           setweight(to_tsvector('healthhub', src.title), 'A')
-           || setweight(to_tsvector('healthhub', src.subtitle), 'B')
-           || setweight(to_tsvector('healthhub', src.excerpt || ' ' || src.headings), 'C')
-           || setweight(to_tsvector('healthhub', src.bodies), 'D')
+           setweight(to_tsvector('healthhub', healthhub_search_words(src.title)), 'A')
+           || setweight(to_tsvector('healthhub', healthhub_search_words(src.subtitle)), 'B')
+           || setweight(to_tsvector('healthhub', healthhub_search_words(src.excerpt || ' ' || src.headings)), 'C')
+           || setweight(to_tsvector('healthhub', healthhub_search_words(src.bodies)), 'D')
     FROM article_search_source src
     WHERE src.id = target
     ON CONFLICT (article_id) DO UPDATE SET
