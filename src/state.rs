@@ -8,11 +8,13 @@ use crate::auth::usage::TokenUsage;
 use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
 use crate::changes::model::Journal;
 use crate::config::Config;
-use crate::db::Database;
+use crate::db::notifications::Notice;
+use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::limits::RateLimits;
 use crate::support::clock::Clock;
 use actix_web::{web, HttpRequest};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -34,6 +36,9 @@ pub struct AppState {
     pub responses: ResponseCache,
     /// When the public set of articles last changed, and will next change, by the clock alone.
     pub schedule: Schedule,
+    /// Whether this node hears of other nodes' writes (PostgreSQL's change notifications); always
+    /// true on SQLite, where one process serves the file.
+    pub channel_up: AtomicBool,
 }
 
 impl AppState {
@@ -42,6 +47,12 @@ impl AppState {
         let keys = TokenKeys::from_config(&config)?;
         let limiters = RateLimits::new(&config.limits);
         let responses = ResponseCache::new(config.response_cache_bytes);
+        // On PostgreSQL other nodes write too: nothing is cached before the notification
+        // listener (jobs::listener) hears of their writes.
+        let shared = db.backend() == Backend::Postgres;
+        if shared {
+            responses.suspend();
+        }
         Ok(Self {
             config,
             db: db.with_clock(clock.clone()),
@@ -52,6 +63,7 @@ impl AppState {
             views: ViewCounter::default(),
             responses,
             schedule: Schedule::default(),
+            channel_up: AtomicBool::new(!shared),
         })
     }
 
@@ -82,5 +94,38 @@ impl AppState {
     pub fn content_changed(&self, change: &Change) {
         self.responses.changed(change);
         self.schedule.forget();
+    }
+
+    /// Applies a change another node (or another writer) announced: as
+    /// [`Self::content_changed`], and `Last-Modified` moves to its time. A notice this version
+    /// cannot read counts as a change of everything at the current time. This node's own
+    /// writes, already applied when they committed, are skipped.
+    pub fn remote_change(&self, notice: Option<Notice>) {
+        let Some(notice) = notice else {
+            self.db.saw_write(self.clock.now().timestamp_micros());
+            self.content_changed(&Change::Everything);
+            return;
+        };
+        if notice.node == self.db.node() {
+            return;
+        }
+        self.db.saw_write(notice.at_micros);
+        self.content_changed(&match notice.articles {
+            Some(ids) => Change::Articles(ids),
+            None => Change::Everything,
+        });
+    }
+
+    /// Records whether this node hears of other nodes' writes. While it does not, the response
+    /// cache is suspended; when it does again, the cache starts empty and the schedule is read
+    /// again (writes may have been missed).
+    pub fn set_channel_up(&self, up: bool) {
+        if up {
+            self.schedule.forget();
+            self.responses.resume();
+        } else {
+            self.responses.suspend();
+        }
+        self.channel_up.store(up, Ordering::Release);
     }
 }

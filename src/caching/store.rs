@@ -14,7 +14,7 @@ use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use lru::LruCache;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// What a response depends on, or what a write changed; handlers put it in the response's
@@ -68,6 +68,8 @@ const ENTRY_OVERHEAD: usize = 160;
 /// The cache; share it through `AppState`.
 pub struct ResponseCache {
     capacity: usize,
+    /// Set while the node cannot hear of other nodes' writes: nothing is served or stored.
+    suspended: AtomicBool,
     flights: Flights,
     tickets: AtomicU64,
     inner: Mutex<Inner>,
@@ -109,6 +111,7 @@ impl ResponseCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
+            suspended: AtomicBool::new(false),
             flights: Flights::default(),
             tickets: AtomicU64::new(0),
             inner: Mutex::new(Inner {
@@ -121,9 +124,24 @@ impl ResponseCache {
         }
     }
 
-    /// True unless the cache was configured with no room.
+    /// True unless the cache was configured with no room or is [suspended](Self::suspend).
     pub fn is_enabled(&self) -> bool {
-        self.capacity > 0
+        self.capacity > 0 && !self.suspended.load(Ordering::Acquire)
+    }
+
+    /// Stops serving and storing responses until [`Self::resume`]: for a node that cannot hear
+    /// of other nodes' writes (its change notification channel is down), whose copies could be
+    /// stale without it knowing.
+    pub fn suspend(&self) {
+        self.suspended.store(true, Ordering::Release);
+        self.changed(&Change::Everything);
+    }
+
+    /// Serves and stores again after [`Self::suspend`], starting empty: anything may have
+    /// changed meanwhile.
+    pub fn resume(&self) {
+        self.changed(&Change::Everything);
+        self.suspended.store(false, Ordering::Release);
     }
 
     /// The misses being computed, to coalesce concurrent misses of one key.
@@ -138,6 +156,9 @@ impl ResponseCache {
 
     /// The response stored under `key` if it is still current at `now`.
     pub fn get(&self, key: &str, now: NaiveDateTime) -> Option<Arc<Cached>> {
+        if !self.is_enabled() {
+            return None;
+        }
         let mut inner = self.lock();
         let current = inner
             .entries
@@ -165,7 +186,7 @@ impl ResponseCache {
                 .map(|(name, value)| name.as_str().len() + value.len())
                 .sum::<usize>()
             + ENTRY_OVERHEAD;
-        if bytes > self.capacity / 10 {
+        if bytes > self.capacity / 10 || !self.is_enabled() {
             return;
         }
         let mut inner = self.lock();

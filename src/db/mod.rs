@@ -7,6 +7,7 @@ pub mod backup;
 pub mod bulk;
 pub mod conn;
 pub mod idempotency;
+pub mod notifications;
 pub mod redirects;
 pub mod schema;
 pub mod search_index;
@@ -103,10 +104,13 @@ pub struct Database {
     backend: Backend,
     reader: DbPool,
     writer: DbPool,
-    /// When the last write through these handles committed (microseconds since the epoch).
+    /// When the last write through these handles (or, on PostgreSQL, announced by another
+    /// node) committed (microseconds since the epoch).
     last_write: Arc<AtomicI64>,
     /// The source of "now" for `last_write`.
     clock: Clock,
+    /// This process's id among the nodes sharing a PostgreSQL database (random hexadecimal).
+    node: Arc<str>,
 }
 
 /// The statements every new connection runs: SQLite's PRAGMAs, PostgreSQL's session settings.
@@ -158,6 +162,7 @@ impl Database {
             writer,
             last_write,
             clock,
+            node: uuid::Uuid::new_v4().simple().to_string().into(),
         };
         database.refresh_statistics()?;
         Ok((database, fresh))
@@ -166,6 +171,17 @@ impl Database {
     /// The engine behind these handles.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// This process's id in the change notifications of a PostgreSQL database.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// Records that another node wrote at `at_micros` (a change notification), so that
+    /// [`Self::last_write`] covers every node's writes.
+    pub fn saw_write(&self, at_micros: i64) {
+        self.last_write.fetch_max(at_micros, Ordering::AcqRel);
     }
 
     /// Lets the database gather the statistics its query planner chooses indexes by, for every
@@ -194,7 +210,8 @@ impl Database {
     }
 
     /// When the last write through these handles committed, or when the database was opened if
-    /// nothing has been written since. Writes by other processes are not seen.
+    /// nothing has been written since. On SQLite writes by other processes are not seen; on
+    /// PostgreSQL those another node announces are ([`Self::saw_write`]).
     pub fn last_write(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_micros(self.last_write.load(Ordering::Acquire))
             .unwrap_or(DateTime::UNIX_EPOCH)
@@ -216,7 +233,7 @@ impl Database {
         let pool = self.reader.clone();
         web::block(move || {
             let mut pooled = pool.get()?;
-            transaction::run(&mut pooled, Access::Read, query)
+            transaction::run(&mut pooled, Access::Read, None, query)
         })
         .await?
     }
@@ -241,10 +258,10 @@ impl Database {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.writer.clone();
+        let database = self.clone();
         web::block(move || {
-            let mut pooled = pool.get()?;
-            transaction::run(&mut pooled, Access::Write, change)
+            let mut pooled = database.writer.get()?;
+            database.write_transaction(&mut pooled, change)
         })
         .await?
     }
@@ -267,7 +284,8 @@ impl Database {
         change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
         let mut pooled = self.writer.get().context("opening the writer connection")?;
-        transaction::run(&mut pooled, Access::Write, change).map_err(into_anyhow)
+        self.write_transaction(&mut pooled, change)
+            .map_err(into_anyhow)
     }
 
     /// Runs `f` on a writer connection outside any transaction, for the statements that cannot
@@ -283,7 +301,22 @@ impl Database {
         query: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
         let mut pooled = self.reader.get().context("opening a read connection")?;
-        transaction::run(&mut pooled, Access::Read, query).map_err(into_anyhow)
+        transaction::run(&mut pooled, Access::Read, None, query).map_err(into_anyhow)
+    }
+
+    /// Runs `change` in a write transaction on `conn`, stamped with this node and clock.
+    fn write_transaction<T>(
+        &self,
+        conn: &mut DbConn,
+        change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let clock = self.clock.clone();
+        let now_micros = move || clock.now().timestamp_micros();
+        let stamp = transaction::Stamp {
+            node: &self.node,
+            now_micros: &now_micros,
+        };
+        transaction::run(conn, Access::Write, Some(&stamp), change)
     }
 
     /// True when the database answers a trivial query.

@@ -3,6 +3,7 @@
 //! advisory lock taken first in every write transaction).
 
 use super::DbConn;
+use diesel::connection::SimpleConnection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::result::Error as DieselError;
 use diesel::Connection;
@@ -36,13 +37,24 @@ fn begin_sql(conn: &DbConn, access: Access) -> String {
     }
 }
 
+/// Who writes, for the change notifications of a PostgreSQL write transaction (migration
+/// `2026-12-08-000001_change_notifications`).
+pub struct Stamp<'a> {
+    /// The writing node's id (`healthhub.node`).
+    pub node: &'a str,
+    /// The application's clock, read once the write lock is held (`healthhub.now`).
+    pub now_micros: &'a dyn Fn() -> i64,
+}
+
 /// Runs `body` in a transaction of `access` on `conn`: commits when it returns `Ok`, rolls back
-/// otherwise (the body's error wins over a failed rollback of a broken connection).
+/// otherwise (the body's error wins over a failed rollback of a broken connection). A
+/// PostgreSQL write transaction carries `stamp` in its transaction-local settings.
 ///
 /// Errors: `body`'s, or the database's when the transaction cannot begin or commit.
 pub fn run<T, E>(
     conn: &mut DbConn,
     access: Access,
+    stamp: Option<&Stamp>,
     body: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E>
 where
@@ -51,7 +63,18 @@ where
     let begin = begin_sql(conn, access);
     match conn {
         DbConn::Sqlite(inner) => AnsiTransactionManager::begin_transaction_sql(inner, &begin)?,
-        DbConn::Postgres(inner) => AnsiTransactionManager::begin_transaction_sql(inner, &begin)?,
+        DbConn::Postgres(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, &begin)?;
+            if let (Access::Write, Some(stamp)) = (access, stamp) {
+                // The node id is generated (hexadecimal), never user input.
+                inner.batch_execute(&format!(
+                    "SELECT set_config('healthhub.node', '{}', true), \
+                     set_config('healthhub.now', '{}', true)",
+                    stamp.node,
+                    (stamp.now_micros)()
+                ))?;
+            }
+        }
     }
     type Manager = <DbConn as Connection>::TransactionManager;
     match body(conn) {

@@ -3,11 +3,13 @@
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
 
+pub mod listener;
 pub mod scheduler;
 pub mod usage;
 pub mod views;
 pub mod webhooks;
 
+use crate::db::notifications::Listener;
 use crate::sections::rendering;
 use crate::state::AppState;
 use actix_web::rt::task::JoinHandle;
@@ -18,10 +20,12 @@ use std::time::Duration;
 pub struct Jobs {
     state: web::Data<AppState>,
     tasks: Vec<JoinHandle<()>>,
+    /// The change notification listener (PostgreSQL), stopped when dropped.
+    listener: Option<Listener>,
 }
 
 impl Jobs {
-    /// Spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
+    /// Starts the change notification listener (PostgreSQL), and spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
     /// worker (every `HEALTHHUB_WEBHOOKS_POLL_MS`), the view flush (every
     /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
     /// the rendering of sections stored without HTML.
@@ -45,7 +49,12 @@ impl Jobs {
                 period,
             )));
         }
-        Self { state, tasks }
+        let listener = listener::start(&state);
+        Self {
+            state,
+            tasks,
+            listener,
+        }
     }
 
     /// Cancels the tasks and writes the views and token uses still buffered, logging failures.
@@ -53,6 +62,7 @@ impl Jobs {
         for task in &self.tasks {
             task.abort();
         }
+        drop(self.listener);
         match views::flush(&self.state).await {
             Ok(articles) => tracing::info!(articles, "wrote the last counted views"),
             Err(error) => tracing::warn!(%error, "could not write the last counted views"),

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use healthhub::auth::Scope;
 use healthhub::config::Config;
+use healthhub::db::notifications::Listener;
 use healthhub::db::{Backend, Database, DbConn};
 use healthhub::support::clock::Clock;
 use healthhub::{app, state::AppState};
@@ -32,10 +33,50 @@ pub struct TestApp<S> {
     service: S,
     pub state: web::Data<AppState>,
     now: Arc<Mutex<DateTime<Utc>>>,
+    /// The change notification listener on PostgreSQL (stopped before the database is dropped).
+    _listener: Option<Listener>,
     /// The test's database (dropped after the app).
     pub database: TestDatabase,
     /// Owns the temporary directory (and an SQLite database file) for the test's lifetime.
     pub dir: TempDir,
+}
+
+/// A second node of a test (see [`TestApp::peer`]).
+pub struct Node<S> {
+    pub service: S,
+    pub state: web::Data<AppState>,
+    _listener: Option<Listener>,
+}
+
+impl<S, B> Node<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    /// Sends `request` to this node.
+    pub async fn send(&self, request: TestRequest) -> Reply {
+        call(&self.service, request).await
+    }
+
+    /// Anonymous GET on this node.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path)).await
+    }
+}
+
+/// Starts the change notification listener of `state` (PostgreSQL) and waits until it listens,
+/// so that the node caches from the start like a node that has been up for a while.
+fn listen(state: &web::Data<AppState>) -> Option<Listener> {
+    let listener = healthhub::jobs::listener::start(state)?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !state.channel_up.load(std::sync::atomic::Ordering::Acquire) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the listener did not connect"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Some(listener)
 }
 
 /// What a request got back.
@@ -143,11 +184,13 @@ pub async fn spawn_with(
     let clock_now = Arc::clone(&now);
     let clock = Clock::from_fn(move || *clock_now.lock().unwrap());
     let state = web::Data::new(AppState::new(config, db, clock).expect("state"));
+    let listener = listen(&state);
     let service = actix_test::init_service(app::build(state.clone())).await;
     TestApp {
         service,
         state,
         now,
+        _listener: listener,
         database,
         dir,
     }
@@ -253,6 +296,25 @@ where
         let (db, _) = Database::open(&config.database_url, 2).expect("open database");
         let state = AppState::new(config, db, self.state.clock.clone()).expect("state");
         actix_test::init_service(app::build(web::Data::new(state))).await
+    }
+
+    /// Another node over the same database: its own state (response cache, schedule, limits)
+    /// and, on PostgreSQL, its own change notification listener; the same clock.
+    pub async fn peer(
+        &self,
+    ) -> Node<
+        impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    > {
+        let config = self.state.config.clone();
+        let (db, _) = Database::open(&config.database_url, 2).expect("open database");
+        let state =
+            web::Data::new(AppState::new(config, db, self.state.clock.clone()).expect("state"));
+        let listener = listen(&state);
+        Node {
+            service: actix_test::init_service(app::build(state.clone())).await,
+            state,
+            _listener: listener,
+        }
     }
 
     /// Runs `sql` on a separate connection to the database file, behind the app's back.

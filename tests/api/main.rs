@@ -24,6 +24,7 @@ mod limits;
 mod links;
 mod listing;
 mod methods;
+mod nodes;
 mod numbers;
 mod openapi;
 mod preview;

@@ -230,13 +230,18 @@ async fn anonymous_reads_come_from_memory_until_a_write_changes_what_they_show()
         Some(2)
     );
 
-    // Behind the app's back: only a write through the API tells the cache.
+    // Behind the app's back: on SQLite only a write through the API tells the cache. (On
+    // PostgreSQL every writer's change is announced, as tests/api/nodes.rs shows: there the
+    // copy goes too, so what follows checks only what holds on both.)
+    let sqlite = crate::test_db::backend() == healthhub::db::Backend::Sqlite;
     app.execute("UPDATE articles SET title = 'Changed Behind' WHERE slug = 'alpha'");
-    assert_eq!(
-        app.get(alpha).await.body["title"],
-        "Alpha",
-        "answered from memory"
-    );
+    if sqlite {
+        assert_eq!(
+            app.get(alpha).await.body["title"],
+            "Alpha",
+            "answered from memory"
+        );
+    }
     assert_eq!(
         app.get_as(&editor, alpha).await.body["title"],
         "Changed Behind",
@@ -247,11 +252,13 @@ async fn anonymous_reads_come_from_memory_until_a_write_changes_what_they_show()
     app.patch(&editor, "/api/v1/articles/beta", json!({"subtitle": "New"}))
         .await
         .expect(200);
-    assert_eq!(
-        app.get(alpha).await.body["title"],
-        "Alpha",
-        "unrelated write: kept"
-    );
+    if sqlite {
+        assert_eq!(
+            app.get(alpha).await.body["title"],
+            "Alpha",
+            "unrelated write: kept"
+        );
+    }
     let titles: Vec<Value> = app.get("/api/v1/articles?sort=title").await.body["data"]
         .as_array()
         .expect("list")

@@ -1,0 +1,13 @@
+DROP TRIGGER slug_redirects_notify ON slug_redirects;
+DROP TRIGGER categories_notify ON categories;
+DROP TRIGGER sections_notify_delete ON sections;
+DROP TRIGGER sections_notify_update ON sections;
+DROP TRIGGER sections_notify_insert ON sections;
+DROP TRIGGER articles_notify_delete ON articles;
+DROP TRIGGER articles_notify_update ON articles;
+DROP TRIGGER articles_notify_insert ON articles;
+DROP FUNCTION healthhub_everything_changed();
+DROP FUNCTION healthhub_sections_changed();
+DROP FUNCTION healthhub_articles_changed();
+DROP FUNCTION healthhub_notify_articles(TEXT);
+DROP FUNCTION healthhub_notify(TEXT);

@@ -1,0 +1,247 @@
+//! Tests: several nodes over one PostgreSQL database (issue 13) — each node's response cache and
+//! `Last-Modified` follow the other nodes' writes, and the rules a single writer enforced
+//! (`If-Match`, unique slugs) hold across nodes. On SQLite (one process per file) they skip.
+
+use crate::common::{bearer, spawn, Reply};
+use crate::test_db::postgres_only;
+use actix_web::test::TestRequest;
+use healthhub::db::notifications::LISTENER_NAME;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// How long a node may take to hear of another's write before a test fails. The proofs measure
+/// the real delay (milliseconds); this only bounds a hung test.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Polls `read` until `done` says its reply is the one expected, or [`PATIENCE`] runs out.
+async fn eventually<F, Fut>(mut read: F, done: impl Fn(&Reply) -> bool) -> Reply
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Reply>,
+{
+    let started = Instant::now();
+    loop {
+        let reply = read().await;
+        if done(&reply) || started.elapsed() > PATIENCE {
+            return reply;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_write_on_one_node_reaches_the_other_nodes_cache_and_last_modified() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    a.article(
+        "Sleep well",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let path = "/api/v1/articles/sleep-well";
+    let list = "/api/v1/articles";
+    let first = eventually(|| b.get(path), |reply| reply.status.as_u16() == 200).await;
+    // Last-Modified is only given once the second of the last write has ended.
+    a.set_now(a.now() + chrono::TimeDelta::seconds(2));
+    b.get(path).await.expect(200);
+    let listed = b.get(list).await.expect(200);
+    b.get(list).await.expect(200);
+    assert!(
+        b.state.responses.usage().0 > 0,
+        "the second reads filled B's cache"
+    );
+    let etag = first.header("etag").to_owned();
+    let last_modified = listed.header("last-modified").to_owned();
+    assert!(!last_modified.is_empty(), "a list carries Last-Modified");
+
+    // A moves on by more than a second, so that the change shows in an HTTP date.
+    a.set_now(a.now() + chrono::TimeDelta::seconds(5));
+    a.send(
+        TestRequest::patch()
+            .uri(path)
+            .insert_header(bearer(&a.editor()))
+            .set_json(json!({"title": "Sleep better"})),
+    )
+    .await
+    .expect(200);
+
+    let fresh = eventually(
+        || b.get(path),
+        |reply| reply.body["title"] == "Sleep better",
+    )
+    .await;
+    assert_eq!(
+        fresh.body["title"], "Sleep better",
+        "B still serves its copy"
+    );
+    let revalidated = b
+        .send(
+            TestRequest::get()
+                .uri(path)
+                .insert_header(("If-None-Match", etag.as_str())),
+        )
+        .await;
+    assert_eq!(
+        revalidated.status.as_u16(),
+        200,
+        "the old ETag no longer matches on B"
+    );
+    let since = b
+        .send(
+            TestRequest::get()
+                .uri(list)
+                .insert_header(("If-Modified-Since", last_modified.as_str())),
+        )
+        .await;
+    assert_eq!(
+        since.status.as_u16(),
+        200,
+        "B's Last-Modified moved past A's write"
+    );
+    assert_eq!(since.body["data"][0]["title"], "Sleep better");
+    assert_ne!(since.header("last-modified"), last_modified);
+}
+
+#[actix_web::test]
+async fn a_list_cached_on_one_node_shows_an_article_created_on_another() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    let list = "/api/v1/articles";
+    b.get(list).await.expect(200);
+    assert_eq!(b.get(list).await.expect(200).body["data"], json!([]));
+    a.article(
+        "Fresh news",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let seen = eventually(|| b.get(list), |reply| reply.body["data"] != json!([])).await;
+    assert_eq!(seen.body["data"][0]["slug"], "fresh-news");
+}
+
+#[actix_web::test]
+async fn two_nodes_racing_on_one_version_give_one_200_and_one_412() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    let created = a.article("Contested", health, json!({})).await;
+    let etag = format!("\"{}\"", created["version"]);
+    let token = a.editor();
+    let patch = |title: &str| {
+        TestRequest::patch()
+            .uri("/api/v1/articles/contested")
+            .insert_header(bearer(&token))
+            .insert_header(("If-Match", etag.as_str()))
+            .set_json(json!({"title": title}))
+    };
+    let (on_a, on_b) = futures_util::join!(a.send(patch("From A")), b.send(patch("From B")));
+    let mut statuses = [on_a.status.as_u16(), on_b.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412], "A: {} B: {}", on_a.body, on_b.body);
+}
+
+#[actix_web::test]
+async fn two_nodes_creating_one_title_at_once_get_two_slugs() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    let token = a.editor();
+    let create = || {
+        TestRequest::post()
+            .uri("/api/v1/articles")
+            .insert_header(bearer(&token))
+            .set_json(json!({"title": "Same title", "category_id": health}))
+    };
+    let (on_a, on_b) = futures_util::join!(a.send(create()), b.send(create()));
+    let mut slugs = [
+        on_a.expect(201).body["slug"].as_str().unwrap().to_owned(),
+        on_b.expect(201).body["slug"].as_str().unwrap().to_owned(),
+    ];
+    slugs.sort();
+    assert_eq!(slugs, ["same-title", "same-title-2"]);
+}
+
+#[actix_web::test]
+async fn a_node_that_loses_its_notification_channel_stops_caching_until_it_is_back() {
+    if postgres_only("the change notification channel") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    a.article(
+        "Steady",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let path = "/api/v1/articles/steady";
+    eventually(|| b.get(path), |reply| reply.status.as_u16() == 200).await;
+    b.get(path).await.expect(200);
+    b.get("/readyz").await.expect(200);
+
+    // Cut every listener's connection to this test's database, as a network fault would.
+    a.execute(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE application_name = '{LISTENER_NAME}' AND datname = current_database()"
+    ));
+    let down = eventually(|| b.get("/readyz"), |reply| reply.status.as_u16() == 503).await;
+    down.expect_problem(503, "unavailable");
+    assert_eq!(b.state.responses.usage().0, 0, "nothing is kept while deaf");
+
+    // A write B cannot hear of: B answers from the database, never from a copy.
+    a.send(
+        TestRequest::patch()
+            .uri(path)
+            .insert_header(bearer(&a.editor()))
+            .set_json(json!({"title": "Changed while B was deaf"})),
+    )
+    .await
+    .expect(200);
+    assert_eq!(b.get(path).await.body["title"], "Changed while B was deaf");
+
+    let back = eventually(|| b.get("/readyz"), |reply| reply.status.as_u16() == 200).await;
+    back.expect(200);
+    b.get(path).await.expect(200);
+    assert_eq!(b.get(path).await.body["title"], "Changed while B was deaf");
+}
+
+#[actix_web::test]
+async fn a_change_made_with_sql_by_another_tool_reaches_every_nodes_cache() {
+    if postgres_only("change notifications from the database's triggers") {
+        return;
+    }
+    let a = spawn().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    a.article(
+        "By hand",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let path = "/api/v1/articles/by-hand";
+    a.get(path).await.expect(200);
+    a.get(path).await.expect(200);
+    a.execute("UPDATE articles SET title = 'Fixed by hand' WHERE slug = 'by-hand'");
+    let seen = eventually(
+        || a.get(path),
+        |reply| reply.body["title"] == "Fixed by hand",
+    )
+    .await;
+    assert_eq!(seen.body["title"], "Fixed by hand");
+}
