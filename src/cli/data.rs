@@ -1,4 +1,4 @@
-//! `healthhub migrate | openapi | import | export | backup | restore`: the commands that work on the database file or the document, without serving.
+//! `healthhub migrate | openapi | import | export | backup | restore`: the commands that work on the database or the document, without serving.
 
 use healthhub::config::Config;
 use healthhub::dataset::import::ImportOptions;
@@ -67,22 +67,24 @@ pub fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
     let bytes = backups::backup(&config.database_url, file)?;
     eprintln!(
         "backed up {} to {} ({bytes} bytes) in {:.1} s",
-        config.database_url,
+        config.database_for_logs(),
         file.display(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
 }
 
-/// Checks `backup` and makes it the database (`force`: replacing an existing one).
+/// Checks `backup` and makes it the database (`force`: replacing an existing one). On SQLite
+/// the server must be stopped; on PostgreSQL running servers are notified.
 pub fn restore(config: &Config, backup: &Path, force: bool) -> anyhow::Result<()> {
     let restored = backups::restore(backup, &config.database_url, force)?;
     eprintln!(
-        "restored {} ({} bytes, {} migrations) to {}{}; start the server to apply newer migrations",
+        "restored {} ({} bytes, {} migrations) to {}{}; start the server (or run `healthhub \
+         migrate`) to apply newer migrations",
         backup.display(),
         restored.info.bytes,
         restored.info.migrations,
-        restored.database.display(),
+        restored.database,
         if restored.replaced {
             ", replacing the previous database"
         } else {

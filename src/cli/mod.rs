@@ -44,12 +44,14 @@ enum Command {
         /// The file to write.
         file: PathBuf,
     },
-    /// Copy the live database to a new file (a consistent snapshot; the server keeps running).
+    /// Copy the live database to a new file (a consistent snapshot; the server keeps running):
+    /// an SQLite file, or a pg_dump archive on PostgreSQL.
     Backup {
         /// The backup file to create; an existing file is never overwritten.
         file: PathBuf,
     },
-    /// Check a backup and make it the database (stop the server first).
+    /// Check a backup and make it the database (SQLite: stop the server first; PostgreSQL: the
+    /// database must exist, running servers are notified).
     Restore {
         /// The backup file (from `healthhub backup`).
         backup: PathBuf,

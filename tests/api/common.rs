@@ -169,6 +169,17 @@ pub async fn spawn_with(
 > {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = TestDatabase::create(dir.path());
+    spawn_in(dir, database, adjust).await
+}
+
+/// An app over `database` (an existing one, e.g. a restored backup), `dir` its temporary folder.
+pub async fn spawn_in(
+    dir: TempDir,
+    database: TestDatabase,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp<
+    impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+> {
     let mut config = Config::for_database(database.url());
     if test_db::backend() == Backend::Postgres {
         config.jwt_secret = Some(TEST_SECRET.to_owned());

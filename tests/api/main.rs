@@ -6,6 +6,7 @@ mod article_visibility;
 mod articles;
 mod auth;
 mod backup;
+mod backup_postgres;
 mod bad_input;
 mod caching;
 mod categories;

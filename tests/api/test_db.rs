@@ -103,6 +103,27 @@ impl TestDatabase {
         }
     }
 
+    /// A new, empty database on the test server (no tables, not migrated: a restore's target),
+    /// dropped when the test ends. Only when the suite runs on PostgreSQL.
+    pub fn empty_postgres() -> Self {
+        let server = server_url().expect("a PostgreSQL server");
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "hh_empty_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        admin()
+            .lock()
+            .unwrap()
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .expect("create an empty database");
+        Self::Postgres {
+            url: with_database(&server, &name),
+            name,
+        }
+    }
+
     /// The `DATABASE_URL` of this database.
     pub fn url(&self) -> &str {
         match self {
@@ -128,6 +149,18 @@ pub fn sqlite_only(what: &str) -> bool {
     let skip = backend() == Backend::Postgres;
     if skip {
         eprintln!("skipped on PostgreSQL: {what} is SQLite's");
+    }
+    skip
+}
+
+/// True (after saying so on stderr) when the suite runs on SQLite and the calling test is about
+/// PostgreSQL itself (its tools, databases or notifications): the test then returns early.
+pub fn postgres_only(what: &str) -> bool {
+    let skip = backend() == Backend::Sqlite;
+    if skip {
+        eprintln!(
+            "skipped on SQLite: {what} is PostgreSQL's (set HEALTHHUB_TEST_DATABASE_URL=postgres://…)"
+        );
     }
     skip
 }

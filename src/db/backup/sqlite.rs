@@ -1,4 +1,4 @@
-//! Online backups with `VACUUM INTO`, and restores that check the copy before it replaces the database.
+//! SQLite: online backups with `VACUUM INTO`, and restores that check the copy before it replaces the database.
 //!
 //! [`backup`] copies a live database without stopping the server: `VACUUM INTO` runs as one read
 //! transaction on a connection of its own, so the copy is a consistent snapshot (every write
@@ -10,7 +10,8 @@
 //! newer version), a target that is in use (stop the server first), or an existing database
 //! without `force`.
 
-use super::{known_versions, Backend};
+use super::report::{BackupInfo, Restored};
+use crate::db::{known_versions, Backend};
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::Text;
@@ -24,26 +25,6 @@ const BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// The files SQLite may keep next to a database: write-ahead log, its index, rollback journal.
 const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
-
-/// What a checked backup holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupInfo {
-    /// Size of the file in bytes.
-    pub bytes: u64,
-    /// The migrations applied to it (all known to this binary).
-    pub migrations: usize,
-}
-
-/// What a restore did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Restored {
-    /// The database file that was written.
-    pub database: PathBuf,
-    /// The backup that was installed.
-    pub info: BackupInfo,
-    /// True when an existing database was replaced.
-    pub replaced: bool,
-}
 
 /// Writes a consistent copy of the database at `database_url` to `target`, which must not
 /// exist yet. Safe while a server is using the database. Returns the size of the copy.
@@ -207,7 +188,7 @@ pub fn restore(backup: &Path, database_url: &str, force: bool) -> anyhow::Result
     }
     staged.install(&database)?;
     Ok(Restored {
-        database,
+        database: database.display().to_string(),
         info,
         replaced,
     })
