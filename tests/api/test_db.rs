@@ -173,13 +173,3 @@ pub fn stored_as_integer(column: &str) -> String {
         Backend::Postgres => format!("pg_typeof({column}) = 'bigint'::regtype"),
     }
 }
-
-/// True (after saying so on stderr) when the suite runs on SQLite and the calling test is about
-/// several nodes sharing a PostgreSQL database: the test then returns early.
-pub fn postgres_only(what: &str) -> bool {
-    let skip = backend() == Backend::Sqlite;
-    if skip {
-        eprintln!("skipped on SQLite: {what} needs PostgreSQL");
-    }
-    skip
-}
