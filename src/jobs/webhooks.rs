@@ -93,6 +93,14 @@ impl Worker {
                     .await?
             }
         };
+        // Several workers (one per node) read the same due deliveries: each attempt goes to the
+        // one that claims it first.
+        let until = now.checked_add_signed(claim_lease(state)).unwrap_or(now);
+        let db = state.db.clone();
+        let due =
+            web::block(move || db.write_bookkeeping(|conn| Ok(model::claim(conn, due, until)?)))
+                .await?
+                .map_err(ApiError::Internal)?;
         let attempted = due.len();
         let mut attempts = Vec::with_capacity(attempted);
         for (webhook, delivery) in due {
@@ -150,6 +158,15 @@ impl Worker {
 }
 
 /// The retry policy of `state`'s settings.
+/// How long a claimed delivery is left to its worker before another may try it: the request
+/// timeout and a margin for recording the outcome.
+fn claim_lease(state: &AppState) -> chrono::Duration {
+    chrono::Duration::from_std(state.config.webhooks.timeout)
+        .unwrap_or(chrono::Duration::MAX)
+        .checked_add(&chrono::Duration::seconds(30))
+        .unwrap_or(chrono::Duration::MAX)
+}
+
 fn policy(state: &AppState) -> Policy {
     let settings = &state.config.webhooks;
     let duration = |d: Duration| chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX);

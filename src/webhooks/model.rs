@@ -372,6 +372,33 @@ pub fn due(
     Ok(due)
 }
 
+/// Claims the deliveries of `due` for one attempt each, in one transaction: a claim pushes the
+/// delivery's next attempt to `until` unless its next attempt is no longer the one read (another
+/// worker, on this node or another, claimed or recorded it first). Returns the claimed ones.
+/// A node that dies mid-attempt leaves its claim to expire at `until`, after which any node
+/// tries again (the receiver sees the same `webhook-id` and can drop the repeat).
+pub fn claim(
+    conn: &mut DbConn,
+    due: Vec<(WebhookRow, DeliveryRow)>,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<(WebhookRow, DeliveryRow)>> {
+    let mut claimed = Vec::with_capacity(due.len());
+    for (webhook, delivery) in due {
+        let updated = diesel::update(
+            webhook_deliveries::table
+                .find(delivery.id)
+                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+                .filter(webhook_deliveries::next_attempt_at.eq(delivery.next_attempt_at)),
+        )
+        .set(webhook_deliveries::next_attempt_at.eq(until))
+        .execute(conn)?;
+        if updated == 1 {
+            claimed.push((webhook, delivery));
+        }
+    }
+    Ok(claimed)
+}
+
 /// The outcome of one attempt.
 #[derive(Debug, Clone, Default)]
 pub struct Attempt {

@@ -665,3 +665,39 @@ async fn a_pending_delivery_survives_a_restart() {
     assert_eq!(delivery["status"], "succeeded");
     assert_eq!(delivery["attempts"], 2);
 }
+
+#[actix_web::test]
+async fn workers_on_two_nodes_send_each_delivery_once() {
+    let app = spawn_with(settings).await;
+    let other = app.peer().await;
+    let manager = app.token(&[Scope::Webhooks]);
+    let receiver = Receiver::start();
+    for _ in 0..3 {
+        app.post(
+            &manager,
+            "/api/v1/webhooks",
+            json!({"url": receiver.url(), "events": ["*"]}),
+        )
+        .await
+        .expect(201);
+    }
+    for name in ["Health", "Sleep", "Food", "Mind"] {
+        app.category(name, None).await;
+    }
+    let (mine, theirs) = (Worker::new(&app.state), Worker::new(&other.state));
+    loop {
+        let (a, b) = futures_util::join!(mine.tick(&app.state), theirs.tick(&other.state));
+        if a.unwrap().attempted + b.unwrap().attempted == 0 {
+            break;
+        }
+    }
+    let mut sent: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|request| request.headers["webhook-id"].clone())
+        .collect();
+    assert_eq!(sent.len(), 12, "3 webhooks × 4 changes: {sent:?}");
+    sent.sort();
+    sent.dedup();
+    assert_eq!(sent.len(), 12, "no message was sent twice");
+}
