@@ -7,6 +7,7 @@
 //! database without `force`. A backup of one backend cannot be restored into the other; moving
 //! from SQLite to PostgreSQL goes through `healthhub export` and `healthhub import`.
 
+mod durable;
 pub mod postgres;
 mod report;
 pub mod sqlite;

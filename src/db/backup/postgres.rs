@@ -13,6 +13,7 @@
 //! (`postgres://user:secret@host/db` or `?password=secret`) reaches the tools through
 //! `PGPASSWORD` only, never their command line, and messages show the URL without credentials.
 
+use super::durable::sync_parent;
 use super::report::{BackupInfo, Restored};
 use crate::db::{known_versions, Backend};
 use anyhow::{bail, Context};
@@ -487,17 +488,6 @@ fn is_executable(path: &Path) -> bool {
 /// `path` made absolute against the working directory.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))
-}
-
-/// Makes a new file's directory entry durable; best effort.
-fn sync_parent(path: &Path) {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
-    }
 }
 
 #[cfg(test)]

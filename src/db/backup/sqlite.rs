@@ -10,6 +10,7 @@
 //! newer version), a target that is in use (stop the server first), or an existing database
 //! without `force`.
 
+use super::durable::sync_parent;
 use super::report::{BackupInfo, Restored};
 use crate::db::{known_versions, Backend};
 use anyhow::{bail, Context};
@@ -317,18 +318,6 @@ fn sync_file(path: &Path) -> anyhow::Result<()> {
     File::open(path)
         .and_then(|file| file.sync_all())
         .with_context(|| format!("flushing {} to disk", path.display()))
-}
-
-/// Makes a new or renamed file's directory entry durable; best effort (some platforms cannot
-/// open a directory).
-fn sync_parent(path: &Path) {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if let Ok(dir) = File::open(parent) {
-        let _ = dir.sync_all();
-    }
 }
 
 #[cfg(test)]
