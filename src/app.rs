@@ -11,7 +11,7 @@ use crate::http::middleware::{
 };
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
-use crate::http::{docs, health, index};
+use crate::http::{docs, health, index, metrics};
 use crate::openapi;
 use crate::previews;
 use crate::revisions;
@@ -117,11 +117,13 @@ fn reference_endpoints() -> Vec<Endpoint> {
     ]
 }
 
-/// The endpoints outside `/api/v1` that the OpenAPI document describes: the probes.
+/// The endpoints outside `/api/v1` that the OpenAPI document describes: the probes and the
+/// metrics.
 fn probe_endpoints() -> Vec<Endpoint> {
     vec![
         Endpoint::new("/healthz", vec![on(Method::GET, health::healthz)]),
         Endpoint::new("/readyz", vec![on(Method::GET, health::readyz)]),
+        Endpoint::new("/metrics", vec![on(Method::GET, metrics::metrics)]),
     ]
 }
 

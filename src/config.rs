@@ -30,8 +30,11 @@ pub struct Config {
     pub jwt_audience: String,
     /// Largest accepted request body in bytes (`HEALTHHUB_MAX_BODY_BYTES`, default 1 MiB).
     pub max_body_bytes: usize,
-    /// Read connections in the pool (`HEALTHHUB_READ_POOL_SIZE`, default 4).
+    /// Read connections in the pool (`HEALTHHUB_READ_POOL_SIZE`, default 4). On PostgreSQL,
+    /// where reads and writes share one pool, the pool holds one more.
     pub read_pool_size: u32,
+    /// Statement, lock and pool-wait timeouts (see [`DbTimeouts`]).
+    pub db_timeouts: DbTimeouts,
     /// Log filter in `tracing` syntax (`RUST_LOG`, default `info`).
     pub log_filter: String,
     /// Log line format (`HEALTHHUB_LOG_FORMAT`: `text`, the default, or `json`).
@@ -55,6 +58,52 @@ pub struct Config {
     pub journal: Journal,
     /// Webhook delivery.
     pub webhooks: Webhooks,
+}
+
+/// How long the database may keep a request waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbTimeouts {
+    /// Longest a statement may run (`HEALTHHUB_DB_STATEMENT_TIMEOUT`, humantime, default 30 s;
+    /// PostgreSQL's `statement_timeout`, SQLite has none).
+    pub statement: Duration,
+    /// Longest a statement waits for a lock another transaction holds, the cluster-wide write
+    /// lock included (`HEALTHHUB_DB_LOCK_TIMEOUT`, default 10 s; PostgreSQL's `lock_timeout`,
+    /// SQLite's `busy_timeout`).
+    pub lock: Duration,
+    /// Longest a request waits for a free pooled connection (`HEALTHHUB_DB_POOL_TIMEOUT`,
+    /// default 30 s).
+    pub pool_wait: Duration,
+}
+
+impl Default for DbTimeouts {
+    fn default() -> Self {
+        Self {
+            statement: Duration::from_secs(30),
+            lock: Duration::from_secs(10),
+            pool_wait: Duration::from_secs(30),
+        }
+    }
+}
+
+impl DbTimeouts {
+    fn from_env() -> anyhow::Result<Self> {
+        let default = Self::default();
+        let timeouts = Self {
+            statement: parse_duration("HEALTHHUB_DB_STATEMENT_TIMEOUT", default.statement)?,
+            lock: parse_duration("HEALTHHUB_DB_LOCK_TIMEOUT", default.lock)?,
+            pool_wait: parse_duration("HEALTHHUB_DB_POOL_TIMEOUT", default.pool_wait)?,
+        };
+        for (name, value) in [
+            ("HEALTHHUB_DB_STATEMENT_TIMEOUT", timeouts.statement),
+            ("HEALTHHUB_DB_LOCK_TIMEOUT", timeouts.lock),
+            ("HEALTHHUB_DB_POOL_TIMEOUT", timeouts.pool_wait),
+        ] {
+            if value.is_zero() || value > Duration::from_secs(24 * 3600) {
+                bail!("{name} must be between 1ms and 24h");
+            }
+        }
+        Ok(timeouts)
+    }
 }
 
 /// Settings of the changes log, the scheduler that logs time-driven transitions, revisions and
@@ -334,6 +383,7 @@ impl Config {
             jwt_audience: var_or("JWT_AUDIENCE", "healthhub-api"),
             max_body_bytes: parse_number("HEALTHHUB_MAX_BODY_BYTES", 1024 * 1024)?,
             read_pool_size: parse_number("HEALTHHUB_READ_POOL_SIZE", 4)?,
+            db_timeouts: DbTimeouts::from_env()?,
             log_filter: var_or("RUST_LOG", "info"),
             log_format: LogFormat::parse(&var_or("HEALTHHUB_LOG_FORMAT", "text"))?,
             limits: Limits::from_env()?,
@@ -362,6 +412,7 @@ impl Config {
             jwt_audience: "healthhub-api".to_owned(),
             max_body_bytes: 1024 * 1024,
             read_pool_size: 4,
+            db_timeouts: DbTimeouts::default(),
             log_filter: "info".to_owned(),
             log_format: LogFormat::Text,
             limits: Limits::default(),

@@ -254,9 +254,22 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
                 format!("a unique value is already taken: {}", info.message()),
             ),
+            DieselError::DatabaseError(_, info) if is_timeout(info.message()) => {
+                tracing::warn!(error = info.message(), "a database wait timed out");
+                Self::Unavailable("the database is busy; retry shortly".to_owned())
+            }
             other => Self::Internal(other.into()),
         }
     }
+}
+
+/// True for the errors of a wait that timed out: PostgreSQL's `lock_timeout` and
+/// `statement_timeout` (SQLSTATE 55P03 and 57014, which Diesel does not expose: their server
+/// messages, in the default English) and SQLite's `busy_timeout` ("database is locked").
+fn is_timeout(message: &str) -> bool {
+    message.contains("due to lock timeout")
+        || message.contains("due to statement timeout")
+        || message.starts_with("database is locked")
 }
 
 /// No database connection became free in time (every one busy, or the file cannot be opened): the

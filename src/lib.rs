@@ -1,7 +1,8 @@
 //! HealthHub: a headless JSON/REST content API for a health publication.
 //!
 //! Categories form a tree, articles are filed in categories and made of ordered sections.
-//! [`app::build`] assembles the actix application over an SQLite database ([`db::Database`]);
+//! [`app::build`] assembles the actix application over an SQLite or PostgreSQL database
+//! ([`db::Database`]);
 //! the `healthhub` binary serves it and manages tokens.
 //!
 //! The layers, lowest first; a file imports only from its own row or the rows above it
@@ -11,7 +12,7 @@
 //! |---|---|
 //! | helpers | [`support`], [`config`], [`error`], [`telemetry`] |
 //! | database | [`db`] |
-//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions`, `previews` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`dataset`] |
+//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions`, `previews` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`metrics`], [`dataset`] |
 //! | state | [`state`] |
 //! | HTTP | [`http`], every `handlers.rs`, each resource's `mod.rs` (routes + its OpenAPI part), `auth::caller`, `auth::whoami`, [`jobs`] |
 //! | wiring | [`app`], [`openapi`] |
@@ -30,6 +31,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod previews;
 pub mod revisions;

@@ -8,10 +8,16 @@
 //! whose bucket has refilled are dropped once a period, and when the map is full the half
 //! closest to a full bucket is forgotten (forgetting them only gives them a full bucket).
 //!
+//! On PostgreSQL the buckets are shared by every node instead (`db::rate_buckets`: one atomic
+//! statement per charge), so a client's quota is the same whichever node it reaches; the same
+//! arithmetic decides. A database error there lets the request through (the limits protect the
+//! service; they must not take it down) and is logged.
+//!
 //! This module is the limiters as data; the middleware that charges requests to them and writes
 //! the `RateLimit-*` headers is `crate::http::middleware::rate_limit`.
 
 use crate::config::Limits;
+use crate::db::{rate_buckets, Backend, Database};
 use crate::error::ApiError;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use chrono::{DateTime, Utc};
@@ -24,8 +30,9 @@ use std::sync::{Mutex, MutexGuard};
 pub const MAX_PATH_BYTES: usize = 1024;
 
 /// Paths that are never rate limited: an orchestrator must not see a healthy server as failing
-/// (and restart it) because someone else floods it from the same address.
-pub const UNLIMITED_PATHS: [&str; 2] = ["/healthz", "/readyz"];
+/// (and restart it), nor a monitor lose its metrics, because someone else floods it from the
+/// same address.
+pub const UNLIMITED_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// `RateLimit-Limit`: the requests the client's quota allows in one period.
 pub const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
@@ -147,24 +154,60 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
         let full_at = buckets.full_at.get(&key).copied().unwrap_or(now).max(now);
         let next = full_at.saturating_add(self.interval);
         if next - now > self.period {
-            let retry_after = seconds_ceil(next - self.period - now).max(1);
-            let quota = Quota {
-                limit: self.limit,
-                remaining: 0,
-                reset: seconds_ceil(full_at - now),
-            };
-            return Err(Refusal { quota, retry_after });
+            return Err(self.refusal(full_at, now));
         }
         if buckets.full_at.len() >= self.max_keys && !buckets.full_at.contains_key(&key) {
             make_room(&mut buckets.full_at, now, self.max_keys);
         }
         buckets.full_at.insert(key, next);
+        Ok(self.quota_after(next, now))
+    }
+
+    /// Counts one request of the bucket `key` of `db` (PostgreSQL's shared buckets) at `now`
+    /// when its quota allows it; lets it through, with a full quota, when the database fails.
+    pub async fn check_shared(
+        &self,
+        db: &Database,
+        key: String,
+        now: DateTime<Utc>,
+    ) -> Result<Quota, Refusal> {
+        let now = now.timestamp_micros();
+        let (interval, period) = (self.interval, self.period);
+        let charged = db
+            .unlocked(move |conn| Ok(rate_buckets::charge(conn, &key, now, interval, period)?))
+            .await;
+        match charged {
+            Ok(Ok(next)) => Ok(self.quota_after(next, now)),
+            Ok(Err(full_at)) => Err(self.refusal(full_at.max(now), now)),
+            Err(error) => {
+                tracing::warn!(%error, "could not charge a shared rate-limit bucket; let through");
+                Ok(self.quota_after(now, now))
+            }
+        }
+    }
+
+    /// The quota left once the bucket is full again at `next` (µs), at `now`.
+    fn quota_after(&self, next: i64, now: i64) -> Quota {
         let remaining = (self.period - (next - now)) / self.interval;
-        Ok(Quota {
+        Quota {
             limit: self.limit,
             remaining: u32::try_from(remaining).unwrap_or(u32::MAX).min(self.limit),
             reset: seconds_ceil(next - now),
-        })
+        }
+    }
+
+    /// The refusal of a request at `now` to a bucket full again at `full_at` (µs, not before
+    /// `now`).
+    fn refusal(&self, full_at: i64, now: i64) -> Refusal {
+        let next = full_at.saturating_add(self.interval);
+        Refusal {
+            quota: Quota {
+                limit: self.limit,
+                remaining: 0,
+                reset: seconds_ceil(full_at - now),
+            },
+            retry_after: seconds_ceil(next - self.period - now).max(1),
+        }
     }
 
     /// How many keys the limiter holds now.
@@ -222,6 +265,8 @@ impl ClientKey {
 
 /// Every limiter of the application, built from [`Limits`]; a disabled one is `None`.
 pub struct RateLimits {
+    /// PostgreSQL: the database whose shared buckets every limiter uses; `None`: in memory.
+    shared: Option<Database>,
     /// Requests per minute per client IP.
     pub per_ip: Option<RateLimiter<ClientKey>>,
     /// Writes per minute per token subject.
@@ -231,10 +276,12 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    /// The limiters `limits` asks for.
-    pub fn new(limits: &Limits) -> Self {
+    /// The limiters `limits` asks for, in memory on SQLite and in `db`'s shared buckets on
+    /// PostgreSQL.
+    pub fn new(limits: &Limits, db: &Database) -> Self {
         let max = limits.max_tracked_keys;
         Self {
+            shared: (db.backend() == Backend::Postgres).then(|| db.clone()),
             per_ip: RateLimiter::per_minute(limits.reads_per_minute, max),
             per_subject: RateLimiter::per_minute(limits.writes_per_minute, max),
             views: RateLimiter::new(1, limits.view_window_seconds, max),
@@ -251,24 +298,80 @@ impl RateLimits {
             + self.views.as_ref().map_or(0, RateLimiter::tracked_keys)
     }
 
+    /// Charges a request from `client` at `now` to the per-address quota; `None` when requests
+    /// are not limited.
+    pub async fn charge_client(
+        &self,
+        client: ClientKey,
+        now: DateTime<Utc>,
+    ) -> Option<Result<Quota, Refusal>> {
+        let limiter = self.per_ip.as_ref()?;
+        Some(
+            self.charge(limiter, client, || format!("ip:{client}"), now)
+                .await,
+        )
+    }
+
+    /// Charges a write by token `subject` at `now` to the per-subject quota; `None` when writes
+    /// are not limited.
+    pub async fn charge_subject(
+        &self,
+        subject: String,
+        now: DateTime<Utc>,
+    ) -> Option<Result<Quota, Refusal>> {
+        let limiter = self.per_subject.as_ref()?;
+        let shared_key = format!("subject:{subject}");
+        Some(self.charge(limiter, subject, || shared_key, now).await)
+    }
+
     /// Counts a view of `article` by `client` at `now`: `Ok(())` when it counts (or views are
     /// not limited), [`ApiError::ViewAlreadyCounted`] when this client's view was already counted
     /// within the window. The window is not a request quota, so nothing of it is reported in
     /// `RateLimit-*` headers.
-    pub fn count_view(
+    pub async fn count_view(
         &self,
         client: Option<IpAddr>,
         article: i32,
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        match &self.views {
-            Some(views) => views
-                .check((ClientKey::of(client), article), now)
-                .map(|_| ())
-                .map_err(|refusal| ApiError::ViewAlreadyCounted {
-                    retry_after: refusal.retry_after,
-                }),
-            None => Ok(()),
+        let Some(views) = &self.views else {
+            return Ok(());
+        };
+        let client = ClientKey::of(client);
+        self.charge(
+            views,
+            (client, article),
+            || format!("view:{client}:{article}"),
+            now,
+        )
+        .await
+        .map(|_| ())
+        .map_err(|refusal| ApiError::ViewAlreadyCounted {
+            retry_after: refusal.retry_after,
+        })
+    }
+
+    /// Charges `key` to `limiter`: in memory, or in the shared bucket `shared_key` names.
+    async fn charge<K: Hash + Eq + Clone>(
+        &self,
+        limiter: &RateLimiter<K>,
+        key: K,
+        shared_key: impl FnOnce() -> String,
+        now: DateTime<Utc>,
+    ) -> Result<Quota, Refusal> {
+        match &self.shared {
+            None => limiter.check(key, now),
+            Some(db) => limiter.check_shared(db, shared_key(), now).await,
+        }
+    }
+}
+
+impl std::fmt::Display for ClientKey {
+    /// The address (an IPv6 client's /64 network address), or `unknown`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(ip) => write!(f, "{ip}"),
+            None => f.write_str("unknown"),
         }
     }
 }

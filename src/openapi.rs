@@ -7,7 +7,7 @@ use crate::changes::ChangesApi;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
-use crate::http::{health, index, openapi_responses as responses};
+use crate::http::{health, index, metrics, openapi_responses as responses};
 use crate::previews::PreviewsApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
@@ -38,7 +38,7 @@ failures (422) list each bad field in `errors`.",
         license(name = "MIT", identifier = "MIT"),
     ),
     servers((url = "/", description = "The origin this document is served from")),
-    paths(index::api_index, health::healthz, health::readyz),
+    paths(index::api_index, health::healthz, health::readyz, metrics::metrics),
     components(
         schemas(Problem, FieldError, health::HealthStatus, index::ApiIndex, index::IndexLinks, index::IndexTemplates),
         responses(

@@ -12,6 +12,7 @@ use crate::db::notifications::Notice;
 use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::limits::RateLimits;
+use crate::metrics::Metrics;
 use crate::support::clock::Clock;
 use actix_web::{web, HttpRequest};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,13 +40,15 @@ pub struct AppState {
     /// Whether this node hears of other nodes' writes (PostgreSQL's change notifications); always
     /// true on SQLite, where one process serves the file.
     pub channel_up: AtomicBool,
+    /// The metrics `GET /metrics` serves.
+    pub metrics: Metrics,
 }
 
 impl AppState {
     /// State for `config` over an opened database, with the token keys `config` names.
     pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
         let keys = TokenKeys::from_config(&config)?;
-        let limiters = RateLimits::new(&config.limits);
+        let limiters = RateLimits::new(&config.limits, &db);
         let responses = ResponseCache::new(config.response_cache_bytes);
         // On PostgreSQL other nodes write too: nothing is cached before the notification
         // listener (jobs::listener) hears of their writes.
@@ -53,6 +56,8 @@ impl AppState {
         if shared {
             responses.suspend();
         }
+        let metrics = Metrics::new(&responses.counters, &db.pool_waits);
+        metrics.channel_up.set(i64::from(!shared));
         Ok(Self {
             config,
             db: db.with_clock(clock.clone()),
@@ -64,6 +69,7 @@ impl AppState {
             responses,
             schedule: Schedule::default(),
             channel_up: AtomicBool::new(!shared),
+            metrics,
         })
     }
 
@@ -127,5 +133,6 @@ impl AppState {
             self.responses.suspend();
         }
         self.channel_up.store(up, Ordering::Release);
+        self.metrics.channel_up.set(i64::from(up));
     }
 }

@@ -683,7 +683,7 @@ pub async fn add_view(
         .db
         .read(move |conn| model::get(conn, &key, audience))
         .await?;
-    state.limiters.count_view(client.0, article.id, now)?;
+    state.limiters.count_view(client.0, article.id, now).await?;
     let waiting = state.views.add(article.id);
     if state.config.view_flush_ms == 0 {
         views::flush(&state).await?;

@@ -13,6 +13,7 @@ use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use lru::LruCache;
+use prometheus_client::metrics::counter::Counter;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -65,9 +66,22 @@ const MAX_TRACKED_ARTICLES: usize = 65_536;
 /// Bytes counted for an entry beyond its key, headers and body (the map slot, the `Arc`, …).
 const ENTRY_OVERHEAD: usize = 160;
 
+/// What the cache has done since start (Prometheus counters, shared with `crate::metrics`).
+#[derive(Debug, Default, Clone)]
+pub struct CacheCounters {
+    /// Reads answered from memory.
+    pub hits: Counter,
+    /// Reads the cache could not answer (with the cache enabled).
+    pub misses: Counter,
+    /// Entries dropped to make room (least recently used first).
+    pub evictions: Counter,
+}
+
 /// The cache; share it through `AppState`.
 pub struct ResponseCache {
     capacity: usize,
+    /// Hits, misses and evictions.
+    pub counters: CacheCounters,
     /// Set while the node cannot hear of other nodes' writes: nothing is served or stored.
     suspended: AtomicBool,
     flights: Flights,
@@ -111,6 +125,7 @@ impl ResponseCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity,
+            counters: CacheCounters::default(),
             suspended: AtomicBool::new(false),
             flights: Flights::default(),
             tickets: AtomicU64::new(0),
@@ -163,15 +178,23 @@ impl ResponseCache {
         let current = inner
             .entries
             .peek(key)
-            .map(|entry| inner.is_current(&entry.fill, now))?;
-        if !current {
-            inner.remove(key);
-            return None;
-        }
-        inner
-            .entries
-            .get(key)
-            .map(|entry| Arc::clone(&entry.response))
+            .map(|entry| inner.is_current(&entry.fill, now));
+        let found = match current {
+            Some(true) => inner
+                .entries
+                .get(key)
+                .map(|entry| Arc::clone(&entry.response)),
+            Some(false) => {
+                inner.remove(key);
+                None
+            }
+            None => None,
+        };
+        match &found {
+            Some(_) => self.counters.hits.inc(),
+            None => self.counters.misses.inc(),
+        };
+        found
     }
 
     /// Stores `response` under `key`, unless a write has made it stale already, a newer one is
@@ -203,7 +226,10 @@ impl ResponseCache {
         inner.remove(&key);
         while inner.bytes + bytes > self.capacity {
             match inner.entries.pop_lru() {
-                Some((_, evicted)) => inner.bytes -= evicted.bytes,
+                Some((_, evicted)) => {
+                    inner.bytes -= evicted.bytes;
+                    self.counters.evictions.inc();
+                }
                 None => break,
             }
         }

@@ -15,7 +15,11 @@ use healthhub::support::clock::Clock;
 #[actix_web::main]
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let clock = Clock::system();
-    let (db, _) = Database::open(&config.database_url, config.read_pool_size)?;
+    let (db, _) = Database::open_with(
+        &config.database_url,
+        config.read_pool_size,
+        &config.db_timeouts,
+    )?;
     tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
     if config.demo && demo::untouched(&db)? {
         let loaded =

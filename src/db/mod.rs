@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod conn;
 pub mod idempotency;
 pub mod notifications;
+pub mod rate_buckets;
 pub mod redirects;
 pub mod schema;
 pub mod search_index;
@@ -16,6 +17,7 @@ pub mod transaction;
 
 pub use conn::{Backend, DbConn, MultiBackend};
 
+use crate::config::DbTimeouts;
 use crate::error::{ApiError, ApiResult};
 use crate::support::clock::Clock;
 use actix_web::web;
@@ -24,9 +26,10 @@ use chrono::{DateTime, Utc};
 use conn::Manager;
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
-use diesel::r2d2::Pool;
+use diesel::r2d2::{event::CheckoutEvent, HandleEvent, Pool};
 use diesel::QueryResult;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use prometheus_client::metrics::histogram::Histogram;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use transaction::Access;
@@ -84,7 +87,8 @@ pub fn register_functions(conn: &mut DbConn) -> QueryResult<()> {
     }
 }
 
-/// How long a connection waits for a lock another connection holds before giving up.
+/// How long a connection of the CLI's import waits for a lock another connection holds before
+/// giving up (SQLite).
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// The advisory lock key (PostgreSQL) every node's migration run holds: "hh:migr" as a number.
@@ -111,15 +115,18 @@ pub struct Database {
     clock: Clock,
     /// This process's id among the nodes sharing a PostgreSQL database (random hexadecimal).
     node: Arc<str>,
+    /// How long requests waited for a pooled connection, in seconds.
+    pub pool_waits: Histogram,
 }
 
 /// The statements every new connection runs: SQLite's PRAGMAs, PostgreSQL's session settings.
-fn connection_setup(backend: Backend, read_only: bool) -> String {
+fn connection_setup(backend: Backend, read_only: bool, timeouts: &DbTimeouts) -> String {
+    let lock_ms = timeouts.lock.as_millis();
     match backend {
         Backend::Sqlite => {
             let mut pragmas =
                 String::from("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
-            pragmas.push_str(&format!(" PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};"));
+            pragmas.push_str(&format!(" PRAGMA busy_timeout = {lock_ms};"));
             if read_only {
                 pragmas.push_str(" PRAGMA query_only = ON;");
             }
@@ -127,7 +134,8 @@ fn connection_setup(backend: Backend, read_only: bool) -> String {
         }
         Backend::Postgres => format!(
             "SET application_name = 'healthhub'; SET TIME ZONE 'UTC'; \
-             SET lock_timeout = {BUSY_TIMEOUT_MS};"
+             SET lock_timeout = {lock_ms}; SET statement_timeout = {};",
+            timeouts.statement.as_millis()
         ),
     }
 }
@@ -140,18 +148,28 @@ impl Database {
     /// Errors: the database cannot be reached, or it records a migration this binary does not
     /// know (it was migrated by a newer HealthHub).
     pub fn open(url: &str, read_pool_size: u32) -> anyhow::Result<(Self, bool)> {
+        Self::open_with(url, read_pool_size, &DbTimeouts::default())
+    }
+
+    /// [`Self::open`] with `timeouts` on every connection (the server's settings).
+    pub fn open_with(
+        url: &str,
+        read_pool_size: u32,
+        timeouts: &DbTimeouts,
+    ) -> anyhow::Result<(Self, bool)> {
         let backend = Backend::of(url);
         let writer_size = match backend {
             Backend::Sqlite => 1,
             Backend::Postgres => read_pool_size.max(1) + 1,
         };
-        let writer = build_pool(url, writer_size, false)?;
+        let pool_waits = Histogram::new(POOL_WAIT_BUCKETS);
+        let writer = build_pool(url, writer_size, false, timeouts, &pool_waits)?;
         let fresh = {
             let mut conn = writer.get().context("opening the writer connection")?;
             migrate(&mut conn)?
         };
         let reader = match backend {
-            Backend::Sqlite => build_pool(url, read_pool_size.max(1), true)?,
+            Backend::Sqlite => build_pool(url, read_pool_size.max(1), true, timeouts, &pool_waits)?,
             Backend::Postgres => writer.clone(),
         };
         let clock = Clock::system();
@@ -163,6 +181,7 @@ impl Database {
             last_write,
             clock,
             node: uuid::Uuid::new_v4().simple().to_string().into(),
+            pool_waits,
         };
         database.refresh_statistics()?;
         Ok((database, fresh))
@@ -262,6 +281,22 @@ impl Database {
         web::block(move || {
             let mut pooled = database.writer.get()?;
             database.write_transaction(&mut pooled, change)
+        })
+        .await?
+    }
+
+    /// Runs `statement` on a connection outside any transaction and outside the write lock, off
+    /// the async executor: for statements that are atomic on their own and must not wait for
+    /// the writers (PostgreSQL's shared rate-limit buckets).
+    pub async fn unlocked<T, F>(&self, statement: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.writer.clone();
+        web::block(move || {
+            let mut pooled = pool.get()?;
+            statement(&mut pooled)
         })
         .await?
     }
@@ -371,16 +406,40 @@ fn apply_migrations(conn: &mut DbConn, backend: Backend) -> anyhow::Result<bool>
     Ok(applied.is_empty())
 }
 
-fn build_pool(url: &str, size: u32, read_only: bool) -> anyhow::Result<DbPool> {
+fn build_pool(
+    url: &str,
+    size: u32,
+    read_only: bool,
+    timeouts: &DbTimeouts,
+    waits: &Histogram,
+) -> anyhow::Result<DbPool> {
     let backend = Backend::of(url);
     Pool::builder()
         .max_size(size)
+        .connection_timeout(timeouts.pool_wait)
+        .event_handler(Box::new(CheckoutWaits(waits.clone())))
         // Opened on demand: a command line import needs to be the only connection to leave WAL.
         .min_idle(Some(0))
         // A connection to a local file does not go stale; one to a server can, unseen.
         .test_on_check_out(backend == Backend::Postgres)
-        .build(Manager::new(url, connection_setup(backend, read_only)))
+        .build(Manager::new(
+            url,
+            connection_setup(backend, read_only, timeouts),
+        ))
         .with_context(|| format!("opening the {} database", backend.name()))
+}
+
+/// The upper bounds of the pool-wait histogram, in seconds.
+const POOL_WAIT_BUCKETS: [f64; 10] = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0];
+
+/// Observes how long each checkout of a pooled connection waited.
+#[derive(Debug)]
+struct CheckoutWaits(Histogram);
+
+impl HandleEvent for CheckoutWaits {
+    fn handle_checkout(&self, event: CheckoutEvent) {
+        self.0.observe(event.duration().as_secs_f64());
+    }
 }
 
 /// An error of the CLI or start-up path: internal causes keep their chain, others their message.

@@ -9,6 +9,7 @@ pub mod docs;
 pub mod extract;
 pub mod health;
 pub mod index;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi_responses;
 pub mod problem;

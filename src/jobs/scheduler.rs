@@ -1,13 +1,17 @@
-//! The scheduler: every `HEALTHHUB_SCHEDULER_MS` it logs the articles whose scheduled `published_at` or `unpublish_at` has passed, and prunes the changes log past its retention.
+//! The scheduler: every `HEALTHHUB_SCHEDULER_MS` it logs the articles whose scheduled `published_at` or `unpublish_at` has passed, prunes the changes log past its retention and, on PostgreSQL, drops the shared rate-limit buckets that are full again.
 
 use crate::articles::history;
 use crate::caching::store::Change;
 use crate::changes::model as changes;
+use crate::db::{rate_buckets, Backend};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::webhooks::model as webhooks;
 use actix_web::web;
 use std::time::Duration;
+
+/// The most full-again rate-limit buckets one run deletes.
+const PURGE_BATCH: i64 = 10_000;
 
 /// What one run of the scheduler did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -44,6 +48,13 @@ pub async fn tick(state: &AppState) -> Result<Tick, ApiError> {
     .map_err(ApiError::Internal)?;
     if !tick.transitions.is_empty() {
         state.content_changed(&Change::Articles(tick.transitions.clone()));
+    }
+    if state.db.backend() == Backend::Postgres {
+        let now = state.clock.now().timestamp_micros();
+        state
+            .db
+            .unlocked(move |conn| Ok(rate_buckets::purge(conn, now, PURGE_BATCH)?))
+            .await?;
     }
     Ok(tick)
 }

@@ -158,14 +158,19 @@ impl Worker {
 }
 
 /// The retry policy of `state`'s settings.
-/// How long a claimed delivery is left to its worker before another may try it: the request
-/// timeout and a margin for recording the outcome.
+/// How long a claimed delivery is left to its worker before another may try it (or, after a
+/// crash, the restarted node): the request timeout and a few seconds to record the outcome. A
+/// worker slower than that to record may see its delivery sent again, with the same
+/// `webhook-id`: deliveries are at least once, as Standard Webhooks has them.
 fn claim_lease(state: &AppState) -> chrono::Duration {
     chrono::Duration::from_std(state.config.webhooks.timeout)
         .unwrap_or(chrono::Duration::MAX)
-        .checked_add(&chrono::Duration::seconds(30))
+        .checked_add(&chrono::Duration::seconds(CLAIM_MARGIN_SECONDS))
         .unwrap_or(chrono::Duration::MAX)
 }
+
+/// What a claim adds to the request timeout, in seconds.
+const CLAIM_MARGIN_SECONDS: i64 = 5;
 
 fn policy(state: &AppState) -> Policy {
     let settings = &state.config.webhooks;

@@ -11,6 +11,10 @@ pub const LINE_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
 /// what `str::trim` removes).
 pub const REQUIRED_LINE_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*[^\u0000-\u001F\u007F-\u009F\u2028\u2029 \u00A0\u1680\u2000-\u200A\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
 
+/// The JSON Schema `pattern` of a multi-line text field ([`Checks::text`]): no NUL character
+/// (U+0000), which PostgreSQL cannot store in text and no reader means.
+pub const TEXT_PATTERN: &str = r"^[^\u0000]*$";
+
 /// The syntax of a text field: one value both the checks ([`Checks::syntax`]) and the OpenAPI
 /// document (`pattern`, `minLength`, `maxLength`) are made from, so they cannot disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +35,7 @@ impl Syntax {
         match self {
             Syntax::Line(_) => Some(LINE_PATTERN),
             Syntax::RequiredLine(_) => Some(REQUIRED_LINE_PATTERN),
-            Syntax::Text(_) => None,
+            Syntax::Text(_) => Some(TEXT_PATTERN),
             Syntax::Slug => Some(crate::support::slug::SLUG_PATTERN),
         }
     }
@@ -81,10 +85,13 @@ impl Checks {
         }
     }
 
-    /// `value` must be at most `max` characters (Unicode scalar values).
+    /// `value` must be at most `max` characters (Unicode scalar values) and hold no NUL
+    /// character ([`TEXT_PATTERN`]).
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         let len = value.chars().count();
-        if len > max {
+        if value.contains('\0') {
+            self.fail(field, "must not contain the NUL character (U+0000)");
+        } else if len > max {
             self.fail(
                 field,
                 format!("must be at most {max} characters (got {len})"),
@@ -172,6 +179,8 @@ mod tests {
     /// Strings at the edges of the rules: blanks of every kind, controls, separators, emoji.
     const SAMPLES: &[&str] = &[
         "",
+        "nul\u{0}inside",
+        "\u{0}",
         " ",
         "a",
         " a ",

@@ -399,6 +399,14 @@ pub fn claim(
     Ok(claimed)
 }
 
+/// How many deliveries are pending (due, or waiting for a retry), over every webhook.
+pub fn pending_count(conn: &mut DbConn) -> QueryResult<i64> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+        .count()
+        .get_result(conn)
+}
+
 /// The outcome of one attempt.
 #[derive(Debug, Clone, Default)]
 pub struct Attempt {

@@ -481,3 +481,68 @@ async fn a_compressed_request_body_is_a_415_naming_the_coding() {
     }
     assert_eq!(app.count("articles"), 0);
 }
+
+#[actix_web::test]
+async fn a_nul_character_anywhere_in_a_url_is_400_on_every_route() {
+    // `%00` means nothing in a slug, a key or a parameter, and PostgreSQL cannot compare text
+    // holding one: every route refuses it alike, before any handler reads the value.
+    let app = spawn().await;
+    let token = app.editor();
+    for (method, path) in healthhub::app::routed_operations() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        let with_nul = path
+            .split('/')
+            .map(|part| if part.starts_with('{') { "a%00b" } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
+        let targets = [
+            with_nul.clone(),
+            format!("{path}?q=%00"),
+            format!("{path}?x=a%00"),
+        ];
+        for target in targets.iter().filter(|target| target.contains("%00")) {
+            let target = target.replace(['{', '}'], "");
+            let reply = app
+                .send(
+                    TestRequest::default()
+                        .method(method.clone())
+                        .uri(&target)
+                        .insert_header(bearer(&token)),
+                )
+                .await;
+            assert_eq!(
+                reply.status.as_u16(),
+                400,
+                "{method} {target}: {}",
+                reply.body
+            );
+            assert_eq!(reply.body["code"], "bad_request", "{method} {target}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_nul_character_in_any_text_field_is_422_naming_it() {
+    let (app, category) = app_with_category().await;
+    assert_invalid(
+        &app,
+        article_body(
+            category,
+            json!({"excerpt": "a\u{0}b", "subtitle": "c\u{0}d",
+                   "sections": [{"heading": "H", "body": "x\u{0}y"}]}),
+        ),
+        &["subtitle", "excerpt", "sections[0].body"],
+    )
+    .await;
+    let token = app.editor();
+    app.send(
+        TestRequest::post()
+            .uri("/api/v1/categories")
+            .insert_header(bearer(&token))
+            .set_json(json!({"name": "N", "description": "a\u{0}b"})),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+}

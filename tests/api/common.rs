@@ -185,7 +185,8 @@ pub async fn spawn_in(
         config.jwt_secret = Some(TEST_SECRET.to_owned());
     }
     adjust(&mut config);
-    let (db, fresh) = Database::open(&config.database_url, 2).expect("open database");
+    let (db, fresh) =
+        Database::open_with(&config.database_url, 2, &config.db_timeouts).expect("open database");
     // A PostgreSQL test database is a copy of a migrated template.
     assert!(
         fresh || test_db::backend() == Backend::Postgres,

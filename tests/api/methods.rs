@@ -99,7 +99,8 @@ async fn head_answers_like_get_on_every_route_without_a_body() {
             kept
         };
         assert_eq!(stable(&head.headers), stable(&get.headers), "HEAD {path}");
-        if !head.header("content-length").is_empty() {
+        // The metrics count the GET just made: their length moves between the two requests.
+        if !head.header("content-length").is_empty() && path != "/metrics" {
             assert_eq!(
                 head.header("content-length"),
                 get.header("content-length"),

@@ -2,7 +2,7 @@
 //! `Last-Modified` follow the other nodes' writes, and the rules a single writer enforced
 //! (`If-Match`, unique slugs) hold across nodes. On SQLite (one process per file) they skip.
 
-use crate::common::{bearer, spawn, Reply};
+use crate::common::{bearer, spawn, spawn_with, Reply};
 use crate::test_db::postgres_only;
 use actix_web::test::TestRequest;
 use healthhub::db::notifications::LISTENER_NAME;
@@ -244,4 +244,70 @@ async fn a_change_made_with_sql_by_another_tool_reaches_every_nodes_cache() {
     )
     .await;
     assert_eq!(seen.body["title"], "Fixed by hand");
+}
+
+#[actix_web::test]
+async fn a_clients_read_quota_is_one_across_nodes() {
+    if postgres_only("limits shared by several nodes") {
+        return;
+    }
+    let a = spawn_with(|config| config.limits.reads_per_minute = 4).await;
+    let b = a.peer().await;
+    let client = std::net::SocketAddr::from(([192, 0, 2, 7], 40000));
+    let read = || {
+        TestRequest::get()
+            .uri("/api/v1/categories")
+            .peer_addr(client)
+    };
+    for _ in 0..2 {
+        a.send(read()).await.expect(200);
+        b.send(read()).await.expect(200);
+    }
+    b.send(read()).await.expect_problem(429, "rate_limited");
+    a.send(read()).await.expect_problem(429, "rate_limited");
+    // Another client has its own quota, on either node.
+    let other = std::net::SocketAddr::from(([192, 0, 2, 8], 40000));
+    b.send(
+        TestRequest::get()
+            .uri("/api/v1/categories")
+            .peer_addr(other),
+    )
+    .await
+    .expect(200);
+}
+
+#[actix_web::test]
+async fn a_view_counted_on_one_node_is_not_counted_again_on_another() {
+    if postgres_only("limits shared by several nodes") {
+        return;
+    }
+    let a = spawn_with(|config| config.limits.view_window_seconds = 60).await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    a.article(
+        "Counted",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let client = std::net::SocketAddr::from(([192, 0, 2, 9], 40000));
+    let view = || {
+        TestRequest::post()
+            .uri("/api/v1/articles/counted/views")
+            .peer_addr(client)
+    };
+    a.send(view()).await.expect(200);
+    b.send(view())
+        .await
+        .expect_problem(429, "view_already_counted");
+    a.send(view())
+        .await
+        .expect_problem(429, "view_already_counted");
+    healthhub::jobs::views::flush(&a.state).await.unwrap();
+    healthhub::jobs::views::flush(&b.state).await.unwrap();
+    let article = a
+        .get_as(&a.editor(), "/api/v1/articles/counted")
+        .await
+        .expect(200);
+    assert_eq!(article.body["view_count"], 1);
 }

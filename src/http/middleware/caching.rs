@@ -49,7 +49,7 @@ enum Area {
     /// `/docs/...`: Swagger UI's files, entity tags, conditional requests and a long
     /// `Cache-Control` (their names carry no hash, so a day rather than `immutable`).
     Docs,
-    /// `/healthz`, `/readyz`: never stored.
+    /// `/healthz`, `/readyz`, `/metrics`: never stored.
     Probe,
     /// Everything else (`/docs`): left alone.
     Other,
@@ -61,7 +61,7 @@ impl Area {
             "/api/v1" => Self::Api,
             p if p.starts_with("/api/v1/") => Self::Api,
             "/openapi.json" => Self::Document,
-            "/healthz" | "/readyz" => Self::Probe,
+            "/healthz" | "/readyz" | "/metrics" => Self::Probe,
             p if p.starts_with("/docs/") => Self::Docs,
             _ => Self::Other,
         }

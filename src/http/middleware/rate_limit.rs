@@ -45,20 +45,25 @@ pub async fn per_client(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let mut quota = None;
-    if let (true, Some(per_ip)) = (is_limited(&req), &state.limiters.per_ip) {
+    if is_limited(&req) {
         let client = ClientKey::of(ClientIp::of(req.request())?.0);
-        match per_ip.check(client, state.clock.now()) {
-            Ok(used) => quota = Some(used),
-            Err(refusal) => {
+        match state
+            .limiters
+            .charge_client(client, state.clock.now())
+            .await
+        {
+            Some(Ok(used)) => quota = Some(used),
+            Some(Err(refusal)) => {
                 return Ok(refuse(
                     req,
                     refusal,
                     "too many requests from this client address",
                 ))
             }
+            None => {}
         }
     }
-    let mut res = match check_lengths(&req, state.config.limits.max_query_bytes) {
+    let mut res = match check_url(&req, state.config.limits.max_query_bytes) {
         Err(error) => req.error_response(error).map_into_boxed_body(),
         Ok(()) => next.call(req).await?.map_into_boxed_body(),
     };
@@ -86,21 +91,25 @@ pub async fn per_subject(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let limiter = state.limiters.per_subject.as_ref();
+    let limited = state.limiters.per_subject.is_some();
     let is_write = matches!(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if let (Some(limiter), true) = (limiter, is_write && is_limited(&req)) {
-        if req.headers().contains_key(header::AUTHORIZATION) {
-            if let Ok(Caller::Token(principal)) = req.extract::<Caller>().await {
-                match limiter.check(principal.subject, state.clock.now()) {
-                    Ok(used) => report(req.request(), used),
-                    Err(refusal) => {
-                        report(req.request(), refusal.quota);
-                        return Ok(refuse(req, refusal, "too many writes with this token"));
-                    }
+    if limited && is_write && is_limited(&req) && req.headers().contains_key(header::AUTHORIZATION)
+    {
+        if let Ok(Caller::Token(principal)) = req.extract::<Caller>().await {
+            match state
+                .limiters
+                .charge_subject(principal.subject, state.clock.now())
+                .await
+            {
+                Some(Ok(used)) => report(req.request(), used),
+                Some(Err(refusal)) => {
+                    report(req.request(), refusal.quota);
+                    return Ok(refuse(req, refusal, "too many writes with this token"));
                 }
+                None => {}
             }
         }
     }
@@ -114,8 +123,9 @@ fn is_limited(req: &ServiceRequest) -> bool {
     !UNLIMITED_PATHS.contains(&req.path())
 }
 
-/// `414` when the path or the query string is longer than allowed.
-fn check_lengths(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
+/// `414` when the path or the query string is longer than allowed, `400` when either holds a
+/// percent-encoded NUL character.
+fn check_url(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
     let path = req.uri().path().len();
     if path > MAX_PATH_BYTES {
         return Err(ApiError::UriTooLong(format!(
@@ -127,6 +137,14 @@ fn check_lengths(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), Api
         return Err(ApiError::UriTooLong(format!(
             "the query string is {query} bytes long; at most {max_query_bytes} are accepted"
         )));
+    }
+    // A NUL character (`%00`) means nothing in a slug, a key or a filter value, and PostgreSQL
+    // cannot even compare text with one: refused on both backends alike.
+    let holds_nul = |part: &str| part.to_ascii_lowercase().contains("%00");
+    if is_limited(req) && (holds_nul(req.uri().path()) || holds_nul(req.query_string())) {
+        return Err(ApiError::BadRequest(
+            "the URL holds a NUL character (%00), which no path or parameter accepts".to_owned(),
+        ));
     }
     Ok(())
 }

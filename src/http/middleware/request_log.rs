@@ -7,6 +7,7 @@
 //! there) nor any header: the `Authorization` header and tokens never reach the log.
 
 use crate::http::client_ip::ClientIp;
+use crate::metrics::RequestLabels;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -131,13 +132,19 @@ pub async fn log_requests(
     req.extensions_mut().insert(client_ip);
     req.extensions_mut().insert(request_id.clone());
     let line = RequestLine::of(req.request(), &request_id, client_ip);
+    let method = req.method().to_string();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     let span = tracing::info_span!("request", request_id = %request_id);
     // An inner layer's `Err` (never a handler's: those are responses by now) is turned into a
     // response by the server, past this layer; it is still logged.
     let mut res = match next.call(req).instrument(span).await {
         Ok(res) => res.map_into_boxed_body(),
         Err(error) => {
-            line.emit(error.as_response_error().status_code(), started.elapsed());
+            let status = error.as_response_error().status_code();
+            line.emit(status, started.elapsed());
+            observe(&state, method, route, status.as_u16(), started);
             return Err(error);
         }
     };
@@ -145,7 +152,20 @@ pub async fn log_requests(
         res.headers_mut().insert(X_REQUEST_ID, value);
     }
     line.emit(res.status(), started.elapsed());
+    observe(&state, method, route, res.status().as_u16(), started);
     Ok(res)
+}
+
+/// Records one answer in the request-duration histogram.
+fn observe(state: &AppState, method: String, route: String, status: u16, started: Instant) {
+    let labels = RequestLabels {
+        method,
+        route,
+        status,
+    };
+    state
+        .metrics
+        .observe_request(&labels, started.elapsed().as_secs_f64());
 }
 
 #[cfg(test)]

@@ -1,0 +1,65 @@
+//! Tests: `GET /metrics` — the Prometheus text format, requests by route pattern and status,
+//! the response cache's counters, the pool, the notification channel and the webhook backlog.
+
+use crate::common::spawn;
+use serde_json::json;
+
+/// The value of the sample `name` (with its labels as written) in `text`, if present.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_and_the_caches_hits() {
+    let app = spawn().await;
+    let health = app.category("Health", None).await["id"].as_i64().unwrap();
+    app.article(
+        "Counted",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    for _ in 0..3 {
+        app.get("/api/v1/articles/counted").await.expect(200);
+    }
+    app.get("/api/v1/articles/missing").await.expect(404);
+    let reply = app.get("/metrics").await.expect(200);
+    assert_eq!(
+        reply.header("content-type"),
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    assert_eq!(reply.header("cache-control"), "no-store");
+    let text = String::from_utf8(reply.raw.clone()).unwrap();
+    let route = "route=\"/api/v1/articles/{id_or_slug}\"";
+    assert_eq!(
+        sample(
+            &text,
+            &format!("healthhub_http_request_duration_seconds_count{{method=\"GET\",{route},status=\"200\"}}")
+        ),
+        Some(3.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(
+            &text,
+            &format!("healthhub_http_request_duration_seconds_count{{method=\"GET\",{route},status=\"404\"}}")
+        ),
+        Some(1.0)
+    );
+    assert!(
+        !text.contains("/api/v1/articles/counted"),
+        "paths are never labels"
+    );
+    assert_eq!(
+        sample(&text, "healthhub_response_cache_hits_total"),
+        Some(2.0)
+    );
+    assert!(sample(&text, "healthhub_response_cache_misses_total").unwrap() >= 1.0);
+    assert!(sample(&text, "healthhub_db_pool_wait_seconds_count").unwrap() >= 1.0);
+    assert_eq!(
+        sample(&text, "healthhub_notification_channel_up"),
+        Some(1.0)
+    );
+    assert_eq!(sample(&text, "healthhub_webhook_backlog"), Some(0.0));
+}
