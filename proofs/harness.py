@@ -196,9 +196,10 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, ready_within: float = 30.0) -> float:
-        """Starts the server on a new free port; returns the seconds it took to be ready."""
-        self.port = free_port()
+    def start(self, ready_within: float = 30.0, port: int | None = None) -> float:
+        """Starts the server on `port` (default: a new free port); returns the seconds it took
+        to be ready."""
+        self.port = port or free_port()
         self.env["HEALTHHUB_ADDR"] = f"127.0.0.1:{self.port}"
         self.starts += 1
         logfile = open(self.log_path, "ab")
