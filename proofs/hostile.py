@@ -19,7 +19,6 @@ panic.
 from __future__ import annotations
 
 import collections
-import hashlib
 import json
 import re
 import shutil
