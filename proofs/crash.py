@@ -5,7 +5,8 @@ CRASH_READY_SECONDS, default 30, and log no panic), checks that every write ackn
 (2xx) is there and intact, then lets CRASH_WRITERS writer threads (default 16) run for a random
 0.5-4 s and kills the server (SIGKILL, no warning) at that moment. CRASH_KILLS rounds (default 6).
 After the last kill: a final restart and check, a graceful stop, and PRAGMA integrity_check (and
-foreign_key_check) on the file with Python's sqlite3.
+foreign_key_check) on the file with Python's sqlite3. With HEALTHHUB_PROOF_PG_URL set the server
+runs over a fresh PostgreSQL database instead, checked with harness.db_checks_pg.
 
 A write that was in flight when the server died got no answer: either outcome is fine for it, so
 its article is checked loosely (present, positions 1..n, view count within bounds) from then on.
@@ -23,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from harness import Client, Server, db_checks, log
+from harness import PG_URL, Client, Server, db_checks, log
 from workload import Writer, make_hot, verify
 
 KILLS = int(os.environ.get("CRASH_KILLS", "6"))
@@ -115,7 +116,8 @@ def main() -> int:
     log(f"writes acknowledged {acked}, all verified after every restart: {exact} articles exact, "
         f"{loose} with a write in flight at a kill checked loosely; {unanswered} requests unanswered")
     if not db_problems:
-        log("PRAGMA integrity_check ok, foreign_key_check clean, search index in sync")
+        log("no invalid index, search table in sync (PostgreSQL)" if PG_URL else
+            "PRAGMA integrity_check ok, foreign_key_check clean, search index in sync")
     if problems:
         log(f"FAIL: {len(problems)} problems:")
         for p in problems[:40]:

@@ -10,7 +10,8 @@ every operation of openapi/openapi.json, on a live server.
 
 Each answer must be below 500 and, when 4xx, an application/problem+json body whose `status` is
 the HTTP status. A refused write must change nothing: the content tables are compared before and
-after with sqlite3. Where the input is legitimately acceptable (a weird but valid title) a 2xx is
+after with sqlite3 (psql on PostgreSQL, with HEALTHHUB_PROOF_PG_URL: see harness.py). Where the
+input is legitimately acceptable (a weird but valid title) a 2xx is
 fine, and then what was stored must be exactly what was sent. The server must stay up and log no
 panic.
 """
@@ -18,18 +19,16 @@ panic.
 from __future__ import annotations
 
 import collections
-import hashlib
 import json
 import re
 import shutil
 import socket
-import sqlite3
 import sys
 import tempfile
 import urllib.parse
 from pathlib import Path
 
-from harness import ROOT, Client, Server, log
+from harness import ROOT, Client, Server, log, table_digest
 
 SPEC = json.loads((ROOT / "openapi" / "openapi.json").read_text())
 q = urllib.parse.quote
@@ -128,16 +127,8 @@ class Proof:
     # --- the database --------------------------------------------------------------------
 
     def snapshot(self) -> str:
-        conn = sqlite3.connect(f"file:{self.server.db}?mode=ro", uri=True)
-        try:
-            digest = hashlib.sha256()
-            for table in ("categories", "articles", "sections", "slug_redirects"):
-                for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"):
-                    digest.update(repr(row).encode())
-                digest.update(b"|")
-            return digest.hexdigest()
-        finally:
-            conn.close()
+        # The SQLite file read-only, or the PostgreSQL database with psql (HEALTHHUB_PROOF_PG_URL).
+        return table_digest(self.server.db, ("categories", "articles", "sections", "slug_redirects"))
 
     # --- sending and judging -------------------------------------------------------------
 

@@ -7,11 +7,16 @@
 #                          logging to $work/server.log; sets `base` and `server_pid`, and waits
 #                          for /readyz. Settings exported before the call reach the server.
 # mint_token SUBJECT [SCOPES] prints a one-day token with SCOPES (default: every content scope).
+#
+# With HEALTHHUB_PROOF_PG_URL set (a PostgreSQL server URL, e.g. .ci/pg.sh's HEALTHHUB_PG_URL),
+# start_server runs the server over a fresh database of that server (CREATE DATABASE with psql
+# from $HEALTHHUB_PG_BIN or PATH), dropped on exit, instead of a SQLite file in the work folder.
 
 proof_work() {
     work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
     keep_work=$2
     server_pid=
+    pg_database_url=
     trap stop_proof EXIT
     trap 'exit 130' INT TERM
 }
@@ -22,15 +27,38 @@ stop_proof() {
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
     fi
+    if [ -n "$pg_database_url" ]; then
+        "$(proof_psql)" -X -q -d "$HEALTHHUB_PROOF_PG_URL" \
+            -c "DROP DATABASE IF EXISTS \"${pg_database_url##*/}\" WITH (FORCE)" >/dev/null ||
+            echo "note: could not drop ${pg_database_url##*/}"
+    fi
     # Kept after a failure (tool output, reports, server log, database) or on request.
     if [ "$status" -ne 0 ] || [ -n "$keep_work" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+
+proof_psql() {
+    if [ -n "${HEALTHHUB_PG_BIN:-}" ] && [ -x "$HEALTHHUB_PG_BIN/psql" ]; then
+        echo "$HEALTHHUB_PG_BIN/psql"
+    else
+        echo psql
+    fi
 }
 
 start_server() {
     local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     base="http://127.0.0.1:$port"
-    export DATABASE_URL="$work/healthhub.db" HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=$1
+    if [ -n "${HEALTHHUB_PROOF_PG_URL:-}" ]; then
+        local name
+        name="healthhub_proof_$$_$(python3 -c 'import secrets; print(secrets.token_hex(4))')"
+        "$(proof_psql)" -X -q -v ON_ERROR_STOP=1 -d "$HEALTHHUB_PROOF_PG_URL" -c "CREATE DATABASE \"$name\"" ||
+            { echo "FAIL: could not create the PostgreSQL database $name"; exit 1; }
+        pg_database_url="${HEALTHHUB_PROOF_PG_URL%/*}/$name"
+        export DATABASE_URL="$pg_database_url"
+    else
+        export DATABASE_URL="$work/healthhub.db"
+    fi
+    export HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=$1
     export JWT_SECRET
     JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
     "$bin" serve >"$work/server.log" 2>&1 &
