@@ -230,14 +230,34 @@ class Receiver:
 # --- the proof ---------------------------------------------------------------------------------
 
 
+def replica_database(replica_server: str, database_url: str) -> str:
+    """`database_url`'s database on the streaming replica `replica_server`, once the replica has
+    replayed its creation."""
+    name = database_url.rsplit("/", 1)[1]
+    url = replica_server.rsplit("/", 1)[0] + "/" + name
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            harness.psql(url, "SELECT 1")
+            return url
+        except Exception:  # noqa: BLE001 - not replayed yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Proof:
-    def __init__(self, work: Path, database_url: str):
+    def __init__(self, work: Path, database_url: str, replica_url: str | None = None):
         self.work = work
         self.db = database_url
+        self.replica = replica_url
         self.secret = secrets.token_hex(32)
         self.rng = random.Random(SEED)
+        env = dict(NODE_ENV)
+        if replica_url:
+            env["HEALTHHUB_REPLICA_URL"] = replica_url
         self.nodes = [
-            Server(work / f"node-{name}", demo=False, extra_env=NODE_ENV, database_url=database_url,
+            Server(work / f"node-{name}", demo=False, extra_env=env, database_url=database_url,
                    jwt_secret=self.secret)
             for name in "ABC"
         ]
@@ -302,6 +322,43 @@ class Proof:
         took = time.monotonic() - started
         self.results.append((name, ok, detail))
         log(f"   {'ok' if ok else 'FAIL'} ({took:.1f} s): {detail}")
+
+    # 9
+
+    def replica_reads(self) -> str:
+        """Every node answers anonymous reads from the replica (healthhub_replica_reads_total)
+        once it has replayed the writes (the other checks, freshness included, ran with the
+        replica in place). The throwaway cluster commits asynchronously, so under write load the
+        replica trails by up to the WAL writer's delay and reads go to the primary; here the
+        writes have stopped: uncached list pages on every node."""
+        time.sleep(1.0)
+        for index, node in enumerate(self.nodes):
+            reader = self.client(node, token=None)
+            for page in range(1, 21):
+                # A client of its own per read: the read quota of check 6 is still in force.
+                client = {"X-Forwarded-For": f"198.51.{100 + index}.{page}"}
+                status, _, _ = reader.request(
+                    "GET", f"/api/v1/articles?per_page=5&page={page}&sort=-id", headers=client
+                )
+                if status != 200:
+                    raise Failed(f"GET page {page}: {status}")
+        counts = {}
+        for name, node in zip("ABC", self.nodes):
+            status, _, data = self.client(node, token=None).raw("GET", "/metrics", None, {})
+            if status != 200:
+                raise Failed(f"GET /metrics on {name}: {status}")
+            samples = {
+                line.split(" ")[0]: float(line.split(" ")[1])
+                for line in data.decode().splitlines()
+                if line.startswith("healthhub_replica_")
+            }
+            counts[name] = (
+                int(samples.get("healthhub_replica_reads_total", 0)),
+                int(samples.get("healthhub_replica_fallbacks_total", 0)),
+            )
+        if not all(served > 0 for served, _ in counts.values()):
+            raise Failed(f"a node never read the replica: (served, fell back) {counts}")
+        return f"(served by the replica, sent to the primary) per node: {counts}"
 
     # 1
 
@@ -709,8 +766,10 @@ def main() -> int:
     harness.PG_URL = server_url
     work = Path(tempfile.mkdtemp(prefix="healthhub-multinode."))
     database_url = harness.create_pg_database("healthhub_multinode")
-    log(f"multinode: 3 nodes on {database_url}, seed {SEED}")
-    proof = Proof(work, database_url)
+    replica_server = os.environ.get("HEALTHHUB_PROOF_PG_REPLICA_URL", "")
+    replica_url = replica_database(replica_server, database_url) if replica_server else None
+    log(f"multinode: 3 nodes on {database_url}, replica {replica_url or 'none'}, seed {SEED}")
+    proof = Proof(work, database_url, replica_url)
     took = proof.start_nodes()
     proof.nginx = Nginx(work / "nginx", [n.port for n in proof.nodes])
     proof.nginx.start()
@@ -731,6 +790,8 @@ def main() -> int:
     proof.run("8 scheduled publication: one entry, one delivery", proof.scheduled)
     proof.run("7 node failure under write load", proof.node_failure)
     proof.run("6 read quota, cluster-wide", proof.quota)
+    if replica_url:
+        proof.run("9 anonymous reads from the replica", proof.replica_reads)
     proof.run("server logs", proof.log_errors)
     proof.nginx.stop()
     for node in proof.nodes:

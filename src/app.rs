@@ -6,8 +6,8 @@ use crate::categories;
 use crate::changes;
 use crate::error::ApiError;
 use crate::http::middleware::{
-    caching, compression, cors, idempotency, preview_scope, query_tokens, rate_limit, request_log,
-    security_headers, trailing_slash,
+    caching, compression, cors, idempotency, preview_scope, query_tokens, rate_limit,
+    replica_reads, request_log, security_headers, trailing_slash,
 };
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
@@ -51,6 +51,7 @@ pub fn build(
             .into()
         }))
         // The stack, innermost first: the table in `http::middleware` says why each sits where.
+        .wrap(from_fn(replica_reads::mark_anonymous_reads))
         .wrap(from_fn(caching::cache_headers))
         .wrap(from_fn(preview_scope::confine_previews))
         .wrap(from_fn(rate_limit::per_subject))

@@ -10,8 +10,12 @@ use std::time::Duration;
 pub struct Config {
     /// Address the server binds (`HEALTHHUB_ADDR`, default `127.0.0.1:8080`).
     pub addr: String,
-    /// SQLite database file (`DATABASE_URL`, default `healthhub.db`).
+    /// The database (`DATABASE_URL`, default `healthhub.db`): an SQLite file, or a PostgreSQL
+    /// `postgres://` URL.
     pub database_url: String,
+    /// A streaming replica of the PostgreSQL primary that anonymous reads may use
+    /// (`HEALTHHUB_REPLICA_URL`, none by default; PostgreSQL only).
+    pub replica_url: Option<String>,
     /// Load the demo content into a brand-new database (`HEALTHHUB_DEMO`, default `true`).
     pub demo: bool,
     /// HS256 signing secret (`JWT_SECRET`); when unset one is generated next to the database.
@@ -365,6 +369,7 @@ impl Config {
         Ok(Self {
             addr: var_or("HEALTHHUB_ADDR", "127.0.0.1:8080"),
             database_url: var_or("DATABASE_URL", "healthhub.db"),
+            replica_url: replica_url()?,
             demo: parse_bool("HEALTHHUB_DEMO", true)?,
             jwt_secret: env::var("JWT_SECRET").ok().filter(|s| !s.is_empty()),
             jwt_previous_secrets: var_or("JWT_PREVIOUS_SECRETS", "")
@@ -403,6 +408,7 @@ impl Config {
         Self {
             addr: "127.0.0.1:0".to_owned(),
             database_url: database_url.into(),
+            replica_url: None,
             demo: false,
             jwt_secret: None,
             jwt_previous_secrets: Vec::new(),
@@ -446,6 +452,22 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("."));
         dir.join(".healthhub-jwt-secret")
+    }
+}
+
+/// `HEALTHHUB_REPLICA_URL`, which only a PostgreSQL `DATABASE_URL` can have.
+fn replica_url() -> anyhow::Result<Option<String>> {
+    let replica = env::var("HEALTHHUB_REPLICA_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let primary_is_postgres = ["postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| var_or("DATABASE_URL", "").starts_with(scheme));
+    match &replica {
+        Some(url) if !primary_is_postgres || !url.starts_with("postgres") => {
+            bail!("HEALTHHUB_REPLICA_URL needs a PostgreSQL DATABASE_URL and a postgres:// URL itself")
+        }
+        _ => Ok(replica),
     }
 }
 

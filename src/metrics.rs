@@ -8,8 +8,11 @@
 //! | `healthhub_db_pool_wait_seconds` | histogram | | how long requests waited for a pooled database connection |
 //! | `healthhub_notification_channel_up` | gauge | | 1 while this node hears of other nodes' writes (always 1 on SQLite) |
 //! | `healthhub_webhook_backlog` | gauge | | deliveries pending (due or waiting for a retry), read when scraped |
+//! | `healthhub_replica_lag_bytes` | gauge | | WAL the read replica has still to replay, read when scraped (0 without one) |
+//! | `healthhub_replica_reads_total`, `healthhub_replica_fallbacks_total` | counter | | anonymous reads the replica answered, and those sent to the primary because it was behind or down |
 
 use crate::caching::store::CacheCounters;
+use crate::db::ReplicaReads;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -43,12 +46,14 @@ pub struct Metrics {
     pub channel_up: Gauge,
     /// Webhook deliveries still pending, as of the last scrape.
     pub webhook_backlog: Gauge,
+    /// Bytes of WAL the replica has still to replay, as of the last scrape.
+    pub replica_lag: Gauge,
 }
 
 impl Metrics {
-    /// The metrics, with the response cache's `cache` counters and the database's `pool_waits`
-    /// histogram registered beside the server's own.
-    pub fn new(cache: &CacheCounters, pool_waits: &Histogram) -> Self {
+    /// The metrics, with the response cache's `cache` counters, the database's `pool_waits`
+    /// histogram and `replica` read counters registered beside the server's own.
+    pub fn new(cache: &CacheCounters, pool_waits: &Histogram, replica: &ReplicaReads) -> Self {
         let mut registry = Registry::with_prefix("healthhub");
         let requests: RequestFamily =
             Family::new_with_constructor(|| Histogram::new(REQUEST_BUCKETS));
@@ -89,11 +94,28 @@ impl Metrics {
             "Webhook deliveries pending (due, or waiting for a retry)",
             webhook_backlog.clone(),
         );
+        registry.register(
+            "replica_reads",
+            "Anonymous reads the read replica answered",
+            replica.served.clone(),
+        );
+        registry.register(
+            "replica_fallbacks",
+            "Anonymous reads sent to the primary: the replica was behind this node or down",
+            replica.fell_back.clone(),
+        );
+        let replica_lag = Gauge::default();
+        registry.register(
+            "replica_lag_bytes",
+            "WAL the read replica has still to replay (0 without a replica)",
+            replica_lag.clone(),
+        );
         Self {
             registry,
             requests,
             channel_up,
             webhook_backlog,
+            replica_lag,
         }
     }
 

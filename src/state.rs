@@ -56,7 +56,7 @@ impl AppState {
         if shared {
             responses.suspend();
         }
-        let metrics = Metrics::new(&responses.counters, &db.pool_waits);
+        let metrics = Metrics::new(&responses.counters, &db.pool_waits, &db.replica_reads);
         metrics.channel_up.set(i64::from(!shared));
         Ok(Self {
             config,

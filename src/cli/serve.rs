@@ -15,11 +15,15 @@ use healthhub::support::clock::Clock;
 #[actix_web::main]
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let clock = Clock::system();
-    let (db, _) = Database::open_with(
+    let (mut db, _) = Database::open_with(
         &config.database_url,
         config.read_pool_size,
         &config.db_timeouts,
     )?;
+    if let Some(replica) = &config.replica_url {
+        db = db.with_replica(replica, config.read_pool_size, &config.db_timeouts)?;
+        tracing::info!("anonymous reads use the replica whenever it has caught up");
+    }
     tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
     if config.demo && demo::untouched(&db)? {
         let loaded =

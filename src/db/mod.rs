@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod notifications;
 pub mod rate_buckets;
 pub mod redirects;
+pub mod replica;
 pub mod schema;
 pub mod search_index;
 pub mod sql;
@@ -29,8 +30,9 @@ use diesel::migration::MigrationSource;
 use diesel::r2d2::{event::CheckoutEvent, HandleEvent, Pool};
 use diesel::QueryResult;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::histogram::Histogram;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use transaction::Access;
 
@@ -117,6 +119,32 @@ pub struct Database {
     node: Arc<str>,
     /// How long requests waited for a pooled connection, in seconds.
     pub pool_waits: Histogram,
+    /// A PostgreSQL streaming replica for anonymous reads ([`replica`]), if configured.
+    replica: Option<DbPool>,
+    /// The primary's WAL position after the last change this node knows of: the replica must
+    /// have replayed it before it answers a read.
+    known_lsn: Arc<AtomicU64>,
+    /// Anonymous reads the replica answered, and those it could not (behind, or down).
+    pub replica_reads: ReplicaReads,
+}
+
+/// What became of the reads that could use the replica (Prometheus counters).
+#[derive(Debug, Default, Clone)]
+pub struct ReplicaReads {
+    /// Answered by the replica.
+    pub served: Counter,
+    /// Sent to the primary: the replica had not replayed every change this node knows of, or
+    /// could not be reached.
+    pub fell_back: Counter,
+}
+
+/// What a write transaction changes, for what readers must wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Content readers see: `Last-Modified` moves and replica reads wait for the commit.
+    Content,
+    /// Bookkeeping no content reader sees (webhook deliveries, token records).
+    Bookkeeping,
 }
 
 /// The statements every new connection runs: SQLite's PRAGMAs, PostgreSQL's session settings.
@@ -182,9 +210,60 @@ impl Database {
             clock,
             node: uuid::Uuid::new_v4().simple().to_string().into(),
             pool_waits,
+            replica: None,
+            known_lsn: Arc::new(AtomicU64::new(0)),
+            replica_reads: ReplicaReads::default(),
         };
         database.refresh_statistics()?;
         Ok((database, fresh))
+    }
+
+    /// These handles with anonymous reads sent to the streaming replica at `url` (PostgreSQL)
+    /// whenever it has replayed every change this node knows of (see [`replica`]).
+    ///
+    /// Errors: the primary's WAL position cannot be read.
+    pub fn with_replica(
+        mut self,
+        url: &str,
+        pool_size: u32,
+        timeouts: &DbTimeouts,
+    ) -> anyhow::Result<Self> {
+        let pool = build_pool(url, pool_size.max(1), true, timeouts, &self.pool_waits)?;
+        let mut primary = self.writer.get().context("opening the writer connection")?;
+        self.known_lsn.store(
+            replica::current_lsn(&mut primary).context("reading the primary's WAL position")?,
+            Ordering::Release,
+        );
+        self.replica = Some(pool);
+        Ok(self)
+    }
+
+    /// Whether anonymous reads may go to a replica.
+    pub fn has_replica(&self) -> bool {
+        self.replica.is_some()
+    }
+
+    /// Records that the primary was at WAL position `lsn` after a change this node now knows
+    /// of (a notification): replica reads wait for it.
+    pub fn knows_lsn(&self, lsn: u64) {
+        self.known_lsn.fetch_max(lsn, Ordering::AcqRel);
+    }
+
+    /// How many bytes of WAL the replica has still to replay (0 without a replica).
+    ///
+    /// Errors: either server does not answer.
+    pub async fn replica_lag(&self) -> ApiResult<u64> {
+        let Some(replica) = self.replica.clone() else {
+            return Ok(0);
+        };
+        let primary = self.writer.clone();
+        web::block(move || {
+            let (mut primary, mut replica) = (primary.get()?, replica.get()?);
+            let primary_at = replica::current_lsn(&mut primary)?;
+            let replica_at = replica::replayed_lsn(&mut replica)?;
+            Ok(primary_at.saturating_sub(replica_at))
+        })
+        .await?
     }
 
     /// The engine behind these handles.
@@ -244,13 +323,29 @@ impl Database {
 
     /// Runs `query` on a read connection, in one read-only transaction so it sees a single
     /// snapshot, off the async executor.
+    ///
+    /// Inside [`replica::anonymous`], on the replica when there is one and it has replayed
+    /// every change this node knows of; on the primary otherwise.
     pub async fn read<T, F>(&self, query: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.reader.clone();
+        let replica = self.replica.clone().filter(|_| replica::is_anonymous());
+        let known = self.known_lsn.load(Ordering::Acquire);
+        let counted = self.replica_reads.clone();
         web::block(move || {
+            if let Some(replica) = replica {
+                if let Ok(mut conn) = replica.get() {
+                    // Replay only moves forward: caught up now, caught up for the snapshot after.
+                    if replica::has_replayed(&mut conn, known).unwrap_or(false) {
+                        counted.served.inc();
+                        return transaction::run(&mut conn, Access::Read, None, query);
+                    }
+                }
+                counted.fell_back.inc();
+            }
             let mut pooled = pool.get()?;
             transaction::run(&mut pooled, Access::Read, None, query)
         })
@@ -264,7 +359,7 @@ impl Database {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let committed = self.bookkeeping(change).await?;
+        let committed = self.write_off_executor(Written::Content, change).await?;
         self.wrote();
         Ok(committed)
     }
@@ -277,10 +372,18 @@ impl Database {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_off_executor(Written::Bookkeeping, change).await
+    }
+
+    async fn write_off_executor<T, F>(&self, written: Written, change: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
         let database = self.clone();
         web::block(move || {
             let mut pooled = database.writer.get()?;
-            database.write_transaction(&mut pooled, change)
+            database.write_transaction(&mut pooled, written, change)
         })
         .await?
     }
@@ -306,7 +409,10 @@ impl Database {
         &self,
         change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
-        let committed = self.write_bookkeeping(change)?;
+        let mut pooled = self.writer.get().context("opening the writer connection")?;
+        let committed = self
+            .write_transaction(&mut pooled, Written::Content, change)
+            .map_err(into_anyhow)?;
         self.wrote();
         Ok(committed)
     }
@@ -319,7 +425,7 @@ impl Database {
         change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> anyhow::Result<T> {
         let mut pooled = self.writer.get().context("opening the writer connection")?;
-        self.write_transaction(&mut pooled, change)
+        self.write_transaction(&mut pooled, Written::Bookkeeping, change)
             .map_err(into_anyhow)
     }
 
@@ -343,6 +449,7 @@ impl Database {
     fn write_transaction<T>(
         &self,
         conn: &mut DbConn,
+        written: Written,
         change: impl FnOnce(&mut DbConn) -> ApiResult<T>,
     ) -> ApiResult<T> {
         let clock = self.clock.clone();
@@ -351,7 +458,12 @@ impl Database {
             node: &self.node,
             now_micros: &now_micros,
         };
-        transaction::run(conn, Access::Write, Some(&stamp), change)
+        let committed = transaction::run(conn, Access::Write, Some(&stamp), change)?;
+        if self.replica.is_some() && written == Written::Content {
+            // This node's next reads must not come from a replica without this commit.
+            self.knows_lsn(replica::current_lsn(conn)?);
+        }
+        Ok(committed)
     }
 
     /// True when the database answers a trivial query.

@@ -2,6 +2,7 @@
 //! triggers of migration `2026-12-08-000001_change_notifications`): their payload, and a
 //! blocking listener that follows them on a connection of its own.
 
+use super::replica;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,8 +68,9 @@ pub trait Subscriber: Send + 'static {
     fn connected(&self);
     /// The connection is lost: changes are no longer heard of until [`Self::connected`].
     fn disconnected(&self);
-    /// A change was announced (`None`: a payload this version does not understand).
-    fn notified(&self, notice: Option<Notice>);
+    /// A change was announced (`None`: a payload this version does not understand); the
+    /// primary's WAL position was at or past `lsn` once it arrived.
+    fn notified(&self, notice: Option<Notice>, lsn: u64);
 }
 
 /// Follows the notifications of the database `url` on a connection of its own until `stop` is
@@ -106,8 +108,14 @@ fn follow(
 ) -> diesel::QueryResult<()> {
     let mut pinged = Instant::now();
     while !stop.load(Ordering::Acquire) {
-        for notification in conn.notifications_iter() {
-            subscriber.notified(Notice::parse(&notification?.payload));
+        let arrived = conn
+            .notifications_iter()
+            .collect::<diesel::QueryResult<Vec<_>>>()?;
+        if !arrived.is_empty() {
+            let lsn = replica::primary_lsn(conn)?;
+            for notification in arrived {
+                subscriber.notified(Notice::parse(&notification.payload), lsn);
+            }
         }
         if pinged.elapsed() >= PING_INTERVAL {
             diesel::sql_query("SELECT 1").execute(conn)?;

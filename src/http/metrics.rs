@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 
 /// The metrics of this node, in the Prometheus text format (version 0.0.4): request durations
 /// by method, route and status, the response cache's hits, misses and evictions, database pool
-/// waits, the notification channel's state and the webhook backlog.
+/// waits, the notification channel's state, the webhook backlog and the replica's lag.
 #[utoipa::path(
     get, path = "/metrics", tag = "health", security(()),
     responses(
@@ -25,6 +25,11 @@ pub async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         .read(|conn| Ok(webhooks::pending_count(conn)?))
         .await?;
     state.metrics.webhook_backlog.set(backlog);
+    let lag = state.db.replica_lag().await?;
+    state
+        .metrics
+        .replica_lag
+        .set(i64::try_from(lag).unwrap_or(i64::MAX));
     Ok(HttpResponse::Ok()
         .content_type(CONTENT_TYPE)
         .body(state.metrics.encode()))

@@ -19,7 +19,8 @@ impl Subscriber for NodeState {
         self.0.set_channel_up(false);
     }
 
-    fn notified(&self, notice: Option<Notice>) {
+    fn notified(&self, notice: Option<Notice>, lsn: u64) {
+        self.0.db.knows_lsn(lsn);
         self.0.remote_change(notice);
     }
 }

@@ -185,8 +185,13 @@ pub async fn spawn_in(
         config.jwt_secret = Some(TEST_SECRET.to_owned());
     }
     adjust(&mut config);
-    let (db, fresh) =
+    let (mut db, fresh) =
         Database::open_with(&config.database_url, 2, &config.db_timeouts).expect("open database");
+    if let Some(replica) = &config.replica_url {
+        db = db
+            .with_replica(replica, 2, &config.db_timeouts)
+            .expect("attach the replica");
+    }
     // A PostgreSQL test database is a copy of a migrated template.
     assert!(
         fresh || test_db::backend() == Backend::Postgres,
@@ -318,7 +323,12 @@ where
         impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
     > {
         let config = self.state.config.clone();
-        let (db, _) = Database::open(&config.database_url, 2).expect("open database");
+        let (mut db, _) = Database::open(&config.database_url, 2).expect("open database");
+        if let Some(replica) = &config.replica_url {
+            db = db
+                .with_replica(replica, 2, &config.db_timeouts)
+                .expect("attach the replica");
+        }
         let state =
             web::Data::new(AppState::new(config, db, self.state.clock.clone()).expect("state"));
         let listener = listen(&state);

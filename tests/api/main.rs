@@ -34,6 +34,7 @@ mod preview;
 mod purge_keys;
 mod query_params;
 mod rendering;
+mod replica;
 mod response_cache;
 mod revisions;
 mod search;

@@ -173,3 +173,21 @@ pub fn stored_as_integer(column: &str) -> String {
         Backend::Postgres => format!("pg_typeof({column}) = 'bigint'::regtype"),
     }
 }
+
+/// The URL of the test database `database_url` on the streaming replica of the test server
+/// (`HEALTHHUB_TEST_REPLICA_URL`, which `.ci/run` sets), once the replica has replayed its
+/// creation; `None` without a replica.
+pub fn replica_of(database_url: &str) -> Option<String> {
+    let replica = std::env::var("HEALTHHUB_TEST_REPLICA_URL").ok()?;
+    let name = database_url.rsplit('/').next()?;
+    let url = with_database(&replica, name);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while healthhub::db::DbConn::open(&url).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replica never had {name}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Some(url)
+}

@@ -16,10 +16,12 @@
 //! | 12 | [`rate_limit::per_subject`] | Needs a verified token, so inside the query-token refusal | extension [`Caller`](crate::auth::Caller) (extracting it caches it) | `429`; extension `ReportedQuotas` |
 //! | 13 | [`preview_scope::confine_previews`] | Right after the token is verified (it reuses the extracted caller), before the response cache and every handler: one place confines a preview token to its article, whatever the route | extension `Caller`, method, route pattern, path | `403 forbidden` for any other request made with a preview token |
 //! | 14 | [`caching::cache_headers`] | Inside the rate limits (a cached answer is still limited and gets CORS headers), outside the handlers | `If-None-Match`, `If-Modified-Since`, `Authorization`; response extension [`CacheScope`](crate::caching::store::CacheScope) | `ETag`, `Last-Modified`, `Cache-Control`, `Vary`, `304`; the response cache; `AppState::content_changed` after a write |
-//! | 15 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
+//! | 15 | [`replica_reads::mark_anonymous_reads`] | Inside the response cache, so the reads that refill it follow the replica rule; outside the handlers | method, `Authorization` | a task-local mark: this request's database reads may use the replica |
+//! | 16 | [`idempotency::idempotency_keys`] (on the `/api/v1` scope only) | Innermost, around the API handlers alone: it stores and replays their answers | `Idempotency-Key`, extension `Caller`, the body | `Idempotent-Replayed`; the `idempotency_keys` table |
 //!
 //! Every layer that needs the application takes a leading `web::Data<AppState>` parameter
 //! (`from_fn` extracts it): without the state a request fails with a 500, it never skips a check.
+//! (`replica_reads` needs none: it only marks the request.)
 
 pub mod caching;
 pub mod compression;
@@ -28,6 +30,7 @@ pub mod idempotency;
 pub mod preview_scope;
 pub mod query_tokens;
 pub mod rate_limit;
+pub mod replica_reads;
 pub mod request_log;
 pub mod security_headers;
 pub mod trailing_slash;

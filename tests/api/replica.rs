@@ -1,0 +1,100 @@
+//! Tests: anonymous reads from a PostgreSQL streaming replica — used when it has replayed every
+//! change the node knows of, never when it is behind: a writer reads its own writes, and no node
+//! answers (or re-fills its cache) from a replica that has not replayed the change that emptied
+//! it. Needs `HEALTHHUB_TEST_REPLICA_URL` (`.ci/run` starts a replica); skipped otherwise.
+
+use crate::common::{bearer, spawn_with};
+use crate::test_db::{postgres_only, replica_of};
+use actix_web::test::TestRequest;
+use diesel::connection::SimpleConnection;
+use healthhub::db::DbConn;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[actix_web::test]
+async fn anonymous_reads_use_the_replica_only_once_it_has_replayed_what_the_node_knows() {
+    if postgres_only("a streaming replica") {
+        return;
+    }
+    if std::env::var("HEALTHHUB_TEST_REPLICA_URL").is_err() {
+        eprintln!("skipped: HEALTHHUB_TEST_REPLICA_URL names no replica");
+        return;
+    }
+    let a = spawn_with(|config| config.replica_url = replica_of(&config.database_url)).await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    a.article(
+        "Replicated",
+        health,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    let path = "/api/v1/articles/replicated";
+    let served = |app: &healthhub::state::AppState| app.db.replica_reads.served.get();
+    let fell_back = |app: &healthhub::state::AppState| app.db.replica_reads.fell_back.get();
+
+    // Caught up: an anonymous read is the replica's.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let before = served(&a.state);
+    while served(&a.state) == before {
+        assert!(Instant::now() < deadline, "the replica never answered");
+        a.state
+            .responses
+            .changed(&healthhub::caching::store::Change::Everything);
+        a.get(path).await.expect(200);
+    }
+
+    // The replica stops replaying: the next change stays on the primary.
+    let mut replica = DbConn::open(a.state.config.replica_url.as_deref().unwrap()).unwrap();
+    replica
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .unwrap();
+    let token = a.editor();
+    a.send(
+        TestRequest::patch()
+            .uri(path)
+            .insert_header(bearer(&token))
+            .set_json(json!({"title": "Only on the primary"})),
+    )
+    .await
+    .expect(200);
+    // The writer reads its write, with its token or without, on its node...
+    assert_eq!(
+        a.get_as(&token, path).await.body["title"],
+        "Only on the primary"
+    );
+    let fallbacks = fell_back(&a.state);
+    assert_eq!(a.get(path).await.body["title"], "Only on the primary");
+    assert!(
+        fell_back(&a.state) > fallbacks,
+        "the stale replica was skipped"
+    );
+    // ...and the other node, once it has heard of the change, never answers from the replica
+    // (nor keeps what it answered before).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let title = b.get(path).await.body["title"].clone();
+        if title == "Only on the primary" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "B kept answering {title}");
+        actix_web::rt::time::sleep(Duration::from_millis(2)).await;
+    }
+    for _ in 0..3 {
+        assert_eq!(b.get(path).await.body["title"], "Only on the primary");
+    }
+
+    // Replay resumes: the replica answers again.
+    replica
+        .batch_execute("SELECT pg_wal_replay_resume()")
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let before = served(&a.state);
+    while served(&a.state) == before {
+        assert!(Instant::now() < deadline, "the replica never caught up");
+        a.state
+            .responses
+            .changed(&healthhub::caching::store::Change::Everything);
+        assert_eq!(a.get(path).await.body["title"], "Only on the primary");
+    }
+}
