@@ -8,6 +8,21 @@ mkdir -p "$work"
 port=${BENCH_PORT:-18181}
 base="http://127.0.0.1:$port"
 bin=${BENCH_BIN:-$root/target/release/healthhub}
+# BENCH_PG_URL (a PostgreSQL server URL, e.g. postgres://postgres@127.0.0.1:5432/postgres): the
+# data set is imported into database bench_<articles> there instead of an SQLite file, and each
+# run serves a copy of it (CREATE DATABASE … TEMPLATE).
+pg_url=${BENCH_PG_URL:-}
+psql_bin=${PSQL:-$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)}
+
+# pg_database NAME -> the URL of database NAME on the BENCH_PG_URL server
+pg_database() {
+    echo "${pg_url%/*}/$1"
+}
+
+# pg SQL: runs SQL on the BENCH_PG_URL server, quietly
+pg() {
+    "$psql_bin" -qAt -v ON_ERROR_STOP=1 -d "$pg_url" -c "$1"
+}
 
 need_wrk() {
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -28,8 +43,21 @@ dataset() {
     echo "$file"
 }
 
-# database ARTICLES -> path of a database holding that data set (imported once)
+# database ARTICLES -> path (SQLite) or URL (BENCH_PG_URL) of a database holding that data set
+# (imported once)
 database() {
+    if [ -n "$pg_url" ]; then
+        local name="bench_$1"
+        if [ -z "$(pg "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+            local file
+            file=$(dataset "$1")
+            pg "CREATE DATABASE $name"
+            DATABASE_URL="$(pg_database "$name")" JWT_SECRET=bench-secret-bench-secret-bench-secret \
+                /usr/bin/time -f "import: %e s wall, %M KB peak RSS" "$bin" --no-demo import "$file" >&2
+        fi
+        pg_database "$name"
+        return
+    fi
     local db="$work/bench-$1.db"
     if [ ! -s "$db" ]; then
         local file

@@ -21,6 +21,8 @@
 # The ceiling is measured with the same wrk script and paths as scenario 1 (it answers any
 # path), so the client's own work is the same on both sides of the ratio.
 # Results also go to target/bench/scenarios-<articles>-<time>.tsv (BENCH_DIR).
+# BENCH_PG_URL=postgres://… runs them on PostgreSQL (bench/common.sh): the same scenarios over a
+# copy of the data set imported there.
 #
 # Response cache: once the server has one, run scenario 1 both with it and without it
 #   SCENARIOS=1 bash bench/scenarios.sh && RESPONSE_CACHE_BYTES=0 SCENARIOS=1 bash bench/scenarios.sh
@@ -58,6 +60,14 @@ if [ -n "${IN_PLACE:-}" ]; then
         esac
     done
     run_db=$db token="" read_only=(--read-only)
+elif [ -n "$pg_url" ]; then
+    # A scratch copy per run (PostgreSQL: a database made from the imported one as a template).
+    pg "DROP DATABASE IF EXISTS bench_scratch WITH (FORCE)"
+    pg "CREATE DATABASE bench_scratch TEMPLATE bench_$articles"
+    run_db=$(pg_database bench_scratch)
+    token=$(DATABASE_URL="$run_db" JWT_SECRET=$secret "$bin" --no-demo token create \
+        --subject bench --scopes content:write --ttl 1d)
+    read_only=()
 else
     # A scratch copy per run: the writes of this run never reach the imported data set.
     run_db=$work/scenarios-$articles.db
@@ -73,7 +83,11 @@ ceiling_pid=""
 cleanup() {
     kill ${server_pid:-} $ceiling_pid 2>/dev/null || true
     wait 2>/dev/null || true
-    [ -n "${KEEP_DB:-}" ] || [ -n "${IN_PLACE:-}" ] || rm -f "$run_db" "$run_db-wal" "$run_db-shm"
+    if [ -n "$pg_url" ]; then
+        [ -n "${KEEP_DB:-}" ] || pg "DROP DATABASE IF EXISTS bench_scratch WITH (FORCE)" || true
+    else
+        [ -n "${KEEP_DB:-}" ] || [ -n "${IN_PLACE:-}" ] || rm -f "$run_db" "$run_db-wal" "$run_db-shm"
+    fi
 }
 serve() {
     start_server "$run_db" 2>>"$server_log"

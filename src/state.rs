@@ -102,20 +102,22 @@ impl AppState {
         self.schedule.forget();
     }
 
-    /// Applies a change another node (or another writer) announced: as
-    /// [`Self::content_changed`], and `Last-Modified` moves to its time. A notice this version
-    /// cannot read counts as a change of everything at the current time. This node's own
-    /// writes, already applied when they committed, are skipped.
+    /// Applies a change announced on the notification channel: as [`Self::content_changed`],
+    /// and `Last-Modified` moves to when it arrived (at or after its commit; the time in the
+    /// notice is when its writer took the write lock, which can be earlier). A notice this
+    /// version cannot read counts as a change of everything. This node's own writes are applied
+    /// again (they were when they committed, unless the request was dropped in between), without
+    /// moving `Last-Modified`.
     pub fn remote_change(&self, notice: Option<Notice>) {
+        let now = self.clock.now().timestamp_micros();
         let Some(notice) = notice else {
-            self.db.saw_write(self.clock.now().timestamp_micros());
+            self.db.saw_write(now);
             self.content_changed(&Change::Everything);
             return;
         };
-        if notice.node == self.db.node() {
-            return;
+        if notice.node != self.db.node() {
+            self.db.saw_write(now.max(notice.at_micros));
         }
-        self.db.saw_write(notice.at_micros);
         self.content_changed(&match notice.articles {
             Some(ids) => Change::Articles(ids),
             None => Change::Everything,

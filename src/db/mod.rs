@@ -32,7 +32,7 @@ use diesel::QueryResult;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::histogram::Histogram;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use transaction::Access;
 
@@ -93,6 +93,9 @@ pub fn register_functions(conn: &mut DbConn) -> QueryResult<()> {
 /// giving up (SQLite).
 pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
+/// The longest a read waits for a replica connection before it reads the primary instead.
+const REPLICA_POOL_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The advisory lock key (PostgreSQL) every node's migration run holds: "hh:migr" as a number.
 const MIGRATION_LOCK: i64 = 0x0068_683a_6d69_6772;
 
@@ -124,6 +127,10 @@ pub struct Database {
     /// The primary's WAL position after the last change this node knows of: the replica must
     /// have replayed it before it answers a read.
     known_lsn: Arc<AtomicU64>,
+    /// Set while this node cannot tell what the replica must have replayed (its notification
+    /// channel is down, or the position after a commit could not be read): reads use the
+    /// primary.
+    replica_blind: Arc<AtomicBool>,
     /// Anonymous reads the replica answered, and those it could not (behind, or down).
     pub replica_reads: ReplicaReads,
 }
@@ -193,7 +200,12 @@ impl Database {
         let pool_waits = Histogram::new(POOL_WAIT_BUCKETS);
         let writer = build_pool(url, writer_size, false, timeouts, &pool_waits)?;
         let fresh = {
-            let mut conn = writer.get().context("opening the writer connection")?;
+            // A connection of its own, without the request timeouts of the pool's.
+            let mut conn = DbConn::open(url).context("connecting to the database")?;
+            if backend == Backend::Sqlite {
+                conn.batch_execute(&connection_setup(backend, false, timeouts))
+                    .context("setting up the migration connection")?;
+            }
             migrate(&mut conn)?
         };
         let reader = match backend {
@@ -212,6 +224,8 @@ impl Database {
             pool_waits,
             replica: None,
             known_lsn: Arc::new(AtomicU64::new(0)),
+            // Blind until the notification listener first connects.
+            replica_blind: Arc::new(AtomicBool::new(true)),
             replica_reads: ReplicaReads::default(),
         };
         database.refresh_statistics()?;
@@ -228,7 +242,18 @@ impl Database {
         pool_size: u32,
         timeouts: &DbTimeouts,
     ) -> anyhow::Result<Self> {
-        let pool = build_pool(url, pool_size.max(1), true, timeouts, &self.pool_waits)?;
+        // A replica that cannot be reached must not hold reads up: they go to the primary.
+        let replica_timeouts = DbTimeouts {
+            pool_wait: REPLICA_POOL_WAIT.min(timeouts.pool_wait),
+            ..*timeouts
+        };
+        let pool = build_pool(
+            url,
+            pool_size.max(1),
+            true,
+            &replica_timeouts,
+            &self.pool_waits,
+        )?;
         let mut primary = self.writer.get().context("opening the writer connection")?;
         self.known_lsn.store(
             replica::current_lsn(&mut primary).context("reading the primary's WAL position")?,
@@ -247,6 +272,12 @@ impl Database {
     /// of (a notification): replica reads wait for it.
     pub fn knows_lsn(&self, lsn: u64) {
         self.known_lsn.fetch_max(lsn, Ordering::AcqRel);
+    }
+
+    /// Sets whether this node cannot tell what the replica must have replayed (see the field);
+    /// while it cannot, reads use the primary.
+    pub fn set_replica_blind(&self, blind: bool) {
+        self.replica_blind.store(blind, Ordering::Release);
     }
 
     /// How many bytes of WAL the replica has still to replay (0 without a replica).
@@ -332,7 +363,10 @@ impl Database {
         T: Send + 'static,
     {
         let pool = self.reader.clone();
-        let replica = self.replica.clone().filter(|_| replica::is_anonymous());
+        let replica = self
+            .replica
+            .clone()
+            .filter(|_| replica::is_anonymous() && !self.replica_blind.load(Ordering::Acquire));
         let known = self.known_lsn.load(Ordering::Acquire);
         let counted = self.replica_reads.clone();
         web::block(move || {
@@ -460,8 +494,16 @@ impl Database {
         };
         let committed = transaction::run(conn, Access::Write, Some(&stamp), change)?;
         if self.replica.is_some() && written == Written::Content {
-            // This node's next reads must not come from a replica without this commit.
-            self.knows_lsn(replica::current_lsn(conn)?);
+            // This node's next reads must not come from a replica without this commit. The write
+            // has committed whatever happens here: a failure only keeps reads on the primary
+            // until the next notification tells the position again.
+            match replica::current_lsn(conn) {
+                Ok(lsn) => self.knows_lsn(lsn),
+                Err(error) => {
+                    tracing::warn!(%error, "could not read the WAL position after a commit");
+                    self.set_replica_blind(true);
+                }
+            }
         }
         Ok(committed)
     }
@@ -487,8 +529,13 @@ fn migrate(conn: &mut DbConn) -> anyhow::Result<bool> {
                 .context("switching the database to WAL")?;
             register_functions(conn).context("registering SQL functions")?;
         }
+        // No request timeout here: a node waits for another's migrations, and a migration that
+        // rewrites a large table may run for minutes.
         Backend::Postgres => conn
-            .batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK});"))
+            .batch_execute(&format!(
+                "SET statement_timeout = 0; SET lock_timeout = 0; \
+                 SELECT pg_advisory_lock({MIGRATION_LOCK});"
+            ))
             .context("waiting for the migration lock")?,
     }
     let outcome = apply_migrations(conn, backend);

@@ -63,9 +63,9 @@ impl Notice {
 
 /// What a [`listen`] loop reports to its owner.
 pub trait Subscriber: Send + 'static {
-    /// The channel is listened to again (or for the first time): notifications may have been
-    /// missed before this, so anything may have changed.
-    fn connected(&self);
+    /// The channel is listened to again (or for the first time), the primary's WAL position then
+    /// being `lsn`: notifications may have been missed before this, so anything may have changed.
+    fn connected(&self, lsn: u64);
     /// The connection is lost: changes are no longer heard of until [`Self::connected`].
     fn disconnected(&self);
     /// A change was announced (`None`: a payload this version does not understand); the
@@ -76,13 +76,17 @@ pub trait Subscriber: Send + 'static {
 /// Follows the notifications of the database `url` on a connection of its own until `stop` is
 /// set, reconnecting after a failure. Blocking: run it on a thread of its own.
 pub fn listen(url: &str, stop: &AtomicBool, subscriber: &dyn Subscriber) {
+    let url = with_keepalives(url);
     while !stop.load(Ordering::Acquire) {
-        match PgConnection::establish(url) {
-            Ok(mut conn) => match conn.batch_execute(&format!(
-                "SET application_name = '{LISTENER_NAME}'; LISTEN {CHANNEL}"
-            )) {
-                Ok(()) => {
-                    subscriber.connected();
+        match PgConnection::establish(&url) {
+            Ok(mut conn) => match conn
+                .batch_execute(&format!(
+                    "SET application_name = '{LISTENER_NAME}'; LISTEN {CHANNEL}"
+                ))
+                .and_then(|()| replica::primary_lsn(&mut conn))
+            {
+                Ok(lsn) => {
+                    subscriber.connected(lsn);
                     if let Err(error) = follow(&mut conn, stop, subscriber) {
                         tracing::warn!(%error, "lost the change notification channel");
                     }
@@ -98,6 +102,17 @@ pub fn listen(url: &str, stop: &AtomicBool, subscriber: &dyn Subscriber) {
             std::thread::sleep(RECONNECT_DELAY);
         }
     }
+}
+
+/// `url` with TCP keepalives and a user timeout, so that a connection the network silently
+/// dropped fails within seconds instead of the system's default quarter of an hour (libpq
+/// connection parameters), and a connection attempt gives up after 5 s.
+fn with_keepalives(url: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{separator}keepalives=1&keepalives_idle=5&keepalives_interval=2&keepalives_count=2\
+         &tcp_user_timeout=5000&connect_timeout=5"
+    )
 }
 
 /// Polls `conn` for notifications until `stop` is set (`Ok`) or the connection fails.
@@ -126,10 +141,10 @@ fn follow(
     Ok(())
 }
 
-/// A [`listen`] loop on a thread of its own, stopped when this is dropped.
+/// A [`listen`] loop on a thread of its own, told to stop when this is dropped (it ends within
+/// a poll interval, or when a pending connection attempt gives up; nobody waits for it).
 pub struct Listener {
     stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Listener {
@@ -137,23 +152,17 @@ impl Listener {
     pub fn start(url: String, subscriber: impl Subscriber) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("healthhub-notifications".to_owned())
             .spawn(move || listen(&url, &flag, &subscriber))
             .expect("spawning the notification listener thread");
-        Self {
-            stop,
-            thread: Some(thread),
-        }
+        Self { stop }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

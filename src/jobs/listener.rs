@@ -10,17 +10,24 @@ use actix_web::web;
 struct NodeState(web::Data<AppState>);
 
 impl Subscriber for NodeState {
-    fn connected(&self) {
+    fn connected(&self, lsn: u64) {
         tracing::info!("listening for other nodes' changes");
+        // Writes may have been missed: replica reads wait for everything so far, and
+        // `Last-Modified` moves to now.
+        self.0.db.knows_lsn(lsn);
+        self.0.db.set_replica_blind(false);
+        self.0.db.saw_write(self.0.clock.now().timestamp_micros());
         self.0.set_channel_up(true);
     }
 
     fn disconnected(&self) {
+        self.0.db.set_replica_blind(true);
         self.0.set_channel_up(false);
     }
 
     fn notified(&self, notice: Option<Notice>, lsn: u64) {
         self.0.db.knows_lsn(lsn);
+        self.0.db.set_replica_blind(false);
         self.0.remote_change(notice);
     }
 }

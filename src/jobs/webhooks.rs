@@ -96,11 +96,14 @@ impl Worker {
         // Several workers (one per node) read the same due deliveries: each attempt goes to the
         // one that claims it first.
         let until = now.checked_add_signed(claim_lease(state)).unwrap_or(now);
-        let db = state.db.clone();
-        let due =
+        let due = if due.is_empty() {
+            due
+        } else {
+            let db = state.db.clone();
             web::block(move || db.write_bookkeeping(|conn| Ok(model::claim(conn, due, until)?)))
                 .await?
-                .map_err(ApiError::Internal)?;
+                .map_err(ApiError::Internal)?
+        };
         let attempted = due.len();
         let mut attempts = Vec::with_capacity(attempted);
         for (webhook, delivery) in due {
@@ -159,11 +162,12 @@ impl Worker {
 
 /// The retry policy of `state`'s settings.
 /// How long a claimed delivery is left to its worker before another may try it (or, after a
-/// crash, the restarted node): the request timeout and a few seconds to record the outcome. A
-/// worker slower than that to record may see its delivery sent again, with the same
-/// `webhook-id`: deliveries are at least once, as Standard Webhooks has them.
+/// crash, the restarted node): the request timeout, the longest wait for the write lock to
+/// record the outcome, and a few seconds. A worker slower than that may see its delivery sent
+/// again, with the same `webhook-id`: deliveries are at least once, as Standard Webhooks has them.
 fn claim_lease(state: &AppState) -> chrono::Duration {
-    chrono::Duration::from_std(state.config.webhooks.timeout)
+    let waits = state.config.webhooks.timeout + state.config.db_timeouts.lock;
+    chrono::Duration::from_std(waits)
         .unwrap_or(chrono::Duration::MAX)
         .checked_add(&chrono::Duration::seconds(CLAIM_MARGIN_SECONDS))
         .unwrap_or(chrono::Duration::MAX)

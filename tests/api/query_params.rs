@@ -441,3 +441,12 @@ async fn only_a_cursor_the_server_made_is_accepted() {
     // The two paging modes exclude each other.
     refused(&app, "/api/v1/articles", "page=1&limit=5").await;
 }
+
+#[actix_web::test]
+async fn a_date_with_a_signed_or_five_digit_year_is_400_not_a_database_error() {
+    let app = spawn().await;
+    for date in ["-5000-01-01", "+12345-01-01", "12345-01-01"] {
+        let path = format!("/api/v1/articles?filter[published_at][gt]={date}");
+        app.get(&path).await.expect_problem(400, "bad_request");
+    }
+}

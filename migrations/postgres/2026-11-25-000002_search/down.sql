@@ -6,6 +6,7 @@ DROP TRIGGER article_search_article_insert ON articles;
 DROP FUNCTION article_search_section_sync();
 DROP FUNCTION article_search_article_sync();
 DROP FUNCTION article_search_refresh(INTEGER);
+DROP FUNCTION healthhub_search_document(TEXT, TEXT, TEXT, TEXT);
 DROP FUNCTION healthhub_search_words(TEXT);
 DROP VIEW article_search_source;
 DROP TABLE article_search;

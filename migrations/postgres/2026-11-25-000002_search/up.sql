@@ -51,6 +51,25 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT translate(source, '<>&', E'\uE003\uE004\uE005')
 $$;
 
+-- The weighted document of an article's texts: title A, subtitle B, excerpt and headings C, bodies
+-- D. A tsvector holds at most 1 MB of lexemes, which very long bodies of distinct words (tables of
+-- numbers, lists of identifiers) can pass: then the bodies are indexed up to the first 200 000
+-- characters, rather than the write failing.
+CREATE FUNCTION healthhub_search_document(title TEXT, subtitle TEXT, middle TEXT, bodies TEXT)
+RETURNS tsvector LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN setweight(to_tsvector('healthhub', healthhub_search_words(title)), 'A')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(subtitle)), 'B')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(middle)), 'C')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(bodies)), 'D');
+EXCEPTION WHEN program_limit_exceeded THEN
+    RETURN setweight(to_tsvector('healthhub', healthhub_search_words(title)), 'A')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(subtitle)), 'B')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(middle)), 'C')
+        || setweight(to_tsvector('healthhub', healthhub_search_words(left(bodies, 200000))), 'D');
+END
+$$;
+
 -- Rewrites the search row of article `target` from `article_search_source`, or deletes it when
 -- the article does not exist (any more). The application calls it itself after a write that
 -- paused the triggers (see 000009).
@@ -59,10 +78,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO article_search (article_id, title, subtitle, excerpt, headings, bodies, document)
     SELECT src.id, src.title, src.subtitle, src.excerpt, src.headings, src.bodies,
-           setweight(to_tsvector('healthhub', healthhub_search_words(src.title)), 'A')
-           || setweight(to_tsvector('healthhub', healthhub_search_words(src.subtitle)), 'B')
-           || setweight(to_tsvector('healthhub', healthhub_search_words(src.excerpt || ' ' || src.headings)), 'C')
-           || setweight(to_tsvector('healthhub', healthhub_search_words(src.bodies)), 'D')
+           healthhub_search_document(src.title, src.subtitle,
+                                     src.excerpt || ' ' || src.headings, src.bodies)
     FROM article_search_source src
     WHERE src.id = target
     ON CONFLICT (article_id) DO UPDATE SET

@@ -1,3 +1,7 @@
+DROP TRIGGER slug_redirects_notify_truncate ON slug_redirects;
+DROP TRIGGER categories_notify_truncate ON categories;
+DROP TRIGGER sections_notify_truncate ON sections;
+DROP TRIGGER articles_notify_truncate ON articles;
 DROP TRIGGER slug_redirects_notify ON slug_redirects;
 DROP TRIGGER categories_notify ON categories;
 DROP TRIGGER sections_notify_delete ON sections;

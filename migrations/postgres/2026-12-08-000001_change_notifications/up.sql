@@ -95,6 +95,15 @@ CREATE TRIGGER categories_notify AFTER INSERT OR UPDATE OR DELETE ON categories
     FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
 CREATE TRIGGER slug_redirects_notify AFTER INSERT OR UPDATE OR DELETE ON slug_redirects
     FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
+-- TRUNCATE (another tool's) empties a table without a row trigger: everything changed.
+CREATE TRIGGER articles_notify_truncate AFTER TRUNCATE ON articles
+    FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
+CREATE TRIGGER sections_notify_truncate AFTER TRUNCATE ON sections
+    FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
+CREATE TRIGGER categories_notify_truncate AFTER TRUNCATE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
+CREATE TRIGGER slug_redirects_notify_truncate AFTER TRUNCATE ON slug_redirects
+    FOR EACH STATEMENT EXECUTE FUNCTION healthhub_everything_changed();
 
 -- The nodes running before this migration cached responses the new schema may change.
 SELECT healthhub_notify('all');

@@ -98,6 +98,8 @@ fn typed(field: SortField, value: serde_json::Value) -> Option<KeyValue> {
         (SortField::PublishedAt | SortField::UpdatedAt, J::String(s)) => {
             NaiveDateTime::parse_from_str(&s, TIME_FORMAT)
                 .ok()
+                // The years a stored time can have (see `Checks::time`).
+                .filter(|at| (1..=9999).contains(&chrono::Datelike::year(at)))
                 .map(KeyValue::Time)
         }
         (SortField::Title | SortField::Slug, J::String(s)) => Some(KeyValue::Text(s)),

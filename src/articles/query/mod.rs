@@ -9,7 +9,7 @@ pub use sort::{sort_spec, SortField, SortKey, MAX_SORT_KEYS};
 use super::status::ArticleState;
 use crate::error::ApiError;
 use crate::sections::input::BodyFormat;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use cursor::Cursor;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -493,15 +493,18 @@ fn parse_value(field: FilterField, op: Op, raw: &str) -> Result<Value, String> {
     }
 }
 
-/// An RFC 3339 timestamp or a plain date (midnight UTC).
+/// An RFC 3339 timestamp or a plain date (midnight UTC) of the years 0001 to 9999, as RFC 3339
+/// writes them (a signed or longer year such as `-5000-01-01`, which `%Y` would take, is
+/// refused: PostgreSQL cannot even compare it with a stored time, and no article has one).
 fn parse_time(raw: &str) -> Result<NaiveDateTime, String> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.with_timezone(&Utc).naive_utc());
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .ok_or_else(|| format!("'{raw}' is not an RFC 3339 timestamp or a YYYY-MM-DD date"))
+    let at = match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => Some(at.with_timezone(&Utc).naive_utc()),
+        Err(_) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|date| (1..=9999).contains(&date.year()))
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+    };
+    at.ok_or_else(|| format!("'{raw}' is not an RFC 3339 timestamp or a YYYY-MM-DD date"))
 }
 
 fn parse_bool(name: &str, value: Option<String>) -> Result<bool, ApiError> {
