@@ -349,6 +349,45 @@ fn to_bind(value: &KeyValue) -> Option<Bind> {
 }
 
 /// The SQL condition of one filter.
+/// The condition of a text filter whose value holds a NUL character, which no stored text does
+/// (and PostgreSQL cannot even compare text with): worked out from what it means, never bound.
+/// Equal to, starting with or containing it: nothing; different: everything; in a list: as the
+/// list without it (text filters offer no ordering). `None` when no value holds a NUL.
+fn nul_text_sql(column: &str, op: Op, values: &[Value]) -> Option<Sql> {
+    let holds_nul = |value: &Value| matches!(value, Value::Text(text) if text.contains('\0'));
+    if !values.iter().any(holds_nul) {
+        return None;
+    }
+    let mut sql = Sql::new("(");
+    match op {
+        Op::In => {
+            let storable: Vec<Bind> = values
+                .iter()
+                .filter(|value| !holds_nul(value))
+                .filter_map(|value| match value {
+                    Value::Text(text) => Some(Bind::Text(text.clone())),
+                    _ => None,
+                })
+                .collect();
+            if storable.is_empty() {
+                sql.push("FALSE");
+            } else {
+                sql.push(&format!("{column} IN ("))
+                    .bind_list(storable)
+                    .push(")");
+            }
+        }
+        Op::Ne => {
+            sql.push("TRUE");
+        }
+        Op::Eq | Op::Contains | Op::StartsWith | Op::Null | Op::Lt | Op::Lte | Op::Gt | Op::Gte => {
+            sql.push("FALSE");
+        }
+    }
+    sql.push(")");
+    Some(sql)
+}
+
 fn filter_sql(
     conn: &mut DbConn,
     field: FilterField,
@@ -365,6 +404,9 @@ fn filter_sql(
         FilterField::Title => "a.title",
         FilterField::ViewCount => "a.view_count",
     };
+    if let Some(sql) = nul_text_sql(column, op, values) {
+        return Ok(sql);
+    }
     let binds = values
         .iter()
         .map(|value| value_bind(conn, value))

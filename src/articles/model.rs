@@ -87,7 +87,7 @@ pub fn find(conn: &mut DbConn, key: &Key) -> QueryResult<Option<ArticleRow>> {
             Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
-        Key::BeyondRange(_) => Ok(None),
+        Key::Unmatchable(_) => Ok(None),
         Key::Slug(slug) => query
             .filter(articles::slug.eq(slug))
             .get_result(conn)
@@ -156,7 +156,7 @@ pub fn get(conn: &mut DbConn, key: &Key, audience: Audience) -> ApiResult<Articl
             Some(id) => find_by_id(conn, id)?.filter(visible),
             None => None,
         },
-        (None, Key::Id(_) | Key::BeyondRange(_)) => None,
+        (None, Key::Id(_) | Key::Unmatchable(_)) => None,
     };
     row.ok_or_else(|| ApiError::not_found("article", key))
 }

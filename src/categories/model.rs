@@ -84,7 +84,7 @@ pub fn find(conn: &mut DbConn, key: &Key) -> QueryResult<Option<CategoryRow>> {
             Ok(id) => query.find(id).get_result(conn).optional(),
             Err(_) => Ok(None),
         },
-        Key::BeyondRange(_) => Ok(None),
+        Key::Unmatchable(_) => Ok(None),
         Key::Slug(slug) => query
             .filter(categories::slug.eq(slug))
             .get_result(conn)

@@ -10,7 +10,7 @@ pub fn find<'a>(rows: &'a [CategoryRow], key: &Key) -> Option<&'a CategoryRow> {
     rows.iter().find(|row| match key {
         Key::Id(id) => i64::from(row.id) == *id,
         Key::Slug(slug) => row.slug == *slug,
-        Key::BeyondRange(_) => false,
+        Key::Unmatchable(_) => false,
     })
 }
 

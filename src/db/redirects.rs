@@ -78,6 +78,6 @@ pub fn follow<T>(
             Some(id) => find(conn, &Key::Id(id.into())),
             None => Ok(None),
         },
-        (None, Key::Id(_) | Key::BeyondRange(_)) => Ok(None),
+        (None, Key::Id(_) | Key::Unmatchable(_)) => Ok(None),
     }
 }

@@ -199,8 +199,12 @@ pub async fn revoke_preview(
 }
 
 /// The record of token `token_id` if it is a preview of `article` (whatever its state), else a
-/// 404 naming only the id asked for.
+/// 404 naming only the id asked for (at once for an id holding a NUL, which no token id holds and
+/// PostgreSQL cannot compare with).
 fn preview_of(conn: &mut DbConn, article: i32, token_id: &str) -> ApiResult<TokenRow> {
+    if token_id.contains('\0') {
+        return Err(no_preview(token_id));
+    }
     records::find(conn, token_id)?
         .filter(|row| row.subject == preview_subject(article))
         .ok_or_else(|| no_preview(token_id))

@@ -178,7 +178,7 @@ fn kept_revision(
     };
     let number: i32 = match Key::parse(version) {
         Key::Id(n) => i32::try_from(n).map_err(|_| not_found())?,
-        Key::BeyondRange(_) | Key::Slug(_) => return Err(not_found()),
+        Key::Unmatchable(_) | Key::Slug(_) => return Err(not_found()),
     };
     let row = model::find(conn, article.id, number)?.ok_or_else(not_found)?;
     let snapshot = row.snapshot()?;

@@ -360,7 +360,7 @@ pub async fn delete_section(
 fn section_id(raw: &str) -> ApiResult<i32> {
     match Key::parse(raw) {
         Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found("section", raw)),
-        Key::BeyondRange(_) | Key::Slug(_) => Err(ApiError::not_found("section", raw)),
+        Key::Unmatchable(_) | Key::Slug(_) => Err(ApiError::not_found("section", raw)),
     }
 }
 

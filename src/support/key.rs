@@ -7,19 +7,23 @@ use std::fmt;
 pub enum Key {
     /// A numeric id (may be beyond the ids' range: then nothing matches).
     Id(i64),
-    /// All digits, but beyond any integer: names nothing, and is echoed as sent.
-    BeyondRange(String),
+    /// A segment that can name nothing, echoed as sent: all digits but beyond any integer, or
+    /// text holding a NUL character (which no slug holds, and PostgreSQL cannot compare with).
+    Unmatchable(String),
     /// A slug.
     Slug(String),
 }
 
 impl Key {
     /// Reads a path segment: all digits is an id (slugs are never all digits), anything else a
-    /// slug; digits beyond an `i64` are [`Key::BeyondRange`], kept as sent for the 404's detail.
+    /// slug; digits beyond an `i64` and text holding a NUL are [`Key::Unmatchable`], kept as
+    /// sent for the 404's detail.
     pub fn parse(raw: &str) -> Self {
-        if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+        if raw.contains('\0') {
+            Key::Unmatchable(raw.to_owned())
+        } else if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
             raw.parse()
-                .map_or_else(|_| Key::BeyondRange(raw.to_owned()), Key::Id)
+                .map_or_else(|_| Key::Unmatchable(raw.to_owned()), Key::Id)
         } else {
             Key::Slug(raw.to_owned())
         }
@@ -30,7 +34,7 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Key::Id(id) => write!(f, "{id}"),
-            Key::Slug(slug) | Key::BeyondRange(slug) => f.write_str(slug),
+            Key::Slug(slug) | Key::Unmatchable(slug) => f.write_str(slug),
         }
     }
 }
@@ -43,8 +47,9 @@ mod tests {
     fn ids_beyond_range_are_echoed() {
         assert_eq!(Key::parse("42"), Key::Id(42));
         let huge = "99999999999999999999";
-        assert_eq!(Key::parse(huge), Key::BeyondRange(huge.to_owned()));
+        assert_eq!(Key::parse(huge), Key::Unmatchable(huge.to_owned()));
         assert_eq!(Key::parse(huge).to_string(), huge);
         assert_eq!(Key::parse("sleep"), Key::Slug("sleep".to_owned()));
+        assert_eq!(Key::parse("a\0b"), Key::Unmatchable("a\0b".to_owned()));
     }
 }

@@ -32,7 +32,7 @@ fn unchanged(mut response: HttpResponse) -> HttpResponse {
 fn path_id(what: &str, raw: &str) -> ApiResult<i32> {
     match Key::parse(raw) {
         Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found(what, raw)),
-        Key::BeyondRange(_) | Key::Slug(_) => Err(ApiError::not_found(what, raw)),
+        Key::Unmatchable(_) | Key::Slug(_) => Err(ApiError::not_found(what, raw)),
     }
 }
 

@@ -53,7 +53,7 @@ async fn admit(state: &AppState, req: &HttpRequest, article: i32) -> ApiResult<(
     let key = match Key::parse(segment) {
         Key::Id(id) if id == i64::from(article) => return Ok(()),
         Key::Slug(slug) => Key::Slug(slug),
-        Key::Id(_) | Key::BeyondRange(_) => return Err(ApiError::PreviewOnly),
+        Key::Id(_) | Key::Unmatchable(_) => return Err(ApiError::PreviewOnly),
     };
     // A slug (current or old) of the article: anything it does not name, or names another
     // article, is the same 403.

@@ -63,7 +63,7 @@ pub async fn per_client(
             None => {}
         }
     }
-    let mut res = match check_url(&req, state.config.limits.max_query_bytes) {
+    let mut res = match check_lengths(&req, state.config.limits.max_query_bytes) {
         Err(error) => req.error_response(error).map_into_boxed_body(),
         Ok(()) => next.call(req).await?.map_into_boxed_body(),
     };
@@ -123,9 +123,8 @@ fn is_limited(req: &ServiceRequest) -> bool {
     !UNLIMITED_PATHS.contains(&req.path())
 }
 
-/// `414` when the path or the query string is longer than allowed, `400` when either holds a
-/// percent-encoded NUL character.
-fn check_url(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
+/// `414` when the path or the query string is longer than allowed.
+fn check_lengths(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiError> {
     let path = req.uri().path().len();
     if path > MAX_PATH_BYTES {
         return Err(ApiError::UriTooLong(format!(
@@ -137,14 +136,6 @@ fn check_url(req: &ServiceRequest, max_query_bytes: usize) -> Result<(), ApiErro
         return Err(ApiError::UriTooLong(format!(
             "the query string is {query} bytes long; at most {max_query_bytes} are accepted"
         )));
-    }
-    // A NUL character (`%00`) means nothing in a slug, a key or a filter value, and PostgreSQL
-    // cannot even compare text with one: refused on both backends alike.
-    let holds_nul = |part: &str| part.to_ascii_lowercase().contains("%00");
-    if is_limited(req) && (holds_nul(req.uri().path()) || holds_nul(req.query_string())) {
-        return Err(ApiError::BadRequest(
-            "the URL holds a NUL character (%00), which no path or parameter accepts".to_owned(),
-        ));
     }
     Ok(())
 }
