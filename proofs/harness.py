@@ -320,10 +320,20 @@ class Client:
         if self.token:
             hdrs["Authorization"] = f"Bearer {self.token}"
         hdrs.update(headers or {})
+        reused = self.conn is not None
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            self.conn.request(method, path, body=body, headers=hdrs)
+            try:
+                self.conn.request(method, path, body=body, headers=hdrs)
+            except BrokenPipeError:
+                # The server closed an idle keep-alive connection (its keep-alive timeout) before
+                # this request reached it: nothing was delivered, so send it once more on a new one.
+                if not reused:
+                    raise
+                self.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                self.conn.request(method, path, body=body, headers=hdrs)
             resp = self.conn.getresponse()
             data = resp.read()
         except (OSError, http.client.HTTPException):
