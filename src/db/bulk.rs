@@ -118,6 +118,9 @@ struct TriggerSql {
 /// paused costs little there), and returns nothing to recreate.
 pub fn suspend_search_triggers(conn: &mut DbConn) -> QueryResult<SuspendedTriggers> {
     if conn.backend() == Backend::Postgres {
+        // An import is one transaction that may run for minutes (rebuilding 100 000 articles'
+        // search rows is one statement of several): not a request, so no request timeout.
+        conn.batch_execute("SET LOCAL statement_timeout = 0")?;
         diesel::sql_query("SELECT set_config('healthhub.search_paused', 'on', true)")
             .execute(conn)?;
         return Ok(SuspendedTriggers(Vec::new()));
