@@ -1,6 +1,7 @@
 //! Tests: online backups taken during concurrent writes are consistent; restores check the backup and refuse doubtful ones.
 
 use crate::common::spawn;
+use crate::write_load::{start_writers, SECTIONS};
 use actix_web::web;
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
@@ -12,9 +13,6 @@ use serde_json::json;
 use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
-
-/// Sections written with every article.
-const SECTIONS: usize = 5;
 
 fn connect(path: &Path) -> SqliteConnection {
     SqliteConnection::establish(path.to_str().expect("UTF-8 path")).expect("open the copy")
@@ -99,39 +97,7 @@ async fn a_backup_taken_during_concurrent_writes_is_consistent() {
     let app = Rc::new(spawn().await);
     let category = app.category("Health", None).await["id"].as_i64().unwrap();
     let token = app.editor();
-    let writers: Vec<_> = (0..4)
-        .map(|writer| {
-            let (app, token) = (Rc::clone(&app), token.clone());
-            actix_web::rt::spawn(async move {
-                for n in 0..12 {
-                    let sections: Vec<_> = (1..=SECTIONS)
-                        .map(|s| json!({"heading": format!("Part {s}"), "body": "Text."}))
-                        .collect();
-                    let article = app
-                        .post(
-                            &token,
-                            "/api/v1/articles",
-                            json!({
-                                "title": format!("Writer {writer} article {n}"),
-                                "category_id": category,
-                                "sections": sections,
-                            }),
-                        )
-                        .await
-                        .expect(201)
-                        .body;
-                    // An insert at the front renumbers every other section in one transaction.
-                    app.post(
-                        &token,
-                        &format!("/api/v1/articles/{}/sections", article["id"]),
-                        json!({"heading": "Summary", "body": "In short.", "position": 1}),
-                    )
-                    .await
-                    .expect(201);
-                }
-            })
-        })
-        .collect();
+    let writers = start_writers(&app, &token, category, 12);
 
     while app.count("articles") < 8 {
         actix_web::rt::time::sleep(Duration::from_millis(2)).await;

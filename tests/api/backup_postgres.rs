@@ -4,6 +4,7 @@
 
 use crate::common::{spawn, spawn_in};
 use crate::test_db::{postgres_only, TestDatabase};
+use crate::write_load::{start_writers, SECTIONS};
 use actix_web::web;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -14,9 +15,6 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::rc::Rc;
 use std::time::Duration;
-
-/// Sections written with every article.
-const SECTIONS: usize = 5;
 
 const WHY: &str = "pg_dump/pg_restore backups";
 
@@ -115,43 +113,7 @@ async fn a_backup_taken_during_writes_restores_into_a_fresh_database() {
     let category = app.category("Health", None).await["id"].as_i64().unwrap();
     app.category("Sleep", Some(category)).await;
     let token = app.editor();
-    let writers: Vec<_> = (0..4)
-        .map(|writer| {
-            let (app, token) = (Rc::clone(&app), token.clone());
-            actix_web::rt::spawn(async move {
-                for n in 0..10 {
-                    let sections: Vec<_> = (1..=SECTIONS)
-                        .map(
-                            |s| json!({"heading": format!("Part {s}"), "body": "About melatonin."}),
-                        )
-                        .collect();
-                    let article = app
-                        .post(
-                            &token,
-                            "/api/v1/articles",
-                            json!({
-                                "title": format!("Writer {writer} article {n}"),
-                                "category_id": category,
-                                "sections": sections,
-                                "status": "published",
-                                "published_at": "2025-01-01T00:00:00Z",
-                            }),
-                        )
-                        .await
-                        .expect(201)
-                        .body;
-                    // An insert at the front renumbers every other section in one transaction.
-                    app.post(
-                        &token,
-                        &format!("/api/v1/articles/{}/sections", article["id"]),
-                        json!({"heading": "Summary", "body": "In short.", "position": 1}),
-                    )
-                    .await
-                    .expect(201);
-                }
-            })
-        })
-        .collect();
+    let writers = start_writers(&app, &token, category, 10);
 
     while app.count("articles") < 8 {
         actix_web::rt::time::sleep(Duration::from_millis(2)).await;

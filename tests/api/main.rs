@@ -49,4 +49,5 @@ mod tokens;
 mod trailing_slash;
 mod view_window;
 mod webhooks;
+mod write_load;
 mod write_rules;
