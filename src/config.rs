@@ -35,7 +35,8 @@ pub struct Config {
     /// Largest accepted request body in bytes (`HEALTHHUB_MAX_BODY_BYTES`, default 1 MiB).
     pub max_body_bytes: usize,
     /// Read connections in the pool (`HEALTHHUB_READ_POOL_SIZE`, default 4). On PostgreSQL,
-    /// where reads and writes share one pool, the pool holds one more.
+    /// where reads and writes share one pool, the pool holds one more, and one write at a time
+    /// takes a connection ([`crate::db::write_gate`]).
     pub read_pool_size: u32,
     /// Statement, lock and pool-wait timeouts (see [`DbTimeouts`]).
     pub db_timeouts: DbTimeouts,

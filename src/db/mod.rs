@@ -15,6 +15,7 @@ pub mod schema;
 pub mod search_index;
 pub mod sql;
 pub mod transaction;
+pub mod write_gate;
 
 pub use conn::{Backend, DbConn, MultiBackend};
 
@@ -35,6 +36,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use transaction::Access;
+use write_gate::WriteGate;
 
 /// The SQLite migrations under `migrations/sqlite/`, compiled into the binary.
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -107,7 +109,8 @@ type DbPool = Pool<Manager>;
 /// transaction, so writers queue in the pool instead of failing with "database is locked";
 /// readers never block them thanks to WAL. On PostgreSQL both are one pool, and every write
 /// transaction first takes one cluster-wide advisory lock ([`transaction::WRITE_LOCK`]), so
-/// writers from every node queue exactly as they do on SQLite.
+/// writers from every node queue exactly as they do on SQLite; within a node they queue in the
+/// [`WriteGate`] before taking a connection, so they never fill the pool that reads share.
 #[derive(Clone)]
 pub struct Database {
     backend: Backend,
@@ -133,6 +136,9 @@ pub struct Database {
     replica_blind: Arc<AtomicBool>,
     /// Anonymous reads the replica answered, and those it could not (behind, or down).
     pub replica_reads: ReplicaReads,
+    /// PostgreSQL: this node's queue for writes, so writes waiting for the cluster-wide lock
+    /// hold no connection that reads need. SQLite: none (its writer pool is one connection).
+    write_gate: Option<WriteGate>,
 }
 
 /// What became of the reads that could use the replica (Prometheus counters).
@@ -227,6 +233,7 @@ impl Database {
             // Blind until the notification listener first connects.
             replica_blind: Arc::new(AtomicBool::new(true)),
             replica_reads: ReplicaReads::default(),
+            write_gate: (backend == Backend::Postgres).then(|| WriteGate::new(timeouts.pool_wait)),
         };
         database.refresh_statistics()?;
         Ok((database, fresh))
@@ -414,8 +421,14 @@ impl Database {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        let turn = match &self.write_gate {
+            Some(gate) => Some(gate.enter().await?),
+            None => None,
+        };
         let database = self.clone();
         web::block(move || {
+            // Held until the transaction ends, even if the request is abandoned meanwhile.
+            let _turn = turn;
             let mut pooled = database.writer.get()?;
             database.write_transaction(&mut pooled, written, change)
         })

@@ -2,6 +2,8 @@
 //! the response cache's counters, the pool, the notification channel and the webhook backlog.
 
 use crate::common::spawn;
+use crate::test_db::backend;
+use healthhub::db::Backend;
 use serde_json::json;
 
 /// The value of the sample `name` (with its labels as written) in `text`, if present.
@@ -51,10 +53,13 @@ async fn metrics_count_requests_by_route_and_the_caches_hits() {
         !text.contains("/api/v1/articles/counted"),
         "paths are never labels"
     );
-    assert_eq!(
-        sample(&text, "healthhub_response_cache_hits_total"),
-        Some(2.0)
-    );
+    // On PostgreSQL the node also applies its own writes' change notifications when they arrive,
+    // which may be between two of the reads: that purge costs one more miss.
+    let hits = sample(&text, "healthhub_response_cache_hits_total").unwrap();
+    match backend() {
+        Backend::Sqlite => assert_eq!(hits, 2.0),
+        Backend::Postgres => assert!((1.0..=2.0).contains(&hits), "{hits} hits"),
+    }
     assert!(sample(&text, "healthhub_response_cache_misses_total").unwrap() >= 1.0);
     assert!(sample(&text, "healthhub_db_pool_wait_seconds_count").unwrap() >= 1.0);
     assert_eq!(
