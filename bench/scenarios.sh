@@ -22,7 +22,8 @@
 # path), so the client's own work is the same on both sides of the ratio.
 # Results also go to target/bench/scenarios-<articles>-<time>.tsv (BENCH_DIR).
 # BENCH_PG_URL=postgres://… runs them on PostgreSQL (bench/common.sh): the same scenarios over a
-# copy of the data set imported there.
+# copy of the data set imported there; BENCH_NODES=3 with it serves through nginx from three nodes.
+# Each line also gives the CPU the servers, PostgreSQL and nginx used during it, in cores.
 #
 # Response cache: once the server has one, run scenario 1 both with it and without it
 #   SCENARIOS=1 bash bench/scenarios.sh && RESPONSE_CACHE_BYTES=0 SCENARIOS=1 bash bench/scenarios.sh
@@ -81,7 +82,8 @@ fi
 
 ceiling_pid=""
 cleanup() {
-    kill ${server_pid:-} $ceiling_pid 2>/dev/null || true
+    stop_servers
+    [ -z "$ceiling_pid" ] || kill "$ceiling_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     if [ -n "$pg_url" ]; then
         [ -n "${KEEP_DB:-}" ] || pg "DROP DATABASE IF EXISTS bench_scratch WITH (FORCE)" || true
@@ -94,8 +96,7 @@ serve() {
     trap cleanup EXIT
 }
 stop_server() {
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
+    stop_servers
 }
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -103,7 +104,7 @@ run_id=$(date +%s)
 server_log=$work/scenarios-$articles-$stamp.server.log
 inputs=$work/scenarios-$articles-
 results=$work/scenarios-$articles-$stamp.tsv
-printf 'scenario\tconnections\tseconds\treq_per_s\tp50_ms\tp99_ms\trequests\tnon_2xx_3xx\tsocket_errors\n' >"$results"
+printf 'scenario\tconnections\tseconds\treq_per_s\tp50_ms\tp99_ms\trequests\tnon_2xx_3xx\tsocket_errors\tserver_cores\tpostgres_cores\tnginx_cores\n' >"$results"
 
 # Inputs from the API itself, on a server that is then restarted (scenario 1 meets a fresh one).
 serve
@@ -121,6 +122,14 @@ commit=$(git -C "$root" rev-parse --short HEAD)
 git -C "$root" diff --quiet HEAD -- src Cargo.toml Cargo.lock migrations || commit="$commit+changes"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM; load average $(load)"
 echo "commit: $commit; binary: $bin"
+if [ -n "$pg_url" ]; then
+    echo "database: PostgreSQL $(pg "SHOW server_version"), shared_buffers $(pg "SHOW shared_buffers"), synchronous_commit $(pg "SHOW synchronous_commit"), fsync $(pg "SHOW fsync")"
+else
+    echo "database: SQLite"
+fi
+if [ "$nodes" -gt 1 ]; then
+    echo "servers: $nodes nodes behind nginx (round robin, keep-alive); RSS figures are the first node's"
+fi
 echo "data set: $articles articles (${input[published]} visible to anonymous readers), database copy $run_db"
 echo "wrk: 2 threads (1 at 1 connection), -c$connections -d${seconds}s --timeout ${WRK_TIMEOUT:-10s} --latency; search at -c$search_connections"
 echo "response cache: HEALTHHUB_RESPONSE_CACHE_BYTES=${HEALTHHUB_RESPONSE_CACHE_BYTES-<server default>}"
@@ -151,9 +160,11 @@ wrk_to() {
 }
 
 declare -A rps
-# report NAME CONNECTIONS FILE: one line (and one results row) from a wrk report
+# report NAME CONNECTIONS FILE [CPU]: one line (and one results row) from a wrk report; CPU is
+# cpu_since's "SERVERS POSTGRES NGINX" cores over the run
 report() {
-    local name=$1 c=$2 out
+    local name=$1 c=$2 out cpu
+    read -r -a cpu <<<"${4:-- - -}"
     out=$(cat "$3")
     local r p50 p99 requests non2xx socket flag=""
     r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -171,10 +182,10 @@ report() {
         flag="  !! ERRORS (rerun with STATUS_DETAIL=1 for a sample)"
     fi
     rps[$name]=${r:-0}
-    printf '%-34s c=%-3s %9s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s, socket errors %s%s\n' \
-        "$name" "$c" "${r:-?}" "$p50" "$p99" "$non2xx" "$socket" "$flag"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$seconds" "${r:-}" "$p50" "$p99" \
-        "${requests:-}" "$non2xx" "$socket" >>"$results"
+    printf '%-34s c=%-3s %9s req/s   p50 %8s ms   p99 %8s ms   non-2xx %s, socket errors %s   cores: server %s, postgres %s, nginx %s%s\n' \
+        "$name" "$c" "${r:-?}" "$p50" "$p99" "$non2xx" "$socket" "${cpu[0]}" "${cpu[1]}" "${cpu[2]}" "$flag"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$seconds" "${r:-}" "$p50" "$p99" \
+        "${requests:-}" "$non2xx" "$socket" "${cpu[0]}" "${cpu[1]}" "${cpu[2]}" >>"$results"
     if [ -n "${STATUS_DETAIL:-}" ] && [ -n "$flag" ]; then
         grep -E '^(status counts|first error)' <<<"$out" | sed 's/^/    /' || true
     fi
@@ -183,10 +194,11 @@ report() {
 # run NAME CONNECTIONS PATH [LUA ARGUMENTS…]
 run() {
     local name=$1 c=$2
-    local file
+    local file before
     file=$(mktemp)
+    before=$(cpu_now)
     wrk_to "$file" "$c" "${@:3}"
-    report "$name" "$c" "$file"
+    report "$name" "$c" "$file" "$(cpu_since "$before")"
     rm -f "$file"
 }
 
@@ -271,13 +283,14 @@ if wants 4; then
     ran="$ran 4"
 fi
 if wants 4+1; then
-    views=$(mktemp) reads=$(mktemp)
+    views=$(mktemp) reads=$(mktemp) before=$(cpu_now)
     wrk_to "$views" "$connections" / "${view_args[@]}" &
     views_pid=$!
     wrk_to "$reads" "$connections" / "${read_args[@]}"
     wait "$views_pid"
-    report "4+1 view count (with 1)" "$connections" "$views"
-    report "4+1 article by slug (with 4)" "$connections" "$reads"
+    both=$(cpu_since "$before")
+    report "4+1 view count (with 1)" "$connections" "$views" "$both"
+    report "4+1 article by slug (with 4)" "$connections" "$reads" "$both"
     rm -f "$views" "$reads"
     if [ -n "${rps[1 article by slug]:-}" ]; then
         awk -v both="${rps[4+1 article by slug (with 4)]}" -v solo="${rps[1 article by slug]}" \
