@@ -521,11 +521,16 @@ impl Database {
         Ok(committed)
     }
 
-    /// True when the database answers a trivial query.
+    /// True when the database (the primary, never a replica: writes need it) answers a trivial
+    /// query.
     pub async fn ping(&self) -> bool {
-        self.read(|conn| conn.batch_execute("SELECT 1;").map_err(ApiError::from))
-            .await
-            .is_ok()
+        let pool = self.reader.clone();
+        let answered = web::block(move || -> ApiResult<()> {
+            pool.get()?.batch_execute("SELECT 1;")?;
+            Ok(())
+        })
+        .await;
+        matches!(answered, Ok(Ok(())))
     }
 }
 

@@ -98,3 +98,26 @@ async fn anonymous_reads_use_the_replica_only_once_it_has_replayed_what_the_node
         assert_eq!(a.get(path).await.body["title"], "Only on the primary");
     }
 }
+
+#[actix_web::test]
+async fn readiness_asks_the_primary_not_the_replica() {
+    if postgres_only("a streaming replica") {
+        return;
+    }
+    if std::env::var("HEALTHHUB_TEST_REPLICA_URL").is_err() {
+        eprintln!("skipped: HEALTHHUB_TEST_REPLICA_URL names no replica");
+        return;
+    }
+    let app = spawn_with(|config| config.replica_url = replica_of(&config.database_url)).await;
+    let reads = &app.state.db.replica_reads;
+    let asked = || reads.served.get() + reads.fell_back.get();
+    let before = asked();
+    for _ in 0..5 {
+        app.get("/readyz").await.expect(200);
+    }
+    assert_eq!(
+        asked(),
+        before,
+        "/readyz is an anonymous GET, but a replica that answers says nothing about the primary"
+    );
+}
