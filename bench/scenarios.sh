@@ -238,6 +238,14 @@ drain() {
         fi
         sleep 10
     done
+    # PostgreSQL runs what the server abandoned until it ends or meets the statement timeout.
+    while [ -n "$pg_url" ] && [ "$(pg "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()")" != 0 ]; do
+        if ((SECONDS - started > ${DRAIN_SECONDS:-600})); then
+            echo "!! PostgreSQL is still busy after ${DRAIN_SECONDS:-600} s" >&2
+            return 0
+        fi
+        sleep 1
+    done
     ((SECONDS - started < 2)) || echo "(waited $((SECONDS - started)) s for the server to finish abandoned requests)"
 }
 
