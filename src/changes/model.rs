@@ -6,6 +6,7 @@
 
 use super::event::{Event, ResourceType};
 use crate::db::schema::{change_log_state, changes};
+use crate::db::sql::placeholders;
 use crate::db::DbConn;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -172,6 +173,24 @@ pub fn last_seq(conn: &mut DbConn) -> QueryResult<i64> {
     Ok(newest.unwrap_or(0).max(pruned_through(conn)?))
 }
 
+#[derive(QueryableByName)]
+struct NewestSeq {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    seq: Option<i64>,
+}
+
+/// The newest seq written before `cutoff`, if any. Planned afresh with `cutoff`'s value each time
+/// (not a cached prepared statement): PostgreSQL's generic plan for it walks the primary key
+/// backwards from the newest entry, filtering by time, which reads the whole log when nothing is
+/// old enough, and the scheduler runs this holding the write lock.
+fn newest_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Option<i64>> {
+    let statement = placeholders(conn, "SELECT max(seq) AS seq FROM changes WHERE at < ?");
+    let newest: NewestSeq = diesel::sql_query(statement)
+        .bind::<diesel::sql_types::Timestamp, _>(cutoff)
+        .get_result(conn)?;
+    Ok(newest.seq)
+}
+
 /// Removes the entries written before `cutoff`, but none after seq `keep_after` when given (the
 /// oldest entry a reader inside this server, the webhook worker, has not taken yet), and records
 /// the newest seq removed; returns how many were removed.
@@ -180,10 +199,7 @@ pub fn prune(
     cutoff: NaiveDateTime,
     keep_after: Option<i64>,
 ) -> QueryResult<usize> {
-    let newest_old: Option<i64> = changes::table
-        .filter(changes::at.lt(cutoff))
-        .select(diesel::dsl::max(changes::seq))
-        .get_result(conn)?;
+    let newest_old = newest_before(conn, cutoff)?;
     let Some(through) = newest_old.map(|seq| keep_after.map_or(seq, |keep| seq.min(keep))) else {
         return Ok(0);
     };
