@@ -162,7 +162,7 @@ pub fn restore_search_triggers(conn: &mut DbConn, suspended: SuspendedTriggers) 
 /// articles' rows through `article_search_refresh`, between fresh planner statistics
 /// (`ANALYZE`, which counts this transaction's own rows): planned on the statistics of the
 /// tables before the import (empty, for a first one), each call's look-up of its article would
-/// scan every article: 100 000 had not finished after 20 minutes.
+/// scan every article: 100 000 had not finished after 13 minutes.
 pub fn reindex_written_at(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
     if conn.backend() == Backend::Postgres {
         conn.batch_execute("ANALYZE articles; ANALYZE sections;")?;
