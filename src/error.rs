@@ -254,6 +254,13 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Self::Conflict(
                 format!("a unique value is already taken: {}", info.message()),
             ),
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                tracing::warn!(
+                    error = info.message(),
+                    "the connection to the database was lost"
+                );
+                Self::Unavailable("the connection to the database was lost; retry".to_owned())
+            }
             DieselError::DatabaseError(_, info) if is_timeout(info.message()) => {
                 tracing::warn!(error = info.message(), "a database wait timed out");
                 Self::Unavailable("the database is busy; retry shortly".to_owned())

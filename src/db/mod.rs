@@ -597,7 +597,8 @@ fn build_pool(
         .event_handler(Box::new(CheckoutWaits(waits.clone())))
         // Opened on demand: a command line import needs to be the only connection to leave WAL.
         .min_idle(Some(0))
-        // A connection to a local file does not go stale; one to a server can, unseen.
+        // A connection to a local file does not go stale; one to a server can (checked without
+        // a round trip: `Manager::is_valid`).
         .test_on_check_out(backend == Backend::Postgres)
         .build(Manager::new(
             url,
