@@ -99,6 +99,9 @@ stop_server() {
     stop_servers
 }
 
+# The copy leaves gigabytes of dirty pages: written back now, not during the first scenario.
+sync
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 run_id=$(date +%s)
 server_log=$work/scenarios-$articles-$stamp.server.log

@@ -6,6 +6,7 @@ use crate::articles::view_counter::ViewCounter;
 use crate::auth::keys::{Principal, TokenKeys};
 use crate::auth::usage::TokenUsage;
 use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
+use crate::categories::links_cache::LinksCache;
 use crate::changes::model::Journal;
 use crate::config::Config;
 use crate::db::notifications::Notice;
@@ -37,6 +38,9 @@ pub struct AppState {
     pub responses: ResponseCache,
     /// When the public set of articles last changed, and will next change, by the clock alone.
     pub schedule: Schedule,
+    /// The category tree article views embed, kept until a change may touch a category, while
+    /// the response cache serves.
+    pub category_links: LinksCache,
     /// Whether this node hears of other nodes' writes (PostgreSQL's change notifications); always
     /// true on SQLite, where one process serves the file.
     pub channel_up: AtomicBool,
@@ -56,6 +60,8 @@ impl AppState {
         if shared {
             responses.suspend();
         }
+        // Kept only alongside the response cache: with it off, every read sees the database.
+        let category_links = LinksCache::new(responses.is_enabled());
         let metrics = Metrics::new(&responses.counters, &db.pool_waits, &db.replica_reads);
         metrics.channel_up.set(i64::from(!shared));
         Ok(Self {
@@ -68,6 +74,7 @@ impl AppState {
             views: ViewCounter::default(),
             responses,
             schedule: Schedule::default(),
+            category_links,
             channel_up: AtomicBool::new(!shared),
             metrics,
         })
@@ -100,6 +107,9 @@ impl AppState {
     pub fn content_changed(&self, change: &Change) {
         self.responses.changed(change);
         self.schedule.forget();
+        if matches!(change, Change::Everything) {
+            self.category_links.forget();
+        }
     }
 
     /// Applies a change announced on the notification channel: as [`Self::content_changed`],
@@ -134,6 +144,7 @@ impl AppState {
         } else {
             self.responses.suspend();
         }
+        self.category_links.set_enabled(self.responses.is_enabled());
         self.channel_up.store(up, Ordering::Release);
         self.metrics.channel_up.set(i64::from(up));
     }

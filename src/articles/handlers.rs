@@ -135,14 +135,17 @@ async fn list_response(
     let now = state.clock.now().naive_utc();
     let audience = caller.audience(now);
     let for_db = list_query.clone();
-    let (listing, data) = state
+    let tree = state.category_links.snapshot();
+    let known = tree.links.clone();
+    let (listing, data, read_links) = state
         .db
         .read(move |conn| {
             let mut listing = listing::run(conn, &for_db, audience, now)?;
             let searching = for_db.q.is_some();
             let items = std::mem::take(&mut listing.items);
             let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
-            let mut embeds = Embeds::load(conn, &rows, &for_db.shape)?;
+            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known)?;
+            let read_links = embeds.read_links();
             let data: Vec<serde_json::Value> = items
                 .into_iter()
                 .map(|item| {
@@ -155,9 +158,12 @@ async fn list_response(
                     view::shaped(&view, &for_db.shape)
                 })
                 .collect();
-            Ok((listing, data))
+            Ok((listing, data, read_links))
         })
         .await?;
+    if let Some(links) = read_links {
+        state.category_links.fill(tree.generation, links);
+    }
     // `first` always; `prev` in page mode after the first page (a cursor only knows the way on);
     // `next` when another page follows.
     let mut links = Vec::new();
@@ -268,15 +274,22 @@ pub async fn get_article(
     let now = state.clock.now().naive_utc();
     let audience = caller.audience(now);
     let for_db = shape.clone();
+    let tree = state.category_links.snapshot();
+    let known = tree.links.clone();
     let found = state
         .db
         .read(move |conn| match model::lookup(conn, &key, audience)? {
-            Found::Here(row) => Ok(Found::Here(view::single(conn, row, &for_db, now)?)),
+            Found::Here(row) => Ok(Found::Here(view::single_with(
+                conn, row, &for_db, now, known,
+            )?)),
             Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })
         .await?;
     match found {
-        Found::Here(article) => {
+        Found::Here((article, read_links)) => {
+            if let Some(links) = read_links {
+                state.category_links.fill(tree.generation, links);
+            }
             // The categories the answer shows: its breadcrumbs (which end with its own
             // category), else its category; the embeds already hold them, no second query.
             let categories = match (&article.breadcrumbs, &article.category) {

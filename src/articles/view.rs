@@ -3,7 +3,8 @@
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
 use super::status::ArticleState;
-use crate::categories::model::{self as categories_model, CategoryLink};
+use crate::categories::links_cache::LinkMap;
+use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -14,6 +15,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// An article as single reads and writes return it: every field but the embeds is always
@@ -173,20 +175,42 @@ pub struct ViewCount {
 /// What the embeds of a set of articles need, loaded in batches.
 #[derive(Debug, Default)]
 pub struct Embeds {
-    categories: HashMap<i32, CategoryLink>,
+    categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
+    /// The category tree, when this load read it from the database.
+    read_links: Option<Arc<LinkMap>>,
 }
 
 impl Embeds {
     /// Loads what `shape` embeds for `articles`: every category in one query (the tree is
     /// small) and every section of every article in another.
     pub fn load(conn: &mut DbConn, articles: &[&ArticleRow], shape: &Shape) -> QueryResult<Self> {
+        Self::load_with(conn, articles, shape, None)
+    }
+
+    /// [`Self::load`], with the category tree taken from `known` (the links cache) instead of
+    /// the database when it holds every category the articles' breadcrumbs pass through.
+    pub fn load_with(
+        conn: &mut DbConn,
+        articles: &[&ArticleRow],
+        shape: &Shape,
+        known: Option<Arc<LinkMap>>,
+    ) -> QueryResult<Self> {
         let mut embeds = Embeds::default();
         if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
-            embeds.categories = categories_model::links(conn)?
-                .into_iter()
-                .map(|c| (c.id, c))
-                .collect();
+            match known.filter(|links| articles.iter().all(|a| covers(links, a.category_id))) {
+                Some(links) => embeds.categories = links,
+                None => {
+                    let links: Arc<LinkMap> = Arc::new(
+                        categories_model::links(conn)?
+                            .into_iter()
+                            .map(|c| (c.id, c))
+                            .collect(),
+                    );
+                    embeds.read_links = Some(Arc::clone(&links));
+                    embeds.categories = links;
+                }
+            }
         }
         if shape.include.contains(&Embed::Sections) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -199,6 +223,12 @@ impl Embeds {
             }
         }
         Ok(embeds)
+    }
+
+    /// The category tree this load read from the database, if it did (to offer to the links
+    /// cache).
+    pub fn read_links(&self) -> Option<Arc<LinkMap>> {
+        self.read_links.clone()
     }
 
     fn category(&self, id: i32) -> Option<CategoryRef> {
@@ -218,6 +248,22 @@ impl Embeds {
         path.reverse();
         path
     }
+}
+
+/// True when `links` holds `category` and each of its ancestors up to the root (or up to the
+/// depth breadcrumbs stop at).
+fn covers(links: &LinkMap, category: i32) -> bool {
+    let mut next = Some(category);
+    for _ in 0..=categories_model::MAX_DEPTH {
+        match next {
+            None => return true,
+            Some(id) => match links.get(&id) {
+                Some(link) => next = link.parent_id,
+                None => return false,
+            },
+        }
+    }
+    true
 }
 
 /// Search extras of a list item: bm25 rank and the highlighted columns (`search::HIGHLIGHT_SQL`).
@@ -300,6 +346,19 @@ pub fn single(
     shape: &Shape,
     now: NaiveDateTime,
 ) -> QueryResult<ArticleView> {
-    let mut embeds = Embeds::load(conn, &[&row], shape)?;
-    Ok(article_view(row, &mut embeds, shape, now, None))
+    Ok(single_with(conn, row, shape, now, None)?.0)
+}
+
+/// [`single`], with the category tree from `known` when it covers the article ([`Embeds::load_with`]);
+/// also returns the tree when it was read from the database.
+pub fn single_with(
+    conn: &mut DbConn,
+    row: ArticleRow,
+    shape: &Shape,
+    now: NaiveDateTime,
+    known: Option<Arc<LinkMap>>,
+) -> QueryResult<(ArticleView, Option<Arc<LinkMap>>)> {
+    let mut embeds = Embeds::load_with(conn, &[&row], shape, known)?;
+    let read = embeds.read_links();
+    Ok((article_view(row, &mut embeds, shape, now, None), read))
 }

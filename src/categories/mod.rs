@@ -7,6 +7,7 @@ pub mod content;
 pub mod handlers;
 pub mod input;
 pub mod journal;
+pub mod links_cache;
 pub mod model;
 pub mod tree;
 pub mod view;

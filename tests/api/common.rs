@@ -62,6 +62,12 @@ where
     pub async fn get(&self, path: &str) -> Reply {
         self.send(TestRequest::get().uri(path)).await
     }
+
+    /// GET with a bearer token on this node.
+    pub async fn get_as(&self, token: &str, path: &str) -> Reply {
+        self.send(TestRequest::get().uri(path).insert_header(bearer(token)))
+            .await
+    }
 }
 
 /// Starts the change notification listener of `state` (PostgreSQL) and waits until it listens,

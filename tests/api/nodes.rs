@@ -108,6 +108,58 @@ async fn a_write_on_one_node_reaches_the_other_nodes_cache_and_last_modified() {
 }
 
 #[actix_web::test]
+async fn a_category_renamed_on_one_node_shows_in_the_other_nodes_article_pages() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    let sleep = a.category("Sleep", Some(health)).await["id"]
+        .as_i64()
+        .unwrap();
+    a.article(
+        "Naps",
+        sleep,
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
+    )
+    .await;
+    // With a token: never from the response cache, so only the category tree B keeps between
+    // reads could be stale.
+    let token = a.editor();
+    let path = "/api/v1/articles/naps";
+    let first = eventually(
+        || b.get_as(&token, path),
+        |reply| reply.status.as_u16() == 200,
+    )
+    .await;
+    assert_eq!(first.body["breadcrumbs"][0]["name"], "Health");
+    b.get(path).await.expect(200);
+    assert!(
+        b.state.category_links.snapshot().links.is_some(),
+        "an anonymous miss filled B's category tree"
+    );
+
+    a.send(
+        TestRequest::patch()
+            .uri("/api/v1/categories/health")
+            .insert_header(bearer(&token))
+            .set_json(json!({"name": "Wellbeing"})),
+    )
+    .await
+    .expect(200);
+    let renamed = eventually(
+        || b.get_as(&token, path),
+        |reply| reply.body["breadcrumbs"][0]["name"] == "Wellbeing",
+    )
+    .await;
+    assert_eq!(
+        renamed.body["breadcrumbs"][0]["name"], "Wellbeing",
+        "B kept the old category tree"
+    );
+}
+
+#[actix_web::test]
 async fn a_list_cached_on_one_node_shows_an_article_created_on_another() {
     if postgres_only("several nodes sharing a database") {
         return;
