@@ -129,19 +129,22 @@ fn insert_one(
         .get_result(conn)
 }
 
-/// Inserts `items` as positions 1..n of an article that has no sections, one (cached) statement
-/// per section. Atomic within the caller's transaction; unlike diesel's batch insert on SQLite it
-/// opens no savepoint, which would make FTS5 flush its pending index terms on every call.
+/// Inserts `items` as positions 1..n of an article that has no sections, atomic within the
+/// caller's transaction. PostgreSQL: one multi-row statement (every statement is a round trip,
+/// made while holding the cluster-wide write lock). SQLite: one (cached) statement per section;
+/// diesel's batch insert there would open a savepoint, which makes FTS5 flush its pending index
+/// terms on every call.
 pub fn insert_all(
     conn: &mut DbConn,
     article_id: i32,
     items: &[SectionInput],
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    for (position, item) in (1..).zip(items) {
-        let derived = Derived::of(&item.body);
-        diesel::insert_into(sections::table)
-            .values(NewSection {
+    let rows: Vec<NewSection> = (1..)
+        .zip(items)
+        .map(|(position, item)| {
+            let derived = Derived::of(&item.body);
+            NewSection {
                 article_id,
                 position,
                 heading: item.heading.trim(),
@@ -150,10 +153,23 @@ pub fn insert_all(
                 body_text: derived.text,
                 created_at: now,
                 updated_at: now,
-            })
-            .execute(conn)?;
+            }
+        })
+        .collect();
+    match conn {
+        // Diesel's multi-backend connection has no multi-row INSERT: the server's own has.
+        DbConn::Postgres(server) if !rows.is_empty() => diesel::insert_into(sections::table)
+            .values(rows)
+            .execute(server),
+        _ => {
+            for row in &rows {
+                diesel::insert_into(sections::table)
+                    .values(row)
+                    .execute(conn)?;
+            }
+            Ok(rows.len())
+        }
     }
-    Ok(items.len())
 }
 
 /// Deletes every section of `article_id`.
