@@ -4,7 +4,7 @@
 //! it. Needs `HEALTHHUB_TEST_REPLICA_URL` (`.ci/run` starts a replica); skipped otherwise.
 
 use crate::common::{bearer, spawn_with};
-use crate::test_db::{postgres_only, replica_of};
+use crate::test_db::{replica_of, replica_only};
 use actix_web::test::TestRequest;
 use diesel::connection::SimpleConnection;
 use healthhub::db::DbConn;
@@ -13,11 +13,7 @@ use std::time::{Duration, Instant};
 
 #[actix_web::test]
 async fn anonymous_reads_use_the_replica_only_once_it_has_replayed_what_the_node_knows() {
-    if postgres_only("a streaming replica") {
-        return;
-    }
-    if std::env::var("HEALTHHUB_TEST_REPLICA_URL").is_err() {
-        eprintln!("skipped: HEALTHHUB_TEST_REPLICA_URL names no replica");
+    if replica_only("a streaming replica") {
         return;
     }
     let a = spawn_with(|config| config.replica_url = replica_of(&config.database_url)).await;
@@ -101,11 +97,7 @@ async fn anonymous_reads_use_the_replica_only_once_it_has_replayed_what_the_node
 
 #[actix_web::test]
 async fn readiness_asks_the_primary_not_the_replica() {
-    if postgres_only("a streaming replica") {
-        return;
-    }
-    if std::env::var("HEALTHHUB_TEST_REPLICA_URL").is_err() {
-        eprintln!("skipped: HEALTHHUB_TEST_REPLICA_URL names no replica");
+    if replica_only("a streaming replica") {
         return;
     }
     let app = spawn_with(|config| config.replica_url = replica_of(&config.database_url)).await;

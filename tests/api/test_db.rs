@@ -165,6 +165,19 @@ pub fn postgres_only(what: &str) -> bool {
     skip
 }
 
+/// True (and says so) when the test needs a streaming replica and there is none: on SQLite, or
+/// without `HEALTHHUB_TEST_REPLICA_URL` (`.ci/run` starts one).
+pub fn replica_only(what: &str) -> bool {
+    if postgres_only(what) {
+        return true;
+    }
+    let skip = std::env::var("HEALTHHUB_TEST_REPLICA_URL").is_err();
+    if skip {
+        eprintln!("skipped: HEALTHHUB_TEST_REPLICA_URL names no replica");
+    }
+    skip
+}
+
 /// The condition that `column` holds an integer (SQLite would turn an overflowing sum into a
 /// REAL; PostgreSQL's column type is fixed, so there it checks the type is still `bigint`).
 pub fn stored_as_integer(column: &str) -> String {
