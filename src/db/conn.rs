@@ -116,8 +116,8 @@ impl ManageConnection for Manager {
 
     /// Without a round trip (a `SELECT 1` per checkout was one of an article read's six on
     /// PostgreSQL): the connection is refused when libpq already knows it is closed. One the
-    /// server dropped unseen fails its next statement instead, which answers 503 (retry) and
-    /// leaves the pool through [`Self::has_broken`]. This is deadpool-postgres's default
+    /// server dropped unseen fails its next statement instead, which answers 503 (retry); the
+    /// next checkout then finds it closed and replaces it. This is deadpool-postgres's default
     /// ("fast" recycling).
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), PoolError> {
         if conn.is_closed() {
@@ -130,6 +130,8 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
-        std::thread::panicking() || conn.is_broken() || conn.is_closed()
+        // A closed connection is refused when it is next taken (`is_valid`): checking here too
+        // would read the socket twice per request.
+        std::thread::panicking() || conn.is_broken()
     }
 }
