@@ -92,7 +92,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         part.tags = None;
         document.merge(part);
     }
-    let modifiers: [&dyn Modify; 7] = [
+    let modifiers: [&dyn Modify; 8] = [
         &BearerScheme,
         &HttpCaching,
         &IdempotencyKeys,
@@ -100,6 +100,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         &PreviewConfinement,
         &Preconditions,
         &TextSyntax,
+        &PathKeys,
     ];
     for modifier in modifiers {
         modifier.modify(&mut document);
@@ -451,6 +452,58 @@ impl Modify for PreviewConfinement {
                     .responses
                     .entry("403".to_owned())
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Forbidden")));
+            }
+        }
+    }
+}
+
+/// Gives every `{id_or_slug}` path parameter the syntax of the segments that can name something
+/// ([`crate::support::key::KEY_PATTERN`]), and every `{token_id}` that of the ids tokens are
+/// minted with (UUIDs), so that a client generated from the document sends keys the server can
+/// resolve, short enough for any URL.
+struct PathKeys;
+
+impl Modify for PathKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ObjectBuilder, SchemaFormat, Type};
+        let id_or_slug: RefOr<Schema> = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(crate::support::key::KEY_PATTERN))
+            .min_length(Some(1))
+            .max_length(Some(crate::support::key::MAX_KEY_LEN))
+            .build()
+            .into();
+        let token_id: RefOr<Schema> = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom("uuid".to_owned())))
+            .min_length(Some(36))
+            .max_length(Some(36))
+            .pattern(Some(
+                "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            ))
+            .build()
+            .into();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.head,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let schema = match parameter.name.as_str() {
+                        "id_or_slug" => &id_or_slug,
+                        "token_id" => &token_id,
+                        _ => continue,
+                    };
+                    if parameter.parameter_in == ParameterIn::Path {
+                        parameter.schema = Some(schema.clone());
+                    }
+                }
             }
         }
     }

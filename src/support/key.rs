@@ -2,6 +2,16 @@
 
 use std::fmt;
 
+/// The JSON Schema `pattern` of a `{id_or_slug}` segment that can name something: an id (all
+/// digits) or a slug ([`crate::support::slug::SLUG_PATTERN`]), which together are lowercase
+/// ASCII letters and digits in runs joined by single hyphens. Any other segment names nothing
+/// (`404`).
+pub const KEY_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// The longest `{id_or_slug}` segment that can name something, in characters: a slug's
+/// ([`crate::support::slug::MAX_SLUG_LEN`]); no id is that long.
+pub const MAX_KEY_LEN: usize = crate::support::slug::MAX_SLUG_LEN;
+
 /// How a client named a resource in the path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
@@ -42,6 +52,20 @@ impl fmt::Display for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_pattern_admits_every_id_and_slug() {
+        let key = regex::Regex::new(KEY_PATTERN).unwrap();
+        let slug = regex::Regex::new(crate::support::slug::SLUG_PATTERN).unwrap();
+        for segment in ["42", "0", "mental-health", "2024-review", "a1", "x"] {
+            assert!(key.is_match(segment), "{segment}");
+            let id = segment.bytes().all(|b| b.is_ascii_digit());
+            assert!(id || slug.is_match(segment), "{segment} is an id or a slug");
+        }
+        for segment in ["", "Mental", "-a", "a-", "a--b", "caf\u{e9}", "a/b"] {
+            assert!(!key.is_match(segment), "{segment}");
+        }
+    }
 
     #[test]
     fn ids_beyond_range_are_echoed() {

@@ -165,3 +165,43 @@ async fn docs_page_loads_only_local_assets() {
         }
     }
 }
+
+/// Every documented path, with each path parameter at the longest value its schema admits, fits
+/// the server's path limit: a client sending what the document allows never meets the `414` of
+/// `limits::MAX_PATH_BYTES`. String parameters must therefore be bounded and limited to ASCII by
+/// their pattern (each character then takes at most three bytes percent-encoded); integers take
+/// at most 20 characters.
+#[actix_web::test]
+async fn every_path_the_document_admits_fits_the_path_limit() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let mut longest = path.len();
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] != "path" {
+                    continue;
+                }
+                let (name, schema) = (&parameter["name"], &parameter["schema"]);
+                let chars = match schema["type"].as_str() {
+                    Some("integer") => 20,
+                    Some("string") => {
+                        let pattern = schema["pattern"].as_str();
+                        assert!(
+                            pattern.is_some_and(|p| p.is_ascii() && !p.contains("\\u")),
+                            "{method} {path}: {name} has no ASCII-only pattern"
+                        );
+                        let max = schema["maxLength"].as_u64().expect("a maxLength") as usize;
+                        max * 3
+                    }
+                    other => panic!("{method} {path}: {name} is {other:?}"),
+                };
+                longest += chars - (name.as_str().unwrap().len() + 2);
+            }
+            assert!(
+                longest <= healthhub::limits::MAX_PATH_BYTES,
+                "{method} {path} can be {longest} bytes long"
+            );
+        }
+    }
+}
