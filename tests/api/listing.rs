@@ -2,7 +2,7 @@
 //! page and cursor paging (including long walks and inserts mid-walk), derived fields,
 //! publication states over time, renamed-slug redirects and related articles.
 
-use crate::common::{spawn, Reply, TestApp};
+use crate::common::{call, spawn, Reply, TestApp};
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
@@ -1521,5 +1521,48 @@ async fn related_with_a_limit_outside_1_to_20_is_400() {
         app.get(&format!("/api/v1/articles/target/related?limit={limit}"))
             .await
             .expect_problem(400, "bad_request");
+    }
+}
+
+/// A single read embeds exactly what the same article's list item embeds, for every `include`
+/// and `format`, by slug and by id (on PostgreSQL the single read is one statement of its own,
+/// `articles::whole_read`; lists load embeds in batches).
+#[actix_web::test]
+async fn a_single_read_shows_what_the_article_shows_on_a_list() {
+    let app = spawn().await;
+    let article = article_in_sleep(&app).await;
+    let (id, slug) = (
+        int(&article, "id"),
+        article["slug"].as_str().unwrap().to_owned(),
+    );
+    // Without the response cache no node keeps the category tree: the read takes it too.
+    let uncached = app.uncached().await;
+    for include in [
+        "",
+        "category",
+        "breadcrumbs",
+        "sections",
+        "category,breadcrumbs,sections",
+    ] {
+        for format in ["markdown", "html", "both"] {
+            let shape = format!("include={include}&format={format}");
+            let list = app
+                .get(&format!("/api/v1/articles?filter[slug][eq]={slug}&{shape}"))
+                .await
+                .expect(200);
+            let item = &list.body["data"][0];
+            for key in [slug.clone(), id.to_string()] {
+                let single = app
+                    .get(&format!("/api/v1/articles/{key}?{shape}"))
+                    .await
+                    .expect(200);
+                assert_eq!(&single.body, item, "{key}?{shape}");
+                let uri = format!("/api/v1/articles/{key}?{shape}");
+                let fresh = call(&uncached, TestRequest::get().uri(&uri))
+                    .await
+                    .expect(200);
+                assert_eq!(&fresh.body, item, "{key}?{shape}, uncached");
+            }
+        }
     }
 }
