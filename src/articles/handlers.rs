@@ -5,7 +5,7 @@ use super::history;
 use super::input::{CreateArticle, PublishArticle, UpdateArticle};
 use super::listing;
 use super::model::{self, Found};
-use super::query::{self, Defaults, Embed, ListParams, Paging, SearchParams, Shape, ShapeQuery};
+use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
 use super::status::ArticleStatus;
 use super::status::Audience;
 use super::view::{self, Embeds, SearchHit};
@@ -13,11 +13,8 @@ use super::view::{
     ArticlePage, ArticleView, CursorMeta, ListMeta, PageMeta, RelatedArticles, RelatedMeta,
     ViewCount,
 };
-use super::whole_read;
 use crate::auth::{Caller, Scope};
 use crate::caching::store::CacheScope;
-use crate::categories::links_cache::LinkMap;
-use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
 use crate::http::client_ip::ClientIp;
 use crate::http::conditional::{
@@ -35,9 +32,7 @@ use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::IntoParams;
 
 /// List articles: filters, sort, sparse fields, embeds, page or cursor paging.
@@ -281,26 +276,15 @@ pub async fn get_article(
     let for_db = shape.clone();
     let tree = state.category_links.snapshot();
     let known = tree.links.clone();
-    let whole = match state.db.backend() {
-        Backend::Postgres => {
-            read_whole(&state, key.clone(), audience, &shape, now, known.clone()).await?
-        }
-        Backend::Sqlite => None,
-    };
-    let found = match whole {
-        Some(whole) => Found::Here(whole),
-        None => {
-            state
-                .db
-                .read(move |conn| match model::lookup(conn, &key, audience)? {
-                    Found::Here(row) => Ok(Found::Here(view::single_with(
-                        conn, row, &for_db, now, known,
-                    )?)),
-                    Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
-                })
-                .await?
-        }
-    };
+    let found = state
+        .db
+        .read(move |conn| match model::lookup(conn, &key, audience)? {
+            Found::Here(row) => Ok(Found::Here(view::single_with(
+                conn, row, &for_db, now, known,
+            )?)),
+            Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
+        })
+        .await?;
     match found {
         Found::Here((article, read_links)) => {
             if let Some(links) = read_links {
@@ -324,37 +308,6 @@ pub async fn get_article(
         }
         Found::MovedTo(slug) => Ok(moved(&req, &id_or_slug, &slug)),
     }
-}
-
-/// On PostgreSQL, the article `key` names by its id or current slug, if `audience` sees it, read
-/// with what `shape` embeds in one statement ([`whole_read`]): one round trip. `None` sends the
-/// read the usual way: no such article now (an old slug, perhaps), one `audience` does not see
-/// (another article may have had that slug), or a tree to read that `known` does not cover.
-async fn read_whole(
-    state: &AppState,
-    key: Key,
-    audience: Audience,
-    shape: &Shape,
-    now: NaiveDateTime,
-    known: Option<Arc<LinkMap>>,
-) -> ApiResult<Option<(ArticleView, Option<Arc<LinkMap>>)>> {
-    let embeds_tree =
-        shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs);
-    let wanted = whole_read::Wanted {
-        sections: shape.include.contains(&Embed::Sections),
-        links: embeds_tree && known.is_none(),
-    };
-    let shape = shape.clone();
-    state
-        .db
-        .read_one_statement(move |conn| {
-            let whole = whole_read::find(conn, &key, wanted)?.filter(|whole| {
-                let row = &whole.row;
-                audience.sees(&row.status, row.published_at, row.unpublish_at)
-            });
-            Ok(whole.and_then(|whole| view::single_from_whole(whole, &shape, now, known)))
-        })
-        .await
 }
 
 /// Query of `GET /articles/{id_or_slug}/related`.

@@ -1,7 +1,6 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 //!
-//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`,
-//! `whole_read`)
+//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`)
 //! know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
 //! documents them ([`ArticlesApi`]).
 
@@ -17,7 +16,6 @@ pub mod search_sql;
 pub mod status;
 pub mod view;
 pub mod view_counter;
-pub mod whole_read;
 
 use crate::http::routing::{on, Endpoint};
 use actix_web::http::Method;

@@ -3,7 +3,6 @@
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
 use super::status::ArticleState;
-use super::whole_read::Whole;
 use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
@@ -171,38 +170,6 @@ pub struct RelatedArticles {
 #[schema(example = json!({"view_count": 2256}))]
 pub struct ViewCount {
     pub view_count: i64,
-}
-
-/// [`single_with`] for an article [`whole_read::find`] read with its sections, and with the tree
-/// it read or else `known`; also returns the tree when the statement read it. `None` when the
-/// shape needs a tree neither holds whole: the article is then read the usual way.
-pub fn single_from_whole(
-    whole: Whole,
-    shape: &Shape,
-    now: NaiveDateTime,
-    known: Option<Arc<LinkMap>>,
-) -> Option<(ArticleView, Option<Arc<LinkMap>>)> {
-    let Whole {
-        row,
-        sections,
-        links,
-    } = whole;
-    let mut embeds = Embeds::default();
-    if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
-        match links {
-            Some(links) => {
-                let links: Arc<LinkMap> = Arc::new(links.into_iter().map(|c| (c.id, c)).collect());
-                embeds.read_links = Some(Arc::clone(&links));
-                embeds.categories = links;
-            }
-            None => embeds.categories = known.filter(|links| covers(links, row.category_id))?,
-        }
-    }
-    if shape.include.contains(&Embed::Sections) {
-        embeds.sections.insert(row.id, sections);
-    }
-    let read = embeds.read_links();
-    Some((article_view(row, &mut embeds, shape, now, None), read))
 }
 
 /// What the embeds of a set of articles need, loaded in batches.

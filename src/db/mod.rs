@@ -151,15 +151,6 @@ pub struct ReplicaReads {
     pub fell_back: Counter,
 }
 
-/// How a read gets its one snapshot.
-#[derive(Debug, Clone, Copy)]
-enum Snapshot {
-    /// A read-only transaction around the whole read.
-    Transaction,
-    /// The read is one statement, which sees one snapshot by itself.
-    OneStatement,
-}
-
 /// What a write transaction changes, for what readers must wait for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Written {
@@ -378,25 +369,6 @@ impl Database {
         F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.read_in(Snapshot::Transaction, query).await
-    }
-
-    /// [`Self::read`] for a `query` that issues exactly one statement, which is its own
-    /// snapshot: on PostgreSQL it runs without `BEGIN` and `COMMIT` around it (one round trip
-    /// instead of three); on SQLite, where a transaction costs no round trip, as `read` runs it.
-    pub async fn read_one_statement<T, F>(&self, query: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.read_in(Snapshot::OneStatement, query).await
-    }
-
-    async fn read_in<T, F>(&self, snapshot: Snapshot, query: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
         let pool = self.reader.clone();
         let replica = self
             .replica
@@ -404,23 +376,19 @@ impl Database {
             .filter(|_| replica::is_anonymous() && !self.replica_blind.load(Ordering::Acquire));
         let known = self.known_lsn.load(Ordering::Acquire);
         let counted = self.replica_reads.clone();
-        let run = move |conn: &mut DbConn| match (snapshot, conn.backend()) {
-            (Snapshot::OneStatement, Backend::Postgres) => query(conn),
-            _ => transaction::run(conn, Access::Read, None, query),
-        };
         web::block(move || {
             if let Some(replica) = replica {
                 if let Ok(mut conn) = replica.get() {
                     // Replay only moves forward: caught up now, caught up for the snapshot after.
                     if replica::has_replayed(&mut conn, known).unwrap_or(false) {
                         counted.served.inc();
-                        return run(&mut conn);
+                        return transaction::run(&mut conn, Access::Read, None, query);
                     }
                 }
                 counted.fell_back.inc();
             }
             let mut pooled = pool.get()?;
-            run(&mut pooled)
+            transaction::run(&mut pooled, Access::Read, None, query)
         })
         .await?
     }

@@ -1525,8 +1525,7 @@ async fn related_with_a_limit_outside_1_to_20_is_400() {
 }
 
 /// A single read embeds exactly what the same article's list item embeds, for every `include`
-/// and `format`, by slug and by id (on PostgreSQL the single read is one statement of its own,
-/// `articles::whole_read`; lists load embeds in batches).
+/// and `format`, by slug and by id, whether a node keeps the category tree or reads it.
 #[actix_web::test]
 async fn a_single_read_shows_what_the_article_shows_on_a_list() {
     let app = spawn().await;
