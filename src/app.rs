@@ -14,6 +14,7 @@ use crate::http::routing::{self, no_route, on, Endpoint};
 use crate::http::{docs, health, index, metrics};
 use crate::openapi;
 use crate::previews;
+use crate::references;
 use crate::revisions;
 use crate::sections;
 use crate::state::AppState;
@@ -89,6 +90,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         categories::endpoints(),
         articles::endpoints(),
         sections::endpoints(),
+        references::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
         previews::endpoints(),

@@ -34,6 +34,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod previews;
+pub mod references;
 pub mod revisions;
 pub mod sections;
 pub mod state;

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, metrics, openapi_responses as responses};
 use crate::previews::PreviewsApi;
+use crate::references::ReferencesApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
 use crate::webhooks::WebhooksApi;
@@ -61,6 +62,7 @@ failures (422) list each bad field in `errors`.",
         (name = "categories", description = "The category tree (HOME > Health > Mental Health)"),
         (name = "articles", description = "Articles: list, read, write, publish, count views"),
         (name = "sections", description = "The ordered heading + body blocks of an article"),
+        (name = "references", description = "The works an article cites, in order"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
@@ -82,6 +84,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         CategoriesApi::openapi(),
         ArticlesApi::openapi(),
         SectionsApi::openapi(),
+        ReferencesApi::openapi(),
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
@@ -572,21 +575,25 @@ impl Modify for TextSyntax {
             .iter()
             .chain(crate::categories::input::TEXT_FIELDS)
             .chain(crate::sections::input::TEXT_FIELDS)
+            .chain(crate::references::input::TEXT_FIELDS)
             .chain(crate::webhooks::input::TEXT_FIELDS)
             .map(|(schema, property, syntax)| {
                 let (pattern, min) = (syntax.pattern(), syntax.min_length());
                 (*schema, *property, pattern, min, syntax.max_length())
             });
-        let urls = crate::webhooks::input::URL_FIELDS.iter().map(|schema| {
-            let pattern = Some(crate::webhooks::target::URL_PATTERN);
-            (
-                *schema,
-                "url",
-                pattern,
-                None,
-                crate::webhooks::target::MAX_URL_LEN,
-            )
-        });
+        let url_fields = crate::webhooks::input::URL_FIELDS.iter();
+        let urls = url_fields
+            .chain(crate::references::input::URL_FIELDS)
+            .map(|schema| {
+                let pattern = Some(crate::webhooks::target::URL_PATTERN);
+                (
+                    *schema,
+                    "url",
+                    pattern,
+                    None,
+                    crate::webhooks::target::MAX_URL_LEN,
+                )
+            });
         for (schema, property, pattern, min_length, max_length) in fields.chain(urls) {
             let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
                 continue;

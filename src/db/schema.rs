@@ -35,6 +35,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_references (id) {
+        id -> Integer,
+        article_id -> Integer,
+        position -> Integer,
+        title -> Text,
+        url -> Text,
+        publisher -> Text,
+        year -> Nullable<Integer>,
+        doi -> Nullable<Text>,
+        pubmed_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     article_revisions (article_id, version) {
         article_id -> Integer,
         version -> Integer,
@@ -156,12 +170,14 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(article_references -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_references,
     api_tokens,
     article_revisions,
     articles,

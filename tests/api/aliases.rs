@@ -49,6 +49,9 @@ fn body_for(method: &str, path: &str, section: &Value) -> Option<Value> {
         ("PUT", "sections") => Some(json!({"sections": [
             {"id": section["id"], "heading": section["heading"], "body": section["body"]}
         ]})),
+        ("PUT", "references") => Some(json!({"references": [
+            {"title": "A study", "url": "https://example.org/study", "publisher": "A journal"}
+        ]})),
         ("POST", "publish") => Some(json!({})),
         _ => None,
     }

@@ -33,6 +33,7 @@ mod openapi;
 mod preview;
 mod purge_keys;
 mod query_params;
+mod references;
 mod rendering;
 mod replica;
 mod response_cache;
