@@ -2,6 +2,7 @@
 
 use super::content::{check_window, ArticleContent};
 use super::status::ArticleStatus;
+use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
@@ -61,6 +62,10 @@ pub struct CreateArticle {
     #[serde(default)]
     #[schema(max_items = 200)]
     pub sections: Vec<SectionInput>,
+    /// References in order (at most 200), created in the same transaction.
+    #[serde(default)]
+    #[schema(max_items = 200)]
+    pub references: Vec<ReferenceInput>,
 }
 
 impl CreateArticle {
@@ -82,6 +87,7 @@ impl CreateArticle {
         for (i, section) in self.sections.iter().enumerate() {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
+        references_input::check_all(&mut checks, "references", &self.references);
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(

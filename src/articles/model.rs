@@ -10,6 +10,8 @@ use crate::db::search_index;
 use crate::db::sql::placeholders;
 use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
+use crate::references::input::ReferenceInput;
+use crate::references::model::{self as references_model, ReferenceRow};
 use crate::revisions::model::{Snapshot, SnapshotSection};
 use crate::sections::input::SectionInput;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -101,7 +103,11 @@ pub fn find_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Option<ArticleRow>>
 }
 
 /// What `row` and its ordered `sections` are as a revision snapshot.
-pub fn snapshot(row: &ArticleRow, sections: &[SectionRow]) -> Snapshot {
+pub fn snapshot(
+    row: &ArticleRow,
+    sections: &[SectionRow],
+    references: &[ReferenceRow],
+) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
         title: row.title.clone(),
@@ -118,6 +124,7 @@ pub fn snapshot(row: &ArticleRow, sections: &[SectionRow]) -> Snapshot {
                 body: s.body.clone(),
             })
             .collect(),
+        references: references.iter().map(ReferenceRow::input).collect(),
     }
 }
 
@@ -224,6 +231,7 @@ pub fn create(
         >>::construct_selection())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
+    references_model::replace_all(conn, row.id, &request.references)?;
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -297,26 +305,39 @@ pub fn upsert(
             >>::construct_selection())
             .get_result(conn)?;
         sections_model::insert_all(conn, row.id, &request.sections, now)?;
+        references_model::replace_all(conn, row.id, &request.references)?;
         return Ok(Some(row.id));
     };
-    let written = replace_whole(conn, &current, content, &request.sections, view_count, now)?;
+    let parts = Parts {
+        sections: &request.sections,
+        references: &request.references,
+    };
+    let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
 }
 
-/// Makes `current` hold `content` and exactly `sections` (and `view_count`) as its next version,
+/// The ordered parts of an article a whole write (an import, a restore) gives it.
+struct Parts<'a> {
+    sections: &'a [SectionInput],
+    references: &'a [ReferenceInput],
+}
+
+/// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
 /// checking the category and the slug like any write (a rename leaves a redirect); writes
 /// nothing and returns false when all of it is already stored.
 fn replace_whole(
     conn: &mut DbConn,
     current: &ArticleRow,
     mut content: ArticleContent,
-    sections: &[SectionInput],
+    parts: Parts,
     view_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<bool> {
+    let sections = parts.sections;
     let same_sections = same_sections(conn, current.id, sections)?;
+    let same_references = references_model::stored_equal(conn, current.id, parts.references)?;
     let stored = ArticleContent::from(current);
-    if stored == content && current.view_count == view_count && same_sections {
+    if stored == content && current.view_count == view_count && same_sections && same_references {
         return Ok(false);
     }
     if content.category_id != stored.category_id {
@@ -341,6 +362,7 @@ fn replace_whole(
         sections_model::delete_all(conn, current.id)?;
         sections_model::insert_all(conn, current.id, sections, now)?;
     }
+    references_model::replace_all(conn, current.id, parts.references)?;
     Ok(true)
 }
 
@@ -382,7 +404,11 @@ pub fn restore(
             body: s.body.clone(),
         })
         .collect();
-    replace_whole(conn, current, content, &sections, current.view_count, now)?;
+    let parts = Parts {
+        sections: &sections,
+        references: &snapshot.references,
+    };
+    replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
 }
 

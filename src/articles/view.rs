@@ -7,6 +7,8 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
+use crate::references::model::{self as references_model, ReferenceRow};
+use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
 use crate::support::markdown;
@@ -66,6 +68,9 @@ pub struct ArticleView {
     /// Embed `sections`: the sections in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<SectionView>>,
+    /// Embed `references`: the works it cites, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<ReferenceView>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -177,6 +182,7 @@ pub struct ViewCount {
 pub struct Embeds {
     categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
+    references: HashMap<i32, Vec<ReferenceRow>>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -220,6 +226,16 @@ impl Embeds {
                     .entry(section.article_id)
                     .or_default()
                     .push(section);
+            }
+        }
+        if shape.include.contains(&Embed::References) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            for reference in references_model::for_articles(conn, &ids)? {
+                embeds
+                    .references
+                    .entry(reference.article_id)
+                    .or_default()
+                    .push(reference);
             }
         }
         Ok(embeds)
@@ -295,6 +311,10 @@ pub fn article_view(
             .map(|s| SectionView::new(s, shape.format))
             .collect()
     });
+    let references = include(Embed::References).then(|| {
+        let rows = embeds.references.remove(&row.id).unwrap_or_default();
+        rows.into_iter().map(ReferenceView::from).collect()
+    });
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -321,6 +341,7 @@ pub fn article_view(
         category,
         breadcrumbs,
         sections,
+        references,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

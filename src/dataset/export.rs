@@ -7,6 +7,8 @@ use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::references::input::ReferenceInput;
+use crate::references::model as references_model;
 use crate::sections::model as sections_model;
 use anyhow::Context;
 use std::collections::HashMap;
@@ -96,9 +98,17 @@ fn write_all(
                     body: section.body,
                 });
         }
+        let mut references: HashMap<i32, Vec<ReferenceInput>> = HashMap::new();
+        for reference in references_model::for_articles(conn, &ids)? {
+            references
+                .entry(reference.article_id)
+                .or_default()
+                .push(reference.input());
+        }
         for row in rows {
             writer.record(&Record::Article(ArticleRecord {
                 sections: sections.remove(&row.id).unwrap_or_default(),
+                references: references.remove(&row.id).unwrap_or_default(),
                 category_slug: slugs.get(&row.category_id).cloned().unwrap_or_default(),
                 status: ArticleStatus::from_stored(&row.status),
                 title: row.title,

@@ -358,6 +358,7 @@ impl Importer<'_> {
                     body: s.body,
                 })
                 .collect(),
+            references: record.references,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());

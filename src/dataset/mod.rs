@@ -45,6 +45,9 @@ pub struct ArticleRecord {
     pub category_slug: String,
     #[serde(default)]
     pub sections: Vec<SectionRecord>,
+    /// The works it cites, in order (the fields of `PUT …/references`; optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<crate::references::input::ReferenceInput>,
 }
 
 /// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.

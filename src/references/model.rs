@@ -72,14 +72,10 @@ pub fn replace_all(
     article_id: i32,
     items: &[ReferenceInput],
 ) -> QueryResult<bool> {
-    let items: Vec<ReferenceInput> = items.iter().map(ReferenceInput::normalized).collect();
-    let stored: Vec<ReferenceInput> = for_article(conn, article_id)?
-        .iter()
-        .map(ReferenceRow::input)
-        .collect();
-    if stored == items {
+    if stored_equal(conn, article_id, items)? {
         return Ok(false);
     }
+    let items: Vec<ReferenceInput> = items.iter().map(ReferenceInput::normalized).collect();
     diesel::delete(article_references::table.filter(article_references::article_id.eq(article_id)))
         .execute(conn)?;
     for (position, item) in (1..).zip(&items) {
@@ -97,6 +93,20 @@ pub fn replace_all(
             .execute(conn)?;
     }
     Ok(true)
+}
+
+/// True when `article_id` has exactly `items` ([`ReferenceInput::normalized`]), in that order.
+pub fn stored_equal(
+    conn: &mut DbConn,
+    article_id: i32,
+    items: &[ReferenceInput],
+) -> QueryResult<bool> {
+    let stored = for_article(conn, article_id)?;
+    Ok(stored.len() == items.len()
+        && stored
+            .iter()
+            .zip(items)
+            .all(|(row, item)| row.input() == item.normalized()))
 }
 
 /// Counts a change of `article_id`'s references in the article: a new version, `updated_at`

@@ -5,6 +5,7 @@ use crate::changes::model::Journal;
 use crate::db::schema::article_revisions;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::references::input::ReferenceInput;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,9 @@ pub struct Snapshot {
     pub category_id: i32,
     /// The sections, in order.
     pub sections: Vec<SnapshotSection>,
+    /// The references, in order (none in revisions written before references existed).
+    #[serde(default)]
+    pub references: Vec<ReferenceInput>,
 }
 
 /// One section of a [`Snapshot`].

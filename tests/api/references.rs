@@ -243,3 +243,140 @@ async fn a_changed_list_is_logged_as_an_update_of_the_article() {
         "{last}"
     );
 }
+
+#[actix_web::test]
+async fn an_article_is_created_with_its_references_and_shows_them_where_asked() {
+    let app = spawn().await;
+    let category = app.category("Health", None).await;
+    let created = app
+        .article(
+            "Sleep and the Mind",
+            category["id"].as_i64().unwrap(),
+            json!({"status": "published", "published_at": "2025-01-01T00:00:00Z",
+                   "references": [review(), guideline()]}),
+        )
+        .await;
+    assert_eq!(created["version"], 1);
+    let single = app.get(ARTICLE).await.expect(200).body;
+    let listed = app.get(REFERENCES).await.expect(200).body;
+    assert_eq!(
+        single["references"], listed["data"],
+        "a single read embeds them by default"
+    );
+    assert_eq!(single["references"][1]["title"], "Insomnia: overview");
+    let none = app
+        .get(&format!("{ARTICLE}?include=sections"))
+        .await
+        .expect(200);
+    assert!(none.body.get("references").is_none());
+    let list = app.get("/api/v1/articles").await.expect(200).body;
+    assert!(
+        list["data"][0].get("references").is_none(),
+        "lists embed them when asked"
+    );
+    let list = app
+        .get("/api/v1/articles?include=references")
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(list["data"][0]["references"], listed["data"]);
+
+    // A bad reference refuses the whole article.
+    let mut bad = review();
+    bad["doi"] = json!("doi:10.1016/x");
+    let refused = app
+        .json(
+            "POST",
+            "/api/v1/articles",
+            Some(&app.editor()),
+            json!({"title": "Another", "category_id": category["id"], "references": [bad]}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(refused.error_fields(), ["references[0].doi"]);
+    assert_eq!(app.count("articles"), 1);
+}
+
+#[actix_web::test]
+async fn revisions_keep_the_references_and_a_restore_brings_them_back() {
+    let app = spawn().await;
+    article(&app, true).await;
+    app.put(&app.editor(), REFERENCES, json!({"references": [review()]}))
+        .await
+        .expect(200);
+    let with_one = version(&app).await;
+    app.put(
+        &app.editor(),
+        REFERENCES,
+        json!({"references": [guideline()]}),
+    )
+    .await
+    .expect(200);
+    let revision = app
+        .get_as(&app.editor(), &format!("{ARTICLE}/revisions/{with_one}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        revision.body["article"]["references"],
+        json!([review()]),
+        "{}",
+        revision.body
+    );
+    app.post(
+        &app.editor(),
+        &format!("{ARTICLE}/revisions/{with_one}/restore"),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let restored = app.get(REFERENCES).await.expect(200).body;
+    assert_eq!(restored["data"][0]["doi"], review()["doi"]);
+    assert_eq!(restored["data"].as_array().unwrap().len(), 1);
+    assert_eq!(version(&app).await, with_one + 2);
+}
+
+#[actix_web::test]
+async fn an_export_carries_the_references_and_an_import_writes_them_back() {
+    let app = spawn().await;
+    article(&app, true).await;
+    app.put(
+        &app.editor(),
+        REFERENCES,
+        json!({"references": [review(), guideline()]}),
+    )
+    .await
+    .expect(200);
+    let before = app.get(REFERENCES).await.expect(200).body;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.json");
+    healthhub::dataset::export::export(&app.state.db, &file).unwrap();
+    let exported: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        exported["articles"][0]["references"][1],
+        json!({"title": "Insomnia: overview", "url": "https://www.nhs.uk/conditions/insomnia/",
+               "publisher": "NHS", "year": null, "doi": null, "pubmed_id": null})
+    );
+    let import = |db| {
+        healthhub::dataset::import::import(
+            db,
+            &file,
+            healthhub::dataset::import::ImportOptions::default(),
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        import(&app.state.db).unchanged,
+        1,
+        "the same references write nothing"
+    );
+    app.put(&app.editor(), REFERENCES, json!({"references": []}))
+        .await
+        .expect(200);
+    assert_eq!(import(&app.state.db).articles, 1);
+    let uncached = app.uncached().await;
+    let reply = crate::common::call(&uncached, TestRequest::get().uri(REFERENCES))
+        .await
+        .expect(200);
+    assert_eq!(reply.body, before);
+}

@@ -169,10 +169,16 @@ pub enum Embed {
     Category,
     Breadcrumbs,
     Sections,
+    References,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 3] = [Embed::Category, Embed::Breadcrumbs, Embed::Sections];
+    pub const ALL: [Embed; 4] = [
+        Embed::Category,
+        Embed::Breadcrumbs,
+        Embed::Sections,
+        Embed::References,
+    ];
 
     /// The embed's name in `include`.
     pub fn name(self) -> &'static str {
@@ -180,6 +186,7 @@ impl Embed {
             Embed::Category => "category",
             Embed::Breadcrumbs => "breadcrumbs",
             Embed::Sections => "sections",
+            Embed::References => "references",
         }
     }
 }
@@ -309,7 +316,12 @@ pub const SEARCH: Defaults = Defaults {
 
 /// Single reads and write responses: everything a page needs.
 pub const SINGLE: Defaults = Defaults {
-    include: &[Embed::Category, Embed::Breadcrumbs, Embed::Sections],
+    include: &[
+        Embed::Category,
+        Embed::Breadcrumbs,
+        Embed::Sections,
+        Embed::References,
+    ],
     requires_q: false,
 };
 
@@ -604,9 +616,10 @@ fn parse_paging(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
-    /// Comma-separated embeds: `category`, `breadcrumbs`, `sections` (default all three; empty for none).
+    /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references` (default all
+    /// four; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections)(?:,(?:category|breadcrumbs|sections))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references)(?:,(?:category|breadcrumbs|sections|references))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -741,7 +754,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(
