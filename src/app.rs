@@ -13,6 +13,7 @@ use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
 use crate::http::{docs, health, index, metrics};
 use crate::openapi;
+use crate::people;
 use crate::previews;
 use crate::references;
 use crate::revisions;
@@ -91,6 +92,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         articles::endpoints(),
         sections::endpoints(),
         references::endpoints(),
+        people::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
         previews::endpoints(),

@@ -33,6 +33,7 @@ pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod openapi;
+pub mod people;
 pub mod previews;
 pub mod references;
 pub mod revisions;

@@ -8,6 +8,7 @@ use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, metrics, openapi_responses as responses};
+use crate::people::PeopleApi;
 use crate::previews::PreviewsApi;
 use crate::references::ReferencesApi;
 use crate::revisions::RevisionsApi;
@@ -17,9 +18,10 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use std::sync::LazyLock;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::ArrayItems;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
-    HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, Type,
+    HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, SchemaFormat, Type,
 };
 use utoipa::{Modify, OpenApi};
 
@@ -63,6 +65,7 @@ failures (422) list each bad field in `errors`.",
         (name = "articles", description = "Articles: list, read, write, publish, count views"),
         (name = "sections", description = "The ordered heading + body blocks of an article"),
         (name = "references", description = "The works an article cites, in order"),
+        (name = "people", description = "Authors and medical reviewers"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
@@ -85,6 +88,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ArticlesApi::openapi(),
         SectionsApi::openapi(),
         ReferencesApi::openapi(),
+        PeopleApi::openapi(),
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
@@ -468,8 +472,6 @@ struct PathKeys;
 
 impl Modify for PathKeys {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::path::ParameterIn;
-        use utoipa::openapi::{ObjectBuilder, SchemaFormat, Type};
         let id_or_slug: RefOr<Schema> = ObjectBuilder::new()
             .schema_type(Type::String)
             .pattern(Some(crate::support::key::KEY_PATTERN))
@@ -576,6 +578,7 @@ impl Modify for TextSyntax {
             .chain(crate::categories::input::TEXT_FIELDS)
             .chain(crate::sections::input::TEXT_FIELDS)
             .chain(crate::references::input::TEXT_FIELDS)
+            .chain(crate::people::input::TEXT_FIELDS)
             .chain(crate::webhooks::input::TEXT_FIELDS)
             .map(|(schema, property, syntax)| {
                 let (pattern, min) = (syntax.pattern(), syntax.min_length());
@@ -594,15 +597,46 @@ impl Modify for TextSyntax {
                     crate::webhooks::target::MAX_URL_LEN,
                 )
             });
-        for (schema, property, pattern, min_length, max_length) in fields.chain(urls) {
-            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
-                continue;
-            };
-            if let Some(RefOr::T(Schema::Object(text))) = object.properties.get_mut(property) {
+        let identifiers = crate::references::input::IDENTIFIER_FIELDS.iter().map(
+            |(schema, property, pattern, max)| (*schema, *property, Some(*pattern), None, *max),
+        );
+        for (schema, property, pattern, min_length, max_length) in
+            fields.chain(urls).chain(identifiers)
+        {
+            if let Some(text) = property_object(components, schema, property) {
                 text.pattern = pattern.map(str::to_owned);
                 text.min_length = min_length;
                 text.max_length = Some(max_length);
             }
         }
+        for (schema, property) in crate::people::input::URL_LIST_FIELDS {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+                continue;
+            };
+            let Some(RefOr::T(Schema::Array(list))) = object.properties.get_mut(*property) else {
+                continue;
+            };
+            if let ArrayItems::RefOrSchema(item) = &mut list.items {
+                if let RefOr::T(Schema::Object(url)) = item.as_mut() {
+                    url.pattern = Some(crate::webhooks::target::URL_PATTERN.to_owned());
+                    url.max_length = Some(crate::webhooks::target::MAX_URL_LEN);
+                }
+            }
+        }
+    }
+}
+
+/// The schema object of `property` in component `schema`, if both are inline objects.
+fn property_object<'a>(
+    components: &'a mut utoipa::openapi::Components,
+    schema: &str,
+    property: &str,
+) -> Option<&'a mut utoipa::openapi::schema::Object> {
+    let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema) else {
+        return None;
+    };
+    match object.properties.get_mut(property) {
+        Some(RefOr::T(Schema::Object(text))) => Some(text),
+        _ => None,
     }
 }

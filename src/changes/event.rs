@@ -11,6 +11,8 @@ pub enum ResourceType {
     Article,
     /// A category.
     Category,
+    /// A person (an author or a medical reviewer).
+    Person,
     /// An API token (only its revocation is logged).
     Token,
 }
@@ -21,6 +23,7 @@ impl ResourceType {
         match self {
             ResourceType::Article => "article",
             ResourceType::Category => "category",
+            ResourceType::Person => "person",
             ResourceType::Token => "token",
         }
     }
@@ -59,6 +62,15 @@ pub enum Event {
     /// A category was deleted.
     #[serde(rename = "category.deleted")]
     CategoryDeleted,
+    /// A new person.
+    #[serde(rename = "person.created")]
+    PersonCreated,
+    /// A person's name, slug, credentials, bio or links changed.
+    #[serde(rename = "person.updated")]
+    PersonUpdated,
+    /// A person was deleted.
+    #[serde(rename = "person.deleted")]
+    PersonDeleted,
     /// An API token (or a preview link) was revoked.
     #[serde(rename = "token.revoked")]
     TokenRevoked,
@@ -66,7 +78,7 @@ pub enum Event {
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 9] = [
+    pub const ALL: [Event; 12] = [
         Event::ArticleCreated,
         Event::ArticleUpdated,
         Event::ArticlePublished,
@@ -75,6 +87,9 @@ impl Event {
         Event::CategoryCreated,
         Event::CategoryUpdated,
         Event::CategoryDeleted,
+        Event::PersonCreated,
+        Event::PersonUpdated,
+        Event::PersonDeleted,
         Event::TokenRevoked,
     ];
 
@@ -89,6 +104,9 @@ impl Event {
             Event::CategoryCreated => "category.created",
             Event::CategoryUpdated => "category.updated",
             Event::CategoryDeleted => "category.deleted",
+            Event::PersonCreated => "person.created",
+            Event::PersonUpdated => "person.updated",
+            Event::PersonDeleted => "person.deleted",
             Event::TokenRevoked => "token.revoked",
         }
     }
@@ -108,6 +126,9 @@ impl Event {
             | Event::ArticleDeleted => ResourceType::Article,
             Event::CategoryCreated | Event::CategoryUpdated | Event::CategoryDeleted => {
                 ResourceType::Category
+            }
+            Event::PersonCreated | Event::PersonUpdated | Event::PersonDeleted => {
+                ResourceType::Person
             }
             Event::TokenRevoked => ResourceType::Token,
         }

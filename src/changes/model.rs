@@ -111,9 +111,19 @@ impl NewChange {
         old_slug: Option<&str>,
         version: i32,
     ) -> Self {
+        Self::versioned(event, id, slug, old_slug, version)
+    }
+
+    /// An entry about person `id`.
+    pub fn person(event: Event, id: i32, slug: &str, old_slug: Option<&str>, version: i32) -> Self {
+        Self::versioned(event, id, slug, old_slug, version)
+    }
+
+    /// An entry about the versioned resource `id` that `event` is about.
+    fn versioned(event: Event, id: i32, slug: &str, old_slug: Option<&str>, version: i32) -> Self {
         Self {
             event: event.as_str().to_owned(),
-            resource_type: ResourceType::Category.as_str().to_owned(),
+            resource_type: event.resource().as_str().to_owned(),
             resource_id: Some(id),
             slug: Some(slug.to_owned()),
             old_slug: old_slug.map(str::to_owned),

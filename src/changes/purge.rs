@@ -8,7 +8,8 @@
 //! - `category-<id>`: responses that show that category: its own, and each article filed under
 //!   it or under a category below it (through the article's breadcrumbs);
 //! - `categories`: every list of categories, the tree, each single category (its children and
-//!   breadcrumbs are categories), and every list of articles (each embeds its category).
+//!   breadcrumbs are categories), and every list of articles (each embeds its category);
+//! - `person-<id>`: a single person's responses; `people`: every list of people.
 //!
 //! A change purges what it can have changed: an article change `article-<id>` and `articles`
 //! (only when anonymous readers saw the article before or after it); a category change
@@ -30,6 +31,14 @@ pub fn category_key(id: i32) -> String {
     format!("category-{id}")
 }
 
+/// The key of one person's responses.
+pub fn person_key(id: i32) -> String {
+    format!("person-{id}")
+}
+
+/// The key of every list of people.
+pub const PEOPLE_KEY: &str = "people";
+
 /// The key of every list and search of articles.
 pub const ARTICLES_KEY: &str = "articles";
 
@@ -48,7 +57,7 @@ pub struct Purge {
 
 /// What to purge after the change `row` records: for articles only when anonymous readers saw
 /// the article before or after it (a draft's edits change no public response); for categories
-/// always; nothing for tokens.
+/// and people always; nothing for tokens.
 pub fn of(row: &ChangeRow) -> Option<Purge> {
     let id = row.resource_id?;
     let (collection, keys) = match row.resource_type.as_str() {
@@ -63,6 +72,9 @@ pub fn of(row: &ChangeRow) -> Option<Purge> {
             "categories",
             vec![category_key(id), CATEGORIES_KEY.to_owned()],
         ),
+        t if t == ResourceType::Person.as_str() => {
+            ("people", vec![person_key(id), PEOPLE_KEY.to_owned()])
+        }
         _ => return None,
     };
     let mut urls = vec![format!("/api/v1/{collection}/{id}")];

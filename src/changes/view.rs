@@ -19,9 +19,9 @@ pub struct ChangeView {
     pub event: Event,
     /// What kind of resource it happened to.
     pub resource_type: ResourceType,
-    /// The article's or category's id (null for tokens).
+    /// The article's, category's or person's id (null for tokens).
     pub id: Option<i32>,
-    /// The revoked token's id, its `jti` (null for articles and categories).
+    /// The revoked token's id, its `jti` (null for the other resources).
     pub token_id: Option<String>,
     /// The resource's slug after the change (its last slug for a deletion).
     pub slug: Option<String>,

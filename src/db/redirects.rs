@@ -1,4 +1,4 @@
-//! Slug history: the old slugs of renamed articles and categories, so old URLs answer with a redirect.
+//! Slug history: the old slugs of renamed articles, categories and people, so old URLs answer with a redirect.
 
 use super::schema::slug_redirects;
 use crate::db::DbConn;
@@ -11,6 +11,7 @@ use diesel::prelude::*;
 pub enum SlugKind {
     Article,
     Category,
+    Person,
 }
 
 impl SlugKind {
@@ -18,6 +19,7 @@ impl SlugKind {
         match self {
             SlugKind::Article => "article",
             SlugKind::Category => "category",
+            SlugKind::Person => "person",
         }
     }
 }

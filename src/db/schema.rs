@@ -111,6 +111,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    people (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        credentials -> Text,
+        bio -> Text,
+        bio_html -> Text,
+        links -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sections (id) {
         id -> Integer,
         article_id -> Integer,
@@ -185,6 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     changes,
     categories,
     idempotency_keys,
+    people,
     sections,
     slug_redirects,
     webhook_deliveries,

@@ -32,6 +32,8 @@ pub struct IndexLinks {
     pub articles: &'static str,
     /// Full-text search over the articles (add `?q=`).
     pub search: &'static str,
+    /// The authors and medical reviewers.
+    pub people: &'static str,
     /// The caller's token (needs one).
     pub whoami: &'static str,
     /// The changes log (needs `content:read`).
@@ -53,6 +55,10 @@ pub struct IndexTemplates {
     pub article: &'static str,
     /// The ordered sections of an article.
     pub article_sections: &'static str,
+    /// The ordered references of an article.
+    pub article_references: &'static str,
+    /// One person by id or slug.
+    pub person: &'static str,
     /// One section by id.
     pub section: &'static str,
     /// The revisions of an article (needs `content:read`).
@@ -72,6 +78,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         category_tree: "/api/v1/categories/tree",
         articles: "/api/v1/articles",
         search: "/api/v1/search",
+        people: "/api/v1/people",
         whoami: "/api/v1/auth/whoami",
         changes: "/api/v1/changes",
         webhooks: "/api/v1/webhooks",
@@ -82,6 +89,8 @@ pub const INDEX: ApiIndex = ApiIndex {
         category: "/api/v1/categories/{id_or_slug}",
         article: "/api/v1/articles/{id_or_slug}",
         article_sections: "/api/v1/articles/{id_or_slug}/sections",
+        article_references: "/api/v1/articles/{id_or_slug}/references",
+        person: "/api/v1/people/{id_or_slug}",
         section: "/api/v1/sections/{id}",
         article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
         article_preview: "/api/v1/articles/{id_or_slug}/preview",

@@ -4,7 +4,9 @@
 //! keys of everything it depends on, so purging a change's keys drops every stored response
 //! that showed it. Responses kept in the in-memory response cache keep these headers.
 
-use crate::changes::purge::{article_key, category_key, ARTICLES_KEY, CATEGORIES_KEY};
+use crate::changes::purge::{
+    article_key, category_key, person_key, ARTICLES_KEY, CATEGORIES_KEY, PEOPLE_KEY,
+};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::HttpResponse;
 
@@ -34,6 +36,10 @@ pub enum Shows {
     CategoriesWithCounts,
     /// One category with its breadcrumbs and children (`category-<id> categories`).
     Category(i32),
+    /// One person (`person-<id>`).
+    Person(i32),
+    /// A list of people (`people`).
+    People,
 }
 
 impl Shows {
@@ -50,6 +56,8 @@ impl Shows {
                 vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]
             }
             Shows::Category(id) => vec![category_key(*id), CATEGORIES_KEY.to_owned()],
+            Shows::Person(id) => vec![person_key(*id)],
+            Shows::People => vec![PEOPLE_KEY.to_owned()],
         }
     }
 }

@@ -27,6 +27,12 @@ pub const MAX_REFERENCES: usize = 200;
 /// OpenAPI document.
 pub const URL_FIELDS: &[&str] = &["ReferenceInput"];
 
+/// The identifiers' syntax, for the OpenAPI document: `(schema, property, pattern, maxLength)`.
+pub const IDENTIFIER_FIELDS: &[(&str, &str, &str, usize)] = &[
+    ("ReferenceInput", "doi", DOI_PATTERN, MAX_DOI_LEN),
+    ("ReferenceInput", "pubmed_id", PUBMED_ID_PATTERN, 9),
+];
+
 /// The syntax of the references' text fields, for the OpenAPI document.
 pub const TEXT_FIELDS: &[FieldSyntax] = &[
     ("ReferenceInput", "title", TITLE),
@@ -58,11 +64,9 @@ pub struct ReferenceInput {
     /// Its Digital Object Identifier without the resolver (`10.1016/j.smrv.2020.101300`), if it
     /// has one.
     #[serde(default)]
-    #[schema(pattern = r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$", max_length = 200)]
     pub doi: Option<String>,
     /// Its PubMed id (PMID, digits only), if it has one.
     #[serde(default)]
-    #[schema(pattern = "^[1-9][0-9]{0,8}$")]
     pub pubmed_id: Option<String>,
 }
 

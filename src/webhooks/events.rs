@@ -13,9 +13,10 @@ use utoipa::{PartialSchema, ToSchema};
 pub struct EventPattern(String);
 
 /// The resources a `<resource>.*` pattern can name.
-const RESOURCES: [ResourceType; 3] = [
+const RESOURCES: [ResourceType; 4] = [
     ResourceType::Article,
     ResourceType::Category,
+    ResourceType::Person,
     ResourceType::Token,
 ];
 
@@ -93,8 +94,11 @@ mod tests {
         assert!(!pattern("article.*").matches(Event::CategoryCreated));
         assert!(pattern("category.updated").matches(Event::CategoryUpdated));
         assert!(!pattern("category.updated").matches(Event::CategoryCreated));
+        assert!(pattern("person.*").matches(Event::PersonDeleted));
+        assert!(!pattern("person.*").matches(Event::CategoryDeleted));
         assert!(EventPattern::try_from("article.nope".to_owned()).is_err());
         assert!(EventPattern::try_from("articles.*".to_owned()).is_err());
-        assert_eq!(EventPattern::all().len(), 13);
+        // `*`, four `<resource>.*` and twelve events.
+        assert_eq!(EventPattern::all().len(), 17);
     }
 }

@@ -44,6 +44,9 @@ fn body_for(method: &str, path: &str, section: &Value) -> Option<Value> {
         ("PATCH", "{id_or_slug}") if path.contains("/categories/") => {
             Some(json!({"description": "Changed."}))
         }
+        ("PATCH", "{id_or_slug}") if path.contains("/people/") => {
+            Some(json!({"credentials": "MD"}))
+        }
         ("PATCH", "{id_or_slug}") => Some(json!({"subtitle": "Changed."})),
         ("POST", "sections") => Some(json!({"heading": "New", "body": "Text."})),
         ("PUT", "sections") => Some(json!({"sections": [
@@ -87,14 +90,18 @@ async fn every_route_with_id_or_slug_takes_ids_slugs_and_old_slugs_by_one_rule()
                            "sections": [{"heading": "Why", "body": "Because."}]}),
                 )
                 .await;
+            let person = app
+                .post(&token, "/api/v1/people", json!({"name": "Jane Doe"}))
+                .await
+                .expect(201)
+                .body;
             let on_categories = template.starts_with("/api/v1/categories");
-            let target = if on_categories { &category } else { &article };
-            let old = target["slug"].as_str().unwrap().to_owned();
-            let resource = if on_categories {
-                "categories"
-            } else {
-                "articles"
+            let (target, resource) = match template.split('/').nth(3) {
+                Some("categories") => (&category, "categories"),
+                Some("people") => (&person, "people"),
+                _ => (&article, "articles"),
             };
+            let old = target["slug"].as_str().unwrap().to_owned();
             app.patch(
                 &token,
                 &format!("/api/v1/{resource}/{}", target["id"]),

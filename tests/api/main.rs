@@ -30,6 +30,7 @@ mod metrics;
 mod nodes;
 mod numbers;
 mod openapi;
+mod people;
 mod preview;
 mod purge_keys;
 mod query_params;
