@@ -153,6 +153,15 @@ impl ApiError {
         Self::StateConflict(vec![FieldError::new(field, message)])
     }
 
+    /// This error, a 409 instead of a 422 when it is one: field errors found in a merged value,
+    /// where what breaks the rule is what is stored, not the request alone.
+    pub fn into_state_conflict(self) -> Self {
+        match self {
+            Self::Validation(errors) => Self::StateConflict(errors),
+            other => other,
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {

@@ -65,10 +65,7 @@ impl ArticleContent {
             );
         }
         check_window(&mut checks, self.published_at, self.unpublish_at);
-        checks.finish().map_err(|error| match error {
-            ApiError::Validation(errors) => ApiError::StateConflict(errors),
-            other => other,
-        })
+        checks.finish().map_err(ApiError::into_state_conflict)
     }
 }
 

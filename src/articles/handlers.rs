@@ -71,7 +71,7 @@ use utoipa::IntoParams;
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -104,7 +104,7 @@ pub async fn list_articles(
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -249,7 +249,7 @@ fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String
         (status = 200, description = "The article", body = ArticleView,
             headers(
                 ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>` and `category-<id>` of each category in its breadcrumbs"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>`, `category-<id>` of each category in its breadcrumbs and `person-<id>` of each person of its byline it shows"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
@@ -300,9 +300,17 @@ pub async fn get_article(
             let response = HttpResponse::Ok()
                 .insert_header((header::ETAG, version_etag(article.version)))
                 .json(view::shaped(&article, &shape));
+            let people = article
+                .authors
+                .iter()
+                .flatten()
+                .chain(article.reviewer.iter().flatten())
+                .map(|person| person.id)
+                .collect();
             let shows = Shows::Article {
                 id: article.id,
                 categories,
+                people,
             };
             Ok(tagged(about_article(response, article.id), &shows))
         }
@@ -327,7 +335,7 @@ pub struct RelatedQuery {
     responses(
         (status = 200, description = "Related articles (with their category)", body = RelatedArticles,
             headers(
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories` (any article or category change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",

@@ -15,6 +15,7 @@ use crate::db::schema::articles;
 use crate::db::sql::{placeholders, placeholders_of};
 use crate::db::{Backend, DbConn};
 use crate::error::ApiResult;
+use crate::people::bylines;
 use crate::references::model as references_model;
 use crate::revisions::model as revisions;
 use crate::sections::model as sections_model;
@@ -64,9 +65,10 @@ pub fn record(
     set_logged_public(conn, id, is_public, now)?;
     let sections = sections_model::for_article(conn, id)?;
     let references = references_model::for_article(conn, id)?;
+    let byline = bylines::of(conn, id)?;
     revisions::store(
         conn,
-        &model::snapshot(&after, &sections, &references),
+        &model::snapshot(&after, &sections, &references, byline),
         id,
         after.version,
         journal,

@@ -2,11 +2,12 @@
 
 use super::content::{check_window, ArticleContent};
 use super::status::ArticleStatus;
+use crate::people::bylines::{self, Byline};
 use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -66,9 +67,26 @@ pub struct CreateArticle {
     #[serde(default)]
     #[schema(max_items = 200)]
     pub references: Vec<ReferenceInput>,
+    /// Its authors' person ids, in byline order (at most 20, each once).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub authors: Vec<i32>,
+    /// Its medical reviewer's person id; given with `reviewed_at`.
+    pub reviewer_id: Option<i32>,
+    /// The date of the last medical review (`YYYY-MM-DD`); given with `reviewer_id`.
+    pub reviewed_at: Option<NaiveDate>,
 }
 
 impl CreateArticle {
+    /// The byline this request gives the article.
+    pub fn byline(&self) -> Byline {
+        Byline {
+            authors: self.authors.clone(),
+            reviewer_id: self.reviewer_id,
+            reviewed_at: self.reviewed_at,
+        }
+    }
+
     /// Checks everything that needs no database.
     pub fn check(&self) -> Result<(), crate::error::ApiError> {
         let mut checks = Checks::new();
@@ -88,6 +106,8 @@ impl CreateArticle {
             section.check(&mut checks, &format!("sections[{i}]."));
         }
         references_input::check_all(&mut checks, "references", &self.references);
+        bylines::check_authors(&mut checks, &self.authors);
+        bylines::check_review(&mut checks, &self.byline());
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -149,6 +169,20 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub unpublish_at: Option<Option<DateTime<Utc>>>,
+    /// The whole new list of authors' person ids (at most 20, each once; `[]` for none). Not
+    /// nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Vec<i32>, max_items = 20)]
+    pub authors: Option<Option<Vec<i32>>>,
+    /// A new medical reviewer's person id; `null` removes the review (and its date).
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<i32>)]
+    pub reviewer_id: Option<Option<i32>>,
+    /// The date of the last medical review (`YYYY-MM-DD`). Not nullable: `reviewer_id: null`
+    /// removes the review with its date.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = NaiveDate)]
+    pub reviewed_at: Option<Option<NaiveDate>>,
 }
 
 impl UpdateArticle {
@@ -164,6 +198,13 @@ impl UpdateArticle {
         }
         checks.not_null("category_id", &self.category_id);
         checks.not_null("status", &self.status);
+        if let Some(authors) = checks.not_null("authors", &self.authors) {
+            bylines::check_authors(&mut checks, authors);
+        }
+        checks.not_null("reviewed_at", &self.reviewed_at);
+        if self.reviewer_id == Some(None) && matches!(self.reviewed_at, Some(Some(_))) {
+            checks.fail("reviewed_at", "a review date needs a reviewer_id");
+        }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);
         }
@@ -184,6 +225,28 @@ impl UpdateArticle {
             self.unpublish_at.flatten().map(|t| t.naive_utc()),
         );
         checks.finish()
+    }
+
+    /// `stored` with the byline changes of this request applied, or `None` when it names no
+    /// byline field. Removing the reviewer removes the review's date too.
+    pub fn byline_onto(&self, stored: Byline) -> Option<Byline> {
+        if self.authors.is_none() && self.reviewer_id.is_none() && self.reviewed_at.is_none() {
+            return None;
+        }
+        let mut merged = stored;
+        if let Some(Some(authors)) = &self.authors {
+            merged.authors.clone_from(authors);
+        }
+        if let Some(Some(at)) = self.reviewed_at {
+            merged.reviewed_at = Some(at);
+        }
+        if let Some(reviewer) = self.reviewer_id {
+            merged.reviewer_id = reviewer;
+            if reviewer.is_none() {
+                merged.reviewed_at = None;
+            }
+        }
+        Some(merged)
     }
 
     /// True when the change touches publication (status, `published_at` or `unpublish_at`).

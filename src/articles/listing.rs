@@ -10,6 +10,7 @@ use crate::categories::model as categories_model;
 use crate::db::sql::{Bind, Sql};
 use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
+use crate::people::model as people_model;
 use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -101,6 +102,20 @@ pub fn run(
         condition
             .bind_list(ids.into_iter().map(|id| Bind::Int(id.into())))
             .push(")");
+        conditions.push(condition);
+    }
+    if let Some(author) = &query.author {
+        let person = people_model::get(conn, &Key::parse(author))?;
+        let mut condition =
+            Sql::new("a.id IN (SELECT article_id FROM article_authors WHERE person_id = ");
+        condition.bind(Bind::Int(person.id.into())).push(")");
+        conditions.push(condition);
+    }
+    if let Some(reviewer) = &query.reviewer {
+        let person = people_model::get(conn, &Key::parse(reviewer))?;
+        let mut condition =
+            Sql::new("a.id IN (SELECT article_id FROM article_reviews WHERE reviewer_id = ");
+        condition.bind(Bind::Int(person.id.into())).push(")");
         conditions.push(condition);
     }
     for filter in &query.filters {

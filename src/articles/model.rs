@@ -10,6 +10,7 @@ use crate::db::search_index;
 use crate::db::sql::placeholders;
 use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
+use crate::people::bylines::{self, Byline};
 use crate::references::input::ReferenceInput;
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::revisions::model::{Snapshot, SnapshotSection};
@@ -17,6 +18,7 @@ use crate::sections::input::SectionInput;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::support::key::Key;
 use crate::support::markdown;
+use crate::support::validate::Checks;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -107,6 +109,7 @@ pub fn snapshot(
     row: &ArticleRow,
     sections: &[SectionRow],
     references: &[ReferenceRow],
+    byline: Byline,
 ) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
@@ -125,6 +128,7 @@ pub fn snapshot(
             })
             .collect(),
         references: references.iter().map(ReferenceRow::input).collect(),
+        byline,
     }
 }
 
@@ -232,6 +236,7 @@ pub fn create(
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
     references_model::replace_all(conn, row.id, &request.references)?;
+    bylines::write(conn, row.id, &request.byline())?;
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -286,6 +291,7 @@ fn derived_fields(sections: &[SectionInput]) -> (i32, String) {
 pub fn upsert(
     conn: &mut DbConn,
     request: &CreateArticle,
+    byline: Option<&Byline>,
     view_count: i64,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i32>> {
@@ -306,20 +312,26 @@ pub fn upsert(
             .get_result(conn)?;
         sections_model::insert_all(conn, row.id, &request.sections, now)?;
         references_model::replace_all(conn, row.id, &request.references)?;
+        if let Some(byline) = byline {
+            bylines::write(conn, row.id, byline)?;
+        }
         return Ok(Some(row.id));
     };
     let parts = Parts {
         sections: &request.sections,
         references: &request.references,
+        byline,
     };
     let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
 }
 
-/// The ordered parts of an article a whole write (an import, a restore) gives it.
+/// The parts of an article a whole write (an import, a restore) gives it.
 struct Parts<'a> {
     sections: &'a [SectionInput],
     references: &'a [ReferenceInput],
+    /// Its byline; `None` keeps the stored one.
+    byline: Option<&'a Byline>,
 }
 
 /// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
@@ -336,8 +348,13 @@ fn replace_whole(
     let sections = parts.sections;
     let same_sections = same_sections(conn, current.id, sections)?;
     let same_references = references_model::stored_equal(conn, current.id, parts.references)?;
+    let same_byline = match parts.byline {
+        Some(byline) => bylines::of(conn, current.id)? == *byline,
+        None => true,
+    };
     let stored = ArticleContent::from(current);
-    if stored == content && current.view_count == view_count && same_sections && same_references {
+    let same_parts = same_sections && same_references && same_byline;
+    if stored == content && current.view_count == view_count && same_parts {
         return Ok(false);
     }
     if content.category_id != stored.category_id {
@@ -363,6 +380,9 @@ fn replace_whole(
         sections_model::insert_all(conn, current.id, sections, now)?;
     }
     references_model::replace_all(conn, current.id, parts.references)?;
+    if let Some(byline) = parts.byline {
+        bylines::write(conn, current.id, byline)?;
+    }
     Ok(true)
 }
 
@@ -407,6 +427,7 @@ pub fn restore(
     let parts = Parts {
         sections: &sections,
         references: &snapshot.references,
+        byline: Some(&snapshot.byline),
     };
     replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
@@ -431,7 +452,16 @@ pub fn change(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     let merged = request.merged_onto(&ArticleContent::from(current), now);
-    write_content(conn, current, merged, now)
+    let byline_changed = match request.byline_onto(bylines::of(conn, current.id)?) {
+        Some(byline) => {
+            let mut checks = Checks::new();
+            bylines::check_review(&mut checks, &byline);
+            checks.finish().map_err(ApiError::into_state_conflict)?;
+            bylines::write(conn, current.id, &byline)?
+        }
+        None => false,
+    };
+    write_content(conn, current, merged, byline_changed, now)
 }
 
 /// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,
@@ -445,20 +475,22 @@ pub fn set_status(
 ) -> ApiResult<ArticleRow> {
     let mut merged = ArticleContent::from(current);
     merged.set_status(status, at, now);
-    write_content(conn, current, merged, now)
+    write_content(conn, current, merged, false, now)
 }
 
 /// Stores `merged` as the next version of `current` (after checking its rules, its category
-/// and its slug), or nothing when it equals what is stored.
+/// and its slug), or nothing when it equals what is stored and `parts_changed` is false (the
+/// write changed none of the article's parts either).
 fn write_content(
     conn: &mut DbConn,
     current: &ArticleRow,
     mut merged: ArticleContent,
+    parts_changed: bool,
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     merged.check()?;
     let stored = ArticleContent::from(current);
-    if merged == stored {
+    if merged == stored && !parts_changed {
         return Ok(current.clone());
     }
     if merged.category_id != stored.category_id {

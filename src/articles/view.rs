@@ -7,12 +7,15 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
+use crate::people::bylines::{self, Byline};
+use crate::people::model as people_model;
+use crate::people::view::PersonRef;
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
 use crate::support::markdown;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
@@ -71,6 +74,21 @@ pub struct ArticleView {
     /// Embed `references`: the works it cites, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub references: Option<Vec<ReferenceView>>,
+    /// Embed `authors`: who wrote it, in byline order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authors: Option<Vec<PersonRef>>,
+    /// Embed `reviewer`: the id of who last reviewed it medically; `null` when nobody has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i32>)]
+    pub reviewer_id: Option<Option<i32>>,
+    /// Embed `reviewer`: who last reviewed it medically; `null` when nobody has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<PersonRef>)]
+    pub reviewer: Option<Option<PersonRef>>,
+    /// Embed `reviewer`: the date of that review; `null` when nobody has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub reviewed_at: Option<Option<NaiveDate>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -183,6 +201,9 @@ pub struct Embeds {
     categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
     references: HashMap<i32, Vec<ReferenceRow>>,
+    bylines: HashMap<i32, Byline>,
+    /// The people the bylines name.
+    people: HashMap<i32, PersonRef>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -227,6 +248,15 @@ impl Embeds {
                     .or_default()
                     .push(section);
             }
+        }
+        if shape.include.contains(&Embed::Authors) || shape.include.contains(&Embed::Reviewer) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.bylines = bylines::of_articles(conn, &ids)?;
+            let named: Vec<i32> = embeds.bylines.values().flat_map(Byline::people).collect();
+            embeds.people = people_model::with_ids(conn, &named)?
+                .into_iter()
+                .map(|row| (row.id, PersonRef::from(row)))
+                .collect();
         }
         if shape.include.contains(&Embed::References) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -315,6 +345,13 @@ pub fn article_view(
         let rows = embeds.references.remove(&row.id).unwrap_or_default();
         rows.into_iter().map(ReferenceView::from).collect()
     });
+    let byline = embeds.bylines.remove(&row.id).unwrap_or_default();
+    let person = |id: &i32| embeds.people.get(id).cloned();
+    let authors =
+        include(Embed::Authors).then(|| byline.authors.iter().filter_map(person).collect());
+    let reviewer = include(Embed::Reviewer).then(|| byline.reviewer_id.as_ref().and_then(person));
+    let reviewed_at = include(Embed::Reviewer).then_some(byline.reviewed_at);
+    let reviewer_id = include(Embed::Reviewer).then_some(byline.reviewer_id);
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -342,6 +379,10 @@ pub fn article_view(
         breadcrumbs,
         sections,
         references,
+        authors,
+        reviewer_id,
+        reviewer,
+        reviewed_at,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

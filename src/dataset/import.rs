@@ -359,12 +359,16 @@ impl Importer<'_> {
                 })
                 .collect(),
             references: record.references,
+            authors: Vec::new(),
+            reviewer_id: None,
+            reviewed_at: None,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());
         let before = articles_model::find(self.conn, &slug).map_err(|e| describe(e.into()))?;
-        let written = articles_model::upsert(self.conn, &request, record.view_count, self.now)
-            .map_err(describe)?;
+        let written =
+            articles_model::upsert(self.conn, &request, None, record.view_count, self.now)
+                .map_err(describe)?;
         if let Some(id) = written {
             history::record(self.conn, id, before.as_ref(), &self.journal, self.now)
                 .map_err(describe)?;

@@ -35,6 +35,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_authors (article_id, position) {
+        article_id -> Integer,
+        person_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
     article_references (id) {
         id -> Integer,
         article_id -> Integer,
@@ -45,6 +53,14 @@ diesel::table! {
         year -> Nullable<Integer>,
         doi -> Nullable<Text>,
         pubmed_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    article_reviews (article_id) {
+        article_id -> Integer,
+        reviewer_id -> Integer,
+        reviewed_at -> Date,
     }
 }
 
@@ -192,7 +208,9 @@ diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_authors,
     article_references,
+    article_reviews,
     api_tokens,
     article_revisions,
     articles,

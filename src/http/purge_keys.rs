@@ -18,17 +18,21 @@ const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
 /// What a read of content shows, and so which changes make it stale.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shows {
-    /// One article (`article-<id>`) and the categories of its breadcrumbs, root first
-    /// (`category-<id>` each: a category rename changes the article's page).
+    /// One article (`article-<id>`), the categories of its breadcrumbs, root first
+    /// (`category-<id>` each: a category rename changes the article's page), and the people of
+    /// its byline it shows (`person-<id>` each).
     Article {
         /// The article's id.
         id: i32,
         /// The ids of the categories in its breadcrumbs.
         categories: Vec<i32>,
+        /// The ids of the people it shows.
+        people: Vec<i32>,
     },
     /// Part of one article, its sections (`article-<id>`).
     ArticleParts(i32),
-    /// A list or search of articles, with their categories (`articles categories`).
+    /// A list or search of articles, with their categories and maybe their bylines
+    /// (`articles categories people`).
     ArticleLists,
     /// Categories only: the list or the tree (`categories`).
     Categories,
@@ -46,11 +50,20 @@ impl Shows {
     /// The purge keys of a response showing this.
     pub fn keys(&self) -> Vec<String> {
         match self {
-            Shows::Article { id, categories } => std::iter::once(article_key(*id))
+            Shows::Article {
+                id,
+                categories,
+                people,
+            } => std::iter::once(article_key(*id))
                 .chain(categories.iter().map(|id| category_key(*id)))
+                .chain(people.iter().map(|id| person_key(*id)))
                 .collect(),
             Shows::ArticleParts(id) => vec![article_key(*id)],
-            Shows::ArticleLists => vec![ARTICLES_KEY.to_owned(), CATEGORIES_KEY.to_owned()],
+            Shows::ArticleLists => vec![
+                ARTICLES_KEY.to_owned(),
+                CATEGORIES_KEY.to_owned(),
+                PEOPLE_KEY.to_owned(),
+            ],
             Shows::Categories => vec![CATEGORIES_KEY.to_owned()],
             Shows::CategoriesWithCounts => {
                 vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]

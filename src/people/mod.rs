@@ -1,8 +1,10 @@
 //! People: the authors and medical reviewers of articles (name, credentials, Markdown bio, links).
 //!
-//! `input`, `model`, `view` and `journal` are the cores; `handlers` answers requests; this file
+//! `input`, `model`, `view`, `journal` and `bylines` (who wrote and who reviewed an article) are
+//! the cores; `handlers` answers requests; this file
 //! routes them ([`endpoints`]) and documents them ([`PeopleApi`]).
 
+pub mod bylines;
 pub mod handlers;
 pub mod input;
 pub mod journal;
@@ -46,6 +48,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ),
     components(schemas(
         view::PersonView,
+        view::PersonRef,
         view::PeoplePage,
         view::PeopleMeta,
         input::CreatePerson,

@@ -203,8 +203,15 @@ pub fn write_content(
         .get_result(conn)?)
 }
 
-/// Deletes person `id`.
+/// Deletes person `id`; 409 while an article names them as an author or its reviewer.
 pub fn delete(conn: &mut DbConn, id: i32) -> ApiResult<()> {
+    let (authored, reviewed) = super::bylines::uses_of(conn, id)?;
+    if authored > 0 || reviewed > 0 {
+        return Err(ApiError::Conflict(format!(
+            "the person is an author of {authored} articles and the reviewer of {reviewed}; \
+             change their bylines first"
+        )));
+    }
     diesel::delete(people::table.find(id)).execute(conn)?;
     Ok(())
 }

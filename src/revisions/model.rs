@@ -5,6 +5,7 @@ use crate::changes::model::Journal;
 use crate::db::schema::article_revisions;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::people::bylines::Byline;
 use crate::references::input::ReferenceInput;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -35,6 +36,9 @@ pub struct Snapshot {
     /// The references, in order (none in revisions written before references existed).
     #[serde(default)]
     pub references: Vec<ReferenceInput>,
+    /// Its authors and review (none in revisions written before bylines existed).
+    #[serde(flatten)]
+    pub byline: Byline,
 }
 
 /// One section of a [`Snapshot`].

@@ -9,6 +9,7 @@ mod backup;
 mod backup_postgres;
 mod bad_input;
 mod busy;
+mod bylines;
 mod caching;
 mod categories;
 mod category_depth;

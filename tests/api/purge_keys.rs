@@ -58,7 +58,11 @@ where
 /// Every public read of content over `content`'s resources, with the keys each must carry.
 fn public_reads(ids: [i64; 6]) -> Vec<(String, Vec<String>)> {
     let [health, sleep, rest, moving, plan, section] = ids;
-    let lists = vec!["articles".to_owned(), "categories".to_owned()];
+    let lists = vec![
+        "articles".to_owned(),
+        "categories".to_owned(),
+        "people".to_owned(),
+    ];
     let s = |v: &[String]| v.to_vec();
     vec![
         ("/api/v1/articles".to_owned(), s(&lists)),

@@ -22,6 +22,17 @@ where
     B: MessageBody,
 {
     let category = app.category("Health", None).await["id"].as_i64().unwrap();
+    // Its author and medical reviewer, with every optional field of a person set.
+    let person = app
+        .post(
+            &app.editor(),
+            "/api/v1/people",
+            json!({"name": "Jane Doe", "credentials": "MD", "bio": "A doctor.",
+                   "links": ["https://example.org/jane"]}),
+        )
+        .await
+        .expect(201)
+        .body;
     let article = app
         .article(
             "Sleep Well",
@@ -36,6 +47,9 @@ where
                     {"heading": "How", "body": "Keep a schedule."},
                     {"heading": "When", "body": "Every night."},
                 ],
+                "authors": [person["id"]],
+                "reviewer_id": person["id"],
+                "reviewed_at": "2025-04-01",
             }),
         )
         .await;
@@ -423,6 +437,7 @@ fn patch_endpoints(article: i64, section: i64, category: i64) -> Vec<(String, &'
         (format!("/api/v1/articles/{article}"), "UpdateArticle"),
         (format!("/api/v1/categories/{category}"), "UpdateCategory"),
         (format!("/api/v1/sections/{section}"), "UpdateSection"),
+        ("/api/v1/people/jane-doe".to_owned(), "UpdatePerson"),
     ]
 }
 

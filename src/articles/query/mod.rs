@@ -170,14 +170,18 @@ pub enum Embed {
     Breadcrumbs,
     Sections,
     References,
+    Authors,
+    Reviewer,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 4] = [
+    pub const ALL: [Embed; 6] = [
         Embed::Category,
         Embed::Breadcrumbs,
         Embed::Sections,
         Embed::References,
+        Embed::Authors,
+        Embed::Reviewer,
     ];
 
     /// The embed's name in `include`.
@@ -187,6 +191,8 @@ impl Embed {
             Embed::Breadcrumbs => "breadcrumbs",
             Embed::Sections => "sections",
             Embed::References => "references",
+            Embed::Authors => "authors",
+            Embed::Reviewer => "reviewer",
         }
     }
 }
@@ -229,6 +235,10 @@ pub struct ListQuery {
     pub category: Option<String>,
     /// With `category`: also its subcategories.
     pub include_descendants: bool,
+    /// `author=<person id or slug>`: only articles with this person among their authors.
+    pub author: Option<String>,
+    /// `reviewer=<person id or slug>`: only articles this person reviewed medically.
+    pub reviewer: Option<String>,
     /// Full-text search input.
     pub q: Option<String>,
     pub sort: Vec<SortKey>,
@@ -278,9 +288,11 @@ pub const ARTICLE_FIELDS: [&str; 17] = [
 ];
 
 /// The query parameters `GET /articles` accepts (filters aside).
-pub const LIST_PARAMS: [&str; 12] = [
+pub const LIST_PARAMS: [&str; 14] = [
     "category",
     "include_descendants",
+    "author",
+    "reviewer",
     "status",
     "q",
     "sort",
@@ -316,12 +328,7 @@ pub const SEARCH: Defaults = Defaults {
 
 /// Single reads and write responses: everything a page needs.
 pub const SINGLE: Defaults = Defaults {
-    include: &[
-        Embed::Category,
-        Embed::Breadcrumbs,
-        Embed::Sections,
-        Embed::References,
-    ],
+    include: &Embed::ALL,
     requires_q: false,
 };
 
@@ -402,6 +409,8 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
     // Without a category every category is in the list already: nothing more to include.
     let include_descendants =
         parse_bool("include_descendants", take("include_descendants"))? && category.is_some();
+    let author = take("author").filter(|a| !a.is_empty());
+    let reviewer = take("reviewer").filter(|r| !r.is_empty());
     let sort = sort::parse(take("sort"), q.is_some()).map_err(bad)?;
     let shape = Shape::parse(
         take("fields").as_deref(),
@@ -421,6 +430,8 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         filters,
         category,
         include_descendants,
+        author,
+        reviewer,
         q,
         sort,
         paging,
@@ -557,9 +568,8 @@ fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Emb
                 .into_iter()
                 .find(|e| e.name() == name)
                 .ok_or_else(|| {
-                    bad(format!(
-                        "unknown embed '{name}' in include; known: category, breadcrumbs, sections"
-                    ))
+                    let known = Embed::ALL.map(Embed::name).join(", ");
+                    bad(format!("unknown embed '{name}' in include; known: {known}"))
                 })
         })
         .collect()
@@ -616,10 +626,10 @@ fn parse_paging(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
-    /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references` (default all
-    /// four; empty for none).
+    /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
+    /// `reviewer` (default all six; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references)(?:,(?:category|breadcrumbs|sections|references))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|reviewer)(?:,(?:category|breadcrumbs|sections|references|authors|reviewer))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -737,6 +747,8 @@ impl IntoParams for ListParams {
             param("q", "Full-text search; any input is safe; the last word matches as a prefix", text().into()),
             param("category", "Only articles in this category (id or slug); empty for any", text().into()),
             param("include_descendants", "With category: also its subcategories", boolean().into()),
+            param("author", "Only articles with this person among their authors (id or slug); empty for any", text().into()),
+            param("reviewer", "Only articles this person reviewed medically (id or slug); empty for any", text().into()),
             param(
                 "status",
                 "Shortcut for filter[status][eq]: draft, scheduled, published or expired (all but published need content:read)",
@@ -754,7 +766,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, reviewer (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(

@@ -1,0 +1,2 @@
+DROP TABLE article_reviews;
+DROP TABLE article_authors;

@@ -1,0 +1,164 @@
+//! Bylines: who wrote an article (its authors, in order) and who last reviewed it medically (a
+//! person and a date), stored beside the article in `article_authors` and `article_reviews`.
+
+use crate::db::schema::{article_authors, article_reviews, people};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::support::validate::Checks;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// Most authors an article may have.
+pub const MAX_AUTHORS: usize = 20;
+
+/// Who wrote an article and who reviewed it, by person id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Byline {
+    /// Its authors' ids, in byline order.
+    #[serde(default)]
+    pub authors: Vec<i32>,
+    /// The medical reviewer's id; set together with `reviewed_at`.
+    #[serde(default)]
+    pub reviewer_id: Option<i32>,
+    /// The date of the last medical review (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub reviewed_at: Option<NaiveDate>,
+}
+
+impl Byline {
+    /// Every person it names, authors first.
+    pub fn people(&self) -> Vec<i32> {
+        self.authors
+            .iter()
+            .copied()
+            .chain(self.reviewer_id)
+            .collect()
+    }
+}
+
+/// Records what is wrong with `authors` by itself: at most [`MAX_AUTHORS`], each named once.
+pub fn check_authors(checks: &mut Checks, authors: &[i32]) {
+    if authors.len() > MAX_AUTHORS {
+        checks.fail("authors", format!("at most {MAX_AUTHORS} authors"));
+    }
+    for (i, id) in authors.iter().enumerate() {
+        if authors[..i].contains(id) {
+            checks.fail(
+                format!("authors[{i}]"),
+                format!("person {id} is already an author"),
+            );
+        }
+    }
+}
+
+/// Records a failure on `reviewed_at` unless it and `reviewer_id` are both set or both empty
+/// (a review has a reviewer and a date).
+pub fn check_review(checks: &mut Checks, byline: &Byline) {
+    match (byline.reviewer_id, byline.reviewed_at) {
+        (Some(_), None) => checks.fail("reviewed_at", "a reviewer needs the date of the review"),
+        (None, Some(_)) => checks.fail("reviewed_at", "a review date needs a reviewer_id"),
+        _ => {}
+    }
+}
+
+/// The byline of `article_id`.
+pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<Byline> {
+    Ok(of_articles(conn, &[article_id])?
+        .remove(&article_id)
+        .unwrap_or_default())
+}
+
+/// The bylines of `article_ids` (an article without authors or review has none in the map).
+pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, Byline>> {
+    let mut bylines: HashMap<i32, Byline> = HashMap::new();
+    let authors: Vec<(i32, i32)> = article_authors::table
+        .filter(article_authors::article_id.eq_any(article_ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((article_authors::article_id, article_authors::person_id))
+        .load(conn)?;
+    for (article, person) in authors {
+        bylines.entry(article).or_default().authors.push(person);
+    }
+    let reviews: Vec<(i32, i32, NaiveDate)> = article_reviews::table
+        .filter(article_reviews::article_id.eq_any(article_ids))
+        .select((
+            article_reviews::article_id,
+            article_reviews::reviewer_id,
+            article_reviews::reviewed_at,
+        ))
+        .load(conn)?;
+    for (article, reviewer, at) in reviews {
+        let byline = bylines.entry(article).or_default();
+        byline.reviewer_id = Some(reviewer);
+        byline.reviewed_at = Some(at);
+    }
+    Ok(bylines)
+}
+
+/// Stores `byline` (checked alone) as that of `article_id`; returns whether it changed. Every
+/// person it names must exist (409 on `authors[i]` or `reviewer_id` otherwise).
+pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<bool> {
+    if of(conn, article_id)? == *byline {
+        return Ok(false);
+    }
+    let named = byline.people();
+    let existing: Vec<i32> = people::table
+        .filter(people::id.eq_any(&named))
+        .select(people::id)
+        .load(conn)?;
+    let missing = |id: &i32| !existing.contains(id);
+    let mut unknown: Vec<FieldError> = byline
+        .authors
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| missing(id))
+        .map(|(i, id)| FieldError::new(format!("authors[{i}]"), format!("no person has id {id}")))
+        .collect();
+    if let Some(id) = byline.reviewer_id.filter(missing) {
+        unknown.push(FieldError::new(
+            "reviewer_id",
+            format!("no person has id {id}"),
+        ));
+    }
+    if !unknown.is_empty() {
+        return Err(ApiError::StateConflict(unknown));
+    }
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
+        .execute(conn)?;
+    for (position, person) in (1..).zip(&byline.authors) {
+        diesel::insert_into(article_authors::table)
+            .values((
+                article_authors::article_id.eq(article_id),
+                article_authors::person_id.eq(person),
+                article_authors::position.eq(position),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(article_reviews::table.find(article_id)).execute(conn)?;
+    if let (Some(reviewer), Some(at)) = (byline.reviewer_id, byline.reviewed_at) {
+        diesel::insert_into(article_reviews::table)
+            .values((
+                article_reviews::article_id.eq(article_id),
+                article_reviews::reviewer_id.eq(reviewer),
+                article_reviews::reviewed_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// How many articles name `person_id` as an author, and as their reviewer.
+pub fn uses_of(conn: &mut DbConn, person_id: i32) -> QueryResult<(i64, i64)> {
+    let authored = article_authors::table
+        .filter(article_authors::person_id.eq(person_id))
+        .count()
+        .get_result(conn)?;
+    let reviewed = article_reviews::table
+        .filter(article_reviews::reviewer_id.eq(person_id))
+        .count()
+        .get_result(conn)?;
+    Ok((authored, reviewed))
+}
