@@ -1,12 +1,14 @@
 //! `healthhub export`: writes every category and article in the data-set format (a JSON document
 //! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
 
-use super::{ArticleRecord, CategoryRecord, Layout, Record, SectionRecord};
+use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, SectionRecord};
 use crate::articles::model as articles_model;
 use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::people::bylines;
+use crate::people::model as people_model;
 use crate::references::input::ReferenceInput;
 use crate::references::model as references_model;
 use crate::sections::model as sections_model;
@@ -23,6 +25,7 @@ const BATCH: i64 = 500;
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ExportSummary {
     pub categories: usize,
+    pub people: usize,
     pub articles: usize,
 }
 
@@ -80,6 +83,25 @@ fn write_all(
         }))?;
         summary.categories += 1;
     }
+    writer.begin("people")?;
+    let mut person_slugs: HashMap<i32, String> = HashMap::new();
+    let mut after_person = 0;
+    loop {
+        let rows = people_model::page(conn, after_person, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after_person = last.id;
+        for person in rows {
+            person_slugs.insert(person.id, person.slug.clone());
+            writer.record(&Record::Person(PersonRecord {
+                links: person.links(),
+                name: person.name,
+                slug: person.slug,
+                credentials: person.credentials,
+                bio: person.bio,
+            }))?;
+            summary.people += 1;
+        }
+    }
     writer.begin("articles")?;
     let mut after = 0;
     loop {
@@ -105,8 +127,14 @@ fn write_all(
                 .or_default()
                 .push(reference.input());
         }
+        let mut bylines = bylines::of_articles(conn, &ids)?;
+        let slug_of = |id: &i32| person_slugs.get(id).cloned().unwrap_or_default();
         for row in rows {
+            let byline = bylines.remove(&row.id).unwrap_or_default();
             writer.record(&Record::Article(ArticleRecord {
+                author_slugs: byline.authors.iter().map(slug_of).collect(),
+                reviewer_slug: byline.reviewer_id.as_ref().map(slug_of),
+                reviewed_at: byline.reviewed_at,
                 sections: sections.remove(&row.id).unwrap_or_default(),
                 references: references.remove(&row.id).unwrap_or_default(),
                 category_slug: slugs.get(&row.category_id).cloned().unwrap_or_default(),
@@ -170,6 +198,7 @@ impl<'w, W: Write> RecordWriter<'w, W> {
                     .write_all(if self.first { b"\n" } else { b",\n" })?;
                 match record {
                     Record::Category(category) => serde_json::to_writer(&mut *self.out, category)?,
+                    Record::Person(person) => serde_json::to_writer(&mut *self.out, person)?,
                     Record::Article(article) => serde_json::to_writer(&mut *self.out, article)?,
                 }
                 self.first = false;

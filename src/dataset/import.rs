@@ -2,7 +2,7 @@
 //! memory, upserting by slug, and either stops at the first bad record (changing nothing) or,
 //! with `continue_on_error`, skips and reports bad records.
 
-use super::{ArticleRecord, CategoryRecord, Layout, Record};
+use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record};
 use crate::articles::history;
 use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
@@ -14,6 +14,10 @@ use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
+use crate::people::bylines::Byline;
+use crate::people::input::CreatePerson;
+use crate::people::journal as people_journal;
+use crate::people::model as people_model;
 use crate::sections::input::SectionInput;
 use crate::support::key::Key;
 use anyhow::Context;
@@ -54,6 +58,10 @@ pub struct ImportSummary {
     pub categories: usize,
     /// Categories already identical to the record (left untouched).
     pub categories_unchanged: usize,
+    /// People created or updated.
+    pub people: usize,
+    /// People already identical to the record (left untouched).
+    pub people_unchanged: usize,
     /// Articles created or updated.
     pub articles: usize,
     /// Articles already identical to the record (left untouched).
@@ -68,11 +76,13 @@ impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} categories and {} articles ({} sections) written, {} categories and {} articles unchanged, {} records skipped",
+            "{} categories, {} people and {} articles ({} sections) written, {} categories, {} people and {} articles unchanged, {} records skipped",
             self.categories,
+            self.people,
             self.articles,
             self.sections,
             self.categories_unchanged,
+            self.people_unchanged,
             self.unchanged,
             self.skipped.len()
         )
@@ -136,6 +146,7 @@ fn import_records(
     let mut importer = Importer {
         conn: &mut *conn,
         category_ids: HashMap::new(),
+        person_ids: HashMap::new(),
         now,
         options,
         journal: WriteJournal::system(options.revisions_kept),
@@ -232,6 +243,7 @@ impl Progress {
 struct Importer<'a> {
     conn: &'a mut DbConn,
     category_ids: HashMap<String, i32>,
+    person_ids: HashMap<String, i32>,
     now: NaiveDateTime,
     options: ImportOptions,
     /// Imports are the command line's writes: logged without a subject.
@@ -253,6 +265,7 @@ impl Importer<'_> {
                 .map_err(|e| e.to_string())
                 .and_then(|record| match record {
                     Record::Category(category) => self.category(category),
+                    Record::Person(person) => self.person(person),
                     Record::Article(article) => self.article(article),
                 });
             self.settle(format!("line {number}"), outcome)?;
@@ -321,6 +334,57 @@ impl Importer<'_> {
         Ok(())
     }
 
+    fn person(&mut self, record: PersonRecord) -> Result<(), String> {
+        let request = CreatePerson {
+            name: record.name,
+            slug: Some(record.slug),
+            credentials: record.credentials,
+            bio: record.bio,
+            links: record.links,
+        };
+        request.check().map_err(describe)?;
+        let (before, after) =
+            people_model::upsert(self.conn, &request, self.now).map_err(describe)?;
+        people_journal::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
+            .map_err(describe)?;
+        if before.is_none_or(|b| b.version != after.version) {
+            self.summary.people += 1;
+        } else {
+            self.summary.people_unchanged += 1;
+        }
+        self.person_ids.insert(after.slug, after.id);
+        Ok(())
+    }
+
+    fn person_id(&mut self, slug: &str) -> Result<i32, String> {
+        if let Some(id) = self.person_ids.get(slug) {
+            return Ok(*id);
+        }
+        let row = people_model::find(self.conn, &Key::Slug(slug.to_owned()))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no person has the slug '{slug}'"))?;
+        self.person_ids.insert(slug.to_owned(), row.id);
+        Ok(row.id)
+    }
+
+    /// The byline of `record`, its people found by slug.
+    fn byline(&mut self, record: &ArticleRecord) -> Result<Byline, String> {
+        let authors = record
+            .author_slugs
+            .iter()
+            .map(|slug| self.person_id(slug))
+            .collect::<Result<_, _>>()?;
+        let reviewer_id = match &record.reviewer_slug {
+            Some(slug) => Some(self.person_id(slug)?),
+            None => None,
+        };
+        Ok(Byline {
+            authors,
+            reviewer_id,
+            reviewed_at: record.reviewed_at,
+        })
+    }
+
     fn category_id(&mut self, slug: &str) -> Result<i32, String> {
         if let Some(id) = self.category_ids.get(slug) {
             return Ok(*id);
@@ -341,6 +405,7 @@ impl Importer<'_> {
             ));
         }
         record.sections.sort_by_key(|s| s.position);
+        let byline = self.byline(&record)?;
         let request = CreateArticle {
             title: record.title,
             slug: Some(record.slug),
@@ -359,16 +424,21 @@ impl Importer<'_> {
                 })
                 .collect(),
             references: record.references,
-            authors: Vec::new(),
-            reviewer_id: None,
-            reviewed_at: None,
+            authors: byline.authors.clone(),
+            reviewer_id: byline.reviewer_id,
+            reviewed_at: byline.reviewed_at,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());
         let before = articles_model::find(self.conn, &slug).map_err(|e| describe(e.into()))?;
-        let written =
-            articles_model::upsert(self.conn, &request, None, record.view_count, self.now)
-                .map_err(describe)?;
+        let written = articles_model::upsert(
+            self.conn,
+            &request,
+            Some(&byline),
+            record.view_count,
+            self.now,
+        )
+        .map_err(describe)?;
         if let Some(id) = written {
             history::record(self.conn, id, before.as_ref(), &self.journal, self.now)
                 .map_err(describe)?;
@@ -401,7 +471,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object with \"categories\" and \"articles\" arrays")
+        f.write_str("an object with \"categories\", \"people\" and \"articles\" arrays")
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
@@ -410,6 +480,10 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
                 "categories" => map.next_value_seed(RecordsSeed {
                     importer: &mut *self.importer,
                     kind: Kind::Category,
+                })?,
+                "people" => map.next_value_seed(RecordsSeed {
+                    importer: &mut *self.importer,
+                    kind: Kind::Person,
                 })?,
                 "articles" => map.next_value_seed(RecordsSeed {
                     importer: &mut *self.importer,
@@ -427,6 +501,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
 #[derive(Clone, Copy)]
 enum Kind {
     Category,
+    Person,
     Article,
 }
 
@@ -454,6 +529,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         let name = match self.kind {
             Kind::Category => "categories",
+            Kind::Person => "people",
             Kind::Article => "articles",
         };
         let mut index = 0usize;
@@ -462,6 +538,9 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
                 Kind::Category => serde_json::from_value(value)
                     .map_err(|e| e.to_string())
                     .and_then(|record| self.importer.category(record)),
+                Kind::Person => serde_json::from_value(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|record| self.importer.person(record)),
                 Kind::Article => serde_json::from_value(value)
                     .map_err(|e| e.to_string())
                     .and_then(|record| self.importer.article(record)),

@@ -1,12 +1,13 @@
 //! The data-set format shared by imports, exports and the demo content: categories with a
-//! `parent_slug`, articles with a `category_slug` and their sections, as one JSON document or
-//! as NDJSON (one `{"type": "category" | "article", …}` record a line).
+//! `parent_slug`, people, articles with a `category_slug`, their sections, references and byline
+//! (people by slug), as one JSON document or as NDJSON (one `{"type": "category" | "person" |
+//! "article", …}` record a line).
 
 pub mod demo;
 pub mod export;
 pub mod import;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A category record.
@@ -21,6 +22,21 @@ pub struct CategoryRecord {
     /// Order among siblings; when absent, the record's place among the file's categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
+}
+
+/// A person record (an author or a medical reviewer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRecord {
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub credentials: String,
+    /// Markdown.
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub links: Vec<String>,
 }
 
 /// An article record with its sections.
@@ -48,6 +64,15 @@ pub struct ArticleRecord {
     /// The works it cites, in order (the fields of `PUT …/references`; optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<crate::references::input::ReferenceInput>,
+    /// Its authors' slugs, in byline order (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub author_slugs: Vec<String>,
+    /// Its medical reviewer's slug, with `reviewed_at` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_slug: Option<String>,
+    /// The date of the last medical review (`YYYY-MM-DD`), with `reviewer_slug`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<NaiveDate>,
 }
 
 /// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.
@@ -75,13 +100,14 @@ pub struct SectionRecord {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Record {
     Category(CategoryRecord),
+    Person(PersonRecord),
     Article(ArticleRecord),
 }
 
 /// Which of the two layouts a file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// `{"categories": […], "articles": […]}`.
+    /// `{"categories": […], "people": […], "articles": […]}`.
     Document,
     /// One record a line.
     Ndjson,

@@ -203,6 +203,28 @@ pub fn write_content(
         .get_result(conn)?)
 }
 
+/// Creates the person `request` names by its slug, or makes the stored one hold exactly its
+/// content (an import): returns the row before (`None` when new) and after.
+pub fn upsert(
+    conn: &mut DbConn,
+    request: &CreatePerson,
+    now: NaiveDateTime,
+) -> ApiResult<(Option<PersonRow>, PersonRow)> {
+    let slug = request.slug.clone().unwrap_or_default();
+    let Some(current) = find(conn, &Key::Slug(slug.clone()))? else {
+        return Ok((None, create(conn, request, now)?));
+    };
+    let content = PersonContent::new(
+        slug,
+        &request.name,
+        &request.credentials,
+        &request.bio,
+        &request.links,
+    );
+    let row = write_content(conn, &current, content, now)?;
+    Ok((Some(current), row))
+}
+
 /// Deletes person `id`; 409 while an article names them as an author or its reviewer.
 pub fn delete(conn: &mut DbConn, id: i32) -> ApiResult<()> {
     let (authored, reviewed) = super::bylines::uses_of(conn, id)?;

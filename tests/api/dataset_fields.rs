@@ -20,6 +20,12 @@ fn base() -> Value {
             {"name": "Food", "slug": "food", "description": "Eating.", "parent_slug": null, "position": 1},
             {"name": "Sleep", "slug": "sleep", "description": "Rest.", "parent_slug": "health", "position": 0},
         ],
+        "people": [
+            {"name": "Jane Doe", "slug": "jane-doe", "credentials": "MD", "bio": "A *doctor*.",
+             "links": ["https://example.org/jane"]},
+            {"name": "Sam Lee", "slug": "sam-lee", "credentials": "RN", "bio": "A nurse.",
+             "links": []},
+        ],
         "articles": [{
             "title": "Sleep Well", "slug": "sleep-well", "subtitle": "Rest is a skill.",
             "excerpt": "How to sleep.", "status": "published",
@@ -29,6 +35,12 @@ fn base() -> Value {
                 {"position": 1, "heading": "Why", "body": "Sleep matters."},
                 {"position": 2, "heading": "How", "body": "Keep a schedule."},
             ],
+            "references": [{"title": "A study", "url": "https://example.org/study",
+                            "publisher": "A journal", "year": 2020, "doi": "10.1000/xyz123",
+                            "pubmed_id": "12345"}],
+            "author_slugs": ["jane-doe"],
+            "reviewer_slug": "sam-lee",
+            "reviewed_at": "2025-04-01",
         }],
     })
 }
@@ -63,6 +75,18 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         // Positions order the sections: this one moves to the other end.
         ("section", "position") if value == 1 => json!(100),
         ("section", "position") => json!(0),
+        ("person", "name") => json!(format!("{} Jr", value.as_str()?)),
+        ("person", "credentials") => json!(format!("{}, PhD", value.as_str()?)),
+        ("person", "bio") => json!(format!("{} Retired.", value.as_str()?)),
+        ("person", "links") => json!(["https://example.org/elsewhere"]),
+        ("article", "references") => {
+            let mut references = value.clone();
+            references[0]["year"] = json!(2021);
+            references
+        }
+        ("article", "author_slugs") => json!(["sam-lee", "jane-doe"]),
+        ("article", "reviewer_slug") => json!("jane-doe"),
+        ("article", "reviewed_at") => json!("2025-05-01"),
         (kind, field) => {
             panic!("the {kind} field `{field}` is not covered: teach this test to change it")
         }
@@ -125,6 +149,15 @@ fn every_field_of_the_format_is_compared_and_written_on_re_import() {
             }
         }
     }
+    for (i, person) in base()["people"].as_array().unwrap().iter().enumerate() {
+        for field in exported_fields["people"][i].as_object().unwrap().keys() {
+            if let Some(record) = changed("person", person, field) {
+                let mut data = base();
+                data["people"][i] = record;
+                variants.push((format!("people[{i}].{field}"), data));
+            }
+        }
+    }
     let article = &base()["articles"][0];
     for field in exported_fields["articles"][0].as_object().unwrap().keys() {
         if field == "sections" {
@@ -148,7 +181,7 @@ fn every_field_of_the_format_is_compared_and_written_on_re_import() {
         import_value(&db, dir.path(), &base());
         let summary = import_value(&db, dir.path(), &data);
         assert_eq!(
-            summary.categories + summary.articles,
+            summary.categories + summary.people + summary.articles,
             1,
             "{name}: one record changed, the summary says {summary}"
         );
@@ -169,11 +202,13 @@ fn re_importing_the_same_file_writes_nothing() {
     assert_eq!(
         (
             again.categories,
+            again.people,
             again.articles,
             again.categories_unchanged,
+            again.people_unchanged,
             again.unchanged
         ),
-        (0, 0, 3, 1),
+        (0, 0, 0, 3, 2, 1),
         "{again}"
     );
 }
