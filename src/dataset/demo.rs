@@ -1,4 +1,5 @@
-//! The demo content loaded into a brand-new database: a `Health` tree and three published articles.
+//! The demo content loaded into a brand-new database: a `Health` tree, three (fictional) people
+//! and three published articles with their authors, medical review and references.
 
 use crate::changes::model as changes;
 use crate::dataset::import::{import_from, ImportOptions};
@@ -8,7 +9,8 @@ use crate::db::Database;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// The demo set, in the data-set format (`categories` with `parent_slug`, `articles` with `category_slug`).
+/// The demo set, in the data-set format (`categories` with `parent_slug`, `people`, `articles`
+/// with `category_slug`, `author_slugs` and `reviewer_slug`).
 const DEMO_JSON: &str = include_str!("demo.json");
 
 /// Loads the demo content in one transaction; returns how many articles it added.

@@ -1,5 +1,6 @@
 //! Tests: the seed page's shape (HOME > Health > Mental Health, an article with a subtitle and
-//! five sections) created through the API with a minted token and read back as a frontend would.
+//! five sections, a byline, a medical reviewer and references) created through the API with a
+//! minted token and read back in one request as a frontend would.
 
 use crate::common::spawn;
 use serde_json::json;
@@ -33,6 +34,18 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .enumerate()
         .map(|(i, h)| json!({"heading": h, "body": format!("Paragraph {} of the page.", i + 1)}))
         .collect();
+    let mut people = Vec::new();
+    for (name, credentials) in [("Ana Ruiz", "PsyD"), ("Tom Becker", "MD")] {
+        let person = app
+            .post(
+                &token,
+                "/api/v1/people",
+                json!({"name": name, "credentials": credentials}),
+            )
+            .await
+            .expect(201);
+        people.push(person.body["id"].clone());
+    }
     let created = app
         .post(
             &token,
@@ -44,6 +57,16 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
                 "published_at": "2025-04-19T00:00:00Z",
                 "category_id": mental.body["id"],
                 "sections": sections,
+                "authors": [people[0]],
+                "reviewer_id": people[1],
+                "reviewed_at": "2025-04-15",
+                "references": [{
+                    "title": "Do therapists cry in therapy?",
+                    "url": "https://example.org/therapists-tears",
+                    "publisher": "Psychotherapy",
+                    "year": 2013,
+                    "doi": "10.1037/a0031384",
+                }],
             }),
         )
         .await
@@ -96,6 +119,15 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .collect();
     let want: Vec<_> = (1..).zip(headings).collect();
     assert_eq!(got, want);
+    // The byline, the reviewer line and the references, in the same answer.
+    assert_eq!(body["authors"][0]["name"], "Ana Ruiz");
+    assert_eq!(body["authors"][0]["credentials"], "PsyD");
+    assert_eq!(body["reviewer"]["name"], "Tom Becker");
+    assert_eq!(body["reviewed_at"], "2025-04-15");
+    assert_eq!(
+        body["references"][0]["doi_url"],
+        "https://doi.org/10.1037/a0031384"
+    );
 
     let views = app
         .send(actix_web::test::TestRequest::post().uri(&format!("/api/v1/articles/{slug}/views")))
