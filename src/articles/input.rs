@@ -108,6 +108,7 @@ impl CreateArticle {
         references_input::check_all(&mut checks, "references", &self.references);
         bylines::check_authors(&mut checks, &self.authors);
         bylines::check_review(&mut checks, &self.byline());
+        bylines::check_review_date(&mut checks, self.reviewed_at);
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -201,7 +202,9 @@ impl UpdateArticle {
         if let Some(authors) = checks.not_null("authors", &self.authors) {
             bylines::check_authors(&mut checks, authors);
         }
-        checks.not_null("reviewed_at", &self.reviewed_at);
+        if let Some(at) = checks.not_null("reviewed_at", &self.reviewed_at) {
+            bylines::check_review_date(&mut checks, Some(*at));
+        }
         if self.reviewer_id == Some(None) && matches!(self.reviewed_at, Some(Some(_))) {
             checks.fail("reviewed_at", "a review date needs a reviewer_id");
         }

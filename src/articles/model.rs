@@ -235,8 +235,14 @@ pub fn create(
         >>::construct_selection())
         .get_result(conn)?;
     sections_model::insert_all(conn, row.id, &request.sections, now)?;
-    references_model::replace_all(conn, row.id, &request.references)?;
-    bylines::write(conn, row.id, &request.byline())?;
+    // A new article has no references and no byline yet: only what the request gives is written.
+    if !request.references.is_empty() {
+        references_model::replace_all(conn, row.id, &request.references)?;
+    }
+    let byline = request.byline();
+    if byline != Byline::default() {
+        bylines::write(conn, row.id, &byline)?;
+    }
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }

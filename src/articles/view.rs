@@ -7,9 +7,7 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
-use crate::people::bylines::{self, Byline};
-use crate::people::model as people_model;
-use crate::people::view::PersonRef;
+use crate::people::bylines::{self, PersonRef, Shown};
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -201,9 +199,7 @@ pub struct Embeds {
     categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
     references: HashMap<i32, Vec<ReferenceRow>>,
-    bylines: HashMap<i32, Byline>,
-    /// The people the bylines name.
-    people: HashMap<i32, PersonRef>,
+    bylines: HashMap<i32, Shown>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -249,14 +245,13 @@ impl Embeds {
                     .push(section);
             }
         }
-        if shape.include.contains(&Embed::Authors) || shape.include.contains(&Embed::Reviewer) {
+        let (authors, review) = (
+            shape.include.contains(&Embed::Authors),
+            shape.include.contains(&Embed::Reviewer),
+        );
+        if authors || review {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
-            embeds.bylines = bylines::of_articles(conn, &ids)?;
-            let named: Vec<i32> = embeds.bylines.values().flat_map(Byline::people).collect();
-            embeds.people = people_model::with_ids(conn, &named)?
-                .into_iter()
-                .map(|row| (row.id, PersonRef::from(row)))
-                .collect();
+            embeds.bylines = bylines::shown(conn, &ids, authors, review)?;
         }
         if shape.include.contains(&Embed::References) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -346,12 +341,13 @@ pub fn article_view(
         rows.into_iter().map(ReferenceView::from).collect()
     });
     let byline = embeds.bylines.remove(&row.id).unwrap_or_default();
-    let person = |id: &i32| embeds.people.get(id).cloned();
-    let authors =
-        include(Embed::Authors).then(|| byline.authors.iter().filter_map(person).collect());
-    let reviewer = include(Embed::Reviewer).then(|| byline.reviewer_id.as_ref().and_then(person));
-    let reviewed_at = include(Embed::Reviewer).then_some(byline.reviewed_at);
-    let reviewer_id = include(Embed::Reviewer).then_some(byline.reviewer_id);
+    let review = include(Embed::Reviewer).then_some(byline.review);
+    let reviewer_id = review
+        .as_ref()
+        .map(|r| r.as_ref().map(|(person, _)| person.id));
+    let reviewed_at = review.as_ref().map(|r| r.as_ref().map(|(_, at)| *at));
+    let reviewer = review.map(|r| r.map(|(person, _)| person));
+    let authors = include(Embed::Authors).then_some(byline.authors);
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -388,15 +384,13 @@ pub fn article_view(
     }
 }
 
-/// `view` as JSON, narrowed to `shape.fields` (plus `id` and the embeds) when given.
+/// `view` as JSON, narrowed to `shape.fields` (plus `id` and the fields of the included embeds)
+/// when given.
 pub fn shaped(view: &ArticleView, shape: &Shape) -> Value {
     let mut value = serde_json::to_value(view).unwrap_or(Value::Null);
     if let (Some(fields), Value::Object(map)) = (&shape.fields, &mut value) {
-        map.retain(|key, _| {
-            key == "id"
-                || fields.iter().any(|f| f == key)
-                || matches!(key.as_str(), "category" | "breadcrumbs" | "sections")
-        });
+        let embedded = |key: &str| shape.include.iter().any(|e| e.fields().contains(&key));
+        map.retain(|key, _| key == "id" || fields.iter().any(|f| f == key) || embedded(key));
     }
     value
 }

@@ -5,7 +5,7 @@ use crate::db::schema::{article_authors, article_reviews, people};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::support::validate::Checks;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -51,6 +51,17 @@ pub fn check_authors(checks: &mut Checks, authors: &[i32]) {
                 format!("person {id} is already an author"),
             );
         }
+    }
+}
+
+/// Records a failure on `reviewed_at` unless it is a date of the years 0001–9999 (the dates of
+/// RFC 3339's `full-date`, what the document calls `format: date`).
+pub fn check_review_date(checks: &mut Checks, reviewed_at: Option<NaiveDate>) {
+    if reviewed_at.is_some_and(|at| !(1..=9999).contains(&at.year())) {
+        checks.fail(
+            "reviewed_at",
+            "must be a date from 0001-01-01 to 9999-12-31",
+        );
     }
 }
 
@@ -148,6 +159,80 @@ pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<b
             .execute(conn)?;
     }
     Ok(true)
+}
+
+/// A person as an article's byline shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"id": 1, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD, MPH"}))]
+pub struct PersonRef {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    /// May be empty.
+    pub credentials: String,
+}
+
+/// A byline as an article shows it: its people, not only their ids.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// The authors, in byline order.
+    pub authors: Vec<PersonRef>,
+    /// The reviewer and the date of the review.
+    pub review: Option<(PersonRef, NaiveDate)>,
+}
+
+/// The bylines of `article_ids` with their people, reading the authors only when `authors` is
+/// set and the reviews only when `review` is (one query each, people joined in).
+pub fn shown(
+    conn: &mut DbConn,
+    article_ids: &[i32],
+    authors: bool,
+    review: bool,
+) -> QueryResult<HashMap<i32, Shown>> {
+    let person = (people::id, people::slug, people::name, people::credentials);
+    let mut shown: HashMap<i32, Shown> = HashMap::new();
+    if authors {
+        let rows: Vec<(i32, PersonColumns)> = article_authors::table
+            .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
+            .filter(article_authors::article_id.eq_any(article_ids))
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, person))
+            .load(conn)?;
+        for (article, columns) in rows {
+            shown
+                .entry(article)
+                .or_default()
+                .authors
+                .push(person_ref(columns));
+        }
+    }
+    if review {
+        let rows: Vec<(i32, NaiveDate, PersonColumns)> = article_reviews::table
+            .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
+            .filter(article_reviews::article_id.eq_any(article_ids))
+            .select((
+                article_reviews::article_id,
+                article_reviews::reviewed_at,
+                person,
+            ))
+            .load(conn)?;
+        for (article, at, columns) in rows {
+            shown.entry(article).or_default().review = Some((person_ref(columns), at));
+        }
+    }
+    Ok(shown)
+}
+
+/// `people.id, slug, name, credentials`.
+type PersonColumns = (i32, String, String, String);
+
+fn person_ref((id, slug, name, credentials): PersonColumns) -> PersonRef {
+    PersonRef {
+        id,
+        slug,
+        name,
+        credentials,
+    }
 }
 
 /// How many articles name `person_id` as an author, and as their reviewer.

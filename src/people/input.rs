@@ -1,6 +1,7 @@
 //! Request bodies and query parameters of the people endpoints, and the checks that need no database (422 field errors).
 
 use crate::support::nullable;
+use crate::support::query_number;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -13,7 +14,7 @@ const CREDENTIALS: Syntax = Syntax::Line(100);
 const BIO: Syntax = Syntax::Text(20_000);
 /// Most links a person may have.
 pub const MAX_LINKS: usize = 10;
-/// The default and largest `limit` of `GET /people`.
+/// The default `limit` of `GET /people`.
 pub const DEFAULT_LIMIT: i64 = 50;
 /// The largest `limit` of `GET /people`.
 pub const MAX_LIMIT: i64 = 100;
@@ -41,28 +42,23 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
 #[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// People per page, 1–100 (default 50).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
     /// Only people with an id above this one (the previous page's `meta.next_after`).
-    #[param(minimum = 0)]
-    pub after: Option<i32>,
+    #[param(value_type = Option<i32>, minimum = 0, maximum = 2147483647)]
+    pub after: Option<String>,
 }
 
 impl PeopleQuery {
-    /// `limit` checked (400 outside 1–100) and `after` (0 when absent).
+    /// `limit` (default 50) and `after` (default 0), each a 400 naming it and its range when it
+    /// is not an integer in that range.
     pub fn page(&self) -> Result<(i64, i32), crate::error::ApiError> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(crate::error::ApiError::BadRequest(format!(
-                "limit must be between 1 and {MAX_LIMIT}"
-            )));
-        }
-        match self.after {
-            Some(after) if after < 0 => Err(crate::error::ApiError::BadRequest(
-                "after must be a person id (0 or more)".to_owned(),
-            )),
-            after => Ok((limit, after.unwrap_or(0))),
-        }
+        let limit = query_number::parse("limit", self.limit.as_deref(), 1, MAX_LIMIT)?;
+        let after = query_number::parse("after", self.after.as_deref(), 0, i32::MAX.into())?;
+        let after = after
+            .and_then(|after| i32::try_from(after).ok())
+            .unwrap_or(0);
+        Ok((limit.unwrap_or(DEFAULT_LIMIT), after))
     }
 }
 

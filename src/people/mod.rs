@@ -48,7 +48,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ),
     components(schemas(
         view::PersonView,
-        view::PersonRef,
+        bylines::PersonRef,
         view::PeoplePage,
         view::PeopleMeta,
         input::CreatePerson,

@@ -139,14 +139,6 @@ pub fn page(conn: &mut DbConn, after: i32, limit: i64) -> QueryResult<Vec<Person
         .load(conn)
 }
 
-/// The people with these ids, in no particular order.
-pub fn with_ids(conn: &mut DbConn, ids: &[i32]) -> QueryResult<Vec<PersonRow>> {
-    people::table
-        .filter(people::id.eq_any(ids))
-        .select(PersonRow::as_select())
-        .load(conn)
-}
-
 /// Creates a person from a checked request; a given slug must be free (409).
 pub fn create(
     conn: &mut DbConn,

@@ -48,28 +48,6 @@ impl From<PersonRow> for PersonView {
     }
 }
 
-/// A person as an article's byline shows them.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[schema(example = json!({"id": 1, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD, MPH"}))]
-pub struct PersonRef {
-    pub id: i32,
-    pub slug: String,
-    pub name: String,
-    /// May be empty.
-    pub credentials: String,
-}
-
-impl From<PersonRow> for PersonRef {
-    fn from(row: PersonRow) -> Self {
-        Self {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            credentials: row.credentials,
-        }
-    }
-}
-
 /// Paging facts of `GET /people`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeopleMeta {

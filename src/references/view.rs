@@ -20,15 +20,20 @@ pub struct ReferenceView {
     pub url: String,
     pub publisher: String,
     /// The year it was published; `null` when unknown.
+    #[schema(required = true)]
     pub year: Option<i32>,
     /// Its DOI; `null` when it has none.
+    #[schema(required = true)]
     pub doi: Option<String>,
     /// Its PubMed id; `null` when it has none.
+    #[schema(required = true)]
     pub pubmed_id: Option<String>,
     /// The DOI at the DOI Foundation's resolver (`https://doi.org/<doi>`, the form the DOI
     /// Handbook recommends displaying); `null` without a DOI.
+    #[schema(required = true)]
     pub doi_url: Option<String>,
     /// The PubMed page (`https://pubmed.ncbi.nlm.nih.gov/<pmid>/`); `null` without a PubMed id.
+    #[schema(required = true)]
     pub pubmed_url: Option<String>,
 }
 

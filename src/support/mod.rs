@@ -4,6 +4,7 @@ pub mod clock;
 pub mod key;
 pub mod markdown;
 pub mod nullable;
+pub mod query_number;
 pub mod search_text;
 pub mod slug;
 pub mod text;

@@ -84,6 +84,34 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
         .body;
     assert_eq!(list["data"][0]["authors"], page.body["authors"]);
     assert_eq!(list["data"][0]["reviewer"], page.body["reviewer"]);
+    // `fields` narrows the item, never what `include` asked for.
+    let every_embed = "category,breadcrumbs,sections,references,authors,reviewer";
+    let narrow = app
+        .get(&format!("/api/v1/articles?include={every_embed}&fields=id"))
+        .await
+        .expect(200)
+        .body;
+    let mut keys: Vec<&str> = narrow["data"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "authors",
+            "breadcrumbs",
+            "category",
+            "id",
+            "references",
+            "reviewed_at",
+            "reviewer",
+            "reviewer_id",
+            "sections"
+        ]
+    );
     let bare = app
         .get(&format!("{ARTICLE}?include=reviewer"))
         .await
@@ -116,6 +144,21 @@ async fn a_byline_is_checked_alone_then_against_the_people_there_are() {
             json!({"reviewed_at": "2025-02-30", "reviewer_id": jane}),
             422,
             vec![],
+        ),
+        (
+            json!({"reviewed_at": "+12025-01-01", "reviewer_id": jane}),
+            422,
+            vec!["reviewed_at"],
+        ),
+        (
+            json!({"reviewed_at": "0000-01-01", "reviewer_id": jane}),
+            422,
+            vec!["reviewed_at"],
+        ),
+        (
+            json!({"reviewed_at": "-0001-01-01", "reviewer_id": jane}),
+            422,
+            vec!["reviewed_at"],
         ),
         (json!({"authors": [jane, 999]}), 409, vec!["authors[1]"]),
         (
@@ -180,6 +223,7 @@ async fn a_patch_rewrites_the_byline_as_a_new_version_and_only_when_it_changes()
         json!({"authors": null}),
         json!({"reviewed_at": null}),
         json!({"reviewer_id": null, "reviewed_at": "2025-06-02"}),
+        json!({"reviewed_at": "+12025-06-02"}),
         json!({"authors": [sam, sam]}),
     ] {
         app.patch(&token, ARTICLE, refused).await.expect(422);

@@ -3,7 +3,7 @@
 -- go with their article. `year`, `doi` and `pubmed_id` are optional; the application checks their
 -- syntax (src/references/input.rs).
 CREATE TABLE article_references (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     position   INTEGER NOT NULL,
     title      TEXT    NOT NULL,

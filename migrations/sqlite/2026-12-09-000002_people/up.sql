@@ -1,9 +1,10 @@
 -- People (issue 14): the authors and medical reviewers of articles. `bio` is Markdown and
 -- `bio_html` its sanitized rendering, made on every write (as sections' bodies); `links` is a JSON
 -- array of URLs. A person has a version, like categories: every change adds one, and PATCH/DELETE
--- honour If-Match against it. Old slugs redirect through `slug_redirects` (kind `person`).
+-- honour If-Match against it. Old slugs redirect through `slug_redirects` (kind `person`). Ids are
+-- AUTOINCREMENT, as every content table's: a deleted person's id never names another person.
 CREATE TABLE people (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     slug        TEXT      NOT NULL UNIQUE,
     name        TEXT      NOT NULL,
     credentials TEXT      NOT NULL,

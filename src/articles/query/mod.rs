@@ -195,6 +195,18 @@ impl Embed {
             Embed::Reviewer => "reviewer",
         }
     }
+
+    /// The fields of an article view this embed adds.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Embed::Category => &["category"],
+            Embed::Breadcrumbs => &["breadcrumbs"],
+            Embed::Sections => &["sections"],
+            Embed::References => &["references"],
+            Embed::Authors => &["authors"],
+            Embed::Reviewer => &["reviewer_id", "reviewer", "reviewed_at"],
+        }
+    }
 }
 
 /// How the list is paged.
@@ -583,14 +595,7 @@ fn parse_number(
     min: i64,
     max: i64,
 ) -> Result<Option<i64>, ApiError> {
-    value
-        .map(|v| match v.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(bad(format!(
-                "{name} must be an integer from {min} to {max}, not '{v}'"
-            ))),
-        })
-        .transpose()
+    crate::support::query_number::parse(name, value.as_deref(), min, max)
 }
 
 fn parse_paging(
