@@ -609,6 +609,14 @@ impl Modify for TextSyntax {
                 text.max_length = Some(max_length);
             }
         }
+        for (schema, property) in crate::articles::input::UNIQUE_LIST_FIELDS {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+                continue;
+            };
+            if let Some(RefOr::T(Schema::Array(list))) = object.properties.get_mut(*property) {
+                list.unique_items = true;
+            }
+        }
         for (schema, property) in crate::people::input::URL_LIST_FIELDS {
             let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
                 continue;

@@ -304,7 +304,7 @@ pub async fn get_article(
                 .authors
                 .iter()
                 .flatten()
-                .chain(article.reviewer.iter().flatten())
+                .chain(article.review.iter().flatten().map(|r| &r.reviewer))
                 .map(|person| person.id)
                 .collect();
             let shows = Shows::Article {

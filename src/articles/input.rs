@@ -2,12 +2,12 @@
 
 use super::content::{check_window, ArticleContent};
 use super::status::ArticleStatus;
-use crate::people::bylines::{self, Byline};
+use crate::people::bylines::{self, Byline, ReviewInput};
 use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -29,6 +29,11 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
     ("UpdateArticle", "subtitle", SUBTITLE),
     ("UpdateArticle", "excerpt", EXCERPT),
 ];
+
+/// The list properties whose items must differ from each other (`uniqueItems`), for the OpenAPI
+/// document: an article names each author once.
+pub const UNIQUE_LIST_FIELDS: &[(&str, &str)] =
+    &[("CreateArticle", "authors"), ("UpdateArticle", "authors")];
 
 /// Body of `POST /articles`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,10 +76,8 @@ pub struct CreateArticle {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub authors: Vec<i32>,
-    /// Its medical reviewer's person id; given with `reviewed_at`.
-    pub reviewer_id: Option<i32>,
-    /// The date of the last medical review (`YYYY-MM-DD`); given with `reviewer_id`.
-    pub reviewed_at: Option<NaiveDate>,
+    /// Its medical review: who reviewed it and when.
+    pub review: Option<ReviewInput>,
 }
 
 impl CreateArticle {
@@ -82,8 +85,8 @@ impl CreateArticle {
     pub fn byline(&self) -> Byline {
         Byline {
             authors: self.authors.clone(),
-            reviewer_id: self.reviewer_id,
-            reviewed_at: self.reviewed_at,
+            reviewer_id: self.review.as_ref().map(|r| r.reviewer_id),
+            reviewed_at: self.review.as_ref().map(|r| r.reviewed_at),
         }
     }
 
@@ -107,8 +110,9 @@ impl CreateArticle {
         }
         references_input::check_all(&mut checks, "references", &self.references);
         bylines::check_authors(&mut checks, &self.authors);
-        bylines::check_review(&mut checks, &self.byline());
-        bylines::check_review_date(&mut checks, self.reviewed_at);
+        if let Some(review) = &self.review {
+            bylines::check_review_date(&mut checks, review.reviewed_at);
+        }
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -175,15 +179,10 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Vec<i32>, max_items = 20)]
     pub authors: Option<Option<Vec<i32>>>,
-    /// A new medical reviewer's person id; `null` removes the review (and its date).
+    /// A new medical review (who and when, both required); `null` removes the review.
     #[serde(default, deserialize_with = "nullable::deserialize")]
-    #[schema(value_type = Option<i32>)]
-    pub reviewer_id: Option<Option<i32>>,
-    /// The date of the last medical review (`YYYY-MM-DD`). Not nullable: `reviewer_id: null`
-    /// removes the review with its date.
-    #[serde(default, deserialize_with = "nullable::deserialize")]
-    #[schema(value_type = NaiveDate)]
-    pub reviewed_at: Option<Option<NaiveDate>>,
+    #[schema(value_type = Option<ReviewInput>)]
+    pub review: Option<Option<ReviewInput>>,
 }
 
 impl UpdateArticle {
@@ -202,11 +201,8 @@ impl UpdateArticle {
         if let Some(authors) = checks.not_null("authors", &self.authors) {
             bylines::check_authors(&mut checks, authors);
         }
-        if let Some(at) = checks.not_null("reviewed_at", &self.reviewed_at) {
-            bylines::check_review_date(&mut checks, Some(*at));
-        }
-        if self.reviewer_id == Some(None) && matches!(self.reviewed_at, Some(Some(_))) {
-            checks.fail("reviewed_at", "a review date needs a reviewer_id");
+        if let Some(Some(review)) = &self.review {
+            bylines::check_review_date(&mut checks, review.reviewed_at);
         }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);
@@ -231,23 +227,18 @@ impl UpdateArticle {
     }
 
     /// `stored` with the byline changes of this request applied, or `None` when it names no
-    /// byline field. Removing the reviewer removes the review's date too.
+    /// byline field.
     pub fn byline_onto(&self, stored: Byline) -> Option<Byline> {
-        if self.authors.is_none() && self.reviewer_id.is_none() && self.reviewed_at.is_none() {
+        if self.authors.is_none() && self.review.is_none() {
             return None;
         }
         let mut merged = stored;
         if let Some(Some(authors)) = &self.authors {
             merged.authors.clone_from(authors);
         }
-        if let Some(Some(at)) = self.reviewed_at {
-            merged.reviewed_at = Some(at);
-        }
-        if let Some(reviewer) = self.reviewer_id {
-            merged.reviewer_id = reviewer;
-            if reviewer.is_none() {
-                merged.reviewed_at = None;
-            }
+        if let Some(review) = &self.review {
+            merged.reviewer_id = review.as_ref().map(|r| r.reviewer_id);
+            merged.reviewed_at = review.as_ref().map(|r| r.reviewed_at);
         }
         Some(merged)
     }

@@ -75,18 +75,10 @@ pub struct ArticleView {
     /// Embed `authors`: who wrote it, in byline order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authors: Option<Vec<PersonRef>>,
-    /// Embed `reviewer`: the id of who last reviewed it medically; `null` when nobody has.
+    /// Embed `review`: who last reviewed it medically and when; `null` when nobody has.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<i32>)]
-    pub reviewer_id: Option<Option<i32>>,
-    /// Embed `reviewer`: who last reviewed it medically; `null` when nobody has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<PersonRef>)]
-    pub reviewer: Option<Option<PersonRef>>,
-    /// Embed `reviewer`: the date of that review; `null` when nobody has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub reviewed_at: Option<Option<NaiveDate>>,
+    #[schema(value_type = Option<ReviewView>)]
+    pub review: Option<Option<ReviewView>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -172,6 +164,15 @@ pub struct ArticlePage {
     pub meta: ListMeta,
 }
 
+/// A medical review as an article shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewView {
+    /// Who reviewed it.
+    pub reviewer: PersonRef,
+    /// The date of the review.
+    pub reviewed_at: NaiveDate,
+}
+
 /// Facts of an unpaged list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelatedMeta {
@@ -247,7 +248,7 @@ impl Embeds {
         }
         let (authors, review) = (
             shape.include.contains(&Embed::Authors),
-            shape.include.contains(&Embed::Reviewer),
+            shape.include.contains(&Embed::Review),
         );
         if authors || review {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -341,12 +342,12 @@ pub fn article_view(
         rows.into_iter().map(ReferenceView::from).collect()
     });
     let byline = embeds.bylines.remove(&row.id).unwrap_or_default();
-    let review = include(Embed::Reviewer).then_some(byline.review);
-    let reviewer_id = review
-        .as_ref()
-        .map(|r| r.as_ref().map(|(person, _)| person.id));
-    let reviewed_at = review.as_ref().map(|r| r.as_ref().map(|(_, at)| *at));
-    let reviewer = review.map(|r| r.map(|(person, _)| person));
+    let review = include(Embed::Review).then(|| {
+        byline.review.map(|(reviewer, reviewed_at)| ReviewView {
+            reviewer,
+            reviewed_at,
+        })
+    });
     let authors = include(Embed::Authors).then_some(byline.authors);
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
@@ -376,9 +377,7 @@ pub fn article_view(
         sections,
         references,
         authors,
-        reviewer_id,
-        reviewer,
-        reviewed_at,
+        review,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

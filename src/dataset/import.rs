@@ -14,7 +14,7 @@ use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
-use crate::people::bylines::Byline;
+use crate::people::bylines::{Byline, ReviewInput};
 use crate::people::input::CreatePerson;
 use crate::people::journal as people_journal;
 use crate::people::model as people_model;
@@ -425,8 +425,13 @@ impl Importer<'_> {
                 .collect(),
             references: record.references,
             authors: byline.authors.clone(),
-            reviewer_id: byline.reviewer_id,
-            reviewed_at: byline.reviewed_at,
+            review: byline
+                .reviewer_id
+                .zip(byline.reviewed_at)
+                .map(|(reviewer_id, reviewed_at)| ReviewInput {
+                    reviewer_id,
+                    reviewed_at,
+                }),
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());

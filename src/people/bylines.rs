@@ -54,24 +54,25 @@ pub fn check_authors(checks: &mut Checks, authors: &[i32]) {
     }
 }
 
-/// Records a failure on `reviewed_at` unless it is a date of the years 0001–9999 (the dates of
-/// RFC 3339's `full-date`, what the document calls `format: date`).
-pub fn check_review_date(checks: &mut Checks, reviewed_at: Option<NaiveDate>) {
-    if reviewed_at.is_some_and(|at| !(1..=9999).contains(&at.year())) {
-        checks.fail(
-            "reviewed_at",
-            "must be a date from 0001-01-01 to 9999-12-31",
-        );
-    }
+/// A medical review as a write gives it: both parts together, so a review never lacks one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reviewer_id": 3, "reviewed_at": "2025-04-15"}))]
+pub struct ReviewInput {
+    /// The reviewer's person id.
+    pub reviewer_id: i32,
+    /// The date of the review (`YYYY-MM-DD`, years 0001–9999).
+    pub reviewed_at: NaiveDate,
 }
 
-/// Records a failure on `reviewed_at` unless it and `reviewer_id` are both set or both empty
-/// (a review has a reviewer and a date).
-pub fn check_review(checks: &mut Checks, byline: &Byline) {
-    match (byline.reviewer_id, byline.reviewed_at) {
-        (Some(_), None) => checks.fail("reviewed_at", "a reviewer needs the date of the review"),
-        (None, Some(_)) => checks.fail("reviewed_at", "a review date needs a reviewer_id"),
-        _ => {}
+/// Records a failure on `review.reviewed_at` unless it is a date of the years 0001–9999 (the
+/// dates of RFC 3339's `full-date`, what the document calls `format: date`).
+pub fn check_review_date(checks: &mut Checks, reviewed_at: NaiveDate) {
+    if !(1..=9999).contains(&reviewed_at.year()) {
+        checks.fail(
+            "review.reviewed_at",
+            "must be a date from 0001-01-01 to 9999-12-31",
+        );
     }
 }
 
@@ -110,7 +111,7 @@ pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMa
 }
 
 /// Stores `byline` (checked alone) as that of `article_id`; returns whether it changed. Every
-/// person it names must exist (409 on `authors[i]` or `reviewer_id` otherwise).
+/// person it names must exist (409 on `authors[i]` or `review.reviewer_id` otherwise).
 pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<bool> {
     if of(conn, article_id)? == *byline {
         return Ok(false);
@@ -130,7 +131,7 @@ pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<b
         .collect();
     if let Some(id) = byline.reviewer_id.filter(missing) {
         unknown.push(FieldError::new(
-            "reviewer_id",
+            "review.reviewer_id",
             format!("no person has id {id}"),
         ));
     }

@@ -47,7 +47,7 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
     let (jane, sam, category) = people_and_category(&app).await;
     let body = published(
         category,
-        json!({"authors": [sam, jane], "reviewer_id": jane, "reviewed_at": "2025-03-31"}),
+        json!({"authors": [sam, jane], "review": {"reviewer_id": jane, "reviewed_at": "2025-03-31"}}),
     );
     let created = app
         .post(&app.editor(), "/api/v1/articles", body)
@@ -63,11 +63,10 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
         .collect();
     assert_eq!(names, ["Sam Lee", "Jane Doe"]);
     assert_eq!(
-        page.body["reviewer"],
-        json!({"id": jane, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD"})
+        page.body["review"],
+        json!({"reviewer": {"id": jane, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD"},
+               "reviewed_at": "2025-03-31"})
     );
-    assert_eq!(page.body["reviewer_id"], jane);
-    assert_eq!(page.body["reviewed_at"], "2025-03-31");
     let keys = page.header("surrogate-key");
     for person in [jane, sam] {
         assert!(
@@ -78,14 +77,14 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
     let list = app.get("/api/v1/articles").await.expect(200).body;
     assert!(list["data"][0].get("authors").is_none());
     let list = app
-        .get("/api/v1/articles?include=authors,reviewer")
+        .get("/api/v1/articles?include=authors,review")
         .await
         .expect(200)
         .body;
     assert_eq!(list["data"][0]["authors"], page.body["authors"]);
-    assert_eq!(list["data"][0]["reviewer"], page.body["reviewer"]);
+    assert_eq!(list["data"][0]["review"], page.body["review"]);
     // `fields` narrows the item, never what `include` asked for.
-    let every_embed = "category,breadcrumbs,sections,references,authors,reviewer";
+    let every_embed = "category,breadcrumbs,sections,references,authors,review";
     let narrow = app
         .get(&format!("/api/v1/articles?include={every_embed}&fields=id"))
         .await
@@ -106,19 +105,17 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
             "category",
             "id",
             "references",
-            "reviewed_at",
-            "reviewer",
-            "reviewer_id",
+            "review",
             "sections"
         ]
     );
     let bare = app
-        .get(&format!("{ARTICLE}?include=reviewer"))
+        .get(&format!("{ARTICLE}?include=review"))
         .await
         .expect(200)
         .body;
     assert!(bare.get("authors").is_none());
-    assert_eq!(bare["reviewed_at"], "2025-03-31");
+    assert_eq!(bare["review"]["reviewed_at"], "2025-03-31");
 }
 
 #[actix_web::test]
@@ -134,37 +131,38 @@ async fn a_byline_is_checked_alone_then_against_the_people_there_are() {
             vec!["authors[2]"],
         ),
         (json!({"authors": too_many}), 422, vec!["authors"]),
-        (json!({"reviewer_id": jane}), 422, vec!["reviewed_at"]),
+        (json!({"review": {"reviewer_id": jane}}), 422, vec![]),
         (
-            json!({"reviewed_at": "2025-03-31"}),
+            json!({"review": {"reviewed_at": "2025-03-31"}}),
             422,
-            vec!["reviewed_at"],
+            vec![],
         ),
+        (json!({"reviewer_id": jane}), 422, vec![]),
         (
-            json!({"reviewed_at": "2025-02-30", "reviewer_id": jane}),
+            json!({"review": {"reviewer_id": jane, "reviewed_at": "2025-02-30"}}),
             422,
             vec![],
         ),
         (
-            json!({"reviewed_at": "+12025-01-01", "reviewer_id": jane}),
+            json!({"review": {"reviewer_id": jane, "reviewed_at": "+12025-01-01"}}),
             422,
-            vec!["reviewed_at"],
+            vec!["review.reviewed_at"],
         ),
         (
-            json!({"reviewed_at": "0000-01-01", "reviewer_id": jane}),
+            json!({"review": {"reviewer_id": jane, "reviewed_at": "0000-01-01"}}),
             422,
-            vec!["reviewed_at"],
+            vec!["review.reviewed_at"],
         ),
         (
-            json!({"reviewed_at": "-0001-01-01", "reviewer_id": jane}),
+            json!({"review": {"reviewer_id": jane, "reviewed_at": "-0001-01-01"}}),
             422,
-            vec!["reviewed_at"],
+            vec!["review.reviewed_at"],
         ),
         (json!({"authors": [jane, 999]}), 409, vec!["authors[1]"]),
         (
-            json!({"reviewer_id": 999, "reviewed_at": "2025-03-31"}),
+            json!({"review": {"reviewer_id": 999, "reviewed_at": "2025-03-31"}}),
             409,
-            vec!["reviewer_id"],
+            vec!["review.reviewer_id"],
         ),
     ];
     for (extra, status, fields) in refused {
@@ -200,8 +198,7 @@ async fn a_patch_rewrites_the_byline_as_a_new_version_and_only_when_it_changes()
         .patch(
             &token,
             ARTICLE,
-            json!({"authors": [jane, sam], "reviewer_id": sam,
-                                       "reviewed_at": "2025-05-01"}),
+            json!({"authors": [jane, sam], "review": {"reviewer_id": sam, "reviewed_at": "2025-05-01"}}),
         )
         .await
         .expect(200);
@@ -212,18 +209,23 @@ async fn a_patch_rewrites_the_byline_as_a_new_version_and_only_when_it_changes()
         .expect(200);
     assert_eq!(version(&same), 2, "the same byline writes nothing");
     let moved = app
-        .patch(&token, ARTICLE, json!({"reviewed_at": "2025-06-01"}))
+        .patch(
+            &token,
+            ARTICLE,
+            json!({"review": {"reviewer_id": sam, "reviewed_at": "2025-06-01"}}),
+        )
         .await
         .expect(200);
     assert_eq!(
-        (version(&moved), &moved.body["reviewed_at"]),
+        (version(&moved), &moved.body["review"]["reviewed_at"]),
         (3, &json!("2025-06-01"))
     );
     for refused in [
         json!({"authors": null}),
-        json!({"reviewed_at": null}),
-        json!({"reviewer_id": null, "reviewed_at": "2025-06-02"}),
-        json!({"reviewed_at": "+12025-06-02"}),
+        json!({"review": {"reviewer_id": null, "reviewed_at": "2025-06-02"}}),
+        json!({"review": {"reviewer_id": sam, "reviewed_at": "+12025-06-02"}}),
+        json!({"review": {"reviewer_id": sam}}),
+        json!({"reviewer_id": null}),
         json!({"authors": [sam, sam]}),
     ] {
         app.patch(&token, ARTICLE, refused).await.expect(422);
@@ -238,16 +240,12 @@ async fn a_patch_rewrites_the_byline_as_a_new_version_and_only_when_it_changes()
         .set_json(json!({"authors": []}));
     app.send(stale).await.expect(412);
     let cleared = app
-        .patch(&token, ARTICLE, json!({"reviewer_id": null}))
+        .patch(&token, ARTICLE, json!({"review": null}))
         .await
         .expect(200);
     assert_eq!(
-        (
-            &cleared.body["reviewer"],
-            &cleared.body["reviewed_at"],
-            version(&cleared)
-        ),
-        (&Value::Null, &Value::Null, 4)
+        (&cleared.body["review"], version(&cleared)),
+        (&Value::Null, 4)
     );
     let page = app.get_as(&token, ARTICLE).await.expect(200);
     assert_eq!(page.body["authors"].as_array().unwrap().len(), 2);
@@ -262,11 +260,11 @@ async fn lists_filter_by_author_and_by_reviewer() {
         ("By Jane", json!({"authors": [jane]})),
         (
             "By Both",
-            json!({"authors": [sam, jane], "reviewer_id": sam, "reviewed_at": "2025-01-02"}),
+            json!({"authors": [sam, jane], "review": {"reviewer_id": sam, "reviewed_at": "2025-01-02"}}),
         ),
         (
             "Reviewed by Jane",
-            json!({"reviewer_id": jane, "reviewed_at": "2025-01-03"}),
+            json!({"review": {"reviewer_id": jane, "reviewed_at": "2025-01-03"}}),
         ),
     ] {
         let mut body = published(category, extra);
@@ -329,8 +327,7 @@ async fn a_person_named_by_a_byline_cannot_be_deleted_and_a_rename_shows_at_once
     let token = app.editor();
     let body = published(
         category,
-        json!({"authors": [jane], "reviewer_id": sam,
-                                          "reviewed_at": "2025-01-02"}),
+        json!({"authors": [jane], "review": {"reviewer_id": sam, "reviewed_at": "2025-01-02"}}),
     );
     app.post(&token, "/api/v1/articles", body).await.expect(201);
     let before = app.get(ARTICLE).await.expect(200);
@@ -353,7 +350,7 @@ async fn a_person_named_by_a_byline_cannot_be_deleted_and_a_rename_shows_at_once
     app.delete(&token, "/api/v1/people/sam-lee")
         .await
         .expect(409);
-    app.patch(&token, ARTICLE, json!({"authors": [], "reviewer_id": null}))
+    app.patch(&token, ARTICLE, json!({"authors": [], "review": null}))
         .await
         .expect(200);
     app.delete(&token, "/api/v1/people/jane-doe")
@@ -371,17 +368,12 @@ async fn revisions_keep_the_byline_and_a_restore_brings_it_back() {
     let token = app.editor();
     let body = published(
         category,
-        json!({"authors": [jane], "reviewer_id": sam,
-                                          "reviewed_at": "2025-01-02"}),
+        json!({"authors": [jane], "review": {"reviewer_id": sam, "reviewed_at": "2025-01-02"}}),
     );
     app.post(&token, "/api/v1/articles", body).await.expect(201);
-    app.patch(
-        &token,
-        ARTICLE,
-        json!({"authors": [sam], "reviewer_id": null}),
-    )
-    .await
-    .expect(200);
+    app.patch(&token, ARTICLE, json!({"authors": [sam], "review": null}))
+        .await
+        .expect(200);
     let first = app
         .get_as(&token, &format!("{ARTICLE}/revisions/1"))
         .await
@@ -395,5 +387,5 @@ async fn revisions_keep_the_byline_and_a_restore_brings_it_back() {
     assert_eq!(restored.body["version"], 3, "{}", restored.body);
     let page = app.get(ARTICLE).await.expect(200).body;
     assert_eq!(page["authors"][0]["id"], jane);
-    assert_eq!(page["reviewed_at"], "2025-01-02");
+    assert_eq!(page["review"]["reviewed_at"], "2025-01-02");
 }

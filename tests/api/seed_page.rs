@@ -58,8 +58,7 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
                 "category_id": mental.body["id"],
                 "sections": sections,
                 "authors": [people[0]],
-                "reviewer_id": people[1],
-                "reviewed_at": "2025-04-15",
+                "review": {"reviewer_id": people[1], "reviewed_at": "2025-04-15"},
                 "references": [{
                     "title": "Do therapists cry in therapy?",
                     "url": "https://example.org/therapists-tears",
@@ -122,8 +121,8 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
     // The byline, the reviewer line and the references, in the same answer.
     assert_eq!(body["authors"][0]["name"], "Ana Ruiz");
     assert_eq!(body["authors"][0]["credentials"], "PsyD");
-    assert_eq!(body["reviewer"]["name"], "Tom Becker");
-    assert_eq!(body["reviewed_at"], "2025-04-15");
+    assert_eq!(body["review"]["reviewer"]["name"], "Tom Becker");
+    assert_eq!(body["review"]["reviewed_at"], "2025-04-15");
     assert_eq!(
         body["references"][0]["doi_url"],
         "https://doi.org/10.1037/a0031384"

@@ -73,8 +73,8 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
         assert_eq!(page["breadcrumbs"][0]["slug"], "health");
         // A byline, a reviewer line and references, as the seed page has.
         assert!(!page["authors"].as_array().unwrap().is_empty(), "{slug}");
-        assert_eq!(page["reviewer"]["slug"], "lena-brandt", "{slug}");
-        assert!(page["reviewed_at"].is_string(), "{slug}");
+        assert_eq!(page["review"]["reviewer"]["slug"], "lena-brandt", "{slug}");
+        assert!(page["review"]["reviewed_at"].is_string(), "{slug}");
         assert!(!page["references"].as_array().unwrap().is_empty(), "{slug}");
     }
 }

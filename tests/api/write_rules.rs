@@ -48,8 +48,7 @@ where
                     {"heading": "When", "body": "Every night."},
                 ],
                 "authors": [person["id"]],
-                "reviewer_id": person["id"],
-                "reviewed_at": "2025-04-01",
+                "review": {"reviewer_id": person["id"], "reviewed_at": "2025-04-01"},
             }),
         )
         .await;

@@ -171,7 +171,7 @@ pub enum Embed {
     Sections,
     References,
     Authors,
-    Reviewer,
+    Review,
 }
 
 impl Embed {
@@ -181,7 +181,7 @@ impl Embed {
         Embed::Sections,
         Embed::References,
         Embed::Authors,
-        Embed::Reviewer,
+        Embed::Review,
     ];
 
     /// The embed's name in `include`.
@@ -192,7 +192,7 @@ impl Embed {
             Embed::Sections => "sections",
             Embed::References => "references",
             Embed::Authors => "authors",
-            Embed::Reviewer => "reviewer",
+            Embed::Review => "review",
         }
     }
 
@@ -204,7 +204,7 @@ impl Embed {
             Embed::Sections => &["sections"],
             Embed::References => &["references"],
             Embed::Authors => &["authors"],
-            Embed::Reviewer => &["reviewer_id", "reviewer", "reviewed_at"],
+            Embed::Review => &["review"],
         }
     }
 }
@@ -632,9 +632,9 @@ fn parse_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
-    /// `reviewer` (default all six; empty for none).
+    /// `review` (default all six; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|reviewer)(?:,(?:category|breadcrumbs|sections|references|authors|reviewer))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review)(?:,(?:category|breadcrumbs|sections|references|authors|review))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -771,7 +771,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, reviewer (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(
