@@ -1,8 +1,8 @@
 """Seeds a running HealthHub with content for the contract fuzzer and writes its schemathesis.toml.
 
 Random path parameters almost never name an existing article, category or section, so without
-help the fuzzer only ever sees 404s on the routes that matter. This creates a few categories and
-articles (with sections, some published) and two webhooks (to hosts under `.invalid`, which never
+help the fuzzer only ever sees 404s on the routes that matter. This creates a few categories,
+people and articles (with sections and bylines, some published) and two webhooks (to hosts under `.invalid`, which never
 resolve, made first so the content writes give them deliveries) through the API and hands their ids and slugs to
 schemathesis as dictionaries: each such parameter takes a real value half of the time and a
 generated one otherwise.
@@ -37,6 +37,12 @@ values = {category_ids}
 [dictionaries.section_ids]
 values = {section_ids}
 
+[dictionaries.person_ids]
+values = {person_ids}
+
+[dictionaries.people]
+values = {people}
+
 [dictionaries.ids]
 values = {ids}
 
@@ -54,6 +60,20 @@ values = {delivery_ids}
 [checks.positive_data_acceptance]
 expected-statuses = ["2XX", "3XX", 401, 403, 404, 409, 412, 429]
 
+# Except an opaque cursor: `after` on the article list and search is valid only as the server
+# issued it (`meta.next_cursor`), for the sort it was made for, and no schema can say which
+# strings those are. On those two operations a 400 ("the cursor in 'after' is not valid", or
+# made for another sort) is the documented refusal of a schema-valid string.
+[[operations]]
+include-name = "GET /api/v1/articles"
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2XX", "3XX", 400, 401, 403, 404, 409, 412, 429]
+
+[[operations]]
+include-name = "GET /api/v1/search"
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2XX", "3XX", 400, 401, 403, 404, 409, 412, 429]
+
 # negative_data_rejection: schemathesis' list, and 413: a body past HEALTHHUB_MAX_BODY_BYTES is
 # refused before it is read (a body that big breaks a maxLength anyway).
 [checks.negative_data_rejection]
@@ -69,6 +89,11 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 428,
 "body.category_id" = {{ dictionary = "category_ids", probability = 0.5 }}
 "body.parent_id" = {{ dictionary = "category_ids", probability = 0.5 }}
 "body.sections[*].id" = {{ dictionary = "section_ids", probability = 0.5 }}
+"body.review.reviewer_id" = {{ dictionary = "person_ids", probability = 0.5 }}
+"query.author" = {{ dictionary = "people", probability = 0.5 }}
+"query.reviewer" = {{ dictionary = "people", probability = 0.5 }}
+# Not `body.authors[*]`: a dictionary replaces items after generation, which can repeat an id in
+# a list the document says has unique items (the request is then not the valid one it claims).
 """
 
 
@@ -101,6 +126,13 @@ def main() -> None:
             fail(f"creating category {name!r} answered {status}: {created}")
         categories.append(created)
 
+    people = []
+    for name in ("Fuzz Author", "Fuzz Reviewer", "Fuzz Other"):
+        status, _, created = client.request("POST", "/api/v1/people", {"name": name})
+        if status != 201:
+            fail(f"creating person {name!r} answered {status}: {created}")
+        people.append(created)
+
     articles, sections = [], []
     for i in range(count):
         payload = {
@@ -112,6 +144,8 @@ def main() -> None:
                 {"heading": f"Heading {j}", "body": f"Body **{j}** of article {i}."}
                 for j in range(1, 6)
             ],
+            "authors": [people[i % 2]["id"]],
+            "review": {"reviewer_id": people[1]["id"], "reviewed_at": "2025-01-01"},
         }
         status, _, created = client.request("POST", "/api/v1/articles", payload)
         if status != 201:
@@ -122,6 +156,8 @@ def main() -> None:
     keys = sorted({str(a["id"]) for a in articles} | {a["slug"] for a in articles})
     keys += sorted({str(c["id"]) for c in categories} | {c["slug"] for c in categories})
     category_keys = sorted({str(c["id"]) for c in categories} | {c["slug"] for c in categories})
+    person_keys = sorted({str(p["id"]) for p in people} | {p["slug"] for p in people})
+    keys += person_keys
     with open(out, "w", encoding="utf-8") as f:
         f.write(
             TOML.format(
@@ -130,13 +166,16 @@ def main() -> None:
                 categories=json.dumps(category_keys),
                 category_ids=json.dumps(sorted(c["id"] for c in categories)),
                 section_ids=json.dumps(sorted(sections)),
+                person_ids=json.dumps(sorted(p["id"] for p in people)),
+                people=json.dumps(person_keys),
                 ids=json.dumps(sorted(sections) + webhooks),
-                # Each article and category write is a delivery to each webhook.
-                delivery_ids=json.dumps(list(range(1, 2 * (count + 2) + 1))),
+                # Each article, category and person write is a delivery to each webhook.
+                delivery_ids=json.dumps(list(range(1, 2 * (count + 2 + len(people)) + 1))),
             )
         )
     print(
-        f"seeded {len(webhooks)} webhooks, {len(categories)} categories, {len(articles)} articles, "
+        f"seeded {len(webhooks)} webhooks, {len(categories)} categories, {len(people)} people, "
+        f"{len(articles)} articles, "
         f"{len(sections)} sections"
     )
 
