@@ -128,7 +128,10 @@ class Proof:
 
     def snapshot(self) -> str:
         # The SQLite file read-only, or the PostgreSQL database with psql (HEALTHHUB_PROOF_PG_URL).
-        return table_digest(self.server.db, ("categories", "articles", "sections", "slug_redirects"))
+        return table_digest(self.server.db, (
+            "categories", "articles", "sections", "slug_redirects", "people", "article_authors",
+            "article_reviews", "article_references",
+        ))
 
     # --- sending and judging -------------------------------------------------------------
 
@@ -195,16 +198,20 @@ class Proof:
     # --- the operations ------------------------------------------------------------------
 
     def fixtures(self):
-        """A category, an article with sections and its section ids, a preview link of it, made
-        through the API."""
+        """A category, a person, an article with sections, references and a byline, its section
+        ids, a preview link of it, made through the API."""
         status, _, cats = self.client.request("GET", "/api/v1/categories")
         cat = cats["data"][0]
+        status, _, person = self.client.request("POST", "/api/v1/people", {"name": "Hostile Person"})
+        assert status == 201, person
         status, _, art = self.client.request("POST", "/api/v1/articles", {
             "title": "Hostile target", "category_id": cat["id"], "status": "published",
             "sections": [{"heading": f"H{i}", "body": "b"} for i in range(1, 4)],
+            "references": [{"title": "A study", "url": "https://example.org/s", "publisher": "J"}],
+            "authors": [person["id"]],
         })
         assert status == 201, art
-        self.cat, self.art = cat, art
+        self.cat, self.art, self.person = cat, art, person
         self.section_id = art["sections"][0]["id"]
         status, _, preview = self.client.request("POST", f"/api/v1/articles/{art['id']}/preview", {})
         assert status == 201, preview
@@ -227,6 +234,8 @@ class Proof:
                 return override[1]
             if name == "id_or_slug" and path.startswith("/api/v1/categories"):
                 return str(self.cat["id"])
+            if name == "id_or_slug" and path.startswith("/api/v1/people"):
+                return str(self.person["id"])
             return self.valid[name]
         return re.sub(r"\{([^}]+)\}", sub, path)
 
@@ -264,6 +273,22 @@ class Proof:
             if n is not None:
                 d["position"] = n
             return d, "description"
+        if path.endswith("/references") and method == "PUT":
+            reference = {"title": text, "url": "https://example.org/r", "publisher": "J"}
+            if n is not None:
+                reference["year"] = n
+            return {"references": [reference]}, None
+        # People have no number field: a number goes where the document wants a URL.
+        if path == "/api/v1/people" and method == "POST":
+            d = {"name": text}
+            if n is not None:
+                d["links"] = [n]
+            return d, "name"
+        if path == "/api/v1/people/{id_or_slug}" and method == "PATCH":
+            d = {"credentials": text}
+            if n is not None:
+                d["links"] = [n]
+            return d, "credentials"
         if path.endswith("/publish"):
             return {"published_at": n}, None
         if path == "/api/v1/webhooks" and method == "POST":
