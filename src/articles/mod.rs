@@ -1,7 +1,7 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 //!
-//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`,
-//! `parts`) know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
+//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`)
+//! know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
 //! documents them ([`ArticlesApi`]).
 
 pub mod content;
@@ -10,7 +10,6 @@ pub mod history;
 pub mod input;
 pub mod listing;
 pub mod model;
-pub mod parts;
 pub mod query;
 pub mod search;
 pub mod search_sql;

@@ -1,15 +1,14 @@
 //! Article responses: the `ArticleView` shape, list pages and their paging facts, view counts, and how they are built from rows (embeds loaded in one batched query each, sparse fields).
 
 use super::model::ArticleRow;
-use super::parts;
 use super::query::{Embed, Shape};
 use super::status::ArticleState;
 use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
-use crate::people::bylines::{PersonRef, Shown};
-use crate::references::model::ReferenceRow;
+use crate::people::bylines::{self, PersonRef, Shown};
+use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
@@ -247,15 +246,24 @@ impl Embeds {
                     .push(section);
             }
         }
-        let wanted = parts::Wanted {
-            references: shape.include.contains(&Embed::References),
-            authors: shape.include.contains(&Embed::Authors),
-            review: shape.include.contains(&Embed::Review),
-        };
-        let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
-        let parts = parts::load(conn, &ids, wanted)?;
-        embeds.references = parts.references;
-        embeds.bylines = parts.bylines;
+        let (authors, review) = (
+            shape.include.contains(&Embed::Authors),
+            shape.include.contains(&Embed::Review),
+        );
+        if authors || review {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.bylines = bylines::shown(conn, &ids, authors, review)?;
+        }
+        if shape.include.contains(&Embed::References) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            for reference in references_model::for_articles(conn, &ids)? {
+                embeds
+                    .references
+                    .entry(reference.article_id)
+                    .or_default()
+                    .push(reference);
+            }
+        }
         Ok(embeds)
     }
 

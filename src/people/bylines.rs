@@ -182,6 +182,60 @@ pub struct Shown {
     pub review: Option<(PersonRef, NaiveDate)>,
 }
 
+/// The bylines of `article_ids` with their people, reading the authors only when `authors` is
+/// set and the reviews only when `review` is (one query each, people joined in).
+pub fn shown(
+    conn: &mut DbConn,
+    article_ids: &[i32],
+    authors: bool,
+    review: bool,
+) -> QueryResult<HashMap<i32, Shown>> {
+    let person = (people::id, people::slug, people::name, people::credentials);
+    let mut shown: HashMap<i32, Shown> = HashMap::new();
+    if authors {
+        let rows: Vec<(i32, PersonColumns)> = article_authors::table
+            .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
+            .filter(article_authors::article_id.eq_any(article_ids))
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, person))
+            .load(conn)?;
+        for (article, columns) in rows {
+            shown
+                .entry(article)
+                .or_default()
+                .authors
+                .push(person_ref(columns));
+        }
+    }
+    if review {
+        let rows: Vec<(i32, NaiveDate, PersonColumns)> = article_reviews::table
+            .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
+            .filter(article_reviews::article_id.eq_any(article_ids))
+            .select((
+                article_reviews::article_id,
+                article_reviews::reviewed_at,
+                person,
+            ))
+            .load(conn)?;
+        for (article, at, columns) in rows {
+            shown.entry(article).or_default().review = Some((person_ref(columns), at));
+        }
+    }
+    Ok(shown)
+}
+
+/// `people.id, slug, name, credentials`.
+type PersonColumns = (i32, String, String, String);
+
+fn person_ref((id, slug, name, credentials): PersonColumns) -> PersonRef {
+    PersonRef {
+        id,
+        slug,
+        name,
+        credentials,
+    }
+}
+
 /// How many articles name `person_id` as an author, and as their reviewer.
 pub fn uses_of(conn: &mut DbConn, person_id: i32) -> QueryResult<(i64, i64)> {
     let authored = article_authors::table
