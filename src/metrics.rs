@@ -9,7 +9,7 @@
 //! | `healthhub_notification_channel_up` | gauge | | 1 while this node hears of other nodes' writes (always 1 on SQLite) |
 //! | `healthhub_webhook_backlog` | gauge | | deliveries pending (due or waiting for a retry), read when scraped |
 //! | `healthhub_replica_lag_bytes` | gauge | | WAL the read replica has still to replay, read when scraped (0 without one) |
-//! | `healthhub_replica_reads_total`, `healthhub_replica_fallbacks_total` | counter | | anonymous reads the replica answered, and those sent to the primary because it was behind or down |
+//! | `healthhub_replica_reads_total`, `healthhub_replica_fallbacks_total` | counter | | anonymous reads the replica answered, and those sent to the primary because it was behind or down, or to confirm its 404 |
 
 use crate::caching::store::CacheCounters;
 use crate::db::ReplicaReads;

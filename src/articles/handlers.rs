@@ -144,7 +144,7 @@ async fn list_response(
             let searching = for_db.q.is_some();
             let items = std::mem::take(&mut listing.items);
             let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
-            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known)?;
+            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known.clone())?;
             let read_links = embeds.read_links();
             let data: Vec<serde_json::Value> = items
                 .into_iter()
@@ -280,7 +280,11 @@ pub async fn get_article(
         .db
         .read(move |conn| match model::lookup(conn, &key, audience)? {
             Found::Here(row) => Ok(Found::Here(view::single_with(
-                conn, row, &for_db, now, known,
+                conn,
+                row,
+                &for_db,
+                now,
+                known.clone(),
             )?)),
             Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })

@@ -46,8 +46,8 @@ pub async fn list_categories(
     let data = state
         .db
         .read(move |conn| {
-            let parent_id = match parent {
-                Some(key) => Some(model::get(conn, &key)?.id),
+            let parent_id = match &parent {
+                Some(key) => Some(model::get(conn, key)?.id),
                 None => None,
             };
             let rows = model::list(conn, None)?;

@@ -146,8 +146,8 @@ pub struct Database {
 pub struct ReplicaReads {
     /// Answered by the replica.
     pub served: Counter,
-    /// Sent to the primary: the replica had not replayed every change this node knows of, or
-    /// could not be reached.
+    /// Sent to the primary: the replica had not replayed every change this node knows of,
+    /// could not be reached, or answered 404 (which the primary confirms).
     pub fell_back: Counter,
 }
 
@@ -363,10 +363,14 @@ impl Database {
     /// snapshot, off the async executor.
     ///
     /// Inside [`replica::anonymous`], on the replica when there is one and it has replayed
-    /// every change this node knows of; on the primary otherwise.
+    /// every change this node knows of; on the primary otherwise, and again on the primary when
+    /// the replica's answer is 404 ([`ApiError::NotFound`]): a change notification lags the
+    /// commit it announces, so a resource another node has just created or renamed may be
+    /// missing from a replica this node believes current. Content a little older than the
+    /// primary's is a bounded staleness; a 404 for what exists is not served.
     pub async fn read<T, F>(&self, query: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        F: Fn(&mut DbConn) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.reader.clone();
@@ -381,8 +385,15 @@ impl Database {
                 if let Ok(mut conn) = replica.get() {
                     // Replay only moves forward: caught up now, caught up for the snapshot after.
                     if replica::has_replayed(&mut conn, known).unwrap_or(false) {
-                        counted.served.inc();
-                        return transaction::run(&mut conn, Access::Read, None, query);
+                        match transaction::run(&mut conn, Access::Read, None, &query) {
+                            // Another node's change may not have been announced here yet: a
+                            // key the replica does not know may already exist on the primary.
+                            Err(ApiError::NotFound(_)) => {}
+                            answer => {
+                                counted.served.inc();
+                                return answer;
+                            }
+                        }
                     }
                 }
                 counted.fell_back.inc();

@@ -4,7 +4,9 @@
 //! A node remembers the primary's WAL position after every change it knows of: its own commits,
 //! and every change notification (the position is read after the notification arrived, so it is
 //! at or past that commit). A read goes to the replica only when the replica has replayed up to
-//! that position; otherwise to the primary. The response cache is emptied by the same changes, so
+//! that position; otherwise to the primary. A 404 from the replica is asked of the primary
+//! again: a notification arrives after the commit it announces, so what another node has just
+//! created can be missing from a replica this node still believes current. The response cache is emptied by the same changes, so
 //! no node re-fills it from a replica that has not replayed the change that emptied it.
 
 use crate::db::DbConn;

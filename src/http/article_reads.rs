@@ -17,7 +17,7 @@ pub async fn editors_read<T: Serialize + Send + 'static>(
     state: &AppState,
     req: &HttpRequest,
     id_or_slug: &str,
-    read: impl FnOnce(&mut DbConn, ArticleRow) -> ApiResult<T> + Send + 'static,
+    read: impl Fn(&mut DbConn, ArticleRow) -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let key = Key::parse(id_or_slug);
     let found = state

@@ -113,3 +113,53 @@ async fn readiness_asks_the_primary_not_the_replica() {
         "/readyz is an anonymous GET, but a replica that answers says nothing about the primary"
     );
 }
+
+#[actix_web::test]
+async fn a_key_the_replica_does_not_know_is_looked_up_on_the_primary_before_a_404() {
+    if replica_only("a streaming replica") {
+        return;
+    }
+    let app = spawn_with(|config| config.replica_url = replica_of(&config.database_url)).await;
+    app.category("Health", None).await;
+    let served = || app.state.db.replica_reads.served.get();
+    let fell_back = || app.state.db.replica_reads.fell_back.get();
+    // The replica answers: it has replayed everything this node knows of.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let before = served();
+    while served() == before {
+        assert!(Instant::now() < deadline, "the replica never answered");
+        app.state
+            .responses
+            .changed(&healthhub::caching::store::Change::Everything);
+        app.get("/api/v1/categories/health").await.expect(200);
+    }
+    let mut replica = DbConn::open(app.state.config.replica_url.as_deref().unwrap()).unwrap();
+    replica
+        .batch_execute("SELECT pg_wal_replay_pause()")
+        .unwrap();
+    // Another writer's category that this node has not been told of (its triggers, which
+    // announce changes, are off for this session): what a node sees between another node's
+    // commit and the notification of it.
+    let mut primary = DbConn::open(&app.state.config.database_url).unwrap();
+    primary
+        .batch_execute(
+            "SET session_replication_role = replica;
+             INSERT INTO categories (slug, name, description, parent_id, position, created_at,
+                                     updated_at, version)
+             VALUES ('unannounced', 'Unannounced', '', NULL, 9, now(), now(), 1);",
+        )
+        .unwrap();
+    let fallbacks = fell_back();
+    let found = app.get("/api/v1/categories/unannounced").await;
+    let missing = app.get("/api/v1/categories/never-created").await;
+    replica
+        .batch_execute("SELECT pg_wal_replay_resume()")
+        .unwrap();
+    assert_eq!(found.expect(200).body["name"], "Unannounced");
+    missing.expect(404);
+    assert_eq!(
+        fell_back(),
+        fallbacks + 2,
+        "both keys the replica did not know were asked of the primary"
+    );
+}
