@@ -18,6 +18,7 @@ use crate::sections::input::SectionInput;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::support::key::Key;
 use crate::support::markdown;
+use crate::support::slug;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -183,25 +184,6 @@ fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i32>) -> QueryResult
     diesel::select(diesel::dsl::exists(query)).get_result(conn)
 }
 
-/// The slug to store: a given one must be free (409), a generated one gets a `-N` suffix.
-fn resolve_slug(
-    conn: &mut DbConn,
-    given: Option<&str>,
-    title: &str,
-    except: Option<i32>,
-) -> ApiResult<String> {
-    match given {
-        Some(slug) if slug_taken(conn, slug, except)? => Err(ApiError::Conflict(format!(
-            "the article slug '{slug}' is already taken"
-        ))),
-        Some(slug) => Ok(slug.to_owned()),
-        None => Ok(crate::support::slug::first_free(
-            &crate::support::slug::generate(title, "article"),
-            |candidate| slug_taken(conn, candidate, except),
-        )?),
-    }
-}
-
 fn require_category(conn: &mut DbConn, id: i32) -> ApiResult<()> {
     if categories_model::exists(conn, id)? {
         Ok(())
@@ -225,7 +207,12 @@ pub fn create(
     // published article without a time is published now): a 409.
     content.check()?;
     require_category(conn, request.category_id)?;
-    content.slug = resolve_slug(conn, request.slug.as_deref(), &request.title, None)?;
+    content.slug = slug::resolve(
+        "article",
+        request.slug.as_deref(),
+        &request.title,
+        |taken| slug_taken(conn, taken, None),
+    )?;
     search_index::pause(conn)?;
     let row: ArticleRow = diesel::insert_into(articles::table)
         .values(new_article(content, request, 0, now))
@@ -366,7 +353,9 @@ fn replace_whole(
         require_category(conn, content.category_id)?;
     }
     if content.slug != stored.slug {
-        content.slug = resolve_slug(conn, Some(&content.slug), &content.title, Some(current.id))?;
+        content.slug = slug::resolve("article", Some(&content.slug), &content.title, |taken| {
+            slug_taken(conn, taken, Some(current.id))
+        })?;
         redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
     }
     let (word_count, derived_excerpt) = derived_fields(sections);
@@ -497,7 +486,9 @@ fn write_content(
         require_category(conn, merged.category_id)?;
     }
     if merged.slug != stored.slug {
-        merged.slug = resolve_slug(conn, Some(&merged.slug), &merged.title, Some(current.id))?;
+        merged.slug = slug::resolve("article", Some(&merged.slug), &merged.title, |taken| {
+            slug_taken(conn, taken, Some(current.id))
+        })?;
         redirects::remember(conn, SlugKind::Article, &current.slug, current.id, now)?;
     }
     Ok(diesel::update(articles::table.find(current.id))

@@ -8,6 +8,7 @@ use crate::db::sql::placeholders;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
+use crate::support::slug;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -384,24 +385,17 @@ fn resolve_slug(
     name: &str,
     except: Option<i32>,
 ) -> ApiResult<String> {
-    match given {
-        Some(slug) if RESERVED_SLUGS.contains(&slug) => Err(ApiError::invalid(
+    if let Some(slug) = given.filter(|slug| RESERVED_SLUGS.contains(slug)) {
+        return Err(ApiError::invalid(
             "slug",
             format!("'{slug}' is reserved: /categories/{slug} is another route"),
-        )),
-        Some(slug) if slug_taken(conn, slug, except)? => Err(ApiError::Conflict(format!(
-            "the category slug '{slug}' is already taken"
-        ))),
-        Some(slug) => Ok(slug.to_owned()),
-        None => Ok(crate::support::slug::first_free(
-            &crate::support::slug::generate(name, "category"),
-            |candidate| {
-                Ok::<_, diesel::result::Error>(
-                    RESERVED_SLUGS.contains(&candidate) || slug_taken(conn, candidate, except)?,
-                )
-            },
-        )?),
+        ));
     }
+    slug::resolve("category", given, name, |candidate| {
+        Ok::<_, diesel::result::Error>(
+            RESERVED_SLUGS.contains(&candidate) || slug_taken(conn, candidate, except)?,
+        )
+    })
 }
 
 /// Writes an imported category (matched by its slug): creates it or stores it as the next

@@ -8,6 +8,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::key::Key;
 use crate::support::markdown;
+use crate::support::slug;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -145,7 +146,9 @@ pub fn create(
     request: &CreatePerson,
     now: NaiveDateTime,
 ) -> ApiResult<PersonRow> {
-    let slug = resolve_slug(conn, request.slug.as_deref(), &request.name, None)?;
+    let slug = slug::resolve("person", request.slug.as_deref(), &request.name, |taken| {
+        slug_taken(conn, taken, None)
+    })?;
     let content = PersonContent::new(
         slug,
         &request.name,
@@ -179,7 +182,9 @@ pub fn write_content(
         return Ok(current.clone());
     }
     if merged.slug != current.slug {
-        merged.slug = resolve_slug(conn, Some(&merged.slug), &merged.name, Some(current.id))?;
+        merged.slug = slug::resolve("person", Some(&merged.slug), &merged.name, |taken| {
+            slug_taken(conn, taken, Some(current.id))
+        })?;
         redirects::forget(conn, SlugKind::Person, &merged.slug)?;
         redirects::remember(conn, SlugKind::Person, &current.slug, current.id, now)?;
     }
@@ -235,23 +240,4 @@ fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i32>) -> QueryResult
         .filter(people::slug.eq(slug))
         .filter(people::id.ne(except.unwrap_or(0)));
     diesel::select(diesel::dsl::exists(query)).get_result(conn)
-}
-
-/// The slug to store: a given one must be free (409), a generated one gets a `-N` suffix.
-fn resolve_slug(
-    conn: &mut DbConn,
-    given: Option<&str>,
-    name: &str,
-    except: Option<i32>,
-) -> ApiResult<String> {
-    match given {
-        Some(slug) if slug_taken(conn, slug, except)? => Err(ApiError::Conflict(format!(
-            "the person slug '{slug}' is already taken"
-        ))),
-        Some(slug) => Ok(slug.to_owned()),
-        None => Ok(crate::support::slug::first_free(
-            &crate::support::slug::generate(name, "person"),
-            |candidate| slug_taken(conn, candidate, except),
-        )?),
-    }
 }

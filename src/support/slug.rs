@@ -1,5 +1,7 @@
 //! URL slugs: generation from titles, validation of given slugs, and collision suffixes.
 
+use crate::error::{ApiError, ApiResult};
+
 /// Longest slug accepted or generated.
 pub const MAX_SLUG_LEN: usize = 100;
 
@@ -62,6 +64,29 @@ pub fn first_free<E>(
             return Ok(candidate);
         }
         n += 1;
+    }
+}
+
+/// The slug a write stores for a `noun` (`"article"`, `"category"`…): the `given` one, which
+/// must be free (409 [`ApiError::Conflict`] when `taken`), or one generated from `text` with the
+/// first free `-N` suffix ([`first_free`]), `noun` standing in when `text` has no letters.
+///
+/// Errors: the given slug is taken (409); `taken` fails (its error).
+pub fn resolve<E>(
+    noun: &str,
+    given: Option<&str>,
+    text: &str,
+    mut taken: impl FnMut(&str) -> Result<bool, E>,
+) -> ApiResult<String>
+where
+    ApiError: From<E>,
+{
+    match given {
+        Some(slug) if taken(slug)? => Err(ApiError::Conflict(format!(
+            "the {noun} slug '{slug}' is already taken"
+        ))),
+        Some(slug) => Ok(slug.to_owned()),
+        None => Ok(first_free(&generate(text, noun), taken)?),
     }
 }
 
