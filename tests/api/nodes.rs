@@ -363,3 +363,76 @@ async fn a_view_counted_on_one_node_is_not_counted_again_on_another() {
         .expect(200);
     assert_eq!(article.body["view_count"], 1);
 }
+
+#[actix_web::test]
+async fn a_change_to_a_person_or_to_an_articles_parts_reaches_the_other_nodes_cache() {
+    if postgres_only("several nodes sharing a database") {
+        return;
+    }
+    let a = spawn().await;
+    let b = a.peer().await;
+    let token = a.editor();
+    let person = a
+        .post(
+            &token,
+            "/api/v1/people",
+            json!({"name": "Jane Doe", "credentials": "MD"}),
+        )
+        .await
+        .expect(201);
+    let person_id = person.body["id"].as_i64().unwrap();
+    let health = a.category("Health", None).await["id"].as_i64().unwrap();
+    let article = a
+        .article(
+            "Sleep well",
+            health,
+            json!({"status": "published", "published_at": "2026-01-01T00:00:00Z",
+                   "authors": [person_id]}),
+        )
+        .await;
+    let article_id = article["id"].as_i64().unwrap();
+    let page = "/api/v1/articles/sleep-well";
+    let profile = "/api/v1/people/jane-doe";
+    for path in [page, profile, page, profile] {
+        eventually(|| b.get(path), |reply| reply.status.as_u16() == 200)
+            .await
+            .expect(200);
+    }
+    assert!(b.state.responses.usage().0 > 0, "B cached both");
+
+    // Through the API on A: the person's credentials (no slug moves, no article version).
+    a.patch(&token, profile, json!({"credentials": "MD, PhD"}))
+        .await
+        .expect(200);
+    let credited = eventually(
+        || b.get(page),
+        |reply| reply.body["authors"][0]["credentials"] == "MD, PhD",
+    )
+    .await;
+    assert_eq!(credited.body["authors"][0]["credentials"], "MD, PhD");
+    let shown = eventually(
+        || b.get(profile),
+        |reply| reply.body["credentials"] == "MD, PhD",
+    )
+    .await;
+    assert_eq!(
+        shown.body["credentials"], "MD, PhD",
+        "B kept the old profile"
+    );
+
+    // Another writer (SQL) adds a reference without touching the article row.
+    a.execute(&format!(
+        "INSERT INTO article_references (article_id, position, title, url, publisher, year, doi, pubmed_id) \
+         VALUES ({article_id}, 0, 'Sleep and memory', 'https://example.org/sleep', '', NULL, NULL, NULL)"
+    ));
+    let cited = eventually(
+        || b.get(page),
+        |reply| {
+            reply.body["references"]
+                .as_array()
+                .is_some_and(|r| r.len() == 1)
+        },
+    )
+    .await;
+    assert_eq!(cited.body["references"][0]["title"], "Sleep and memory");
+}

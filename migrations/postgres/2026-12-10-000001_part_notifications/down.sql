@@ -1,0 +1,14 @@
+DROP TRIGGER people_notify ON people;
+DROP TRIGGER people_notify_truncate ON people;
+DROP TRIGGER article_references_notify_insert ON article_references;
+DROP TRIGGER article_references_notify_update ON article_references;
+DROP TRIGGER article_references_notify_delete ON article_references;
+DROP TRIGGER article_references_notify_truncate ON article_references;
+DROP TRIGGER article_authors_notify_insert ON article_authors;
+DROP TRIGGER article_authors_notify_update ON article_authors;
+DROP TRIGGER article_authors_notify_delete ON article_authors;
+DROP TRIGGER article_authors_notify_truncate ON article_authors;
+DROP TRIGGER article_reviews_notify_insert ON article_reviews;
+DROP TRIGGER article_reviews_notify_update ON article_reviews;
+DROP TRIGGER article_reviews_notify_delete ON article_reviews;
+DROP TRIGGER article_reviews_notify_truncate ON article_reviews;

@@ -1,0 +1,4 @@
+-- Change notifications are PostgreSQL's (see migrations/postgres/2026-12-10-000001_part_notifications):
+-- on SQLite one process serves the file and learns of its own writes. The version exists on both
+-- backends so that a database's migrations mean the same schema history on each.
+SELECT 1;
