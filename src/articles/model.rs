@@ -373,9 +373,11 @@ fn replace_whole(
         sections_model::delete_all(conn, current.id)?;
         sections_model::insert_all(conn, current.id, sections, now)?;
     }
-    references_model::replace_all(conn, current.id, parts.references)?;
-    if let Some(byline) = parts.byline {
-        bylines::write(conn, current.id, byline)?;
+    if !same_references {
+        references_model::store(conn, current.id, parts.references)?;
+    }
+    if let Some(byline) = parts.byline.filter(|_| !same_byline) {
+        bylines::store(conn, current.id, byline)?;
     }
     Ok(true)
 }

@@ -116,6 +116,13 @@ pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<b
     if of(conn, article_id)? == *byline {
         return Ok(false);
     }
+    store(conn, article_id, byline)?;
+    Ok(true)
+}
+
+/// Stores `byline` as that of `article_id` like [`write`], without first comparing it with the
+/// stored one (for a caller that has). Errors: as [`write`]'s.
+pub fn store(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<()> {
     let named = byline.people();
     let existing: Vec<i32> = people::table
         .filter(people::id.eq_any(&named))
@@ -159,7 +166,7 @@ pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<b
             ))
             .execute(conn)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// A person as an article's byline shows them.

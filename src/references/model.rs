@@ -75,6 +75,13 @@ pub fn replace_all(
     if stored_equal(conn, article_id, items)? {
         return Ok(false);
     }
+    store(conn, article_id, items)?;
+    Ok(true)
+}
+
+/// Stores `items` as the references of `article_id` like [`replace_all`], without first
+/// comparing them with the stored ones (for a caller that has).
+pub fn store(conn: &mut DbConn, article_id: i32, items: &[ReferenceInput]) -> QueryResult<()> {
     let items: Vec<ReferenceInput> = items.iter().map(ReferenceInput::normalized).collect();
     diesel::delete(article_references::table.filter(article_references::article_id.eq(article_id)))
         .execute(conn)?;
@@ -92,7 +99,7 @@ pub fn replace_all(
             })
             .execute(conn)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// True when `article_id` has exactly `items` ([`ReferenceInput::normalized`]), in that order.

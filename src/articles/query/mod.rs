@@ -9,6 +9,7 @@ pub use sort::{sort_spec, SortField, SortKey, MAX_SORT_KEYS};
 use super::status::ArticleState;
 use crate::error::ApiError;
 use crate::sections::input::BodyFormat;
+use crate::support::query_number;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use cursor::Cursor;
 use serde::Deserialize;
@@ -587,17 +588,6 @@ fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Emb
         .collect()
 }
 
-/// The integer `value` of parameter `name`, which must lie in `min..=max`; the 400 names the
-/// parameter and the accepted range.
-fn parse_number(
-    name: &str,
-    value: Option<String>,
-    min: i64,
-    max: i64,
-) -> Result<Option<i64>, ApiError> {
-    crate::support::query_number::parse(name, value.as_deref(), min, max)
-}
-
 fn parse_paging(
     page: Option<String>,
     per_page: Option<String>,
@@ -605,9 +595,9 @@ fn parse_paging(
     after: Option<String>,
     sort: &[SortKey],
 ) -> Result<Paging, ApiError> {
-    let page = parse_number("page", page, 1, i64::MAX)?;
-    let per_page = parse_number("per_page", per_page, 1, MAX_LIMIT)?;
-    let limit = parse_number("limit", limit, 1, MAX_LIMIT)?;
+    let page = query_number::parse("page", page.as_deref(), 1, i64::MAX)?;
+    let per_page = query_number::parse("per_page", per_page.as_deref(), 1, MAX_LIMIT)?;
+    let limit = query_number::parse("limit", limit.as_deref(), 1, MAX_LIMIT)?;
     let cursor_mode = limit.is_some() || after.is_some();
     if cursor_mode && (page.is_some() || per_page.is_some()) {
         return Err(bad("use either page/per_page or limit/after, not both"));
