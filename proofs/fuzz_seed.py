@@ -2,7 +2,7 @@
 
 Random path parameters almost never name an existing article, category or section, so without
 help the fuzzer only ever sees 404s on the routes that matter. This creates a few categories,
-people and articles (with sections and bylines, some published) and two webhooks (to hosts under `.invalid`, which never
+people, tags and articles (with sections, bylines and tags, some published) and two webhooks (to hosts under `.invalid`, which never
 resolve, made first so the content writes give them deliveries) through the API and hands their ids and slugs to
 schemathesis as dictionaries: each such parameter takes a real value half of the time and a
 generated one otherwise.
@@ -42,6 +42,9 @@ values = {person_ids}
 
 [dictionaries.people]
 values = {people}
+
+[dictionaries.tags]
+values = {tags}
 
 [dictionaries.ids]
 values = {ids}
@@ -92,7 +95,8 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 428,
 "body.review.reviewer_id" = {{ dictionary = "person_ids", probability = 0.5 }}
 "query.author" = {{ dictionary = "people", probability = 0.5 }}
 "query.reviewer" = {{ dictionary = "people", probability = 0.5 }}
-# Not `body.authors[*]`: a dictionary replaces items after generation, which can repeat an id in
+"query.tag" = {{ dictionary = "tags", probability = 0.5 }}
+# Not `body.authors[*]` nor `body.tags[*]`: a dictionary replaces items after generation, which can repeat an id in
 # a list the document says has unique items (the request is then not the valid one it claims).
 """
 
@@ -133,6 +137,13 @@ def main() -> None:
             fail(f"creating person {name!r} answered {status}: {created}")
         people.append(created)
 
+    tags = []
+    for name in ("Fuzz Sleep", "Fuzz Stress", "Fuzz Food"):
+        status, _, created = client.request("POST", "/api/v1/tags", {"name": name})
+        if status != 201:
+            fail(f"creating tag {name!r} answered {status}: {created}")
+        tags.append(created)
+
     articles, sections = [], []
     for i in range(count):
         payload = {
@@ -146,6 +157,7 @@ def main() -> None:
             ],
             "authors": [people[i % 2]["id"]],
             "review": {"reviewer_id": people[1]["id"], "reviewed_at": "2025-01-01"},
+            "tags": [tags[i % len(tags)]["id"]],
         }
         status, _, created = client.request("POST", "/api/v1/articles", payload)
         if status != 201:
@@ -158,6 +170,8 @@ def main() -> None:
     category_keys = sorted({str(c["id"]) for c in categories} | {c["slug"] for c in categories})
     person_keys = sorted({str(p["id"]) for p in people} | {p["slug"] for p in people})
     keys += person_keys
+    tag_keys = sorted({str(t["id"]) for t in tags} | {t["slug"] for t in tags})
+    keys += tag_keys
     with open(out, "w", encoding="utf-8") as f:
         f.write(
             TOML.format(
@@ -168,13 +182,17 @@ def main() -> None:
                 section_ids=json.dumps(sorted(sections)),
                 person_ids=json.dumps(sorted(p["id"] for p in people)),
                 people=json.dumps(person_keys),
+                tags=json.dumps(tag_keys),
                 ids=json.dumps(sorted(sections) + webhooks),
-                # Each article, category and person write is a delivery to each webhook.
-                delivery_ids=json.dumps(list(range(1, 2 * (count + 2 + len(people)) + 1))),
+                # Each article, category, person and tag write is a delivery to each webhook.
+                delivery_ids=json.dumps(
+                    list(range(1, 2 * (count + 2 + len(people) + len(tags)) + 1))
+                ),
             )
         )
     print(
         f"seeded {len(webhooks)} webhooks, {len(categories)} categories, {len(people)} people, "
+        f"{len(tags)} tags, "
         f"{len(articles)} articles, "
         f"{len(sections)} sections"
     )

@@ -130,7 +130,7 @@ class Proof:
         # The SQLite file read-only, or the PostgreSQL database with psql (HEALTHHUB_PROOF_PG_URL).
         return table_digest(self.server.db, (
             "categories", "articles", "sections", "slug_redirects", "people", "article_authors",
-            "article_reviews", "article_references",
+            "article_reviews", "article_references", "tags", "article_tags",
         ))
 
     # --- sending and judging -------------------------------------------------------------
@@ -198,20 +198,23 @@ class Proof:
     # --- the operations ------------------------------------------------------------------
 
     def fixtures(self):
-        """A category, a person, an article with sections, references and a byline, its section
-        ids, a preview link of it, made through the API."""
+        """A category, a person, a tag, an article with sections, references, a byline and the
+        tag, its section ids, a preview link of it, made through the API."""
         status, _, cats = self.client.request("GET", "/api/v1/categories")
         cat = cats["data"][0]
         status, _, person = self.client.request("POST", "/api/v1/people", {"name": "Hostile Person"})
         assert status == 201, person
+        status, _, tag = self.client.request("POST", "/api/v1/tags", {"name": "Hostile Tag"})
+        assert status == 201, tag
         status, _, art = self.client.request("POST", "/api/v1/articles", {
             "title": "Hostile target", "category_id": cat["id"], "status": "published",
             "sections": [{"heading": f"H{i}", "body": "b"} for i in range(1, 4)],
             "references": [{"title": "A study", "url": "https://example.org/s", "publisher": "J"}],
             "authors": [person["id"]],
+            "tags": [tag["id"]],
         })
         assert status == 201, art
-        self.cat, self.art, self.person = cat, art, person
+        self.cat, self.art, self.person, self.tag = cat, art, person, tag
         self.section_id = art["sections"][0]["id"]
         status, _, preview = self.client.request("POST", f"/api/v1/articles/{art['id']}/preview", {})
         assert status == 201, preview
@@ -236,6 +239,8 @@ class Proof:
                 return str(self.cat["id"])
             if name == "id_or_slug" and path.startswith("/api/v1/people"):
                 return str(self.person["id"])
+            if name == "id_or_slug" and path.startswith("/api/v1/tags"):
+                return str(self.tag["id"])
             return self.valid[name]
         return re.sub(r"\{([^}]+)\}", sub, path)
 
@@ -289,6 +294,18 @@ class Proof:
             if n is not None:
                 d["links"] = [n]
             return d, "credentials"
+        # Tags have no number field either: a number goes where the document wants a slug (which
+        # no number, nor any all-digit string, is).
+        if path == "/api/v1/tags" and method == "POST":
+            d = {"name": text}
+            if n is not None:
+                d["slug"] = n
+            return d, "name"
+        if path == "/api/v1/tags/{id_or_slug}" and method == "PATCH":
+            d = {"description": text}
+            if n is not None:
+                d["slug"] = n
+            return d, "description"
         if path.endswith("/publish"):
             return {"published_at": n}, None
         if path == "/api/v1/webhooks" and method == "POST":

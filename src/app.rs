@@ -19,6 +19,7 @@ use crate::references;
 use crate::revisions;
 use crate::sections;
 use crate::state::AppState;
+use crate::tags;
 use crate::webhooks;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -93,6 +94,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         sections::endpoints(),
         references::endpoints(),
         people::endpoints(),
+        tags::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
         previews::endpoints(),

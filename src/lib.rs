@@ -40,5 +40,6 @@ pub mod revisions;
 pub mod sections;
 pub mod state;
 pub mod support;
+pub mod tags;
 pub mod telemetry;
 pub mod webhooks;

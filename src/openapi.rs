@@ -13,6 +13,7 @@ use crate::previews::PreviewsApi;
 use crate::references::ReferencesApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
+use crate::tags::TagsApi;
 use crate::webhooks::WebhooksApi;
 use actix_web::http::header;
 use actix_web::HttpResponse;
@@ -66,6 +67,7 @@ failures (422) list each bad field in `errors`.",
         (name = "sections", description = "The ordered heading + body blocks of an article"),
         (name = "references", description = "The works an article cites, in order"),
         (name = "people", description = "Authors and medical reviewers"),
+        (name = "tags", description = "Topics across categories, with their counts of published articles"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
@@ -89,6 +91,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         SectionsApi::openapi(),
         ReferencesApi::openapi(),
         PeopleApi::openapi(),
+        TagsApi::openapi(),
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
@@ -579,6 +582,7 @@ impl Modify for TextSyntax {
             .chain(crate::sections::input::TEXT_FIELDS)
             .chain(crate::references::input::TEXT_FIELDS)
             .chain(crate::people::input::TEXT_FIELDS)
+            .chain(crate::tags::input::TEXT_FIELDS)
             .chain(crate::webhooks::input::TEXT_FIELDS)
             .map(|(schema, property, syntax)| {
                 let (pattern, min) = (syntax.pattern(), syntax.min_length());

@@ -71,7 +71,7 @@ use utoipa::IntoParams;
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -104,7 +104,7 @@ pub async fn list_articles(
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -311,10 +311,12 @@ pub async fn get_article(
                 .chain(article.review.iter().flatten().map(|r| &r.reviewer))
                 .map(|person| person.id)
                 .collect();
+            let tags = article.tags.iter().flatten().map(|tag| tag.id).collect();
             let shows = Shows::Article {
                 id: article.id,
                 categories,
                 people,
+                tags,
             };
             Ok(tagged(about_article(response, article.id), &shows))
         }
@@ -339,7 +341,7 @@ pub struct RelatedQuery {
     responses(
         (status = 200, description = "Related articles (with their category)", body = RelatedArticles,
             headers(
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people` (any article, category or person change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",

@@ -19,6 +19,7 @@ use crate::people::bylines;
 use crate::references::model as references_model;
 use crate::revisions::model as revisions;
 use crate::sections::model as sections_model;
+use crate::tags::article_tags;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Text, Timestamp};
@@ -66,9 +67,10 @@ pub fn record(
     let sections = sections_model::for_article(conn, id)?;
     let references = references_model::for_article(conn, id)?;
     let byline = bylines::of(conn, id)?;
+    let tags = article_tags::of(conn, id)?;
     revisions::store(
         conn,
-        &model::snapshot(&after, &sections, &references, byline),
+        &model::snapshot(&after, &sections, &references, byline, tags),
         id,
         after.version,
         journal,

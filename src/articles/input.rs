@@ -7,6 +7,7 @@ use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
 use crate::support::nullable;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
+use crate::tags::article_tags;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -31,9 +32,13 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
 ];
 
 /// The list properties whose items must differ from each other (`uniqueItems`), for the OpenAPI
-/// document: an article names each author once.
-pub const UNIQUE_LIST_FIELDS: &[(&str, &str)] =
-    &[("CreateArticle", "authors"), ("UpdateArticle", "authors")];
+/// document: an article names each author and each tag once.
+pub const UNIQUE_LIST_FIELDS: &[(&str, &str)] = &[
+    ("CreateArticle", "authors"),
+    ("UpdateArticle", "authors"),
+    ("CreateArticle", "tags"),
+    ("UpdateArticle", "tags"),
+];
 
 /// Body of `POST /articles`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -78,6 +83,10 @@ pub struct CreateArticle {
     pub authors: Vec<i32>,
     /// Its medical review: who reviewed it and when.
     pub review: Option<ReviewInput>,
+    /// The ids of the tags it carries, in order (at most 20, each once).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub tags: Vec<i32>,
 }
 
 impl CreateArticle {
@@ -113,6 +122,7 @@ impl CreateArticle {
         if let Some(review) = &self.review {
             bylines::check_review_date(&mut checks, review.reviewed_at);
         }
+        article_tags::check(&mut checks, &self.tags);
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -183,6 +193,10 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<ReviewInput>)]
     pub review: Option<Option<ReviewInput>>,
+    /// The whole new list of tag ids (at most 20, each once; `[]` for none). Not nullable.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Vec<i32>, max_items = 20)]
+    pub tags: Option<Option<Vec<i32>>>,
 }
 
 impl UpdateArticle {
@@ -203,6 +217,9 @@ impl UpdateArticle {
         }
         if let Some(Some(review)) = &self.review {
             bylines::check_review_date(&mut checks, review.reviewed_at);
+        }
+        if let Some(tags) = checks.not_null("tags", &self.tags) {
+            article_tags::check(&mut checks, tags);
         }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);

@@ -12,6 +12,7 @@ use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::people::model as people_model;
 use crate::support::key::Key;
+use crate::tags::model as tags_model;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
@@ -110,6 +111,10 @@ pub fn run(
             Sql::new("a.id IN (SELECT article_id FROM article_authors WHERE person_id = ");
         condition.bind(Bind::Int(person.id.into())).push(")");
         conditions.push(condition);
+    }
+    if let Some(tag) = &query.tag {
+        let tag = tags_model::get(conn, &Key::parse(tag))?;
+        conditions.push(carries_sql(false, &[tag.id]));
     }
     if let Some(reviewer) = &query.reviewer {
         let person = people_model::get(conn, &Key::parse(reviewer))?;
@@ -412,6 +417,7 @@ fn filter_sql(
 ) -> ApiResult<Sql> {
     let column = match field {
         FilterField::Status => return Ok(status_sql(op, values, now)),
+        FilterField::Tag => return tag_filter_sql(conn, op, values),
         FilterField::PublishedAt => "a.published_at",
         FilterField::UpdatedAt => "a.updated_at",
         FilterField::Category => "a.category_id",
@@ -489,7 +495,8 @@ fn value_bind(conn: &mut DbConn, value: &Value) -> ApiResult<Bind> {
         Value::Int(n) => Bind::Int(*n),
         Value::Time(at) => Bind::Time(*at),
         Value::Bool(flag) => Bind::Int(i64::from(*flag)),
-        Value::State(_) => Bind::Text(String::new()),
+        // States and tags are not compared with a column: `status_sql` and `tag_filter_sql`.
+        Value::State(_) | Value::Tag(_) => Bind::Text(String::new()),
         Value::Category(key) => {
             // Like `category=`: a category that does not exist is a 404 naming it (a fact of
             // the data stored, not of the request's form).
@@ -502,6 +509,32 @@ fn value_bind(conn: &mut DbConn, value: &Value) -> ApiResult<Bind> {
             Bind::Int(category.id.into())
         }
     })
+}
+
+/// `filter[tag][eq|ne|in]`: the articles that carry (`ne`: do not carry) one of the tags. A tag
+/// that does not exist is a 404 naming it, as for `tag=`.
+fn tag_filter_sql(conn: &mut DbConn, op: Op, values: &[Value]) -> ApiResult<Sql> {
+    let mut ids = Vec::with_capacity(values.len());
+    for value in values {
+        let Value::Tag(key) = value else { continue };
+        let tag = match tags_model::get(conn, &Key::parse(key)) {
+            Err(ApiError::NotFound(_)) => Err(ApiError::NotFound(format!(
+                "filter[tag]: no tag matches '{key}'"
+            ))),
+            found => found,
+        }?;
+        ids.push(tag.id);
+    }
+    Ok(carries_sql(op == Op::Ne, &ids))
+}
+
+/// The articles that carry one of the tags `ids`, or (`negated`) none of them.
+fn carries_sql(negated: bool, ids: &[i32]) -> Sql {
+    let mut sql = Sql::new(if negated { "a.id NOT IN" } else { "a.id IN" });
+    sql.push(" (SELECT article_id FROM article_tags WHERE tag_id IN (")
+        .bind_list(ids.iter().map(|id| Bind::Int((*id).into())))
+        .push("))");
+    sql
 }
 
 fn status_sql(op: Op, values: &[Value], now: NaiveDateTime) -> Sql {

@@ -19,6 +19,7 @@ use crate::sections::model::{self as sections_model, SectionRow};
 use crate::support::key::Key;
 use crate::support::markdown;
 use crate::support::slug;
+use crate::tags::article_tags;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -110,6 +111,7 @@ pub fn snapshot(
     sections: &[SectionRow],
     references: &[ReferenceRow],
     byline: Byline,
+    tags: Vec<i32>,
 ) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
@@ -129,6 +131,7 @@ pub fn snapshot(
             .collect(),
         references: references.iter().map(ReferenceRow::input).collect(),
         byline,
+        tags,
     }
 }
 
@@ -229,6 +232,9 @@ pub fn create(
     if byline != Byline::default() {
         bylines::write(conn, row.id, &byline)?;
     }
+    if !request.tags.is_empty() {
+        article_tags::store(conn, row.id, &request.tags)?;
+    }
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -307,12 +313,14 @@ pub fn upsert(
         if let Some(byline) = byline {
             bylines::write(conn, row.id, byline)?;
         }
+        article_tags::write(conn, row.id, &request.tags)?;
         return Ok(Some(row.id));
     };
     let parts = Parts {
         sections: &request.sections,
         references: &request.references,
         byline,
+        tags: &request.tags,
     };
     let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
@@ -324,6 +332,8 @@ struct Parts<'a> {
     references: &'a [ReferenceInput],
     /// Its byline; `None` keeps the stored one.
     byline: Option<&'a Byline>,
+    /// Its tags' ids.
+    tags: &'a [i32],
 }
 
 /// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
@@ -344,8 +354,9 @@ fn replace_whole(
         Some(byline) => bylines::of(conn, current.id)? == *byline,
         None => true,
     };
+    let same_tags = article_tags::of(conn, current.id)? == parts.tags;
     let stored = ArticleContent::from(current);
-    let same_parts = same_sections && same_references && same_byline;
+    let same_parts = same_sections && same_references && same_byline && same_tags;
     if stored == content && current.view_count == view_count && same_parts {
         return Ok(false);
     }
@@ -378,6 +389,9 @@ fn replace_whole(
     }
     if let Some(byline) = parts.byline.filter(|_| !same_byline) {
         bylines::store(conn, current.id, byline)?;
+    }
+    if !same_tags {
+        article_tags::store(conn, current.id, parts.tags)?;
     }
     Ok(true)
 }
@@ -424,6 +438,7 @@ pub fn restore(
         sections: &sections,
         references: &snapshot.references,
         byline: Some(&snapshot.byline),
+        tags: &snapshot.tags,
     };
     replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
@@ -452,7 +467,11 @@ pub fn change(
         Some(byline) => bylines::write(conn, current.id, &byline)?,
         None => false,
     };
-    write_content(conn, current, merged, byline_changed, now)
+    let tags_changed = match &request.tags {
+        Some(Some(tags)) => article_tags::write(conn, current.id, tags)?,
+        _ => false,
+    };
+    write_content(conn, current, merged, byline_changed || tags_changed, now)
 }
 
 /// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,

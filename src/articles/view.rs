@@ -13,6 +13,7 @@ use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
 use crate::support::markdown;
+use crate::tags::article_tags::{self, TagRef};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -79,6 +80,9 @@ pub struct ArticleView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<ReviewView>)]
     pub review: Option<Option<ReviewView>>,
+    /// Embed `tags`: the topics it carries, in the order its writer gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagRef>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -201,6 +205,7 @@ pub struct Embeds {
     sections: HashMap<i32, Vec<SectionRow>>,
     references: HashMap<i32, Vec<ReferenceRow>>,
     bylines: HashMap<i32, Shown>,
+    tags: HashMap<i32, Vec<TagRef>>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -253,6 +258,10 @@ impl Embeds {
         if authors || review {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
             embeds.bylines = bylines::shown(conn, &ids, authors, review)?;
+        }
+        if shape.include.contains(&Embed::Tags) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.tags = article_tags::shown(conn, &ids)?;
         }
         if shape.include.contains(&Embed::References) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -349,6 +358,7 @@ pub fn article_view(
         })
     });
     let authors = include(Embed::Authors).then_some(byline.authors);
+    let tags = include(Embed::Tags).then(|| embeds.tags.remove(&row.id).unwrap_or_default());
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -378,6 +388,7 @@ pub fn article_view(
         references,
         authors,
         review,
+        tags,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

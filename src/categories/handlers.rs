@@ -5,10 +5,11 @@ use super::input::{CategoryListQuery, CategoryTreeQuery, CreateCategory, UpdateC
 use super::view::{
     CategoryDetail, CategoryList, CategoryRef, CategoryTree, CategoryView, CountMeta,
 };
-use super::{journal, model, tree};
+use super::{model, tree};
 use crate::articles::model::visible_counts_by_category;
 use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
+use crate::changes::versioned;
 use crate::error::ApiResult;
 use crate::http::conditional::{check_version, created, if_match, moved, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
@@ -215,7 +216,7 @@ pub async fn create_category(
         .db
         .write(move |conn| {
             let row = model::create(conn, &request, now)?;
-            journal::record(conn, None, &row, &journal, now)?;
+            versioned::record(conn, None, &row, &journal, now)?;
             let path = model::slug_path(conn, row.id)?;
             Ok(CategoryView::new(row, path))
         })
@@ -270,7 +271,7 @@ pub async fn update_category(
             check_version(&expected, current.version)?;
             let merged = request.merged_onto(&CategoryContent::from(&current));
             let row = model::write_content(conn, &current, merged, now)?;
-            journal::record(conn, Some(&current), &row, &journal, now)?;
+            versioned::record(conn, Some(&current), &row, &journal, now)?;
             let path = model::slug_path(conn, row.id)?;
             Ok(CategoryView::new(row, path))
         })
@@ -313,7 +314,7 @@ pub async fn delete_category(
             let row = model::get(conn, &key)?;
             check_version(&expected, row.version)?;
             model::delete(conn, row.id)?;
-            journal::record_deletion(conn, &row, &journal, now)
+            versioned::record_deletion(conn, &row, &journal, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,42 +1,26 @@
-//! The changes-log entries of category writes, appended in the write's own transaction.
+//! How category writes show in the changes log: `category.created`, `.updated` and
+//! `.deleted` entries ([`crate::changes::versioned`]).
 
 use super::model::CategoryRow;
 use crate::changes::event::Event;
-use crate::changes::model::{self as changes, Journal, NewChange};
-use crate::db::DbConn;
-use crate::error::ApiResult;
-use chrono::NaiveDateTime;
+use crate::changes::versioned::Versioned;
 
-/// Records a committed write that left category `after`, whose row was `before` (`None` for a
-/// new one): `category.created` or `category.updated`, nothing when its version did not move.
-pub fn record(
-    conn: &mut DbConn,
-    before: Option<&CategoryRow>,
-    after: &CategoryRow,
-    journal: &Journal,
-    now: NaiveDateTime,
-) -> ApiResult<()> {
-    let event = match before {
-        None => Event::CategoryCreated,
-        Some(b) if b.version == after.version => return Ok(()),
-        Some(_) => Event::CategoryUpdated,
-    };
-    let old_slug = before
-        .map(|b| b.slug.as_str())
-        .filter(|slug| *slug != after.slug);
-    let entry = NewChange::category(event, after.id, &after.slug, old_slug, after.version);
-    changes::append(conn, entry, journal, now)?;
-    Ok(())
-}
+impl Versioned for CategoryRow {
+    const EVENTS: [Event; 3] = [
+        Event::CategoryCreated,
+        Event::CategoryUpdated,
+        Event::CategoryDeleted,
+    ];
 
-/// Records the deletion of `row`, in the deleting transaction.
-pub fn record_deletion(
-    conn: &mut DbConn,
-    row: &CategoryRow,
-    journal: &Journal,
-    now: NaiveDateTime,
-) -> ApiResult<()> {
-    let entry = NewChange::category(Event::CategoryDeleted, row.id, &row.slug, None, row.version);
-    changes::append(conn, entry, journal, now)?;
-    Ok(())
+    fn id(&self) -> i32 {
+        self.id
+    }
+
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+
+    fn version(&self) -> i32 {
+        self.version
+    }
 }

@@ -13,6 +13,8 @@ pub enum ResourceType {
     Category,
     /// A person (an author or a medical reviewer).
     Person,
+    /// A tag.
+    Tag,
     /// An API token (only its revocation is logged).
     Token,
 }
@@ -24,6 +26,7 @@ impl ResourceType {
             ResourceType::Article => "article",
             ResourceType::Category => "category",
             ResourceType::Person => "person",
+            ResourceType::Tag => "tag",
             ResourceType::Token => "token",
         }
     }
@@ -71,6 +74,15 @@ pub enum Event {
     /// A person was deleted.
     #[serde(rename = "person.deleted")]
     PersonDeleted,
+    /// A new tag.
+    #[serde(rename = "tag.created")]
+    TagCreated,
+    /// A tag's name, slug or description changed.
+    #[serde(rename = "tag.updated")]
+    TagUpdated,
+    /// A tag was deleted.
+    #[serde(rename = "tag.deleted")]
+    TagDeleted,
     /// An API token (or a preview link) was revoked.
     #[serde(rename = "token.revoked")]
     TokenRevoked,
@@ -78,7 +90,7 @@ pub enum Event {
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 12] = [
+    pub const ALL: [Event; 15] = [
         Event::ArticleCreated,
         Event::ArticleUpdated,
         Event::ArticlePublished,
@@ -90,6 +102,9 @@ impl Event {
         Event::PersonCreated,
         Event::PersonUpdated,
         Event::PersonDeleted,
+        Event::TagCreated,
+        Event::TagUpdated,
+        Event::TagDeleted,
         Event::TokenRevoked,
     ];
 
@@ -107,6 +122,9 @@ impl Event {
             Event::PersonCreated => "person.created",
             Event::PersonUpdated => "person.updated",
             Event::PersonDeleted => "person.deleted",
+            Event::TagCreated => "tag.created",
+            Event::TagUpdated => "tag.updated",
+            Event::TagDeleted => "tag.deleted",
             Event::TokenRevoked => "token.revoked",
         }
     }
@@ -130,6 +148,7 @@ impl Event {
             Event::PersonCreated | Event::PersonUpdated | Event::PersonDeleted => {
                 ResourceType::Person
             }
+            Event::TagCreated | Event::TagUpdated | Event::TagDeleted => ResourceType::Tag,
             Event::TokenRevoked => ResourceType::Token,
         }
     }

@@ -1,12 +1,13 @@
 //! The changes log: one ordered entry per resource every committed write changed, read through `GET /api/v1/changes` and delivered by webhooks.
 //!
 //! `event`, `model`, `purge` and `view` are the cores (the writers of other resources append
-//! through [`model::append`]); `handlers` answers the feed; this file routes and documents it.
+//! through [`model::append`], those with a slug and a version through [`versioned`]); `handlers` answers the feed; this file routes and documents it.
 
 pub mod event;
 pub mod handlers;
 pub mod model;
 pub mod purge;
+pub mod versioned;
 pub mod view;
 
 use crate::http::routing::{on, Endpoint};

@@ -103,24 +103,15 @@ impl NewChange {
         }
     }
 
-    /// An entry about category `id`.
-    pub fn category(
+    /// An entry about the versioned resource `id` (a category, a person, a tag) that `event` is
+    /// about.
+    pub fn versioned(
         event: Event,
         id: i32,
         slug: &str,
         old_slug: Option<&str>,
         version: i32,
     ) -> Self {
-        Self::versioned(event, id, slug, old_slug, version)
-    }
-
-    /// An entry about person `id`.
-    pub fn person(event: Event, id: i32, slug: &str, old_slug: Option<&str>, version: i32) -> Self {
-        Self::versioned(event, id, slug, old_slug, version)
-    }
-
-    /// An entry about the versioned resource `id` that `event` is about.
-    fn versioned(event: Event, id: i32, slug: &str, old_slug: Option<&str>, version: i32) -> Self {
         Self {
             event: event.as_str().to_owned(),
             resource_type: event.resource().as_str().to_owned(),

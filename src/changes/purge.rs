@@ -39,6 +39,14 @@ pub fn person_key(id: i32) -> String {
 /// The key of every list of people.
 pub const PEOPLE_KEY: &str = "people";
 
+/// The key of one tag's responses.
+pub fn tag_key(id: i32) -> String {
+    format!("tag-{id}")
+}
+
+/// The key of every list of tags.
+pub const TAGS_KEY: &str = "tags";
+
 /// The key of every list and search of articles.
 pub const ARTICLES_KEY: &str = "articles";
 
@@ -57,7 +65,7 @@ pub struct Purge {
 
 /// What to purge after the change `row` records: for articles only when anonymous readers saw
 /// the article before or after it (a draft's edits change no public response); for categories
-/// and people always; nothing for tokens.
+/// people and tags always; nothing for tokens.
 pub fn of(row: &ChangeRow) -> Option<Purge> {
     let id = row.resource_id?;
     let (collection, keys) = match row.resource_type.as_str() {
@@ -75,6 +83,7 @@ pub fn of(row: &ChangeRow) -> Option<Purge> {
         t if t == ResourceType::Person.as_str() => {
             ("people", vec![person_key(id), PEOPLE_KEY.to_owned()])
         }
+        t if t == ResourceType::Tag.as_str() => ("tags", vec![tag_key(id), TAGS_KEY.to_owned()]),
         _ => return None,
     };
     let mut urls = vec![format!("/api/v1/{collection}/{id}")];

@@ -52,9 +52,10 @@ pub fn export(config: &Config, file: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     let summary = exporter::export(&db, file)?;
     eprintln!(
-        "exported {} categories, {} people and {} articles to {} in {:.1} s",
+        "exported {} categories, {} people, {} tags and {} articles to {} in {:.1} s",
         summary.categories,
         summary.people,
+        summary.tags,
         summary.articles,
         file.display(),
         started.elapsed().as_secs_f64()

@@ -1,5 +1,6 @@
-//! The demo content loaded into a brand-new database: a `Health` tree, three (fictional) people
-//! and three published articles with their authors, medical review and references.
+//! The demo content loaded into a brand-new database: a `Health` tree, three (fictional) people,
+//! four tags and three published articles with their authors, medical review, references and
+//! tags.
 
 use crate::changes::model as changes;
 use crate::dataset::import::{import_from, ImportOptions};
@@ -9,8 +10,8 @@ use crate::db::Database;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// The demo set, in the data-set format (`categories` with `parent_slug`, `people`, `articles`
-/// with `category_slug`, `author_slugs` and `reviewer_slug`).
+/// The demo set, in the data-set format (`categories` with `parent_slug`, `people`, `tags`,
+/// `articles` with `category_slug`, `author_slugs`, `reviewer_slug` and `tag_slugs`).
 const DEMO_JSON: &str = include_str!("demo.json");
 
 /// Loads the demo content in one transaction; returns how many articles it added.

@@ -1,7 +1,9 @@
 //! `healthhub export`: writes every category and article in the data-set format (a JSON document
 //! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
 
-use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, SectionRecord};
+use super::{
+    ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, SectionRecord, TagRecord,
+};
 use crate::articles::model as articles_model;
 use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
@@ -12,6 +14,8 @@ use crate::people::model as people_model;
 use crate::references::input::ReferenceInput;
 use crate::references::model as references_model;
 use crate::sections::model as sections_model;
+use crate::tags::article_tags;
+use crate::tags::model as tags_model;
 use anyhow::Context;
 use std::collections::HashMap;
 use std::fs::File;
@@ -26,6 +30,7 @@ const BATCH: i64 = 500;
 pub struct ExportSummary {
     pub categories: usize,
     pub people: usize,
+    pub tags: usize,
     pub articles: usize,
 }
 
@@ -102,6 +107,23 @@ fn write_all(
             summary.people += 1;
         }
     }
+    writer.begin("tags")?;
+    let mut tag_slugs: HashMap<i32, String> = HashMap::new();
+    let mut after_tag = 0;
+    loop {
+        let rows = tags_model::page(conn, after_tag, BATCH)?;
+        let Some(last) = rows.last() else { break };
+        after_tag = last.id;
+        for tag in rows {
+            tag_slugs.insert(tag.id, tag.slug.clone());
+            writer.record(&Record::Tag(TagRecord {
+                name: tag.name,
+                slug: tag.slug,
+                description: tag.description,
+            }))?;
+            summary.tags += 1;
+        }
+    }
     writer.begin("articles")?;
     let mut after = 0;
     loop {
@@ -128,10 +150,14 @@ fn write_all(
                 .push(reference.input());
         }
         let mut bylines = bylines::of_articles(conn, &ids)?;
+        let mut tags = article_tags::of_articles(conn, &ids)?;
         let slug_of = |id: &i32| person_slugs.get(id).cloned().unwrap_or_default();
+        let tag_slug_of = |id: &i32| tag_slugs.get(id).cloned().unwrap_or_default();
         for row in rows {
             let byline = bylines.remove(&row.id).unwrap_or_default();
+            let tags = tags.remove(&row.id).unwrap_or_default();
             writer.record(&Record::Article(ArticleRecord {
+                tag_slugs: tags.iter().map(tag_slug_of).collect(),
                 author_slugs: byline.authors.iter().map(slug_of).collect(),
                 reviewer_slug: byline.reviewer_id.as_ref().map(slug_of),
                 reviewed_at: byline.reviewed_at,
@@ -199,6 +225,7 @@ impl<'w, W: Write> RecordWriter<'w, W> {
                 match record {
                     Record::Category(category) => serde_json::to_writer(&mut *self.out, category)?,
                     Record::Person(person) => serde_json::to_writer(&mut *self.out, person)?,
+                    Record::Tag(tag) => serde_json::to_writer(&mut *self.out, tag)?,
                     Record::Article(article) => serde_json::to_writer(&mut *self.out, article)?,
                 }
                 self.first = false;

@@ -2,24 +2,25 @@
 //! memory, upserting by slug, and either stops at the first bad record (changing nothing) or,
 //! with `continue_on_error`, skips and reports bad records.
 
-use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record};
+use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, TagRecord};
 use crate::articles::history;
 use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
 use crate::categories::input::CreateCategory;
-use crate::categories::journal as categories_journal;
 use crate::categories::model as categories_model;
 use crate::changes::model::Journal as WriteJournal;
+use crate::changes::versioned;
 use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
 use crate::people::bylines::{Byline, ReviewInput};
 use crate::people::input::CreatePerson;
-use crate::people::journal as people_journal;
 use crate::people::model as people_model;
 use crate::sections::input::SectionInput;
 use crate::support::key::Key;
+use crate::tags::input::CreateTag;
+use crate::tags::model as tags_model;
 use anyhow::Context;
 use chrono::NaiveDateTime;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -62,6 +63,10 @@ pub struct ImportSummary {
     pub people: usize,
     /// People already identical to the record (left untouched).
     pub people_unchanged: usize,
+    /// Tags created or updated.
+    pub tags: usize,
+    /// Tags already identical to the record (left untouched).
+    pub tags_unchanged: usize,
     /// Articles created or updated.
     pub articles: usize,
     /// Articles already identical to the record (left untouched).
@@ -76,13 +81,15 @@ impl fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} categories, {} people and {} articles ({} sections) written, {} categories, {} people and {} articles unchanged, {} records skipped",
+            "{} categories, {} people, {} tags and {} articles ({} sections) written, {} categories, {} people, {} tags and {} articles unchanged, {} records skipped",
             self.categories,
             self.people,
+            self.tags,
             self.articles,
             self.sections,
             self.categories_unchanged,
             self.people_unchanged,
+            self.tags_unchanged,
             self.unchanged,
             self.skipped.len()
         )
@@ -147,6 +154,7 @@ fn import_records(
         conn: &mut *conn,
         category_ids: HashMap::new(),
         person_ids: HashMap::new(),
+        tag_ids: HashMap::new(),
         now,
         options,
         journal: WriteJournal::system(options.revisions_kept),
@@ -244,6 +252,7 @@ struct Importer<'a> {
     conn: &'a mut DbConn,
     category_ids: HashMap<String, i32>,
     person_ids: HashMap<String, i32>,
+    tag_ids: HashMap<String, i32>,
     now: NaiveDateTime,
     options: ImportOptions,
     /// Imports are the command line's writes: logged without a subject.
@@ -266,6 +275,7 @@ impl Importer<'_> {
                 .and_then(|record| match record {
                     Record::Category(category) => self.category(category),
                     Record::Person(person) => self.person(person),
+                    Record::Tag(tag) => self.tag(tag),
                     Record::Article(article) => self.article(article),
                 });
             self.settle(format!("line {number}"), outcome)?;
@@ -321,7 +331,7 @@ impl Importer<'_> {
         request.check().map_err(describe)?;
         let (before, after) =
             categories_model::upsert(self.conn, &request, self.now).map_err(describe)?;
-        categories_journal::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
+        versioned::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
             .map_err(describe)?;
         if let Some(slug) = request.slug {
             self.category_ids.insert(slug, after.id);
@@ -345,7 +355,7 @@ impl Importer<'_> {
         request.check().map_err(describe)?;
         let (before, after) =
             people_model::upsert(self.conn, &request, self.now).map_err(describe)?;
-        people_journal::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
+        versioned::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
             .map_err(describe)?;
         if before.is_none_or(|b| b.version != after.version) {
             self.summary.people += 1;
@@ -357,14 +367,46 @@ impl Importer<'_> {
     }
 
     fn person_id(&mut self, slug: &str) -> Result<i32, String> {
-        if let Some(id) = self.person_ids.get(slug) {
-            return Ok(*id);
+        id_by_slug(
+            self.conn,
+            &mut self.person_ids,
+            "person",
+            slug,
+            |conn, key| Ok(people_model::find(conn, key)?.map(|row| row.id)),
+        )
+    }
+
+    fn tag(&mut self, record: TagRecord) -> Result<(), String> {
+        let request = CreateTag {
+            name: record.name,
+            slug: Some(record.slug),
+            description: record.description,
+        };
+        request.check().map_err(describe)?;
+        let (before, after) =
+            tags_model::upsert(self.conn, &request, self.now).map_err(describe)?;
+        versioned::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
+            .map_err(describe)?;
+        if before.is_none_or(|b| b.version != after.version) {
+            self.summary.tags += 1;
+        } else {
+            self.summary.tags_unchanged += 1;
         }
-        let row = people_model::find(self.conn, &Key::Slug(slug.to_owned()))
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no person has the slug '{slug}'"))?;
-        self.person_ids.insert(slug.to_owned(), row.id);
-        Ok(row.id)
+        self.tag_ids.insert(after.slug, after.id);
+        Ok(())
+    }
+
+    /// The ids of the tags of `record`, found by slug.
+    fn tag_ids(&mut self, record: &ArticleRecord) -> Result<Vec<i32>, String> {
+        record
+            .tag_slugs
+            .iter()
+            .map(|slug| {
+                id_by_slug(self.conn, &mut self.tag_ids, "tag", slug, |conn, key| {
+                    Ok(tags_model::find(conn, key)?.map(|row| row.id))
+                })
+            })
+            .collect()
     }
 
     /// The byline of `record`, its people found by slug.
@@ -386,14 +428,13 @@ impl Importer<'_> {
     }
 
     fn category_id(&mut self, slug: &str) -> Result<i32, String> {
-        if let Some(id) = self.category_ids.get(slug) {
-            return Ok(*id);
-        }
-        let row = categories_model::find(self.conn, &Key::Slug(slug.to_owned()))
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no category has the slug '{slug}'"))?;
-        self.category_ids.insert(slug.to_owned(), row.id);
-        Ok(row.id)
+        id_by_slug(
+            self.conn,
+            &mut self.category_ids,
+            "category",
+            slug,
+            |conn, key| Ok(categories_model::find(conn, key)?.map(|row| row.id)),
+        )
     }
 
     fn article(&mut self, mut record: ArticleRecord) -> Result<(), String> {
@@ -406,6 +447,7 @@ impl Importer<'_> {
         }
         record.sections.sort_by_key(|s| s.position);
         let byline = self.byline(&record)?;
+        let tags = self.tag_ids(&record)?;
         let request = CreateArticle {
             title: record.title,
             slug: Some(record.slug),
@@ -432,6 +474,7 @@ impl Importer<'_> {
                     reviewer_id,
                     reviewed_at,
                 }),
+            tags,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());
@@ -456,6 +499,25 @@ impl Importer<'_> {
     }
 }
 
+/// The id of the `what` ("category", "person", "tag") whose current slug is `slug`: from
+/// `known` (the ids this import has met), else looked up with `find` and remembered.
+fn id_by_slug(
+    conn: &mut DbConn,
+    known: &mut HashMap<String, i32>,
+    what: &str,
+    slug: &str,
+    find: impl FnOnce(&mut DbConn, &Key) -> diesel::QueryResult<Option<i32>>,
+) -> Result<i32, String> {
+    if let Some(id) = known.get(slug) {
+        return Ok(*id);
+    }
+    let id = find(conn, &Key::Slug(slug.to_owned()))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no {what} has the slug '{slug}'"))?;
+    known.insert(slug.to_owned(), id);
+    Ok(id)
+}
+
 /// A one-line reason for a failed record.
 fn describe(error: ApiError) -> String {
     match error {
@@ -476,7 +538,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object with \"categories\", \"people\" and \"articles\" arrays")
+        f.write_str("an object with \"categories\", \"people\", \"tags\" and \"articles\" arrays")
     }
 
     fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
@@ -489,6 +551,10 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
                 "people" => map.next_value_seed(RecordsSeed {
                     importer: &mut *self.importer,
                     kind: Kind::Person,
+                })?,
+                "tags" => map.next_value_seed(RecordsSeed {
+                    importer: &mut *self.importer,
+                    kind: Kind::Tag,
                 })?,
                 "articles" => map.next_value_seed(RecordsSeed {
                     importer: &mut *self.importer,
@@ -507,6 +573,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_, '_> {
 enum Kind {
     Category,
     Person,
+    Tag,
     Article,
 }
 
@@ -535,6 +602,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
         let name = match self.kind {
             Kind::Category => "categories",
             Kind::Person => "people",
+            Kind::Tag => "tags",
             Kind::Article => "articles",
         };
         let mut index = 0usize;
@@ -546,6 +614,9 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
                 Kind::Person => serde_json::from_value(value)
                     .map_err(|e| e.to_string())
                     .and_then(|record| self.importer.person(record)),
+                Kind::Tag => serde_json::from_value(value)
+                    .map_err(|e| e.to_string())
+                    .and_then(|record| self.importer.tag(record)),
                 Kind::Article => serde_json::from_value(value)
                     .map_err(|e| e.to_string())
                     .and_then(|record| self.importer.article(record)),

@@ -1,7 +1,7 @@
 //! The data-set format shared by imports, exports and the demo content: categories with a
-//! `parent_slug`, people, articles with a `category_slug`, their sections, references and byline
-//! (people by slug), as one JSON document or as NDJSON (one `{"type": "category" | "person" |
-//! "article", …}` record a line).
+//! `parent_slug`, people, tags, articles with a `category_slug`, their sections, references,
+//! byline (people by slug) and tags (by slug), as one JSON document or as NDJSON (one
+//! `{"type": "category" | "person" | "tag" | "article", …}` record a line).
 
 pub mod demo;
 pub mod export;
@@ -39,6 +39,16 @@ pub struct PersonRecord {
     pub links: Vec<String>,
 }
 
+/// A tag record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagRecord {
+    pub name: String,
+    pub slug: String,
+    #[serde(default)]
+    pub description: String,
+}
+
 /// An article record with its sections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +83,9 @@ pub struct ArticleRecord {
     /// The date of the last medical review (`YYYY-MM-DD`), with `reviewer_slug`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_at: Option<NaiveDate>,
+    /// The slugs of its tags, in order (optional).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tag_slugs: Vec<String>,
 }
 
 /// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.
@@ -101,13 +114,14 @@ pub struct SectionRecord {
 pub enum Record {
     Category(CategoryRecord),
     Person(PersonRecord),
+    Tag(TagRecord),
     Article(ArticleRecord),
 }
 
 /// Which of the two layouts a file uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// `{"categories": […], "people": […], "articles": […]}`.
+    /// `{"categories": […], "people": […], "tags": […], "articles": […]}`.
     Document,
     /// One record a line.
     Ndjson,

@@ -1,4 +1,4 @@
-//! Slug history: the old slugs of renamed articles, categories and people, so old URLs answer with a redirect.
+//! Slug history: the old slugs of renamed articles, categories, people and tags, so old URLs answer with a redirect.
 
 use super::schema::slug_redirects;
 use crate::db::DbConn;
@@ -12,6 +12,7 @@ pub enum SlugKind {
     Article,
     Category,
     Person,
+    Tag,
 }
 
 impl SlugKind {
@@ -20,6 +21,7 @@ impl SlugKind {
             SlugKind::Article => "article",
             SlugKind::Category => "category",
             SlugKind::Person => "person",
+            SlugKind::Tag => "tag",
         }
     }
 }

@@ -156,6 +156,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_tags (article_id, position) {
+        article_id -> Integer,
+        tag_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     slug_redirects (kind, old_slug) {
         kind -> Text,
         old_slug -> Text,
@@ -204,6 +224,8 @@ diesel::table! {
 diesel::joinable!(article_references -> articles (article_id));
 diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
@@ -221,6 +243,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     sections,
     slug_redirects,
+    article_tags,
+    tags,
     webhook_deliveries,
     webhooks,
 );

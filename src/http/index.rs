@@ -34,6 +34,8 @@ pub struct IndexLinks {
     pub search: &'static str,
     /// The authors and medical reviewers.
     pub people: &'static str,
+    /// The topics across categories, with their counts of published articles.
+    pub tags: &'static str,
     /// The caller's token (needs one).
     pub whoami: &'static str,
     /// The changes log (needs `content:read`).
@@ -59,6 +61,8 @@ pub struct IndexTemplates {
     pub article_references: &'static str,
     /// One person by id or slug.
     pub person: &'static str,
+    /// One tag by id or slug.
+    pub tag: &'static str,
     /// One section by id.
     pub section: &'static str,
     /// The revisions of an article (needs `content:read`).
@@ -79,6 +83,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         articles: "/api/v1/articles",
         search: "/api/v1/search",
         people: "/api/v1/people",
+        tags: "/api/v1/tags",
         whoami: "/api/v1/auth/whoami",
         changes: "/api/v1/changes",
         webhooks: "/api/v1/webhooks",
@@ -91,6 +96,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         article_sections: "/api/v1/articles/{id_or_slug}/sections",
         article_references: "/api/v1/articles/{id_or_slug}/references",
         person: "/api/v1/people/{id_or_slug}",
+        tag: "/api/v1/tags/{id_or_slug}",
         section: "/api/v1/sections/{id}",
         article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
         article_preview: "/api/v1/articles/{id_or_slug}/preview",

@@ -5,7 +5,8 @@
 //! that showed it. Responses kept in the in-memory response cache keep these headers.
 
 use crate::changes::purge::{
-    article_key, category_key, person_key, ARTICLES_KEY, CATEGORIES_KEY, PEOPLE_KEY,
+    article_key, category_key, person_key, tag_key, ARTICLES_KEY, CATEGORIES_KEY, PEOPLE_KEY,
+    TAGS_KEY,
 };
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::HttpResponse;
@@ -19,8 +20,8 @@ const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shows {
     /// One article (`article-<id>`), the categories of its breadcrumbs, root first
-    /// (`category-<id>` each: a category rename changes the article's page), and the people of
-    /// its byline it shows (`person-<id>` each).
+    /// (`category-<id>` each: a category rename changes the article's page), the people of
+    /// its byline it shows (`person-<id>` each) and its tags (`tag-<id>` each).
     Article {
         /// The article's id.
         id: i32,
@@ -28,11 +29,13 @@ pub enum Shows {
         categories: Vec<i32>,
         /// The ids of the people it shows.
         people: Vec<i32>,
+        /// The ids of the tags it shows.
+        tags: Vec<i32>,
     },
     /// Part of one article, its sections (`article-<id>`).
     ArticleParts(i32),
-    /// A list or search of articles, with their categories and maybe their bylines
-    /// (`articles categories people`).
+    /// A list or search of articles, with their categories and maybe their bylines and tags
+    /// (`articles categories people tags`).
     ArticleLists,
     /// Categories only: the list or the tree (`categories`).
     Categories,
@@ -44,6 +47,10 @@ pub enum Shows {
     Person(i32),
     /// A list of people (`people`).
     People,
+    /// One tag with its count of published articles (`tag-<id> articles`).
+    Tag(i32),
+    /// A list of tags with their counts (`tags articles`).
+    Tags,
 }
 
 impl Shows {
@@ -54,15 +61,18 @@ impl Shows {
                 id,
                 categories,
                 people,
+                tags,
             } => std::iter::once(article_key(*id))
                 .chain(categories.iter().map(|id| category_key(*id)))
                 .chain(people.iter().map(|id| person_key(*id)))
+                .chain(tags.iter().map(|id| tag_key(*id)))
                 .collect(),
             Shows::ArticleParts(id) => vec![article_key(*id)],
             Shows::ArticleLists => vec![
                 ARTICLES_KEY.to_owned(),
                 CATEGORIES_KEY.to_owned(),
                 PEOPLE_KEY.to_owned(),
+                TAGS_KEY.to_owned(),
             ],
             Shows::Categories => vec![CATEGORIES_KEY.to_owned()],
             Shows::CategoriesWithCounts => {
@@ -71,6 +81,8 @@ impl Shows {
             Shows::Category(id) => vec![category_key(*id), CATEGORIES_KEY.to_owned()],
             Shows::Person(id) => vec![person_key(*id)],
             Shows::People => vec![PEOPLE_KEY.to_owned()],
+            Shows::Tag(id) => vec![tag_key(*id), ARTICLES_KEY.to_owned()],
+            Shows::Tags => vec![TAGS_KEY.to_owned(), ARTICLES_KEY.to_owned()],
         }
     }
 }

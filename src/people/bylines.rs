@@ -41,17 +41,7 @@ impl Byline {
 
 /// Records what is wrong with `authors` by itself: at most [`MAX_AUTHORS`], each named once.
 pub fn check_authors(checks: &mut Checks, authors: &[i32]) {
-    if authors.len() > MAX_AUTHORS {
-        checks.fail("authors", format!("at most {MAX_AUTHORS} authors"));
-    }
-    for (i, id) in authors.iter().enumerate() {
-        if authors[..i].contains(id) {
-            checks.fail(
-                format!("authors[{i}]"),
-                format!("person {id} is already an author"),
-            );
-        }
-    }
+    checks.id_list("authors", authors, MAX_AUTHORS, "person");
 }
 
 /// A medical review as a write gives it: both parts together, so a review never lacks one.

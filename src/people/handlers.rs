@@ -1,11 +1,11 @@
 //! HTTP handlers for `/api/v1/people`.
 
 use super::input::{CreatePerson, PeopleQuery, UpdatePerson};
-use super::journal;
 use super::model;
 use super::view::{PeopleMeta, PeoplePage, PersonView};
 use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
+use crate::changes::versioned;
 use crate::error::ApiResult;
 use crate::http::conditional::{check_version, created, if_match, moved, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
@@ -135,7 +135,7 @@ pub async fn create_person(
         .db
         .write(move |conn| {
             let row = model::create(conn, &request, now)?;
-            journal::record(conn, None, &row, &journal, now)?;
+            versioned::record(conn, None, &row, &journal, now)?;
             Ok(PersonView::from(row))
         })
         .await?;
@@ -189,7 +189,7 @@ pub async fn update_person(
             check_version(&expected, current.version)?;
             let merged = request.merged_onto(&current);
             let row = model::write_content(conn, &current, merged, now)?;
-            journal::record(conn, Some(&current), &row, &journal, now)?;
+            versioned::record(conn, Some(&current), &row, &journal, now)?;
             Ok(PersonView::from(row))
         })
         .await?;
@@ -232,7 +232,7 @@ pub async fn delete_person(
             let row = model::get(conn, &key)?;
             check_version(&expected, row.version)?;
             model::delete(conn, row.id)?;
-            journal::record_deletion(conn, &row, &journal, now)
+            versioned::record_deletion(conn, &row, &journal, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -53,12 +53,12 @@ impl PeopleQuery {
     /// `limit` (default 50) and `after` (default 0), each a 400 naming it and its range when it
     /// is not an integer in that range.
     pub fn page(&self) -> Result<(i64, i32), crate::error::ApiError> {
-        let limit = query_number::parse("limit", self.limit.as_deref(), 1, MAX_LIMIT)?;
-        let after = query_number::parse("after", self.after.as_deref(), 0, i32::MAX.into())?;
-        let after = after
-            .and_then(|after| i32::try_from(after).ok())
-            .unwrap_or(0);
-        Ok((limit.unwrap_or(DEFAULT_LIMIT), after))
+        query_number::id_page(
+            self.limit.as_deref(),
+            self.after.as_deref(),
+            DEFAULT_LIMIT,
+            MAX_LIMIT,
+        )
     }
 }
 

@@ -39,6 +39,9 @@ pub struct Snapshot {
     /// Its authors and review (none in revisions written before bylines existed).
     #[serde(flatten)]
     pub byline: Byline,
+    /// The ids of its tags, in order (none in revisions written before tags existed).
+    #[serde(default)]
+    pub tags: Vec<i32>,
 }
 
 /// One section of a [`Snapshot`].

@@ -76,6 +76,22 @@ impl Checks {
         self.0.push(FieldError::new(field, message));
     }
 
+    /// `ids` (of `what`: "person", "tag") must be at most `max` and each listed once; errors on
+    /// `field` and `field[i]`.
+    pub fn id_list(&mut self, field: &str, ids: &[i32], max: usize, what: &str) {
+        if ids.len() > max {
+            self.fail(field, format!("at most {max} {field}"));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if ids[..i].contains(id) {
+                self.fail(
+                    format!("{field}[{i}]"),
+                    format!("{what} {id} is listed twice"),
+                );
+            }
+        }
+    }
+
     /// `value` must be non-blank and at most `max` characters.
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) {
         if value.trim().is_empty() {

@@ -7,16 +7,17 @@ use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
 /// A pattern naming the events a webhook receives: an event's name (`article.published`), every
-/// event of a resource (`article.*`, `category.*`, `token.*`) or every event (`*`).
+/// event of a resource (`article.*`, `category.*`, `person.*`, `tag.*`, `token.*`) or every event (`*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EventPattern(String);
 
 /// The resources a `<resource>.*` pattern can name.
-const RESOURCES: [ResourceType; 4] = [
+const RESOURCES: [ResourceType; 5] = [
     ResourceType::Article,
     ResourceType::Category,
     ResourceType::Person,
+    ResourceType::Tag,
     ResourceType::Token,
 ];
 
@@ -96,9 +97,11 @@ mod tests {
         assert!(!pattern("category.updated").matches(Event::CategoryCreated));
         assert!(pattern("person.*").matches(Event::PersonDeleted));
         assert!(!pattern("person.*").matches(Event::CategoryDeleted));
+        assert!(pattern("tag.*").matches(Event::TagUpdated));
+        assert!(!pattern("tag.*").matches(Event::PersonUpdated));
         assert!(EventPattern::try_from("article.nope".to_owned()).is_err());
         assert!(EventPattern::try_from("articles.*".to_owned()).is_err());
-        // `*`, four `<resource>.*` and twelve events.
-        assert_eq!(EventPattern::all().len(), 17);
+        // `*`, five `<resource>.*` and fifteen events.
+        assert_eq!(EventPattern::all().len(), 21);
     }
 }

@@ -47,6 +47,9 @@ fn body_for(method: &str, path: &str, section: &Value) -> Option<Value> {
         ("PATCH", "{id_or_slug}") if path.contains("/people/") => {
             Some(json!({"credentials": "MD"}))
         }
+        ("PATCH", "{id_or_slug}") if path.contains("/tags/") => {
+            Some(json!({"description": "Changed."}))
+        }
         ("PATCH", "{id_or_slug}") => Some(json!({"subtitle": "Changed."})),
         ("POST", "sections") => Some(json!({"heading": "New", "body": "Text."})),
         ("PUT", "sections") => Some(json!({"sections": [
@@ -95,10 +98,16 @@ async fn every_route_with_id_or_slug_takes_ids_slugs_and_old_slugs_by_one_rule()
                 .await
                 .expect(201)
                 .body;
+            let tag = app
+                .post(&token, "/api/v1/tags", json!({"name": "Sleep"}))
+                .await
+                .expect(201)
+                .body;
             let on_categories = template.starts_with("/api/v1/categories");
             let (target, resource) = match template.split('/').nth(3) {
                 Some("categories") => (&category, "categories"),
                 Some("people") => (&person, "people"),
+                Some("tags") => (&tag, "tags"),
                 _ => (&article, "articles"),
             };
             let old = target["slug"].as_str().unwrap().to_owned();

@@ -26,6 +26,10 @@ fn base() -> Value {
             {"name": "Sam Lee", "slug": "sam-lee", "credentials": "RN", "bio": "A nurse.",
              "links": []},
         ],
+        "tags": [
+            {"name": "Sleep", "slug": "sleep", "description": "Rest and dreams."},
+            {"name": "Stress", "slug": "stress", "description": ""},
+        ],
         "articles": [{
             "title": "Sleep Well", "slug": "sleep-well", "subtitle": "Rest is a skill.",
             "excerpt": "How to sleep.", "status": "published",
@@ -41,6 +45,7 @@ fn base() -> Value {
             "author_slugs": ["jane-doe"],
             "reviewer_slug": "sam-lee",
             "reviewed_at": "2025-04-01",
+            "tag_slugs": ["sleep", "stress"],
         }],
     })
 }
@@ -76,6 +81,7 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         ("section", "position") if value == 1 => json!(100),
         ("section", "position") => json!(0),
         ("person", "name") => json!(format!("{} Jr", value.as_str()?)),
+        ("tag", "name") => json!(format!("{} health", value.as_str()?)),
         ("person", "credentials") => json!(format!("{}, PhD", value.as_str()?)),
         ("person", "bio") => json!(format!("{} Retired.", value.as_str()?)),
         ("person", "links") => json!(["https://example.org/elsewhere"]),
@@ -87,6 +93,7 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         ("article", "author_slugs") => json!(["sam-lee", "jane-doe"]),
         ("article", "reviewer_slug") => json!("jane-doe"),
         ("article", "reviewed_at") => json!("2025-05-01"),
+        ("article", "tag_slugs") => json!(["stress"]),
         (kind, field) => {
             panic!("the {kind} field `{field}` is not covered: teach this test to change it")
         }
@@ -158,6 +165,15 @@ fn every_field_of_the_format_is_compared_and_written_on_re_import() {
             }
         }
     }
+    for (i, tag) in base()["tags"].as_array().unwrap().iter().enumerate() {
+        for field in exported_fields["tags"][i].as_object().unwrap().keys() {
+            if let Some(record) = changed("tag", tag, field) {
+                let mut data = base();
+                data["tags"][i] = record;
+                variants.push((format!("tags[{i}].{field}"), data));
+            }
+        }
+    }
     let article = &base()["articles"][0];
     for field in exported_fields["articles"][0].as_object().unwrap().keys() {
         if field == "sections" {
@@ -181,7 +197,7 @@ fn every_field_of_the_format_is_compared_and_written_on_re_import() {
         import_value(&db, dir.path(), &base());
         let summary = import_value(&db, dir.path(), &data);
         assert_eq!(
-            summary.categories + summary.people + summary.articles,
+            summary.categories + summary.people + summary.tags + summary.articles,
             1,
             "{name}: one record changed, the summary says {summary}"
         );
@@ -203,12 +219,14 @@ fn re_importing_the_same_file_writes_nothing() {
         (
             again.categories,
             again.people,
+            again.tags,
             again.articles,
             again.categories_unchanged,
             again.people_unchanged,
+            again.tags_unchanged,
             again.unchanged
         ),
-        (0, 0, 0, 3, 2, 1),
+        (0, 0, 0, 0, 3, 2, 2, 1),
         "{again}"
     );
 }

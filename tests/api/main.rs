@@ -46,6 +46,7 @@ mod sections;
 mod security_headers;
 mod seed_page;
 mod startup;
+mod tags;
 mod test_db;
 mod token_attacks;
 mod tokens;

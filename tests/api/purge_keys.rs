@@ -28,9 +28,10 @@ fn keys(reply: &Reply) -> Vec<String> {
     surrogate
 }
 
-/// Health > Sleep; "rest" (published, with a section, in Sleep), "move" (published, in
-/// Health), "plan" (a draft, in Sleep). Returns (health, sleep, rest, move, plan, section) ids.
-async fn content<S, B>(app: &TestApp<S>) -> [i64; 6]
+/// Health > Sleep; "rest" (published, with a section, in Sleep, tagged "calm"), "move"
+/// (published, in Health), "plan" (a draft, in Sleep). Returns (health, sleep, rest, move, plan,
+/// section, calm) ids.
+async fn content<S, B>(app: &TestApp<S>) -> [i64; 7]
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -39,9 +40,17 @@ where
     let sleep = app.category("Sleep", Some(health)).await["id"]
         .as_i64()
         .unwrap();
+    let calm = app
+        .post(&app.editor(), "/api/v1/tags", json!({"name": "Calm"}))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let published = json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"});
     let mut rest_fields = published.clone();
     rest_fields["sections"] = json!([{"heading": "Why", "body": "Rest helps."}]);
+    rest_fields["tags"] = json!([calm]);
     let rest = app.article("Rest", sleep, rest_fields).await;
     let moving = app.article("Move", health, published).await;
     let plan = app.article("Plan", sleep, json!({})).await;
@@ -52,16 +61,18 @@ where
         moving["id"].as_i64().unwrap(),
         plan["id"].as_i64().unwrap(),
         rest["sections"][0]["id"].as_i64().unwrap(),
+        calm,
     ]
 }
 
 /// Every public read of content over `content`'s resources, with the keys each must carry.
-fn public_reads(ids: [i64; 6]) -> Vec<(String, Vec<String>)> {
-    let [health, sleep, rest, moving, plan, section] = ids;
+fn public_reads(ids: [i64; 7]) -> Vec<(String, Vec<String>)> {
+    let [health, sleep, rest, moving, plan, section, calm] = ids;
     let lists = vec![
         "articles".to_owned(),
         "categories".to_owned(),
         "people".to_owned(),
+        "tags".to_owned(),
     ];
     let s = |v: &[String]| v.to_vec();
     vec![
@@ -77,7 +88,16 @@ fn public_reads(ids: [i64; 6]) -> Vec<(String, Vec<String>)> {
                 format!("article-{rest}"),
                 format!("category-{health}"),
                 format!("category-{sleep}"),
+                format!("tag-{calm}"),
             ],
+        ),
+        (
+            "/api/v1/tags".to_owned(),
+            vec!["tags".to_owned(), "articles".to_owned()],
+        ),
+        (
+            format!("/api/v1/tags/{calm}"),
+            vec![format!("tag-{calm}"), "articles".to_owned()],
         ),
         (
             format!("/api/v1/articles/{moving}"),
@@ -180,7 +200,7 @@ fn document_path(path: &str) -> String {
 async fn every_response_a_write_changes_carries_a_key_the_write_purges() {
     let app = spawn().await;
     let ids = content(&app).await;
-    let [_, sleep, rest, moving, plan, section] = ids;
+    let [_, sleep, rest, moving, plan, section, calm] = ids;
     let editor = app.editor();
     let reader = app.token(&[Scope::Read]);
     let reads = public_reads(ids);
@@ -226,6 +246,12 @@ async fn every_response_a_write_changes_carries_a_key_the_write_purges() {
             "PATCH",
             format!("/api/v1/categories/{sleep}"),
             json!({"name": "Sleep & Rest"}),
+        ),
+        (
+            "tag rename",
+            "PATCH",
+            format!("/api/v1/tags/{calm}"),
+            json!({"name": "Calm & Quiet"}),
         ),
         (
             "article delete",

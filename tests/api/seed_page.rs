@@ -1,5 +1,5 @@
 //! Tests: the seed page's shape (HOME > Health > Mental Health, an article with a subtitle and
-//! five sections, a byline, a medical reviewer and references) created through the API with a
+//! five sections, a byline, a medical reviewer, references and tags) created through the API with a
 //! minted token and read back in one request as a frontend would.
 
 use crate::common::spawn;
@@ -46,11 +46,18 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
             .expect(201);
         people.push(person.body["id"].clone());
     }
+    let tag = app
+        .post(&token, "/api/v1/tags", json!({"name": "Psychotherapy"}))
+        .await
+        .expect(201)
+        .body["id"]
+        .clone();
     let created = app
         .post(
             &token,
             "/api/v1/articles",
             json!({
+                "tags": [tag],
                 "title": "Do Therapists Cry During Sessions? Norms and Expectations in Psychotherapy",
                 "subtitle": "Is it a sign of a deeper issue or simply a moment of empathy?",
                 "status": "published",
@@ -118,7 +125,8 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .collect();
     let want: Vec<_> = (1..).zip(headings).collect();
     assert_eq!(got, want);
-    // The byline, the reviewer line and the references, in the same answer.
+    // The byline, the reviewer line, the references and the topics, in the same answer.
+    assert_eq!(body["tags"][0]["name"], "Psychotherapy");
     assert_eq!(body["authors"][0]["name"], "Ana Ruiz");
     assert_eq!(body["authors"][0]["credentials"], "PsyD");
     assert_eq!(body["review"]["reviewer"]["name"], "Tom Becker");

@@ -71,8 +71,9 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
             .collect();
         assert_eq!(positions, [1, 2, 3, 4, 5]);
         assert_eq!(page["breadcrumbs"][0]["slug"], "health");
-        // A byline, a reviewer line and references, as the seed page has.
+        // A byline, a reviewer line and references, as the seed page has, and topics.
         assert!(!page["authors"].as_array().unwrap().is_empty(), "{slug}");
+        assert!(!page["tags"].as_array().unwrap().is_empty(), "{slug}");
         assert_eq!(page["review"]["reviewer"]["slug"], "lena-brandt", "{slug}");
         assert!(page["review"]["reviewed_at"].is_string(), "{slug}");
         assert!(!page["references"].as_array().unwrap().is_empty(), "{slug}");

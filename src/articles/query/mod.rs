@@ -36,11 +36,12 @@ pub enum FilterField {
     Slug,
     Title,
     ViewCount,
+    Tag,
 }
 
 impl FilterField {
     /// Every filterable field.
-    pub const ALL: [FilterField; 7] = [
+    pub const ALL: [FilterField; 8] = [
         FilterField::Status,
         FilterField::PublishedAt,
         FilterField::UpdatedAt,
@@ -48,6 +49,7 @@ impl FilterField {
         FilterField::Slug,
         FilterField::Title,
         FilterField::ViewCount,
+        FilterField::Tag,
     ];
 
     /// The field's name in `filter[<name>][<op>]`.
@@ -60,6 +62,7 @@ impl FilterField {
             FilterField::Slug => "slug",
             FilterField::Title => "title",
             FilterField::ViewCount => "view_count",
+            FilterField::Tag => "tag",
         }
     }
 
@@ -67,7 +70,7 @@ impl FilterField {
     pub fn ops(self) -> &'static [Op] {
         use Op::*;
         match self {
-            FilterField::Status | FilterField::Category => &[Eq, Ne, In],
+            FilterField::Status | FilterField::Category | FilterField::Tag => &[Eq, Ne, In],
             FilterField::PublishedAt => &[Eq, Ne, Lt, Lte, Gt, Gte, Null],
             FilterField::UpdatedAt => &[Eq, Ne, Lt, Lte, Gt, Gte],
             FilterField::Slug => &[Eq, Ne, In, Contains, StartsWith],
@@ -84,6 +87,7 @@ impl FilterField {
                 "an RFC 3339 timestamp or a date (YYYY-MM-DD, midnight UTC)"
             }
             FilterField::Category => "a category id or slug",
+            FilterField::Tag => "a tag id or slug (an article matches when it carries the tag)",
             FilterField::Slug | FilterField::Title => "text",
             FilterField::ViewCount => "an integer",
         }
@@ -154,6 +158,8 @@ pub enum Value {
     State(ArticleState),
     /// A category id or slug, resolved against the database when the query runs.
     Category(String),
+    /// A tag id or slug, resolved against the database when the query runs.
+    Tag(String),
 }
 
 /// One `filter[field][op]=value` (for `in`, several values).
@@ -173,16 +179,18 @@ pub enum Embed {
     References,
     Authors,
     Review,
+    Tags,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 6] = [
+    pub const ALL: [Embed; 7] = [
         Embed::Category,
         Embed::Breadcrumbs,
         Embed::Sections,
         Embed::References,
         Embed::Authors,
         Embed::Review,
+        Embed::Tags,
     ];
 
     /// The embed's name in `include`.
@@ -194,6 +202,7 @@ impl Embed {
             Embed::References => "references",
             Embed::Authors => "authors",
             Embed::Review => "review",
+            Embed::Tags => "tags",
         }
     }
 
@@ -206,6 +215,7 @@ impl Embed {
             Embed::References => &["references"],
             Embed::Authors => &["authors"],
             Embed::Review => &["review"],
+            Embed::Tags => &["tags"],
         }
     }
 }
@@ -252,6 +262,8 @@ pub struct ListQuery {
     pub author: Option<String>,
     /// `reviewer=<person id or slug>`: only articles this person reviewed medically.
     pub reviewer: Option<String>,
+    /// `tag=<tag id or slug>`: only articles that carry this tag.
+    pub tag: Option<String>,
     /// Full-text search input.
     pub q: Option<String>,
     pub sort: Vec<SortKey>,
@@ -301,11 +313,12 @@ pub const ARTICLE_FIELDS: [&str; 17] = [
 ];
 
 /// The query parameters `GET /articles` accepts (filters aside).
-pub const LIST_PARAMS: [&str; 14] = [
+pub const LIST_PARAMS: [&str; 15] = [
     "category",
     "include_descendants",
     "author",
     "reviewer",
+    "tag",
     "status",
     "q",
     "sort",
@@ -424,6 +437,7 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         parse_bool("include_descendants", take("include_descendants"))? && category.is_some();
     let author = take("author").filter(|a| !a.is_empty());
     let reviewer = take("reviewer").filter(|r| !r.is_empty());
+    let tag = take("tag").filter(|t| !t.is_empty());
     let sort = sort::parse(take("sort"), q.is_some()).map_err(bad)?;
     let shape = Shape::parse(
         take("fields").as_deref(),
@@ -445,6 +459,7 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         include_descendants,
         author,
         reviewer,
+        tag,
         q,
         sort,
         paging,
@@ -518,6 +533,7 @@ fn parse_value(field: FilterField, op: Op, raw: &str) -> Result<Value, String> {
             .ok_or_else(|| format!("'{raw}' is not draft, scheduled, published or expired")),
         FilterField::PublishedAt | FilterField::UpdatedAt => parse_time(raw).map(Value::Time),
         FilterField::Category => Ok(Value::Category(raw.to_owned())),
+        FilterField::Tag => Ok(Value::Tag(raw.to_owned())),
         FilterField::Slug | FilterField::Title => Ok(Value::Text(raw.to_owned())),
         FilterField::ViewCount => raw.parse().map(Value::Int).map_err(|_| {
             format!(
@@ -622,9 +638,9 @@ fn parse_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
-    /// `review` (default all six; empty for none).
+    /// `review`, `tags` (default all seven; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review)(?:,(?:category|breadcrumbs|sections|references|authors|review))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -744,6 +760,7 @@ impl IntoParams for ListParams {
             param("include_descendants", "With category: also its subcategories", boolean().into()),
             param("author", "Only articles with this person among their authors (id or slug); empty for any", text().into()),
             param("reviewer", "Only articles this person reviewed medically (id or slug); empty for any", text().into()),
+            param("tag", "Only articles that carry this tag (id or slug); empty for any. Several: filter[tag][in]", text().into()),
             param(
                 "status",
                 "Shortcut for filter[status][eq]: draft, scheduled, published or expired (all but published need content:read)",
@@ -761,7 +778,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(
