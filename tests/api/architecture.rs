@@ -333,7 +333,7 @@ fn is_component(rel: &str) -> bool {
         "metrics.rs",
         "telemetry.rs",
     ];
-    const RESOURCE_DIRS: [&str; 7] = [
+    const RESOURCE_DIRS: [&str; 8] = [
         "articles/",
         "categories/",
         "sections/",
@@ -341,6 +341,7 @@ fn is_component(rel: &str) -> bool {
         "changes/",
         "revisions/",
         "webhooks/",
+        "site/",
     ];
     const RESOURCE_WIRING: [&str; 2] = ["handlers.rs", "mod.rs"];
     const AUTH_HTTP_FILES: [&str; 2] = ["auth/caller.rs", "auth/whoami.rs"];

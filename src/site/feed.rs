@@ -1,0 +1,128 @@
+//! `GET /feed.xml` as a document: an Atom 1.0 feed (RFC 4287) of article views, written by `atom_syndication`, its links pointing to the public site.
+
+use super::model::{last_change, Subject};
+use super::urls::SiteUrls;
+use crate::articles::view::ArticleView;
+use atom_syndication::{Category, Entry, Feed, FixedDateTime, Link, Person, Text};
+use chrono::{DateTime, Utc};
+
+/// The media type of an Atom feed (RFC 4287 §7).
+pub const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
+
+/// The feed of `articles` (newest first) following `subject` (the whole publication when
+/// `None`).
+///
+/// - feed `id` and `rel="self"`: `<base>/feed.xml`, with `?category=<id>` (and
+///   `&include_descendants=true`) or `?author=<id>`: ids never change, so neither does the feed's;
+/// - feed `title`: the publication's name, then the category's or the person's;
+/// - feed `author`: the publication, standing in for the authors of articles that have none;
+/// - feed `updated`: the latest entry's `updated`, or, with no entries, when the subject last
+///   changed (the Unix epoch for the whole publication), so the same content always reads the same;
+/// - each entry: `id` the article's `tag:` URI ([`SiteUrls::article_tag`]), `title`, the page as
+///   `rel="alternate"`, `published`, `updated` ([`last_change`]), the excerpt as `summary`, its
+///   authors (their pages as `uri`) and its category (`term` the slug, `label` the name).
+pub fn atom(urls: &SiteUrls, subject: Option<&Subject>, articles: &[ArticleView]) -> String {
+    let (query, title, page, subject_changed) = match subject {
+        None => (String::new(), urls.title().to_owned(), urls.home(), None),
+        Some(Subject::Category {
+            row,
+            include_descendants,
+        }) => (
+            match include_descendants {
+                true => format!("category={}&include_descendants=true", row.id),
+                false => format!("category={}", row.id),
+            },
+            format!("{}: {}", urls.title(), row.name),
+            urls.category(&row.slug),
+            Some(row.updated_at),
+        ),
+        Some(Subject::Author(person)) => (
+            format!("author={}", person.id),
+            format!("{}: {}", urls.title(), person.name),
+            urls.person(&person.slug),
+            Some(person.updated_at),
+        ),
+    };
+    let entries: Vec<Entry> = articles.iter().map(|view| entry(urls, view)).collect();
+    // The Unix epoch (NaiveDateTime's default) for an empty feed of the whole publication.
+    let updated = entries
+        .iter()
+        .map(|entry| entry.updated)
+        .max()
+        .unwrap_or_else(|| fixed(subject_changed.unwrap_or_default().and_utc()));
+    let feed = Feed {
+        id: urls.feed(&query),
+        title: Text::plain(xml_text(&title)),
+        updated,
+        authors: vec![Person {
+            name: xml_text(urls.title()),
+            uri: Some(urls.home()),
+            ..Person::default()
+        }],
+        links: vec![link("self", urls.feed(&query)), link("alternate", page)],
+        entries,
+        ..Feed::default()
+    };
+    feed.to_string()
+}
+
+fn entry(urls: &SiteUrls, view: &ArticleView) -> Entry {
+    let published = view.published_at.map(fixed);
+    Entry {
+        id: urls.article_tag(view.id, view.created_at.naive_utc()),
+        title: Text::plain(xml_text(&view.title)),
+        updated: fixed(last_change(view.updated_at, view.published_at)),
+        published,
+        links: vec![link("alternate", urls.article(&view.slug))],
+        summary: (!view.excerpt.is_empty()).then(|| Text::plain(xml_text(&view.excerpt))),
+        authors: view
+            .authors
+            .iter()
+            .flatten()
+            .map(|author| Person {
+                name: xml_text(&author.name),
+                uri: Some(urls.person(&author.slug)),
+                ..Person::default()
+            })
+            .collect(),
+        categories: view
+            .category
+            .iter()
+            .map(|category| Category {
+                term: category.slug.clone(),
+                label: Some(xml_text(&category.name)),
+                ..Category::default()
+            })
+            .collect(),
+        ..Entry::default()
+    }
+}
+
+fn link(rel: &str, href: String) -> Link {
+    Link {
+        rel: rel.to_owned(),
+        href,
+        mime_type: Some(
+            match rel {
+                "self" => "application/atom+xml",
+                _ => "text/html",
+            }
+            .to_owned(),
+        ),
+        ..Link::default()
+    }
+}
+
+fn fixed(at: DateTime<Utc>) -> FixedDateTime {
+    at.fixed_offset()
+}
+
+/// `text` without the characters XML 1.0 cannot carry at all (C0 controls other than tab, line
+/// feed and carriage return; U+FFFE, U+FFFF), which a stored text might hold.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+        })
+        .collect()
+}
