@@ -9,40 +9,43 @@ use chrono::{DateTime, Utc};
 /// The media type of an Atom feed (RFC 4287 §7).
 pub const ATOM_CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
-/// The feed of `articles` (newest first) following `subject` (the whole publication when
-/// `None`).
+/// The feed of `articles` (newest first) following `subject`.
 ///
-/// - feed `id` and `rel="self"`: `<base>/feed.xml`, with `?category=<id>` (and
-///   `&include_descendants=true`) or `?author=<id>`: ids never change, so neither does the feed's;
-/// - feed `title`: the publication's name, then the category's or the person's;
+/// - feed `id` and `rel="self"`: `<base>/feed.xml`, with `category=<id>` (and
+///   `include_descendants=true`) and `author=<id>` in the query: ids never change, so neither
+///   does the feed's;
+/// - feed `title`: the publication's name, then the category's and the person's;
+/// - `rel="alternate"`: the category's page, else the person's, else the home page;
 /// - feed `author`: the publication, standing in for the authors of articles that have none;
 /// - feed `updated`: the latest entry's `updated`, or, with no entries, when the subject last
 ///   changed (the Unix epoch for the whole publication), so the same content always reads the same;
 /// - each entry: `id` the article's `tag:` URI ([`SiteUrls::article_tag`]), `title`, the page as
 ///   `rel="alternate"`, `published`, `updated` ([`last_change`]), the excerpt as `summary`, its
 ///   authors (their pages as `uri`) and its category (`term` the slug, `label` the name).
-pub fn atom(urls: &SiteUrls, subject: Option<&Subject>, articles: &[ArticleView]) -> String {
-    let (query, title, page, subject_changed) = match subject {
-        None => (String::new(), urls.title().to_owned(), urls.home(), None),
-        Some(Subject::Category {
-            row,
-            include_descendants,
-        }) => (
-            match include_descendants {
-                true => format!("category={}&include_descendants=true", row.id),
-                false => format!("category={}", row.id),
-            },
-            format!("{}: {}", urls.title(), row.name),
-            urls.category(&row.slug),
-            Some(row.updated_at),
-        ),
-        Some(Subject::Author(person)) => (
-            format!("author={}", person.id),
-            format!("{}: {}", urls.title(), person.name),
-            urls.person(&person.slug),
-            Some(person.updated_at),
-        ),
+pub fn atom(urls: &SiteUrls, subject: &Subject, articles: &[ArticleView]) -> String {
+    let (mut query, mut names, mut page, mut subject_changed) =
+        (Vec::new(), Vec::new(), None, None);
+    if let Some(category) = &subject.category {
+        query.push(format!("category={}", category.id));
+        if subject.include_descendants {
+            query.push("include_descendants=true".to_owned());
+        }
+        names.push(category.name.as_str());
+        page = Some(urls.category(&category.slug));
+        subject_changed = Some(category.updated_at);
+    }
+    if let Some(person) = &subject.author {
+        query.push(format!("author={}", person.id));
+        names.push(person.name.as_str());
+        page = page.or_else(|| Some(urls.person(&person.slug)));
+        subject_changed = subject_changed.max(Some(person.updated_at));
+    }
+    let query = query.join("&");
+    let title = match names.is_empty() {
+        true => urls.title().to_owned(),
+        false => format!("{}: {}", urls.title(), names.join(", by ")),
     };
+    let page = page.unwrap_or_else(|| urls.home());
     let entries: Vec<Entry> = articles.iter().map(|view| entry(urls, view)).collect();
     // The Unix epoch (NaiveDateTime's default) for an empty feed of the whole publication.
     let updated = entries

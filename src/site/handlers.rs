@@ -15,8 +15,8 @@ use actix_web::{web, HttpResponse};
 const SITEMAP_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
 
 /// The Atom 1.0 feed (RFC 4287) of the newest published articles: of the whole publication,
-/// of one category (`category`, with `include_descendants=true` its subcategories too) or of
-/// one author (`author`).
+/// of one category (`category`, with `include_descendants=true` its subcategories too), of one
+/// author (`author`), or of both together.
 ///
 /// Entries are newest publication first and link to the public site's pages
 /// (`HEALTHHUB_PUBLIC_BASE_URL` and the page templates). An entry's `id` is a `tag:` URI that
@@ -30,7 +30,7 @@ const SITEMAP_CONTENT_TYPE: &str = "application/xml; charset=utf-8";
     get, path = "/feed.xml", tag = "site", security(()),
     params(FeedParams),
     responses(
-        (status = 200, description = "The Atom feed", body = String, content_type = "application/atom+xml",
+        (status = 200, description = "The Atom feed", body = String, content_type = "application/atom+xml; charset=utf-8",
             headers(
                 ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people`"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
@@ -49,13 +49,9 @@ pub async fn feed(
     let body = state
         .db
         .read(move |conn| {
-            let subject = request
-                .subject
-                .as_ref()
-                .map(|named| model::subject(conn, named))
-                .transpose()?;
-            let articles = model::newest(conn, subject.as_ref(), request.limit, now)?;
-            Ok(feed::atom(&urls, subject.as_ref(), &articles))
+            let subject = model::subject(conn, &request)?;
+            let articles = model::newest(conn, &subject, request.limit, now)?;
+            Ok(feed::atom(&urls, &subject, &articles))
         })
         .await?;
     let response = HttpResponse::Ok()
@@ -79,7 +75,7 @@ pub async fn feed(
     params(SitemapParams),
     responses(
         (status = 200, description = "A `<urlset>`, or without `page` on a site with more URLs than one file holds, a `<sitemapindex>`",
-            body = String, content_type = "application/xml",
+            body = String, content_type = "application/xml; charset=utf-8",
             headers(
                 ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people`"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),

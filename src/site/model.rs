@@ -1,6 +1,6 @@
 //! What the feed and the sitemap read: the subject a feed follows, its newest public articles (through the article list query, so the one visibility rule of `articles::status` applies), and the public pages with their last change, a window at a time.
 
-use super::params::FeedSubject;
+use super::params::FeedRequest;
 use crate::articles::listing;
 use crate::articles::query::{Embed, ListQuery, Paging, Shape, SortField, SortKey};
 use crate::articles::status::{public_at, Audience};
@@ -14,40 +14,40 @@ use crate::support::key::Key;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// What a feed follows, as stored.
-#[derive(Debug)]
-pub enum Subject {
-    /// A category, with or without its subcategories.
-    Category {
-        /// The category.
-        row: CategoryRow,
-        /// Its subcategories too.
-        include_descendants: bool,
-    },
-    /// A person among the authors.
-    Author(PersonRow),
+/// What a feed follows, as stored: the whole publication when nothing is set.
+#[derive(Debug, Default)]
+pub struct Subject {
+    /// Only articles in this category.
+    pub category: Option<CategoryRow>,
+    /// With `category`: its subcategories too.
+    pub include_descendants: bool,
+    /// Only articles with this person among their authors.
+    pub author: Option<PersonRow>,
 }
 
-/// The subject `named` by a request. Errors: `404` when no category or person has that id or
-/// slug (an earlier slug of a renamed one still finds it).
-pub fn subject(conn: &mut DbConn, named: &FeedSubject) -> ApiResult<Subject> {
-    Ok(match named {
-        FeedSubject::Category {
-            key,
-            include_descendants,
-        } => Subject::Category {
-            row: categories_model::get(conn, &Key::parse(key))?,
-            include_descendants: *include_descendants,
-        },
-        FeedSubject::Author(key) => Subject::Author(people_model::get(conn, &Key::parse(key))?),
+/// The subject a feed request names. Errors: `404` when no category or person has the id or
+/// slug it gives (an earlier slug of a renamed one still finds it).
+pub fn subject(conn: &mut DbConn, request: &FeedRequest) -> ApiResult<Subject> {
+    let category = match &request.category {
+        Some(key) => Some(categories_model::get(conn, &Key::parse(key))?),
+        None => None,
+    };
+    let author = match &request.author {
+        Some(key) => Some(people_model::get(conn, &Key::parse(key))?),
+        None => None,
+    };
+    Ok(Subject {
+        category,
+        include_descendants: request.include_descendants,
+        author,
     })
 }
 
-/// The `limit` newest articles public at `now` (of `subject` when given), newest publication
-/// first, with their category and authors.
+/// The `limit` newest articles of `subject` public at `now`, newest publication first, with
+/// their category and authors.
 pub fn newest(
     conn: &mut DbConn,
-    subject: Option<&Subject>,
+    subject: &Subject,
     limit: i64,
     now: NaiveDateTime,
 ) -> ApiResult<Vec<ArticleView>> {
@@ -56,19 +56,11 @@ pub fn newest(
         include: [Embed::Category, Embed::Authors].into_iter().collect(),
         format: Default::default(),
     };
-    let (category, include_descendants, author) = match subject {
-        Some(Subject::Category {
-            row,
-            include_descendants,
-        }) => (Some(row.id.to_string()), *include_descendants, None),
-        Some(Subject::Author(person)) => (None, false, Some(person.id.to_string())),
-        None => (None, false, None),
-    };
     let query = ListQuery {
         filters: Vec::new(),
-        category,
-        include_descendants,
-        author,
+        category: subject.category.as_ref().map(|row| row.id.to_string()),
+        include_descendants: subject.include_descendants,
+        author: subject.author.as_ref().map(|person| person.id.to_string()),
         reviewer: None,
         q: None,
         sort: vec![SortKey {

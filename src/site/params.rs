@@ -12,8 +12,8 @@ pub const DEFAULT_FEED_LIMIT: i64 = 50;
 /// The most entries a feed may be asked for.
 pub const MAX_FEED_LIMIT: i64 = 100;
 
-/// Query parameters of `GET /feed.xml`: at most one of `category` and `author` (the feed of the
-/// whole publication without either), and the number of entries.
+/// Query parameters of `GET /feed.xml`: `category` and `author` narrow the feed of the whole
+/// publication (both together: that author's articles in that category), `limit` bounds it.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -34,33 +34,22 @@ pub struct FeedParams {
     pub limit: Option<String>,
 }
 
-/// What a feed follows besides the whole publication, as the request names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FeedSubject {
-    /// A category (id or slug), with or without its subcategories.
-    Category {
-        /// Its id or slug.
-        key: String,
-        /// Its subcategories too.
-        include_descendants: bool,
-    },
-    /// A person among the authors (id or slug).
-    Author(String),
-}
-
-/// A checked feed request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A checked feed request: which articles (each filter named by id or slug) and how many.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FeedRequest {
-    /// What the feed follows; `None` for every article.
-    pub subject: Option<FeedSubject>,
+    /// Only articles in this category.
+    pub category: Option<String>,
+    /// With `category`: its subcategories too.
+    pub include_descendants: bool,
+    /// Only articles with this person among their authors.
+    pub author: Option<String>,
     /// Entries at most.
     pub limit: i64,
 }
 
 impl FeedParams {
     /// The checked request. Errors (`400`): a `category` or `author` that is not an id or slug
-    /// in form, both given together, `include_descendants` other than true or false, a `limit`
-    /// outside 1–100.
+    /// in form, `include_descendants` other than true or false, a `limit` outside 1–100.
     pub fn request(&self) -> Result<FeedRequest, ApiError> {
         let limit = query_number::parse("limit", self.limit.as_deref(), 1, MAX_FEED_LIMIT)?
             .unwrap_or(DEFAULT_FEED_LIMIT);
@@ -73,20 +62,16 @@ impl FeedParams {
                 )))
             }
         };
-        let subject = match (&self.category, &self.author) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::BadRequest(
-                    "category and author exclude each other: a feed follows one of them".into(),
-                ))
-            }
-            (Some(category), None) => Some(FeedSubject::Category {
-                key: checked_key("category", category)?,
-                include_descendants,
-            }),
-            (None, Some(author)) => Some(FeedSubject::Author(checked_key("author", author)?)),
-            (None, None) => None,
+        let key = |name: &str, value: &Option<String>| {
+            value.as_deref().map(|v| checked_key(name, v)).transpose()
         };
-        Ok(FeedRequest { subject, limit })
+        let category = key("category", &self.category)?;
+        Ok(FeedRequest {
+            include_descendants: include_descendants && category.is_some(),
+            category,
+            author: key("author", &self.author)?,
+            limit,
+        })
     }
 }
 
@@ -139,14 +124,11 @@ mod tests {
     }
 
     #[test]
-    fn a_feed_follows_one_subject_at_most() {
-        let request = params(Some("sleep"), None, None).request().unwrap();
+    fn filters_are_ids_or_slugs_and_limits_are_bounded() {
+        let request = params(Some("sleep"), Some("7"), None).request().unwrap();
         assert_eq!(request.limit, DEFAULT_FEED_LIMIT);
-        assert!(matches!(
-            request.subject,
-            Some(FeedSubject::Category { .. })
-        ));
-        assert!(params(Some("sleep"), Some("jane"), None).request().is_err());
+        assert_eq!(request.category.as_deref(), Some("sleep"));
+        assert_eq!(request.author.as_deref(), Some("7"));
         assert!(params(Some("Sleep"), None, None).request().is_err());
         assert!(params(None, Some(""), None).request().is_err());
         assert!(params(None, None, Some("101")).request().is_err());
