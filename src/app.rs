@@ -18,6 +18,7 @@ use crate::previews;
 use crate::references;
 use crate::revisions;
 use crate::sections;
+use crate::site;
 use crate::state::AppState;
 use crate::tags;
 use crate::webhooks;
@@ -27,7 +28,8 @@ use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App};
 
-/// The whole application: the API under `/api/v1`, probes, the OpenAPI document and `/docs`.
+/// The whole application: the API under `/api/v1`, probes, the site's feed and sitemap, the
+/// OpenAPI document and `/docs`.
 pub fn build(
     state: web::Data<AppState>,
 ) -> App<
@@ -75,6 +77,7 @@ pub fn build(
                 .configure(api_routes),
         )
         .configure(|cfg| routing::register(cfg, probe_endpoints()))
+        .configure(|cfg| routing::register(cfg, site::endpoints()))
         .configure(|cfg| routing::register(cfg, reference_endpoints()))
         .default_service(web::to(no_route))
 }
@@ -142,10 +145,11 @@ pub fn routed_operations() -> Vec<(Method, String)> {
     let api = api_endpoints()
         .into_iter()
         .map(|endpoint| (format!("/api/v1{}", endpoint.path), endpoint));
-    let probes = probe_endpoints()
+    let outside = probe_endpoints()
         .into_iter()
+        .chain(site::endpoints())
         .map(|endpoint| (endpoint.path.to_owned(), endpoint));
-    api.chain(probes)
+    api.chain(outside)
         .flat_map(|(path, endpoint)| {
             endpoint
                 .methods()

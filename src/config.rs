@@ -63,6 +63,8 @@ pub struct Config {
     pub journal: Journal,
     /// Webhook delivery.
     pub webhooks: Webhooks,
+    /// The public site: where the frontend shows content, as the feed and the sitemap link to it.
+    pub site: Site,
 }
 
 /// How long the database may keep a request waiting.
@@ -223,6 +225,111 @@ impl Webhooks {
         }
         Ok(webhooks)
     }
+}
+
+/// The public website (the frontend) that shows the content: the base of every link in
+/// `GET /feed.xml` and `GET /sitemap.xml`, and the paths of its pages. Page paths are templates
+/// under the base URL, so every URL stays on the site's host (the sitemaps protocol requires a
+/// sitemap's URLs to share its host) while the site chooses its own routes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The site's origin and optional path prefix, without a trailing slash
+    /// (`HEALTHHUB_PUBLIC_BASE_URL`, default `http://localhost:3000`; `http` or `https`, no query
+    /// or fragment).
+    pub base_url: String,
+    /// The publication's name: the feed's title and its author when an article has none
+    /// (`HEALTHHUB_PUBLIC_TITLE`, default `HealthHub`).
+    pub title: String,
+    /// An article's page under the base URL (`HEALTHHUB_PUBLIC_ARTICLE_PATH`, default
+    /// `/articles/{slug}`).
+    pub article_path: String,
+    /// A category's page (`HEALTHHUB_PUBLIC_CATEGORY_PATH`, default `/categories/{slug}`).
+    pub category_path: String,
+    /// A person's page (`HEALTHHUB_PUBLIC_PERSON_PATH`, default `/people/{slug}`).
+    pub person_path: String,
+    /// A tag's page (`HEALTHHUB_PUBLIC_TAG_PATH`, default `/tags/{slug}`).
+    pub tag_path: String,
+    /// URLs per sitemap file before `/sitemap.xml` becomes an index of several
+    /// (`HEALTHHUB_SITEMAP_MAX_URLS`, default and most 50 000, the protocol's limit; at least 1).
+    pub sitemap_max_urls: usize,
+}
+
+/// The placeholder of the page path templates, replaced by the slug.
+pub const SLUG_PLACEHOLDER: &str = "{slug}";
+
+/// The sitemaps protocol's limit of URLs in one sitemap file (and of sitemaps in one index).
+pub const SITEMAP_URL_LIMIT: usize = 50_000;
+
+impl Default for Site {
+    fn default() -> Self {
+        Self {
+            base_url: "http://localhost:3000".to_owned(),
+            title: "HealthHub".to_owned(),
+            article_path: "/articles/{slug}".to_owned(),
+            category_path: "/categories/{slug}".to_owned(),
+            person_path: "/people/{slug}".to_owned(),
+            tag_path: "/tags/{slug}".to_owned(),
+            sitemap_max_urls: SITEMAP_URL_LIMIT,
+        }
+    }
+}
+
+impl Site {
+    fn from_env() -> anyhow::Result<Self> {
+        let default = Self::default();
+        let site = Self {
+            base_url: site_base_url(&var_or("HEALTHHUB_PUBLIC_BASE_URL", &default.base_url))?,
+            title: var_or("HEALTHHUB_PUBLIC_TITLE", &default.title),
+            article_path: var_or("HEALTHHUB_PUBLIC_ARTICLE_PATH", &default.article_path),
+            category_path: var_or("HEALTHHUB_PUBLIC_CATEGORY_PATH", &default.category_path),
+            person_path: var_or("HEALTHHUB_PUBLIC_PERSON_PATH", &default.person_path),
+            tag_path: var_or("HEALTHHUB_PUBLIC_TAG_PATH", &default.tag_path),
+            sitemap_max_urls: parse_number("HEALTHHUB_SITEMAP_MAX_URLS", default.sitemap_max_urls)?,
+        };
+        for (name, path) in [
+            ("HEALTHHUB_PUBLIC_ARTICLE_PATH", &site.article_path),
+            ("HEALTHHUB_PUBLIC_CATEGORY_PATH", &site.category_path),
+            ("HEALTHHUB_PUBLIC_PERSON_PATH", &site.person_path),
+            ("HEALTHHUB_PUBLIC_TAG_PATH", &site.tag_path),
+        ] {
+            let well_formed = path.starts_with('/')
+                && path.matches(SLUG_PLACEHOLDER).count() == 1
+                && path.chars().all(|c| c.is_ascii_graphic())
+                && !path.contains(['?', '#', '<', '>', '"', '\\']);
+            if !well_formed {
+                bail!(
+                    "{name} must be a path starting with / holding {SLUG_PLACEHOLDER} once \
+                     (printable ASCII, no query or fragment), not '{path}'"
+                );
+            }
+        }
+        if !(1..=SITEMAP_URL_LIMIT).contains(&site.sitemap_max_urls) {
+            bail!("HEALTHHUB_SITEMAP_MAX_URLS must be from 1 to {SITEMAP_URL_LIMIT}");
+        }
+        Ok(site)
+    }
+}
+
+/// `value` as the site's base URL: an absolute `http`/`https` URL with a host, no query, no
+/// fragment, no credentials; returned without its trailing slash.
+fn site_base_url(value: &str) -> anyhow::Result<String> {
+    let refuse = || {
+        anyhow::anyhow!(
+            "HEALTHHUB_PUBLIC_BASE_URL must be an http(s) URL such as https://www.example.org \
+             (a path prefix is allowed; no query, fragment or credentials), not '{value}'"
+        )
+    };
+    let url = url::Url::parse(value).map_err(|_| refuse())?;
+    let fit = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !fit {
+        return Err(refuse());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Which browser origins may call the API across origins (`HEALTHHUB_CORS_ORIGINS`).
@@ -400,6 +507,7 @@ impl Config {
             view_flush_ms: parse_number("HEALTHHUB_VIEW_FLUSH_MS", 1000)?,
             journal: Journal::from_env()?,
             webhooks: Webhooks::from_env()?,
+            site: Site::from_env()?,
         })
     }
 
@@ -430,6 +538,7 @@ impl Config {
             view_flush_ms: 0,
             journal: Journal::default(),
             webhooks: Webhooks::default(),
+            site: Site::default(),
         }
     }
 

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | helpers | [`support`], [`config`], [`error`], [`telemetry`] |
 //! | database | [`db`] |
-//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions`, `previews` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`metrics`], [`dataset`] |
+//! | cores | `articles`, `categories`, `sections`, `changes`, `revisions`, `previews`, `site` (all but `handlers.rs` and `mod.rs`), `auth` (all but `caller.rs`, `whoami.rs`, `mod.rs`), [`caching`], [`limits`], [`metrics`], [`dataset`] |
 //! | state | [`state`] |
 //! | HTTP | [`http`], every `handlers.rs`, each resource's `mod.rs` (routes + its OpenAPI part), `auth::caller`, `auth::whoami`, [`jobs`] |
 //! | wiring | [`app`], [`openapi`] |
@@ -38,6 +38,7 @@ pub mod previews;
 pub mod references;
 pub mod revisions;
 pub mod sections;
+pub mod site;
 pub mod state;
 pub mod support;
 pub mod tags;

@@ -13,6 +13,7 @@ use crate::previews::PreviewsApi;
 use crate::references::ReferencesApi;
 use crate::revisions::RevisionsApi;
 use crate::sections::SectionsApi;
+use crate::site::SiteApi;
 use crate::tags::TagsApi;
 use crate::webhooks::WebhooksApi;
 use actix_web::http::header;
@@ -75,6 +76,7 @@ failures (422) list each bad field in `errors`.",
         (name = "previews", description = "Preview links: a short-lived token that reads one article, whatever its status, and nothing else"),
         (name = "changes", description = "The ordered log of every change: the feed webhooks deliver"),
         (name = "webhooks", description = "Signed, retried deliveries of the changes log to your URLs (Standard Webhooks)"),
+        (name = "site", description = "Documents for the public website: the Atom feed and the sitemap, linking to its pages"),
     )
 )]
 pub struct ApiDoc;
@@ -97,6 +99,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         RevisionsApi::openapi(),
         PreviewsApi::openapi(),
         WebhooksApi::openapi(),
+        SiteApi::openapi(),
     ];
     for mut part in parts {
         part.tags = None;
@@ -142,7 +145,7 @@ impl Modify for BearerScheme {
     }
 }
 
-/// Documents HTTP caching on every `GET /api/v1/...`: the `If-None-Match` and
+/// Documents HTTP caching on every `GET /api/v1/...` and on the site's documents: the `If-None-Match` and
 /// `If-Modified-Since` request headers, the `ETag`, `Last-Modified` and `Cache-Control` response
 /// headers of a `200`, and the `304 Not Modified` answer (see `src/caching/mod.rs`).
 struct HttpCaching;
@@ -235,7 +238,14 @@ impl Modify for HttpCaching {
             .paths
             .paths
             .iter_mut()
-            .filter(|(path, _)| path.starts_with("/api/v1"))
+            .filter(|(path, _)| {
+                path.starts_with("/api/v1")
+                    || [
+                        crate::site::urls::FEED_PATH,
+                        crate::site::urls::SITEMAP_PATH,
+                    ]
+                    .contains(&path.as_str())
+            })
             .filter_map(|(_, item)| item.get.as_mut());
         for operation in reads {
             operation

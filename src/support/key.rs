@@ -40,6 +40,19 @@ impl Key {
     }
 }
 
+/// True when `raw` can name something as a `{id_or_slug}`: at most [`MAX_KEY_LEN`] characters
+/// matching [`KEY_PATTERN`]. For query parameters that name a resource, where anything else is
+/// a malformed request (`400`) rather than a name nothing has (`404`).
+pub fn is_well_formed(raw: &str) -> bool {
+    raw.len() <= MAX_KEY_LEN
+        && raw.split('-').all(|run| {
+            !run.is_empty()
+                && run
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -59,12 +72,20 @@ mod tests {
         let slug = regex::Regex::new(crate::support::slug::SLUG_PATTERN).unwrap();
         for segment in ["42", "0", "mental-health", "2024-review", "a1", "x"] {
             assert!(key.is_match(segment), "{segment}");
+            assert!(is_well_formed(segment), "{segment}");
             let id = segment.bytes().all(|b| b.is_ascii_digit());
             assert!(id || slug.is_match(segment), "{segment} is an id or a slug");
         }
         for segment in ["", "Mental", "-a", "a-", "a--b", "caf\u{e9}", "a/b"] {
             assert!(!key.is_match(segment), "{segment}");
+            assert!(!is_well_formed(segment), "{segment}");
         }
+    }
+
+    #[test]
+    fn well_formed_keys_are_at_most_the_longest_slug() {
+        assert!(is_well_formed(&"a".repeat(MAX_KEY_LEN)));
+        assert!(!is_well_formed(&"a".repeat(MAX_KEY_LEN + 1)));
     }
 
     #[test]

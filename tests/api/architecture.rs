@@ -333,14 +333,19 @@ fn is_component(rel: &str) -> bool {
         "metrics.rs",
         "telemetry.rs",
     ];
-    const RESOURCE_DIRS: [&str; 7] = [
+    const RESOURCE_DIRS: [&str; 12] = [
         "articles/",
         "categories/",
         "sections/",
+        "people/",
+        "references/",
+        "tags/",
+        "previews/",
         "auth/",
         "changes/",
         "revisions/",
         "webhooks/",
+        "site/",
     ];
     const RESOURCE_WIRING: [&str; 2] = ["handlers.rs", "mod.rs"];
     const AUTH_HTTP_FILES: [&str; 2] = ["auth/caller.rs", "auth/whoami.rs"];

@@ -14,6 +14,7 @@ use super::compression::identity_tag;
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
 use crate::caching::store::{CacheScope, Cached, Change, Fill};
+use crate::site::urls::{FEED_PATH, SITEMAP_PATH};
 use crate::state::AppState;
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -42,7 +43,8 @@ const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 /// Which caching rules a path falls under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Area {
-    /// `/api/v1/...`: entity tags, `Last-Modified`, conditional requests.
+    /// `/api/v1/...` and the site's documents (`/feed.xml`, `/sitemap.xml`), which show the
+    /// same content: entity tags, `Last-Modified`, conditional requests, the response cache.
     Api,
     /// `/openapi.json`: entity tags and conditional requests.
     Document,
@@ -60,6 +62,7 @@ impl Area {
         match path {
             "/api/v1" => Self::Api,
             p if p.starts_with("/api/v1/") => Self::Api,
+            FEED_PATH | SITEMAP_PATH => Self::Api,
             "/openapi.json" => Self::Document,
             "/healthz" | "/readyz" | "/metrics" => Self::Probe,
             p if p.starts_with("/docs/") => Self::Docs,
