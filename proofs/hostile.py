@@ -130,7 +130,7 @@ class Proof:
         # The SQLite file read-only, or the PostgreSQL database with psql (HEALTHHUB_PROOF_PG_URL).
         return table_digest(self.server.db, (
             "categories", "articles", "sections", "slug_redirects", "people", "article_authors",
-            "article_reviews", "article_references", "tags", "article_tags",
+            "article_reviews", "article_references", "tags", "article_tags", "article_seo",
         ))
 
     # --- sending and judging -------------------------------------------------------------

@@ -593,6 +593,7 @@ impl Modify for TextSyntax {
             .chain(crate::references::input::TEXT_FIELDS)
             .chain(crate::people::input::TEXT_FIELDS)
             .chain(crate::tags::input::TEXT_FIELDS)
+            .chain(crate::articles::seo::TEXT_FIELDS)
             .chain(crate::webhooks::input::TEXT_FIELDS)
             .map(|(schema, property, syntax)| {
                 let (pattern, min) = (syntax.pattern(), syntax.min_length());
@@ -601,11 +602,13 @@ impl Modify for TextSyntax {
         let url_fields = crate::webhooks::input::URL_FIELDS.iter();
         let urls = url_fields
             .chain(crate::references::input::URL_FIELDS)
-            .map(|schema| {
+            .map(|schema| (*schema, "url"))
+            .chain([("SeoInput", "canonical_url")])
+            .map(|(schema, property)| {
                 let pattern = Some(crate::webhooks::target::URL_PATTERN);
                 (
-                    *schema,
-                    "url",
+                    schema,
+                    property,
                     pattern,
                     None,
                     crate::webhooks::target::MAX_URL_LEN,

@@ -14,6 +14,7 @@ use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::limits::RateLimits;
 use crate::metrics::Metrics;
+use crate::site::urls::SiteUrls;
 use crate::support::clock::Clock;
 use actix_web::{web, HttpRequest};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,6 +47,8 @@ pub struct AppState {
     pub channel_up: AtomicBool,
     /// The metrics `GET /metrics` serves.
     pub metrics: Metrics,
+    /// The public site's URLs (`config.site`): feed and sitemap links, canonical URLs.
+    pub site: SiteUrls,
 }
 
 impl AppState {
@@ -65,6 +68,7 @@ impl AppState {
         let metrics = Metrics::new(&responses.counters, &db.pool_waits, &db.replica_reads);
         metrics.channel_up.set(i64::from(!shared));
         Ok(Self {
+            site: SiteUrls::new(config.site.clone()),
             config,
             db: db.with_clock(clock.clone()),
             keys,

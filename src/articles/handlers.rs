@@ -137,6 +137,7 @@ async fn list_response(
     let for_db = list_query.clone();
     let tree = state.category_links.snapshot();
     let known = tree.links.clone();
+    let site = state.site.clone();
     let (listing, data, read_links) = state
         .db
         .read(move |conn| {
@@ -144,7 +145,7 @@ async fn list_response(
             let searching = for_db.q.is_some();
             let items = std::mem::take(&mut listing.items);
             let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
-            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known.clone())?;
+            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known.clone(), &site)?;
             let read_links = embeds.read_links();
             let data: Vec<serde_json::Value> = items
                 .into_iter()
@@ -276,6 +277,7 @@ pub async fn get_article(
     let for_db = shape.clone();
     let tree = state.category_links.snapshot();
     let known = tree.links.clone();
+    let site = state.site.clone();
     let found = state
         .db
         .read(move |conn| match model::lookup(conn, &key, audience)? {
@@ -285,6 +287,7 @@ pub async fn get_article(
                 &for_db,
                 now,
                 known.clone(),
+                &site,
             )?)),
             Found::MovedTo(slug) => Ok(Found::MovedTo(slug)),
         })
@@ -368,6 +371,7 @@ pub async fn related_articles(
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
     let audience = caller.audience(now);
+    let site = state.site.clone();
     let found = state
         .db
         .read(move |conn| {
@@ -387,7 +391,7 @@ pub async fn related_articles(
             }
             let shape = Shape::default_for(query::LIST);
             let refs: Vec<_> = rows.iter().collect();
-            let mut embeds = Embeds::load(conn, &refs, &shape)?;
+            let mut embeds = Embeds::load(conn, &refs, &shape, &site)?;
             let data: Vec<ArticleView> = rows
                 .into_iter()
                 .map(|row| view::article_view(row, &mut embeds, &shape, now, None))
@@ -441,6 +445,7 @@ pub async fn create_article(
     }
     request.check()?;
     let now = state.clock.now().naive_utc();
+    let site = state.site.clone();
     let article = state
         .db
         .write(move |conn| {
@@ -451,6 +456,7 @@ pub async fn create_article(
                 article,
                 &Shape::default_for(query::SINGLE),
                 now,
+                &site,
             )?)
         })
         .await?;
@@ -500,6 +506,7 @@ pub async fn update_article(
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
+    let site = state.site.clone();
     let article = state
         .db
         .write(move |conn| {
@@ -512,6 +519,7 @@ pub async fn update_article(
                 article,
                 &Shape::default_for(query::SINGLE),
                 now,
+                &site,
             )?)
         })
         .await?;
@@ -642,6 +650,7 @@ async fn set_status(
     let expected = if_match(&req)?;
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
+    let site = state.site.clone();
     let article = state
         .db
         .write(move |conn| {
@@ -655,6 +664,7 @@ async fn set_status(
                 article,
                 &Shape::default_for(query::SINGLE),
                 now,
+                &site,
             )?)
         })
         .await?;

@@ -8,6 +8,7 @@
 //! restarts too.
 
 use super::model::{self, ArticleRow};
+use super::seo;
 use super::status::Audience;
 use crate::changes::event::Event;
 use crate::changes::model::{self as changes, Journal, NewChange};
@@ -68,9 +69,10 @@ pub fn record(
     let references = references_model::for_article(conn, id)?;
     let byline = bylines::of(conn, id)?;
     let tags = article_tags::of(conn, id)?;
+    let seo = seo::of(conn, id)?;
     revisions::store(
         conn,
-        &model::snapshot(&after, &sections, &references, byline, tags),
+        &model::snapshot(&after, &sections, &references, byline, tags, seo),
         id,
         after.version,
         journal,

@@ -1,6 +1,7 @@
 //! Request bodies of the article endpoints and the checks that need no database (422 field errors).
 
 use super::content::{check_window, ArticleContent};
+use super::seo::SeoInput;
 use super::status::ArticleStatus;
 use crate::people::bylines::{self, Byline, ReviewInput};
 use crate::references::input::{self as references_input, ReferenceInput};
@@ -87,6 +88,9 @@ pub struct CreateArticle {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub tags: Vec<i32>,
+    /// Its SEO fields; what is absent is derived when read.
+    #[serde(default)]
+    pub seo: Option<SeoInput>,
 }
 
 impl CreateArticle {
@@ -123,6 +127,9 @@ impl CreateArticle {
             bylines::check_review_date(&mut checks, review.reviewed_at);
         }
         article_tags::check(&mut checks, &self.tags);
+        if let Some(seo) = &self.seo {
+            seo.check(&mut checks);
+        }
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -197,6 +204,10 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Vec<i32>, max_items = 20)]
     pub tags: Option<Option<Vec<i32>>>,
+    /// The whole new set of SEO fields (what it leaves out is derived); `null` removes them all.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<SeoInput>)]
+    pub seo: Option<Option<SeoInput>>,
 }
 
 impl UpdateArticle {
@@ -220,6 +231,9 @@ impl UpdateArticle {
         }
         if let Some(tags) = checks.not_null("tags", &self.tags) {
             article_tags::check(&mut checks, tags);
+        }
+        if let Some(Some(seo)) = &self.seo {
+            seo.check(&mut checks);
         }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);

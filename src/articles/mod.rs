@@ -1,6 +1,7 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 //!
-//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `view`, `view_counter`)
+//! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `seo`, `view`,
+//! `view_counter`)
 //! know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
 //! documents them ([`ArticlesApi`]).
 
@@ -13,6 +14,7 @@ pub mod model;
 pub mod query;
 pub mod search;
 pub mod search_sql;
+pub mod seo;
 pub mod status;
 pub mod view;
 pub mod view_counter;
@@ -87,6 +89,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         view::RelatedMeta,
         input::CreateArticle,
         input::UpdateArticle,
+        seo::SeoInput,
+        seo::SeoView,
         input::PublishArticle,
         view::ViewCount,
     ))

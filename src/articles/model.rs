@@ -2,6 +2,7 @@
 
 use super::content::ArticleContent;
 use super::input::{CreateArticle, UpdateArticle};
+use super::seo::{self, SeoInput};
 use super::status::{self, ArticleState, ArticleStatus, Audience, PUBLIC_SQL};
 use crate::categories::model as categories_model;
 use crate::db::redirects::{self, SlugKind};
@@ -112,6 +113,7 @@ pub fn snapshot(
     references: &[ReferenceRow],
     byline: Byline,
     tags: Vec<i32>,
+    seo: SeoInput,
 ) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
@@ -132,6 +134,7 @@ pub fn snapshot(
         references: references.iter().map(ReferenceRow::input).collect(),
         byline,
         tags,
+        seo,
     }
 }
 
@@ -235,6 +238,9 @@ pub fn create(
     if !request.tags.is_empty() {
         article_tags::store(conn, row.id, &request.tags)?;
     }
+    if let Some(fields) = &request.seo {
+        seo::store(conn, row.id, fields)?;
+    }
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -314,13 +320,16 @@ pub fn upsert(
             bylines::write(conn, row.id, byline)?;
         }
         article_tags::write(conn, row.id, &request.tags)?;
+        seo::store(conn, row.id, &request.seo.clone().unwrap_or_default())?;
         return Ok(Some(row.id));
     };
+    let fields = request.seo.clone().unwrap_or_default();
     let parts = Parts {
         sections: &request.sections,
         references: &request.references,
         byline,
         tags: &request.tags,
+        seo: &fields,
     };
     let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
@@ -334,6 +343,8 @@ struct Parts<'a> {
     byline: Option<&'a Byline>,
     /// Its tags' ids.
     tags: &'a [i32],
+    /// Its stored SEO fields.
+    seo: &'a SeoInput,
 }
 
 /// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
@@ -355,8 +366,9 @@ fn replace_whole(
         None => true,
     };
     let same_tags = article_tags::of(conn, current.id)? == parts.tags;
+    let same_seo = seo::of(conn, current.id)? == *parts.seo;
     let stored = ArticleContent::from(current);
-    let same_parts = same_sections && same_references && same_byline && same_tags;
+    let same_parts = same_sections && same_references && same_byline && same_tags && same_seo;
     if stored == content && current.view_count == view_count && same_parts {
         return Ok(false);
     }
@@ -392,6 +404,9 @@ fn replace_whole(
     }
     if !same_tags {
         article_tags::store(conn, current.id, parts.tags)?;
+    }
+    if !same_seo {
+        seo::store(conn, current.id, parts.seo)?;
     }
     Ok(true)
 }
@@ -439,6 +454,7 @@ pub fn restore(
         references: &snapshot.references,
         byline: Some(&snapshot.byline),
         tags: &snapshot.tags,
+        seo: &snapshot.seo,
     };
     replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
@@ -471,7 +487,12 @@ pub fn change(
         Some(Some(tags)) => article_tags::write(conn, current.id, tags)?,
         _ => false,
     };
-    write_content(conn, current, merged, byline_changed || tags_changed, now)
+    let seo_changed = match &request.seo {
+        Some(fields) => seo::write(conn, current.id, &fields.clone().unwrap_or_default())?,
+        None => false,
+    };
+    let parts_changed = byline_changed || tags_changed || seo_changed;
+    write_content(conn, current, merged, parts_changed, now)
 }
 
 /// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,

@@ -2,6 +2,7 @@
 
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
+use super::seo::{self, SeoInput, SeoView};
 use super::status::ArticleState;
 use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
@@ -12,6 +13,7 @@ use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
 use crate::sections::view::SectionView;
+use crate::site::urls::SiteUrls;
 use crate::support::markdown;
 use crate::tags::article_tags::{self, TagRef};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -83,6 +85,10 @@ pub struct ArticleView {
     /// Embed `tags`: the topics it carries, in the order its writer gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagRef>>,
+    /// Embed `seo`: its meta title, meta description and canonical URL, derived where none is
+    /// stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seo: Option<SeoView>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -206,6 +212,9 @@ pub struct Embeds {
     references: HashMap<i32, Vec<ReferenceRow>>,
     bylines: HashMap<i32, Shown>,
     tags: HashMap<i32, Vec<TagRef>>,
+    seo: HashMap<i32, SeoInput>,
+    /// The public site, for the canonical URLs of the `seo` embed.
+    site: Option<SiteUrls>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -213,8 +222,13 @@ pub struct Embeds {
 impl Embeds {
     /// Loads what `shape` embeds for `articles`: every category in one query (the tree is
     /// small) and every section of every article in another.
-    pub fn load(conn: &mut DbConn, articles: &[&ArticleRow], shape: &Shape) -> QueryResult<Self> {
-        Self::load_with(conn, articles, shape, None)
+    pub fn load(
+        conn: &mut DbConn,
+        articles: &[&ArticleRow],
+        shape: &Shape,
+        site: &SiteUrls,
+    ) -> QueryResult<Self> {
+        Self::load_with(conn, articles, shape, None, site)
     }
 
     /// [`Self::load`], with the category tree taken from `known` (the links cache) instead of
@@ -224,8 +238,14 @@ impl Embeds {
         articles: &[&ArticleRow],
         shape: &Shape,
         known: Option<Arc<LinkMap>>,
+        site: &SiteUrls,
     ) -> QueryResult<Self> {
         let mut embeds = Embeds::default();
+        if shape.include.contains(&Embed::Seo) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.seo = seo::of_articles(conn, &ids)?;
+            embeds.site = Some(site.clone());
+        }
         if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
             match known.filter(|links| articles.iter().all(|a| covers(links, a.category_id))) {
                 Some(links) => embeds.categories = links,
@@ -364,6 +384,15 @@ pub fn article_view(
     } else {
         row.excerpt.clone()
     };
+    let seo = match (include(Embed::Seo), &embeds.site) {
+        (true, Some(site)) => Some(SeoView::new(
+            embeds.seo.remove(&row.id).unwrap_or_default(),
+            &row.title,
+            &excerpt,
+            site.article(&row.slug),
+        )),
+        _ => None,
+    };
     ArticleView {
         id: row.id,
         status: row.state(now),
@@ -389,6 +418,7 @@ pub fn article_view(
         authors,
         review,
         tags,
+        seo,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }
@@ -411,8 +441,9 @@ pub fn single(
     row: ArticleRow,
     shape: &Shape,
     now: NaiveDateTime,
+    site: &SiteUrls,
 ) -> QueryResult<ArticleView> {
-    Ok(single_with(conn, row, shape, now, None)?.0)
+    Ok(single_with(conn, row, shape, now, None, site)?.0)
 }
 
 /// [`single`], with the category tree from `known` when it covers the article ([`Embeds::load_with`]);
@@ -423,8 +454,9 @@ pub fn single_with(
     shape: &Shape,
     now: NaiveDateTime,
     known: Option<Arc<LinkMap>>,
+    site: &SiteUrls,
 ) -> QueryResult<(ArticleView, Option<Arc<LinkMap>>)> {
-    let mut embeds = Embeds::load_with(conn, &[&row], shape, known)?;
+    let mut embeds = Embeds::load_with(conn, &[&row], shape, known, site)?;
     let read = embeds.read_links();
     Ok((article_view(row, &mut embeds, shape, now, None), read))
 }

@@ -5,6 +5,7 @@ use super::{
     ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, SectionRecord, TagRecord,
 };
 use crate::articles::model as articles_model;
+use crate::articles::seo;
 use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
@@ -151,12 +152,14 @@ fn write_all(
         }
         let mut bylines = bylines::of_articles(conn, &ids)?;
         let mut tags = article_tags::of_articles(conn, &ids)?;
+        let mut seo = seo::of_articles(conn, &ids)?;
         let slug_of = |id: &i32| person_slugs.get(id).cloned().unwrap_or_default();
         let tag_slug_of = |id: &i32| tag_slugs.get(id).cloned().unwrap_or_default();
         for row in rows {
             let byline = bylines.remove(&row.id).unwrap_or_default();
             let tags = tags.remove(&row.id).unwrap_or_default();
-            writer.record(&Record::Article(ArticleRecord {
+            writer.record(&Record::Article(Box::new(ArticleRecord {
+                seo: seo.remove(&row.id),
                 tag_slugs: tags.iter().map(tag_slug_of).collect(),
                 author_slugs: byline.authors.iter().map(slug_of).collect(),
                 reviewer_slug: byline.reviewer_id.as_ref().map(slug_of),
@@ -172,7 +175,7 @@ fn write_all(
                 published_at: row.published_at.map(|t| t.and_utc()),
                 unpublish_at: row.unpublish_at.map(|t| t.and_utc()),
                 view_count: row.view_count,
-            }))?;
+            })))?;
             summary.articles += 1;
         }
     }

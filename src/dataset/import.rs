@@ -276,7 +276,7 @@ impl Importer<'_> {
                     Record::Category(category) => self.category(category),
                     Record::Person(person) => self.person(person),
                     Record::Tag(tag) => self.tag(tag),
-                    Record::Article(article) => self.article(article),
+                    Record::Article(article) => self.article(*article),
                 });
             self.settle(format!("line {number}"), outcome)?;
         }
@@ -475,6 +475,7 @@ impl Importer<'_> {
                     reviewed_at,
                 }),
             tags,
+            seo: record.seo,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());

@@ -86,6 +86,9 @@ pub struct ArticleRecord {
     /// The slugs of its tags, in order (optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_slugs: Vec<String>,
+    /// Its SEO fields, as `seo` on `POST /articles` (optional; absent fields are derived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seo: Option<crate::articles::seo::SeoInput>,
 }
 
 /// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.
@@ -115,7 +118,8 @@ pub enum Record {
     Category(CategoryRecord),
     Person(PersonRecord),
     Tag(TagRecord),
-    Article(ArticleRecord),
+    /// Boxed: an article record is many times the size of the others.
+    Article(Box<ArticleRecord>),
 }
 
 /// Which of the two layouts a file uses.

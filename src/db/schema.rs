@@ -156,6 +156,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_seo (article_id) {
+        article_id -> Integer,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        canonical_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     article_tags (article_id, position) {
         article_id -> Integer,
         tag_id -> Integer,
@@ -244,6 +253,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sections,
     slug_redirects,
     article_tags,
+    article_seo,
     tags,
     webhook_deliveries,
     webhooks,

@@ -139,6 +139,7 @@ pub async fn restore_revision(
     let (id_or_slug, version) = path.into_inner();
     let key = Key::parse(&id_or_slug);
     let now = state.clock.now().naive_utc();
+    let site = state.site.clone();
     let article: ArticleView = state
         .db
         .write(move |conn| {
@@ -155,6 +156,7 @@ pub async fn restore_revision(
                 restored,
                 &Shape::default_for(query::SINGLE),
                 now,
+                &site,
             )?)
         })
         .await?;

@@ -42,6 +42,9 @@ pub struct Snapshot {
     /// The ids of its tags, in order (none in revisions written before tags existed).
     #[serde(default)]
     pub tags: Vec<i32>,
+    /// Its stored SEO fields (none in revisions written before they existed).
+    #[serde(default)]
+    pub seo: crate::articles::seo::SeoInput,
 }
 
 /// One section of a [`Snapshot`].

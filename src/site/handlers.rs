@@ -4,7 +4,6 @@ use super::feed::{self, ATOM_CONTENT_TYPE};
 use super::model::{self, PageKind};
 use super::params::{FeedParams, SitemapParams};
 use super::sitemap::{self, Located};
-use super::urls::SiteUrls;
 use crate::error::{ApiError, ApiResult};
 use crate::http::openapi_responses::{BadRequest, NotFound};
 use crate::http::purge_keys::{tagged, Shows};
@@ -45,12 +44,12 @@ pub async fn feed(
 ) -> ApiResult<HttpResponse> {
     let request = params.request()?;
     let now = state.clock.now().naive_utc();
-    let urls = SiteUrls::new(state.config.site.clone());
+    let urls = state.site.clone();
     let body = state
         .db
         .read(move |conn| {
             let subject = model::subject(conn, &request)?;
-            let articles = model::newest(conn, &subject, request.limit, now)?;
+            let articles = model::newest(conn, &subject, request.limit, now, &urls)?;
             Ok(feed::atom(&urls, &subject, &articles))
         })
         .await?;
@@ -91,7 +90,7 @@ pub async fn sitemap(
     let page = params.page()?;
     let now = state.clock.now().naive_utc();
     let per_file = i64::try_from(state.config.site.sitemap_max_urls).unwrap_or(i64::MAX);
-    let urls = SiteUrls::new(state.config.site.clone());
+    let urls = state.site.clone();
     let body = state
         .db
         .read(move |conn| {

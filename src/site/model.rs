@@ -1,6 +1,7 @@
 //! What the feed and the sitemap read: the subject a feed follows, its newest public articles (through the article list query, so the one visibility rule of `articles::status` applies), and the public pages with their last change, a window at a time.
 
 use super::params::FeedRequest;
+use super::urls::SiteUrls;
 use crate::articles::listing;
 use crate::articles::query::{Embed, ListQuery, Paging, Shape, SortField, SortKey};
 use crate::articles::status::{public_at, Audience};
@@ -58,6 +59,7 @@ pub fn newest(
     subject: &Subject,
     limit: i64,
     now: NaiveDateTime,
+    site: &SiteUrls,
 ) -> ApiResult<Vec<ArticleView>> {
     let shape = Shape {
         fields: None,
@@ -82,7 +84,7 @@ pub fn newest(
     };
     let items = listing::run(conn, &query, Audience::Public(now), now)?.items;
     let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
-    let mut embeds = Embeds::load(conn, &rows, &query.shape)?;
+    let mut embeds = Embeds::load(conn, &rows, &query.shape, site)?;
     Ok(items
         .into_iter()
         .map(|item| article_view(item.article, &mut embeds, &query.shape, now, None))

@@ -46,6 +46,8 @@ fn base() -> Value {
             "reviewer_slug": "sam-lee",
             "reviewed_at": "2025-04-01",
             "tag_slugs": ["sleep", "stress"],
+            "seo": {"meta_title": "Sleep, well", "meta_description": "How to sleep well.",
+                    "canonical_url": "https://example.org/sleep-well"},
         }],
     })
 }
@@ -94,6 +96,11 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         ("article", "reviewer_slug") => json!("jane-doe"),
         ("article", "reviewed_at") => json!("2025-05-01"),
         ("article", "tag_slugs") => json!(["stress"]),
+        ("article", "seo") => {
+            let mut seo = value.clone();
+            seo["canonical_url"] = Value::Null;
+            seo
+        }
         (kind, field) => {
             panic!("the {kind} field `{field}` is not covered: teach this test to change it")
         }

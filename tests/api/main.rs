@@ -46,6 +46,7 @@ mod search_text;
 mod sections;
 mod security_headers;
 mod seed_page;
+mod seo;
 mod sitemap;
 mod startup;
 mod tags;

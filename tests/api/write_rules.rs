@@ -468,7 +468,7 @@ async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_ot
     app.patch(
         &token,
         &format!("/api/v1/articles/{article}"),
-        json!({"unpublish_at": "2027-01-01T00:00:00Z"}),
+        json!({"unpublish_at": "2027-01-01T00:00:00Z", "seo": {"meta_title": "Sleep, well"}}),
     )
     .await
     .expect(200);

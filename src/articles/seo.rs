@@ -1,0 +1,165 @@
+//! An article's search-engine and social fields: a meta title, a meta description and a
+//! canonical URL, each optional, stored beside the article in `article_seo`; and the values a
+//! frontend uses when one is absent (derived from the title, the excerpt and the public page).
+
+use crate::db::schema::article_seo;
+use crate::db::DbConn;
+use crate::support::markdown;
+use crate::support::validate::{Checks, FieldSyntax, Syntax};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// The longest meta title: one line of 70 characters (what search results show before they cut).
+pub const MAX_META_TITLE: usize = 70;
+/// The longest meta description: one line of 160 characters (likewise).
+pub const MAX_META_DESCRIPTION: usize = 160;
+
+/// The syntax of the SEO text fields, for the OpenAPI document.
+pub const TEXT_FIELDS: &[FieldSyntax] = &[
+    (
+        "SeoInput",
+        "meta_title",
+        Syntax::RequiredLine(MAX_META_TITLE),
+    ),
+    (
+        "SeoInput",
+        "meta_description",
+        Syntax::RequiredLine(MAX_META_DESCRIPTION),
+    ),
+];
+
+/// The SEO fields a write gives an article, as stored: each absent (or `null`) field is derived
+/// when read ([`SeoView`]).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, Queryable, Selectable,
+)]
+#[diesel(table_name = article_seo, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"meta_title": "Why we wake at 3 a.m.", "meta_description": null,
+                          "canonical_url": null}))]
+pub struct SeoInput {
+    /// The page's `<title>`: one line, 1–70 characters; absent: the article's title.
+    #[serde(default)]
+    pub meta_title: Option<String>,
+    /// The page's meta description: one line, 1–160 characters; absent: the excerpt.
+    #[serde(default)]
+    pub meta_description: Option<String>,
+    /// Where the content's original lives (`<link rel="canonical">`), an absolute `http` or
+    /// `https` URL; absent: the article's own page on the public site.
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+}
+
+impl SeoInput {
+    /// True when no field is set (nothing to store).
+    pub fn is_empty(&self) -> bool {
+        *self == SeoInput::default()
+    }
+
+    /// Records what is wrong with these fields under `seo.<field>`.
+    pub fn check(&self, checks: &mut Checks) {
+        if let Some(title) = &self.meta_title {
+            checks.syntax(
+                "seo.meta_title",
+                title,
+                Syntax::RequiredLine(MAX_META_TITLE),
+            );
+        }
+        if let Some(description) = &self.meta_description {
+            checks.syntax(
+                "seo.meta_description",
+                description,
+                Syntax::RequiredLine(MAX_META_DESCRIPTION),
+            );
+        }
+        if let Some(url) = &self.canonical_url {
+            if let Err(message) = crate::webhooks::target::check_url(url) {
+                checks.fail("seo.canonical_url", message);
+            }
+        }
+    }
+}
+
+/// The SEO fields of an article as a frontend uses them: every value present, derived where
+/// none was given, with what was stored beside them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "meta_title": "Why Do We Wake Up at 3 a.m.? Sleep Cycles Explained",
+    "meta_description": "Middle-of-the-night awakenings are common.",
+    "canonical_url": "https://www.example.org/articles/why-do-we-wake-up-at-3-a-m",
+    "stored": {"meta_title": null, "meta_description": null, "canonical_url": null}
+}))]
+pub struct SeoView {
+    /// The stored meta title, else the article's title cut to 70 characters on a word
+    /// boundary ("…").
+    pub meta_title: String,
+    /// The stored meta description, else the excerpt cut to 160 characters likewise.
+    pub meta_description: String,
+    /// The stored canonical URL, else the article's page on the public site
+    /// (`HEALTHHUB_PUBLIC_BASE_URL` and `HEALTHHUB_PUBLIC_ARTICLE_PATH`).
+    pub canonical_url: String,
+    /// What the article stores (`null`: derived).
+    pub stored: SeoInput,
+}
+
+impl SeoView {
+    /// The view of `stored` for an article with `title` and `excerpt` whose public page is `page`.
+    pub fn new(stored: SeoInput, title: &str, excerpt: &str, page: String) -> Self {
+        Self {
+            meta_title: stored
+                .meta_title
+                .clone()
+                .unwrap_or_else(|| markdown::excerpt(title, MAX_META_TITLE)),
+            meta_description: stored
+                .meta_description
+                .clone()
+                .unwrap_or_else(|| markdown::excerpt(excerpt, MAX_META_DESCRIPTION)),
+            canonical_url: stored.canonical_url.clone().unwrap_or(page),
+            stored,
+        }
+    }
+}
+
+/// The stored SEO fields of each of `article_ids` (an article with none is absent).
+pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, SeoInput>> {
+    let rows: Vec<(i32, SeoInput)> = article_seo::table
+        .filter(article_seo::article_id.eq_any(article_ids))
+        .select((article_seo::article_id, SeoInput::as_select()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The stored SEO fields of `article_id` (all absent when it has none).
+pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<SeoInput> {
+    Ok(of_articles(conn, &[article_id])?
+        .remove(&article_id)
+        .unwrap_or_default())
+}
+
+/// Makes `seo` (checked) the stored SEO fields of `article_id`; returns whether they changed.
+pub fn write(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<bool> {
+    if of(conn, article_id)? == *seo {
+        return Ok(false);
+    }
+    store(conn, article_id, seo)?;
+    Ok(true)
+}
+
+/// Stores `seo` like [`write`], without first comparing it with the stored fields (for a caller
+/// that has): no row when every field is absent.
+pub fn store(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<()> {
+    diesel::delete(article_seo::table.find(article_id)).execute(conn)?;
+    if !seo.is_empty() {
+        diesel::insert_into(article_seo::table)
+            .values((
+                article_seo::article_id.eq(article_id),
+                article_seo::meta_title.eq(&seo.meta_title),
+                article_seo::meta_description.eq(&seo.meta_description),
+                article_seo::canonical_url.eq(&seo.canonical_url),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
