@@ -365,7 +365,7 @@ async fn a_view_counted_on_one_node_is_not_counted_again_on_another() {
 }
 
 #[actix_web::test]
-async fn a_change_to_a_person_or_to_an_articles_parts_reaches_the_other_nodes_cache() {
+async fn a_change_to_a_person_a_tag_or_an_articles_parts_reaches_the_other_nodes_cache() {
     if postgres_only("several nodes sharing a database") {
         return;
     }
@@ -381,13 +381,20 @@ async fn a_change_to_a_person_or_to_an_articles_parts_reaches_the_other_nodes_ca
         .await
         .expect(201);
     let person_id = person.body["id"].as_i64().unwrap();
+    let tag = a
+        .post(&token, "/api/v1/tags", json!({"name": "Calm"}))
+        .await
+        .expect(201)
+        .body["id"]
+        .as_i64()
+        .unwrap();
     let health = a.category("Health", None).await["id"].as_i64().unwrap();
     let article = a
         .article(
             "Sleep well",
             health,
             json!({"status": "published", "published_at": "2026-01-01T00:00:00Z",
-                   "authors": [person_id]}),
+                   "authors": [person_id], "tags": [tag]}),
         )
         .await;
     let article_id = article["id"].as_i64().unwrap();
@@ -419,6 +426,17 @@ async fn a_change_to_a_person_or_to_an_articles_parts_reaches_the_other_nodes_ca
         shown.body["credentials"], "MD, PhD",
         "B kept the old profile"
     );
+
+    // A tag's new name, likewise.
+    a.patch(&token, "/api/v1/tags/calm", json!({"name": "Calm & quiet"}))
+        .await
+        .expect(200);
+    let renamed = eventually(
+        || b.get(page),
+        |reply| reply.body["tags"][0]["name"] == "Calm & quiet",
+    )
+    .await;
+    assert_eq!(renamed.body["tags"][0]["name"], "Calm & quiet");
 
     // Another writer (SQL) adds a reference without touching the article row.
     a.execute(&format!(
