@@ -4,7 +4,8 @@
 #
 # 1. Redocly CLI lints the document with its `recommended` rules: any error fails (warnings are
 #    printed; the ones that remain are listed with their reason in README, Proofs).
-# 2. openapi-python-client generates a Python client: any warning fails.
+# 2. openapi-python-client generates a Python client: any warning fails. Its configuration,
+#    proofs/clients/python-client.yml, hands the XML documents (feed, sitemap) over as bytes.
 # 3. openapi-typescript generates TypeScript types; proofs/clients/ts/scenario.ts, written against
 #    them with openapi-fetch, must type-check with `tsc --noEmit --strict` and must not escape the
 #    type checker (no `any`, no `as` casts, no non-null `!`, no `@ts-…` comments); compiled, it
@@ -80,7 +81,8 @@ grep -E 'Validation failed|Woohoo|warnings?\.$' "$work/redocly.txt" | tail -n1 |
 echo "-- openapi-python-client generate"
 python_status=0
 (cd "$work" && PATH="$venv/bin:$PATH" "$venv/bin/openapi-python-client" generate \
-    --path "$document" --output-path "$work/python-client" --overwrite) \
+    --path "$document" --config "$root/proofs/clients/python-client.yml" \
+    --output-path "$work/python-client" --overwrite) \
     >"$work/python-client.txt" 2>&1 || python_status=$?
 cat "$work/python-client.txt"
 [ "$python_status" -eq 0 ] || fail "openapi-python-client exited with $python_status"
