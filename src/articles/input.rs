@@ -6,6 +6,7 @@ use super::status::ArticleStatus;
 use crate::people::bylines::{self, Byline, ReviewInput};
 use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
+use crate::support::json_object;
 use crate::support::nullable;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use crate::tags::article_tags;
@@ -71,11 +72,11 @@ pub struct CreateArticle {
     /// The category the article is filed in.
     pub category_id: i32,
     /// Sections in order (at most 200), created in the same transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json_object::object_list")]
     #[schema(max_items = 200)]
     pub sections: Vec<SectionInput>,
     /// References in order (at most 200), created in the same transaction.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json_object::object_list")]
     #[schema(max_items = 200)]
     pub references: Vec<ReferenceInput>,
     /// Its authors' person ids, in byline order (at most 20, each once).
@@ -83,13 +84,14 @@ pub struct CreateArticle {
     #[schema(max_items = 20)]
     pub authors: Vec<i32>,
     /// Its medical review: who reviewed it and when.
+    #[serde(default, deserialize_with = "json_object::optional")]
     pub review: Option<ReviewInput>,
     /// The ids of the tags it carries, in order (at most 20, each once).
     #[serde(default)]
     #[schema(max_items = 20)]
     pub tags: Vec<i32>,
     /// Its SEO fields; what is absent is derived when read.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json_object::optional")]
     pub seo: Option<SeoInput>,
 }
 
@@ -197,7 +199,7 @@ pub struct UpdateArticle {
     #[schema(value_type = Vec<i32>, max_items = 20)]
     pub authors: Option<Option<Vec<i32>>>,
     /// A new medical review (who and when, both required); `null` removes the review.
-    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[serde(default, deserialize_with = "json_object::nullable")]
     #[schema(value_type = Option<ReviewInput>)]
     pub review: Option<Option<ReviewInput>>,
     /// The whole new list of tag ids (at most 20, each once; `[]` for none). Not nullable.
@@ -205,7 +207,7 @@ pub struct UpdateArticle {
     #[schema(value_type = Vec<i32>, max_items = 20)]
     pub tags: Option<Option<Vec<i32>>>,
     /// The whole new set of SEO fields (what it leaves out is derived); `null` removes them all.
-    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[serde(default, deserialize_with = "json_object::nullable")]
     #[schema(value_type = Option<SeoInput>)]
     pub seo: Option<Option<SeoInput>>,
 }

@@ -104,22 +104,48 @@ pub struct SeoView {
     pub stored: SeoInput,
 }
 
+/// What an article shows that its derived SEO values come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Derivable<'a> {
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    /// The given or derived excerpt.
+    pub excerpt: &'a str,
+}
+
 impl SeoView {
-    /// The view of `stored` for an article with `title` and `excerpt` whose public page is `page`.
-    pub fn new(stored: SeoInput, title: &str, excerpt: &str, page: String) -> Self {
+    /// The view of `stored` for an article showing `shown` whose public page is `page`. A derived
+    /// value has the syntax of a stored one: one line (runs of white space, line breaks included,
+    /// become one space; control characters go), never empty (the description falls back from
+    /// the excerpt to the subtitle, then the title), cut to its limit.
+    pub fn new(stored: SeoInput, shown: Derivable<'_>, page: String) -> Self {
+        let derived = |text: &str, max: usize| markdown::excerpt(&one_line(text), max);
+        let description = [shown.excerpt, shown.subtitle, shown.title]
+            .into_iter()
+            .map(one_line)
+            .find(|text| !text.is_empty())
+            .unwrap_or_default();
         Self {
             meta_title: stored
                 .meta_title
                 .clone()
-                .unwrap_or_else(|| markdown::excerpt(title, MAX_META_TITLE)),
+                .unwrap_or_else(|| derived(shown.title, MAX_META_TITLE)),
             meta_description: stored
                 .meta_description
                 .clone()
-                .unwrap_or_else(|| markdown::excerpt(excerpt, MAX_META_DESCRIPTION)),
+                .unwrap_or_else(|| markdown::excerpt(&description, MAX_META_DESCRIPTION)),
             canonical_url: stored.canonical_url.clone().unwrap_or(page),
             stored,
         }
     }
+}
+
+/// `text` on one line: control characters dropped, runs of white space made one space, trimmed.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The stored SEO fields of each of `article_ids` (an article with none is absent).
@@ -162,4 +188,40 @@ pub fn store(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<
             .execute(conn)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown<'a>(title: &'a str, subtitle: &'a str, excerpt: &'a str) -> Derivable<'a> {
+        Derivable {
+            title,
+            subtitle,
+            excerpt,
+        }
+    }
+
+    #[test]
+    fn derived_values_are_one_line_and_never_empty() {
+        let view = SeoView::new(
+            SeoInput::default(),
+            shown(
+                "Sleep\twell",
+                "",
+                "First line\r\nSecond\u{1}line\u{1b}[31m  end",
+            ),
+            "https://example.org/a".to_owned(),
+        );
+        assert_eq!(view.meta_title, "Sleep well");
+        assert_eq!(view.meta_description, "First line Second line [31m end");
+        let bare = SeoView::new(SeoInput::default(), shown("Title", " ", ""), String::new());
+        assert_eq!(bare.meta_description, "Title");
+        let subtitled = SeoView::new(
+            SeoInput::default(),
+            shown("Title", "Sub", ""),
+            String::new(),
+        );
+        assert_eq!(subtitled.meta_description, "Sub");
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
-use super::seo::{self, SeoInput, SeoView};
+use super::seo::{self, Derivable, SeoInput, SeoView};
 use super::status::ArticleState;
 use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
@@ -387,8 +387,11 @@ pub fn article_view(
     let seo = match (include(Embed::Seo), &embeds.site) {
         (true, Some(site)) => Some(SeoView::new(
             embeds.seo.remove(&row.id).unwrap_or_default(),
-            &row.title,
-            &excerpt,
+            Derivable {
+                title: &row.title,
+                subtitle: &row.subtitle,
+                excerpt: &excerpt,
+            },
             site.article(&row.slug),
         )),
         _ => None,

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 
+use crate::support::json_object;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -69,10 +70,14 @@ pub struct ArticleRecord {
     #[serde(default, deserialize_with = "view_count")]
     pub view_count: i64,
     pub category_slug: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "json_object::object_list")]
     pub sections: Vec<SectionRecord>,
     /// The works it cites, in order (the fields of `PUT …/references`; optional).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "json_object::object_list"
+    )]
     pub references: Vec<crate::references::input::ReferenceInput>,
     /// Its authors' slugs, in byline order (optional).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -87,7 +92,11 @@ pub struct ArticleRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_slugs: Vec<String>,
     /// Its SEO fields, as `seo` on `POST /articles` (optional; absent fields are derived).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "json_object::optional"
+    )]
     pub seo: Option<crate::articles::seo::SeoInput>,
 }
 

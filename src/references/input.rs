@@ -132,6 +132,7 @@ pub fn check_all(checks: &mut Checks, field: &str, references: &[ReferenceInput]
 pub struct ReplaceReferences {
     /// Every reference, in order (at most 200; empty removes them all).
     #[schema(max_items = 200)]
+    #[serde(deserialize_with = "crate::support::json_object::object_list")]
     pub references: Vec<ReferenceInput>,
 }
 

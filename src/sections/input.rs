@@ -139,6 +139,7 @@ pub struct ReplacementSection {
 pub struct ReplaceSections {
     /// The sections in their new order (at most 200); existing sections not listed are deleted.
     #[schema(max_items = 200)]
+    #[serde(deserialize_with = "crate::support::json_object::object_list")]
     pub sections: Vec<ReplacementSection>,
 }
 

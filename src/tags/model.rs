@@ -186,8 +186,12 @@ pub fn upsert(
 pub fn delete(conn: &mut DbConn, id: i32) -> ApiResult<()> {
     let carried = super::article_tags::uses_of(conn, id)?;
     if carried > 0 {
+        let articles = match carried {
+            1 => "1 article carries".to_owned(),
+            n => format!("{n} articles carry"),
+        };
         return Err(ApiError::Conflict(format!(
-            "{carried} articles carry the tag; take it off them first"
+            "{articles} the tag; take it off them first"
         )));
     }
     diesel::delete(tags::table.find(id)).execute(conn)?;

@@ -510,7 +510,7 @@ async fn a_tag_an_article_carries_cannot_be_deleted() {
     assert!(refused.body["detail"]
         .as_str()
         .unwrap()
-        .contains("1 articles"));
+        .contains("1 article carries"));
     app.patch(&token, "/api/v1/articles/rest", json!({"tags": []}))
         .await
         .expect(200);

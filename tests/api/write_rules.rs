@@ -693,3 +693,149 @@ async fn every_read_of_an_articles_content_carries_its_version_for_if_match() {
         }
     }
 }
+
+/// The `(schema, property)` pairs of the request bodies whose value the document calls an object
+/// or a list of objects (a `$ref`, maybe nullable, or an array of them).
+fn nested_object_properties(document: &Value) -> std::collections::BTreeSet<(String, String)> {
+    let schemas = &document["components"]["schemas"];
+    let name_of = |reference: &Value| {
+        reference
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(str::to_owned)
+    };
+    let is_object = |schema: &Value| {
+        let target = name_of(&schema["$ref"]).or_else(|| {
+            schema["oneOf"]
+                .as_array()
+                .and_then(|alts| alts.iter().find_map(|a| name_of(&a["$ref"])))
+        });
+        target.is_some_and(|name| schemas[&name]["type"] == "object")
+    };
+    let mut bodies = std::collections::BTreeSet::new();
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let body = &operation["requestBody"]["content"]["application/json"]["schema"];
+            if let Some(name) = name_of(&body["$ref"]) {
+                bodies.insert(name);
+            }
+        }
+    }
+    let mut nested = std::collections::BTreeSet::new();
+    for body in bodies {
+        for (property, schema) in schemas[&body]["properties"].as_object().unwrap() {
+            if is_object(schema) || is_object(&schema["items"]) {
+                nested.insert((body.clone(), property.clone()));
+            }
+        }
+    }
+    nested
+}
+
+#[actix_web::test]
+async fn a_nested_object_written_as_an_array_is_a_422_naming_it_and_changes_nothing() {
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    let app = spawn().await;
+    let (category, article, _) = content(&app).await;
+    let token = app.editor();
+    let article_path = format!("/api/v1/articles/{article}");
+    let new = |field: &str, value: Value| json!({"title": "Arrays", "category_id": category, field: value});
+    // serde would read a struct from an array, by position: each way an array could stand in.
+    let cases: Vec<(&str, &str, &str, String, Value, &str)> = vec![
+        (
+            "CreateArticle",
+            "sections",
+            "POST",
+            "/api/v1/articles".to_owned(),
+            new("sections", json!([["Heading", "Body"]])),
+            "sections[0]",
+        ),
+        (
+            "CreateArticle",
+            "references",
+            "POST",
+            "/api/v1/articles".to_owned(),
+            new(
+                "references",
+                json!([["A study", "https://example.org/s", "J", null, null, null]]),
+            ),
+            "references[0]",
+        ),
+        (
+            "CreateArticle",
+            "review",
+            "POST",
+            "/api/v1/articles".to_owned(),
+            new("review", json!([1, "2025-01-01"])),
+            "review",
+        ),
+        (
+            "CreateArticle",
+            "seo",
+            "POST",
+            "/api/v1/articles".to_owned(),
+            new(
+                "seo",
+                json!(["A title", "A description", "https://example.org/x"]),
+            ),
+            "seo",
+        ),
+        (
+            "UpdateArticle",
+            "review",
+            "PATCH",
+            article_path.clone(),
+            json!({"review": [1, "2025-01-01"]}),
+            "review",
+        ),
+        (
+            "UpdateArticle",
+            "seo",
+            "PATCH",
+            article_path.clone(),
+            json!({"seo": []}),
+            "seo",
+        ),
+        (
+            "ReplaceSections",
+            "sections",
+            "PUT",
+            format!("{article_path}/sections"),
+            json!({"sections": [[null, "Heading", "Body"]]}),
+            "sections[0]",
+        ),
+        (
+            "ReplaceReferences",
+            "references",
+            "PUT",
+            format!("{article_path}/references"),
+            json!({"references": [["A study", "https://example.org/s", "J", null, null, null]]}),
+            "references[0]",
+        ),
+    ];
+    let covered: std::collections::BTreeSet<(String, String)> = cases
+        .iter()
+        .map(|(schema, property, ..)| ((*schema).to_owned(), (*property).to_owned()))
+        .collect();
+    assert_eq!(
+        covered,
+        nested_object_properties(&document),
+        "every nested object of a request body has a case here"
+    );
+    let before = app.get_as(&token, &article_path).await.body;
+    let articles = app.count("articles");
+    for (_, _, method, path, body, field) in cases {
+        let reply = app
+            .json(method, &path, Some(&token), body)
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.error_fields(),
+            vec![field.to_owned()],
+            "{method} {path}"
+        );
+    }
+    assert_eq!(app.get_as(&token, &article_path).await.body, before);
+    assert_eq!(app.count("articles"), articles);
+}
