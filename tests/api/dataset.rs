@@ -84,6 +84,77 @@ fn import_then_export_then_import_round_trips_to_an_identical_file() {
     }
 }
 
+/// The generator's set with every part the format has beyond it (people, tags, references,
+/// bylines, tags on articles, SEO fields, ends of publication): written by
+/// `tests/fixtures/enrich_dataset.py`.
+const FULL_FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/dataset-20-full.json"
+);
+
+#[test]
+fn a_generated_set_using_every_part_of_the_format_round_trips_to_an_identical_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = fresh(dir.path(), "first.db");
+    let summary = run_import(&first, Path::new(FULL_FIXTURE), false).unwrap();
+    assert_eq!(
+        (summary.people, summary.tags, summary.articles),
+        (4, 5, 20),
+        "{summary}"
+    );
+    let parts = |sql: &str| count(&first, sql, None);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_references") > 20);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_authors") > 10);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_reviews") > 5);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_tags") > 20);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_seo") > 5);
+    for layout in ["json", "ndjson"] {
+        let exported = dir.path().join(format!("full.{layout}"));
+        export(&first, &exported).unwrap();
+        let second = fresh(dir.path(), &format!("full-second-{layout}.db"));
+        run_import(&second, &exported, false).unwrap();
+        let again = dir.path().join(format!("full-again.{layout}"));
+        export(&second, &again).unwrap();
+        assert_eq!(
+            std::fs::read(&exported).unwrap(),
+            std::fs::read(&again).unwrap(),
+            "{layout} export → import → export differs"
+        );
+    }
+    // What was exported is what the file said, part for part.
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("full.json")).unwrap()).unwrap();
+    let given: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(FULL_FIXTURE).unwrap()).unwrap();
+    for key in ["people", "tags"] {
+        assert_eq!(exported[key], given[key], "{key}");
+    }
+    let by_slug = |data: &serde_json::Value, slug: &str| {
+        data["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["slug"] == slug)
+            .cloned()
+            .unwrap()
+    };
+    for article in given["articles"].as_array().unwrap() {
+        let slug = article["slug"].as_str().unwrap();
+        let out = by_slug(&exported, slug);
+        for part in [
+            "references",
+            "author_slugs",
+            "reviewer_slug",
+            "reviewed_at",
+            "tag_slugs",
+            "seo",
+            "unpublish_at",
+        ] {
+            assert_eq!(out.get(part), article.get(part), "{slug}: {part}");
+        }
+    }
+}
+
 #[test]
 fn reimporting_the_same_file_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
