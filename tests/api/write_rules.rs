@@ -487,7 +487,7 @@ async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_ot
             .clone();
         for (field, property) in properties {
             seen += 1;
-            let before = app.get_as(&token, &path).await.body;
+            let before = app.get_as(&token, &path).await.expect(200).body;
             let reply = app
                 .patch(&token, &path, json!({ field.clone(): null }))
                 .await;
