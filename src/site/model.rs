@@ -146,6 +146,22 @@ pub fn count(conn: &mut DbConn, kind: PageKind, now: NaiveDateTime) -> QueryResu
     }
 }
 
+/// The pages of a table whose every row is public (`id`, `slug`, `updated_at`): up to `$limit`
+/// of them in id order after skipping `$offset`, each made by `$page(slug, updated_at)`.
+macro_rules! every_row {
+    ($table:ident, $conn:expr, $offset:expr, $limit:expr, $page:expr) => {
+        $table::table
+            .order($table::id)
+            .offset($offset)
+            .limit($limit)
+            .select(($table::slug, $table::updated_at))
+            .load::<(String, NaiveDateTime)>($conn)?
+            .into_iter()
+            .map(|(slug, updated)| $page(slug, updated))
+            .collect()
+    };
+}
+
 /// Up to `limit` public pages of `kind` at `now` in id order, after skipping `offset`.
 pub fn window(
     conn: &mut DbConn,
@@ -170,32 +186,8 @@ pub fn window(
             .into_iter()
             .map(|(slug, updated, published)| page(slug, last_change(updated, published)))
             .collect(),
-        PageKind::Category => categories::table
-            .order(categories::id)
-            .offset(offset)
-            .limit(limit)
-            .select((categories::slug, categories::updated_at))
-            .load::<(String, NaiveDateTime)>(conn)?
-            .into_iter()
-            .map(|(slug, updated)| page(slug, updated))
-            .collect(),
-        PageKind::Person => people::table
-            .order(people::id)
-            .offset(offset)
-            .limit(limit)
-            .select((people::slug, people::updated_at))
-            .load::<(String, NaiveDateTime)>(conn)?
-            .into_iter()
-            .map(|(slug, updated)| page(slug, updated))
-            .collect(),
-        PageKind::Tag => tags::table
-            .order(tags::id)
-            .offset(offset)
-            .limit(limit)
-            .select((tags::slug, tags::updated_at))
-            .load::<(String, NaiveDateTime)>(conn)?
-            .into_iter()
-            .map(|(slug, updated)| page(slug, updated))
-            .collect(),
+        PageKind::Category => every_row!(categories, conn, offset, limit, page),
+        PageKind::Person => every_row!(people, conn, offset, limit, page),
+        PageKind::Tag => every_row!(tags, conn, offset, limit, page),
     })
 }
