@@ -36,6 +36,8 @@ pub struct IndexLinks {
     pub people: &'static str,
     /// The topics across categories, with their counts of published articles.
     pub tags: &'static str,
+    /// The media library (`POST` uploads an image).
+    pub media: &'static str,
     /// The caller's token (needs one).
     pub whoami: &'static str,
     /// The changes log (needs `content:read`).
@@ -63,6 +65,8 @@ pub struct IndexTemplates {
     pub person: &'static str,
     /// One tag by id or slug.
     pub tag: &'static str,
+    /// One media item by id.
+    pub medium: &'static str,
     /// One section by id.
     pub section: &'static str,
     /// The revisions of an article (needs `content:read`).
@@ -84,6 +88,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         search: "/api/v1/search",
         people: "/api/v1/people",
         tags: "/api/v1/tags",
+        media: "/api/v1/media",
         whoami: "/api/v1/auth/whoami",
         changes: "/api/v1/changes",
         webhooks: "/api/v1/webhooks",
@@ -97,6 +102,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         article_references: "/api/v1/articles/{id_or_slug}/references",
         person: "/api/v1/people/{id_or_slug}",
         tag: "/api/v1/tags/{id_or_slug}",
+        medium: "/api/v1/media/{id}",
         section: "/api/v1/sections/{id}",
         article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
         article_preview: "/api/v1/articles/{id_or_slug}/preview",

@@ -27,6 +27,7 @@ mod idempotency;
 mod limits;
 mod links;
 mod listing;
+mod media;
 mod methods;
 mod metrics;
 mod nodes;
