@@ -28,6 +28,7 @@ mod limits;
 mod links;
 mod listing;
 mod media;
+mod media_s3;
 mod methods;
 mod metrics;
 mod nodes;
