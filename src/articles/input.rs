@@ -2,6 +2,7 @@
 
 use super::content::{check_window, ArticleContent};
 use super::status::ArticleStatus;
+use crate::media::feature_images::{self, FeatureImage};
 use crate::people::bylines::{self, Byline, ReviewInput};
 use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
@@ -87,6 +88,9 @@ pub struct CreateArticle {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub tags: Vec<i32>,
+    /// Its feature image: a media item with the alt text and caption it has here (alt text
+    /// required when the article is published).
+    pub feature_image: Option<FeatureImage>,
 }
 
 impl CreateArticle {
@@ -123,6 +127,10 @@ impl CreateArticle {
             bylines::check_review_date(&mut checks, review.reviewed_at);
         }
         article_tags::check(&mut checks, &self.tags);
+        if let Some(image) = &self.feature_image {
+            let published = self.status == Some(ArticleStatus::Published);
+            feature_images::check(&mut checks, "feature_image", image, published);
+        }
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
         check_window(
@@ -197,6 +205,11 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Vec<i32>, max_items = 20)]
     pub tags: Option<Option<Vec<i32>>>,
+    /// A new feature image (media id, alt text, caption); `null` removes it. Its alt text is
+    /// required when the article is (or becomes) published.
+    #[serde(default, deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<FeatureImage>)]
+    pub feature_image: Option<Option<FeatureImage>>,
 }
 
 impl UpdateArticle {
@@ -220,6 +233,10 @@ impl UpdateArticle {
         }
         if let Some(tags) = checks.not_null("tags", &self.tags) {
             article_tags::check(&mut checks, tags);
+        }
+        if let Some(Some(image)) = &self.feature_image {
+            let published = self.status == Some(Some(ArticleStatus::Published));
+            feature_images::check(&mut checks, "feature_image", image, published);
         }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);

@@ -10,6 +10,7 @@ use crate::db::search_index;
 use crate::db::sql::placeholders;
 use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
+use crate::media::feature_images::{self, FeatureImage};
 use crate::people::bylines::{self, Byline};
 use crate::references::input::ReferenceInput;
 use crate::references::model::{self as references_model, ReferenceRow};
@@ -112,6 +113,7 @@ pub fn snapshot(
     references: &[ReferenceRow],
     byline: Byline,
     tags: Vec<i32>,
+    feature_image: Option<FeatureImage>,
 ) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
@@ -132,6 +134,7 @@ pub fn snapshot(
         references: references.iter().map(ReferenceRow::input).collect(),
         byline,
         tags,
+        feature_image,
     }
 }
 
@@ -235,6 +238,9 @@ pub fn create(
     if !request.tags.is_empty() {
         article_tags::store(conn, row.id, &request.tags)?;
     }
+    if let Some(image) = &request.feature_image {
+        feature_images::store(conn, row.id, Some(image))?;
+    }
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -314,6 +320,12 @@ pub fn upsert(
             bylines::write(conn, row.id, byline)?;
         }
         article_tags::write(conn, row.id, &request.tags)?;
+        feature_images::write(conn, row.id, request.feature_image.as_ref())?;
+        feature_images::require_alt(
+            conn,
+            row.id,
+            row.status == ArticleStatus::Published.as_str(),
+        )?;
         return Ok(Some(row.id));
     };
     let parts = Parts {
@@ -321,6 +333,7 @@ pub fn upsert(
         references: &request.references,
         byline,
         tags: &request.tags,
+        feature_image: request.feature_image.as_ref(),
     };
     let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
@@ -334,6 +347,8 @@ struct Parts<'a> {
     byline: Option<&'a Byline>,
     /// Its tags' ids.
     tags: &'a [i32],
+    /// Its feature image (`None`: none).
+    feature_image: Option<&'a FeatureImage>,
 }
 
 /// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
@@ -355,8 +370,9 @@ fn replace_whole(
         None => true,
     };
     let same_tags = article_tags::of(conn, current.id)? == parts.tags;
+    let same_image = feature_images::of(conn, current.id)?.as_ref() == parts.feature_image;
     let stored = ArticleContent::from(current);
-    let same_parts = same_sections && same_references && same_byline && same_tags;
+    let same_parts = same_sections && same_references && same_byline && same_tags && same_image;
     if stored == content && current.view_count == view_count && same_parts {
         return Ok(false);
     }
@@ -393,6 +409,11 @@ fn replace_whole(
     if !same_tags {
         article_tags::store(conn, current.id, parts.tags)?;
     }
+    if !same_image {
+        feature_images::store(conn, current.id, parts.feature_image)?;
+    }
+    let published = content.status() == ArticleStatus::Published;
+    feature_images::require_alt(conn, current.id, published)?;
     Ok(true)
 }
 
@@ -439,6 +460,7 @@ pub fn restore(
         references: &snapshot.references,
         byline: Some(&snapshot.byline),
         tags: &snapshot.tags,
+        feature_image: snapshot.feature_image.as_ref(),
     };
     replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
@@ -471,7 +493,12 @@ pub fn change(
         Some(Some(tags)) => article_tags::write(conn, current.id, tags)?,
         _ => false,
     };
-    write_content(conn, current, merged, byline_changed || tags_changed, now)
+    let image_changed = match &request.feature_image {
+        Some(image) => feature_images::write(conn, current.id, image.as_ref())?,
+        None => false,
+    };
+    let parts_changed = byline_changed || tags_changed || image_changed;
+    write_content(conn, current, merged, parts_changed, now)
 }
 
 /// Publishes `current` (at `at`, else its own `published_at`, else now) or makes it a draft,
@@ -499,6 +526,8 @@ fn write_content(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     merged.check()?;
+    let published = merged.status() == ArticleStatus::Published;
+    feature_images::require_alt(conn, current.id, published)?;
     let stored = ArticleContent::from(current);
     if merged == stored && !parts_changed {
         return Ok(current.clone());

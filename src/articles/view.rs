@@ -7,6 +7,7 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
+use crate::media::feature_images::{self, FeatureImageView};
 use crate::people::bylines::{self, PersonRef, Shown};
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
@@ -83,6 +84,11 @@ pub struct ArticleView {
     /// Embed `tags`: the topics it carries, in the order its writer gave.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagRef>>,
+    /// Embed `feature_image`: its feature image with the file's URLs and variants; `null` when
+    /// it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<FeatureImageView>)]
+    pub feature_image: Option<Option<FeatureImageView>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -206,6 +212,7 @@ pub struct Embeds {
     references: HashMap<i32, Vec<ReferenceRow>>,
     bylines: HashMap<i32, Shown>,
     tags: HashMap<i32, Vec<TagRef>>,
+    feature_images: HashMap<i32, FeatureImageView>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -262,6 +269,10 @@ impl Embeds {
         if shape.include.contains(&Embed::Tags) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
             embeds.tags = article_tags::shown(conn, &ids)?;
+        }
+        if shape.include.contains(&Embed::FeatureImage) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.feature_images = feature_images::shown(conn, &ids)?;
         }
         if shape.include.contains(&Embed::References) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -359,6 +370,7 @@ pub fn article_view(
     });
     let authors = include(Embed::Authors).then_some(byline.authors);
     let tags = include(Embed::Tags).then(|| embeds.tags.remove(&row.id).unwrap_or_default());
+    let feature_image = include(Embed::FeatureImage).then(|| embeds.feature_images.remove(&row.id));
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -389,6 +401,7 @@ pub fn article_view(
         authors,
         review,
         tags,
+        feature_image,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

@@ -176,6 +176,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_feature_images (article_id) {
+        article_id -> Integer,
+        media_id -> Integer,
+        alt -> Text,
+        caption -> Text,
+    }
+}
+
+diesel::table! {
     media (id) {
         id -> Integer,
         sha256 -> Text,
@@ -252,12 +261,15 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(article_feature_images -> articles (article_id));
+diesel::joinable!(article_feature_images -> media (media_id));
 diesel::joinable!(media_variants -> media (media_id));
 diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
+    article_feature_images,
     article_references,
     article_reviews,
     api_tokens,

@@ -63,9 +63,7 @@ pub async fn catch_up(state: web::Data<AppState>) {
 
 /// Makes the variants of `row` whose widths are not in `stored`.
 async fn make_missing(state: &web::Data<AppState>, row: MediaRow, stored: &[i32]) {
-    let Some(format) = Format::from_media_type(&row.media_type) else {
-        return;
-    };
+    let format = row.format();
     let missing: Vec<i32> = variants::wanted(format, row.width, &state.config.media.widths)
         .into_iter()
         .filter(|width| !stored.contains(width))

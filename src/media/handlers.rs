@@ -1,6 +1,7 @@
 //! HTTP handlers for `/api/v1/media` (upload, list, read, edit, delete) and `/media/{file}` (the
 //! files themselves).
 
+use super::feature_images;
 use super::files;
 use super::input::{ImageBytes, MediaQuery, MediaTexts, UpdateMedia};
 use super::model::{self, MediaRow, NewMedia};
@@ -269,7 +270,8 @@ pub async fn update_media(
     Ok(ok_with_version(view.version, &view))
 }
 
-/// Delete a media item and its files (needs `content:write`).
+/// Delete a media item and its files; 409 while an article shows it as its feature image (needs
+/// `content:write`).
 #[utoipa::path(
     delete, path = "/api/v1/media/{id}", tag = "media",
     params(
@@ -303,6 +305,7 @@ pub async fn delete_media(
         .write(move |conn| {
             let row = model::get(conn, id)?;
             check_version(&expected, row.version)?;
+            feature_images::require_unused(conn, row.id)?;
             let view = shown(conn, row.clone())?;
             model::delete(conn, row.id)?;
             versioned::record_deletion(conn, &row, &journal, now)?;

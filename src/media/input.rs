@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Alternative text: one line, at most 1 000 characters (what a screen reader says instead of
 /// the image).
-const ALT: Syntax = Syntax::Line(1_000);
+pub const ALT: Syntax = Syntax::Line(1_000);
 /// A caption: plain text, at most 2 000 characters.
-const CAPTION: Syntax = Syntax::Text(2_000);
+pub const CAPTION: Syntax = Syntax::Text(2_000);
 /// A credit (photographer, agency, licence): one line, at most 300 characters.
 const CREDIT: Syntax = Syntax::Line(300);
 /// The default `limit` of `GET /media`.
@@ -24,6 +24,8 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
     ("UpdateMedia", "alt", ALT),
     ("UpdateMedia", "caption", CAPTION),
     ("UpdateMedia", "credit", CREDIT),
+    ("FeatureImage", "alt", ALT),
+    ("FeatureImage", "caption", CAPTION),
 ];
 
 /// Query parameters of `GET /media`: keyset pages in id order.

@@ -1,13 +1,15 @@
 //! The media library: uploaded images stored content-addressed, with their alt text, caption,
-//! credit and width variants, served at stable URLs.
+//! credit and width variants, served at stable URLs; and the feature images articles show.
 //!
 //! `format` (what the bytes are), `decode` (header and bounded decoding), `strip` (metadata),
 //! `upload` (the whole check of an upload), `variants` (resizing), `files` (names and URLs),
-//! `storage` (a directory or an S3-compatible bucket), `input`, `model`, `view` and `journal`
-//! are the cores; `handlers` answers requests; this file routes them ([`endpoints`] under
-//! `/api/v1`, [`file_endpoints`] for the files) and documents them ([`MediaApi`]).
+//! `storage` (a directory or an S3-compatible bucket), `input`, `model`, `view`, `journal` and
+//! `feature_images` (the image an article shows, beside the article) are the cores;
+//! `handlers` answers requests; this file routes them ([`endpoints`] under `/api/v1`,
+//! [`file_endpoints`] for the files) and documents them ([`MediaApi`]).
 
 pub mod decode;
+pub mod feature_images;
 pub mod files;
 pub mod format;
 pub mod handlers;
@@ -72,6 +74,8 @@ pub fn file_endpoints() -> Vec<Endpoint> {
         format::Format,
         input::UpdateMedia,
         input::ImageBytes,
+        feature_images::FeatureImage,
+        feature_images::FeatureImageView,
     ))
 )]
 pub struct MediaApi;

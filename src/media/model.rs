@@ -2,6 +2,7 @@
 //! stored bytes, their editable texts written as whole values (a write that changes nothing is
 //! a no-op), and the variants made of them.
 
+use super::format::Format;
 use super::input::UpdateMedia;
 use crate::db::schema::{media, media_variants};
 use crate::db::DbConn;
@@ -29,6 +30,13 @@ pub struct MediaRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl MediaRow {
+    /// The format of its file (stored from the bytes at upload, so always an accepted one).
+    pub fn format(&self) -> Format {
+        Format::from_media_type(&self.media_type).unwrap_or(Format::Jpeg)
+    }
 }
 
 /// A row of `media_variants`: the original resized to `width` pixels.
@@ -110,6 +118,15 @@ pub fn find_by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<Med
         .select(MediaRow::as_select())
         .get_result(conn)
         .optional()
+}
+
+/// The SHA-256 naming the file of each of `ids` (ids of no medium are absent).
+pub fn sha256_of(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+    let rows: Vec<(i32, String)> = media::table
+        .filter(media::id.eq_any(ids))
+        .select((media::id, media::sha256))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Up to `limit` media with ids above `after`, in id order.

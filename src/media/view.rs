@@ -62,18 +62,25 @@ pub struct MediaView {
     pub updated_at: DateTime<Utc>,
 }
 
+impl VariantView {
+    /// The variant `row` of the original `sha256`, a `format` file.
+    pub fn new(row: VariantRow, sha256: &str, format: Format) -> Self {
+        Self {
+            width: row.width,
+            height: row.height,
+            bytes: row.byte_size,
+            url: files::url(&files::variant(sha256, row.width, format)),
+        }
+    }
+}
+
 impl MediaView {
     /// `row` shown with its stored `variants`.
     pub fn new(row: MediaRow, variants: Vec<VariantRow>) -> Self {
-        let format = Format::from_media_type(&row.media_type).unwrap_or(Format::Jpeg);
+        let format = row.format();
         let variants = variants
             .into_iter()
-            .map(|v| VariantView {
-                width: v.width,
-                height: v.height,
-                bytes: v.byte_size,
-                url: files::url(&files::variant(&row.sha256, v.width, format)),
-            })
+            .map(|v| VariantView::new(v, &row.sha256, format))
             .collect();
         Self {
             id: row.id,

@@ -5,6 +5,7 @@ use crate::changes::model::Journal;
 use crate::db::schema::article_revisions;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::media::feature_images::FeatureImage;
 use crate::people::bylines::Byline;
 use crate::references::input::ReferenceInput;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -42,6 +43,9 @@ pub struct Snapshot {
     /// The ids of its tags, in order (none in revisions written before tags existed).
     #[serde(default)]
     pub tags: Vec<i32>,
+    /// Its feature image (none in revisions written before feature images existed).
+    #[serde(default)]
+    pub feature_image: Option<FeatureImage>,
 }
 
 /// One section of a [`Snapshot`].

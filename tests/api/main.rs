@@ -21,6 +21,7 @@ mod cors_refusals;
 mod dataset;
 mod dataset_fields;
 mod error_logs;
+mod feature_images;
 mod feeds;
 mod graphemes;
 mod idempotency;

@@ -465,10 +465,15 @@ async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_ot
     )
     .await
     .expect(200);
+    let image = crate::media::picture(4, 4, image::ImageFormat::Png);
+    let medium = crate::media::upload(&app, &token, image, "image/png", "")
+        .await
+        .expect(201);
     app.patch(
         &token,
         &format!("/api/v1/articles/{article}"),
-        json!({"unpublish_at": "2027-01-01T00:00:00Z"}),
+        json!({"unpublish_at": "2027-01-01T00:00:00Z",
+               "feature_image": {"media_id": medium.body["id"], "alt": "A square"}}),
     )
     .await
     .expect(200);

@@ -180,10 +180,11 @@ pub enum Embed {
     Authors,
     Review,
     Tags,
+    FeatureImage,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 7] = [
+    pub const ALL: [Embed; 8] = [
         Embed::Category,
         Embed::Breadcrumbs,
         Embed::Sections,
@@ -191,6 +192,7 @@ impl Embed {
         Embed::Authors,
         Embed::Review,
         Embed::Tags,
+        Embed::FeatureImage,
     ];
 
     /// The embed's name in `include`.
@@ -203,6 +205,7 @@ impl Embed {
             Embed::Authors => "authors",
             Embed::Review => "review",
             Embed::Tags => "tags",
+            Embed::FeatureImage => "feature_image",
         }
     }
 
@@ -216,6 +219,7 @@ impl Embed {
             Embed::Authors => &["authors"],
             Embed::Review => &["review"],
             Embed::Tags => &["tags"],
+            Embed::FeatureImage => &["feature_image"],
         }
     }
 }
@@ -638,9 +642,9 @@ fn parse_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
-    /// `review`, `tags` (default all seven; empty for none).
+    /// `review`, `tags`, `feature_image` (default all eight; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags|feature_image)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags|feature_image))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -778,7 +782,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags, feature_image (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(
