@@ -4,12 +4,12 @@
 use super::feature_images;
 use super::files;
 use super::input::{ImageBytes, MediaQuery, MediaTexts, UpdateMedia};
-use super::model::{self, MediaRow, NewMedia};
+use super::library::{self, shown};
+use super::model;
 use super::upload;
 use super::view::{MediaMeta, MediaPage, MediaView};
 use crate::auth::{Caller, Scope};
 use crate::changes::versioned;
-use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{check_version, created, if_match, ok_with_version};
 use crate::http::extract::{JsonBody, NoQuery};
@@ -22,18 +22,9 @@ use crate::jobs::media::make_variants;
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::QueryResult;
 
 /// `Cache-Control` of media files: their names are their content's hash, so they never change.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
-
-/// `row` with its stored variants.
-fn shown(conn: &mut DbConn, row: MediaRow) -> QueryResult<MediaView> {
-    let variants = model::variants_of(conn, &[row.id])?
-        .remove(&row.id)
-        .unwrap_or_default();
-    Ok(MediaView::new(row, variants))
-}
 
 /// Upload an image (needs `content:write`).
 ///
@@ -99,33 +90,9 @@ pub async fn upload_media(
         .map_err(|e| ApiError::BadRequest(format!("could not read the request body: {e}")))?;
     let max_pixels = state.config.media.max_pixels;
     let prepared = web::block(move || upload::prepare(body, max_pixels)).await??;
-    let name = files::original(&prepared.sha256, prepared.format);
-    state
-        .media
-        .put(&name, prepared.bytes.clone())
-        .await
-        .map_err(ApiError::Internal)?;
-    let new = NewMedia {
-        sha256: prepared.sha256,
-        media_type: prepared.format.media_type().to_owned(),
-        byte_size: i64::try_from(prepared.bytes.len()).unwrap_or(i64::MAX),
-        width: i32::try_from(prepared.width).unwrap_or(i32::MAX),
-        height: i32::try_from(prepared.height).unwrap_or(i32::MAX),
-        alt: texts.alt,
-        caption: texts.caption,
-        credit: texts.credit,
-    };
     let now = state.clock.now().naive_utc();
-    let (view, is_new) = state
-        .db
-        .write(move |conn| {
-            let (row, is_new) = model::create_or_find(conn, &new, now)?;
-            if is_new {
-                versioned::record(conn, None, &row, &journal, now)?;
-            }
-            Ok((shown(conn, row)?, is_new))
-        })
-        .await?;
+    let (view, is_new) =
+        library::add(&state.db, &state.media, prepared, texts, journal, now).await?;
     let location = format!("/api/v1/media/{}", view.id);
     if !is_new {
         return Ok(HttpResponse::Ok()

@@ -3,8 +3,8 @@
 //!
 //! `format` (what the bytes are), `decode` (header and bounded decoding), `strip` (metadata),
 //! `upload` (the whole check of an upload), `variants` (resizing), `files` (names and URLs),
-//! `storage` (a directory or an S3-compatible bucket), `input`, `model`, `view`, `journal` and
-//! `feature_images` (the image an article shows, beside the article) are the cores;
+//! `storage` (a directory or an S3-compatible bucket), `input`, `model`, `view`, `journal`,
+//! `library` (adding an image) and `feature_images` (the image an article shows, beside the article) are the cores;
 //! `handlers` answers requests; this file routes them ([`endpoints`] under `/api/v1`,
 //! [`file_endpoints`] for the files) and documents them ([`MediaApi`]).
 
@@ -15,6 +15,7 @@ pub mod format;
 pub mod handlers;
 pub mod input;
 pub mod journal;
+pub mod library;
 pub mod model;
 pub mod storage;
 pub mod strip;
