@@ -65,8 +65,6 @@ pub struct IndexTemplates {
     pub person: &'static str,
     /// One tag by id or slug.
     pub tag: &'static str,
-    /// One media item by id.
-    pub medium: &'static str,
     /// One section by id.
     pub section: &'static str,
     /// The revisions of an article (needs `content:read`).
@@ -102,7 +100,6 @@ pub const INDEX: ApiIndex = ApiIndex {
         article_references: "/api/v1/articles/{id_or_slug}/references",
         person: "/api/v1/people/{id_or_slug}",
         tag: "/api/v1/tags/{id_or_slug}",
-        medium: "/api/v1/media/{id}",
         section: "/api/v1/sections/{id}",
         article_revisions: "/api/v1/articles/{id_or_slug}/revisions",
         article_preview: "/api/v1/articles/{id_or_slug}/preview",

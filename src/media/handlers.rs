@@ -154,7 +154,7 @@ pub async fn list_media(
 /// One media item: its file's facts and URL, its variants so far, its texts.
 #[utoipa::path(
     get, path = "/api/v1/media/{id}", tag = "media",
-    params(("id" = i32, Path, description = "Media item id", minimum = 1)),
+    params(("id" = i32, Path, description = "Media item id")),
     responses(
         (status = 200, description = "The media item", body = MediaView,
             headers(
@@ -192,7 +192,7 @@ pub async fn get_media(
 #[utoipa::path(
     patch, path = "/api/v1/media/{id}", tag = "media",
     params(
-        ("id" = i32, Path, description = "Media item id", minimum = 1),
+        ("id" = i32, Path, description = "Media item id"),
         ("If-Match" = Option<String>, Header, description = "Only update if the item is still at this version, e.g. `\"3\"` (RFC 9110 §13.1.1)"),
     ),
     request_body = UpdateMedia,
@@ -242,7 +242,7 @@ pub async fn update_media(
 #[utoipa::path(
     delete, path = "/api/v1/media/{id}", tag = "media",
     params(
-        ("id" = i32, Path, description = "Media item id", minimum = 1),
+        ("id" = i32, Path, description = "Media item id"),
         ("If-Match" = Option<String>, Header, description = "Only delete if the item is still at this version (RFC 9110 §13.1.1)"),
     ),
     responses(
