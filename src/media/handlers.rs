@@ -40,9 +40,9 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 #[utoipa::path(
     post, path = "/api/v1/media", tag = "media",
     params(MediaTexts),
-    request_body(description = "The image's bytes (any declared type: the bytes decide)",
-        content((ImageBytes = "image/jpeg"), (ImageBytes = "image/png"), (ImageBytes = "image/webp"),
-            (ImageBytes = "image/gif"), (ImageBytes = "application/octet-stream"))),
+    request_body(description = "The image's bytes. Sent as `application/octet-stream` or under any \
+        other type (`image/jpeg`…): the declared type is ignored, the bytes decide",
+        content((ImageBytes = "application/octet-stream"))),
     responses(
         (status = 201, description = "Stored; `Location` names the new item", body = MediaView,
             headers(("Location" = String, description = "URL of the new item"),
