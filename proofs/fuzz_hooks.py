@@ -16,7 +16,9 @@ re-checks a case after `before_call` changed it, so the check that judges it see
   descriptions, and tests/api/write_rules.rs and sections.rs check them): `unpublish_at` after
   `published_at` when both are sent (an inverted pair loses `unpublish_at`), a published status
   with a `published_at` (an explicit `null` beside `"status": "published"` is dropped), and a
-  section id listed once in `PUT …/sections` (a repeated `id` is dropped: that entry is new).
+  section id listed once in `PUT …/sections` (a repeated `id` is dropped: that entry is new),
+  and alt text on the feature image of a body that publishes the article (a blank one gets a
+  few words).
 - The two paging modes exclude each other (`page`/`per_page` or `limit`/`after`), a rule between
   parameters that OpenAPI's independent parameters cannot state (it is in their descriptions and
   in tests/api/listing.rs): with `limit` or `after` present, `page` and `per_page` are dropped.
@@ -88,6 +90,11 @@ def _keep_body_rules(body: object) -> None:
             pass
     if body.get("status") == "published" and "published_at" in body and body["published_at"] is None:
         body.pop("published_at")
+    image = body.get("feature_image")
+    if body.get("status") == "published" and isinstance(image, dict):
+        alt = image.get("alt")
+        if alt is None or (isinstance(alt, str) and alt.strip(BLANK) == ""):
+            image["alt"] = "A feature image"
     sections = body.get("sections")
     if isinstance(sections, list):
         seen: set[object] = set()

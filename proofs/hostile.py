@@ -19,6 +19,7 @@ panic.
 from __future__ import annotations
 
 import collections
+import binascii
 import json
 import re
 import shutil
@@ -26,6 +27,7 @@ import socket
 import sys
 import tempfile
 import urllib.parse
+import zlib
 from pathlib import Path
 
 from harness import ROOT, Client, Server, log, table_digest
@@ -34,6 +36,23 @@ SPEC = json.loads((ROOT / "openapi" / "openapi.json").read_text())
 q = urllib.parse.quote
 
 # (label, value as it goes into a URL: already percent-encoded where needed)
+def png(width: int, height: int, data: bytes | None = None) -> bytes:
+    """A grey `width`×`height` PNG (8-bit RGB), or one whose image data is `data` instead."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + binascii.crc32(kind + body).to_bytes(4, "big")
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    if data is None:
+        data = (b"\x00" + b"\x80" * (3 * width)) * height
+    idat = zlib.compress(data)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+# The media fixture: small enough that no variant is made of it (the narrowest default width is
+# 320). `media_variants` is left out of the compared tables: the server fills it in the
+# background (the demo pictures' variants), whatever the requests do.
+FIXTURE_IMAGE = png(8, 8)
+IMAGE_CT = {"Content-Type": "image/png"}
+
 URL_VALUES = [
     ("sql-or", q("' OR 1=1 --", safe="")),
     ("sql-drop", q('"; DROP TABLE articles; --', safe="")),
@@ -130,7 +149,8 @@ class Proof:
         # The SQLite file read-only, or the PostgreSQL database with psql (HEALTHHUB_PROOF_PG_URL).
         return table_digest(self.server.db, (
             "categories", "articles", "sections", "slug_redirects", "people", "article_authors",
-            "article_reviews", "article_references", "tags", "article_tags", "article_seo",
+            "article_reviews", "article_references", "tags", "article_tags", "article_seo", "media",
+            "article_feature_images",
         ))
 
     # --- sending and judging -------------------------------------------------------------
@@ -214,6 +234,10 @@ class Proof:
             "tags": [tag["id"]],
         })
         assert status == 201, art
+        # The same bytes are the same item: 201 the first time, 200 after (unless it was deleted).
+        status, _, raw = self.client.raw("POST", "/api/v1/media", FIXTURE_IMAGE, IMAGE_CT)
+        assert status in (200, 201), raw
+        self.medium = json.loads(raw)
         self.cat, self.art, self.person, self.tag = cat, art, person, tag
         self.section_id = art["sections"][0]["id"]
         status, _, preview = self.client.request("POST", f"/api/v1/articles/{art['id']}/preview", {})
@@ -221,6 +245,7 @@ class Proof:
         self.valid = {
             "id_or_slug": str(art["id"]), "id": str(self.section_id), "version": str(art["version"]),
             "delivery_id": "1", "token_id": preview["id"],
+            "file": self.medium["url"].rsplit("/", 1)[1],
         }
 
     def operations(self):
@@ -241,6 +266,8 @@ class Proof:
                 return str(self.person["id"])
             if name == "id_or_slug" and path.startswith("/api/v1/tags"):
                 return str(self.tag["id"])
+            if name == "id" and path.startswith("/api/v1/media"):
+                return str(self.medium["id"])
             return self.valid[name]
         return re.sub(r"\{([^}]+)\}", sub, path)
 
@@ -306,6 +333,13 @@ class Proof:
             if n is not None:
                 d["slug"] = n
             return d, "description"
+        # Media texts have no number field: a number goes where the document wants a credit (a
+        # JSON number is refused there; a number in a string is a valid credit).
+        if path == "/api/v1/media/{id}" and method == "PATCH":
+            d = {"alt": text}
+            if n is not None:
+                d["credit"] = n
+            return d, "alt"
         if path.endswith("/publish"):
             return {"published_at": n}, None
         if path == "/api/v1/webhooks" and method == "POST":
@@ -326,6 +360,8 @@ class Proof:
             body_obj, _ = self.valid_body(method, path) if self.has_body(op) else (None, None)
             body = json.dumps(body_obj).encode() if body_obj is not None else None
             headers = {"Content-Type": "application/json"} if body is not None else {}
+            if path == "/api/v1/media" and method == "POST":
+                body, headers = FIXTURE_IMAGE, IMAGE_CT
             base_query = "q=sleep" if path == "/api/v1/search" else ""
             for p in params:
                 if p["in"] == "path":
@@ -370,11 +406,39 @@ class Proof:
 
     # --- 2. bodies -----------------------------------------------------------------------
 
+    def hostile_images(self):
+        """Uploads that are not what they claim, too big, bombs or broken: each a 4xx."""
+        url = "/api/v1/media"
+        truncated = png(64, 64)
+        cases = [
+            ("empty", b"", IMAGE_CT),
+            ("JSON declared as PNG", b'{"alt": "x"}', IMAGE_CT),
+            ("SVG declared as PNG", b"<svg xmlns='http://www.w3.org/2000/svg'/>", IMAGE_CT),
+            ("HTML declared as JPEG", b"<html><script>alert(1)</script></html>", {"Content-Type": "image/jpeg"}),
+            ("PNG signature only", b"\x89PNG\r\n\x1a\n", IMAGE_CT),
+            ("truncated PNG", truncated[: len(truncated) // 2], IMAGE_CT),
+            ("PNG short of its pixels", png(64, 64, b"\x00" * 10), IMAGE_CT),
+            ("PNG bomb 100000x100000", png(100_000, 100_000, b"\x00" * 100_000), IMAGE_CT),
+            ("PNG of width 0", png(0, 8, b""), IMAGE_CT),
+            ("JPEG markers only", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32 + b"\xff\xd9", {"Content-Type": "image/jpeg"}),
+            ("GIF header only", b"GIF89a\xff\xff\xff\xff\x00\x00\x00", {"Content-Type": "image/gif"}),
+            ("WebP header only", b"RIFF\x10\x00\x00\x00WEBPVP8 \x00\x00\x00\x00", {"Content-Type": "image/webp"}),
+            ("AVIF", b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64, {"Content-Type": "image/avif"}),
+            ("over the size limit", b"\x89PNG\r\n\x1a\n" + b"\x00" * (10 * 1024 * 1024 + 1), IMAGE_CT),
+        ]
+        for label, body, headers in cases:
+            before = self.snapshot()
+            status, hdrs, raw = self.send("POST", url, body, headers)
+            self.judge(f"image {label}", "POST", url, status, hdrs, raw, write=True, before=before,
+                       allow_2xx=False)
+
     def hostile_bodies(self):
         json_ct = {"Content-Type": "application/json"}
         limit = 1024 * 1024
+        self.hostile_images()
         for method, path, op in self.operations():
-            if not self.has_body(op):
+            # The upload's body is an image, not JSON: `hostile_images` attacks it.
+            if not self.has_body(op) or (method, path) == ("POST", "/api/v1/media"):
                 continue
             url = self.valid_path(path)
             valid, field = self.valid_body(method, path)
@@ -446,6 +510,8 @@ class Proof:
                 ]
             # Numbers that some operations accept as valid: only these may be 2xx.
             maybe_ok = {"-0.0", "i32 max + 1", "BOM", "1.5", "date year 99999"}
+            if path == "/api/v1/media/{id}":
+                maybe_ok.add("number as string")  # "1" is a credit like any other
             for label, body, headers in cases:
                 before = self.snapshot()
                 status, hdrs, raw = self.send(method, url, body, headers)

@@ -256,6 +256,8 @@ class Proof:
         env = dict(NODE_ENV)
         if replica_url:
             env["HEALTHHUB_REPLICA_URL"] = replica_url
+        # One media directory for the three nodes, as they would share one S3 bucket.
+        env["HEALTHHUB_MEDIA_DIR"] = str(work / "media")
         self.nodes = [
             Server(work / f"node-{name}", demo=False, extra_env=env, database_url=database_url,
                    jwt_secret=self.secret)

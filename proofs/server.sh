@@ -59,6 +59,8 @@ start_server() {
         export DATABASE_URL="$work/healthhub.db"
     fi
     export HEALTHHUB_ADDR="127.0.0.1:$port" HEALTHHUB_DEMO=$1
+    # Media files in the work folder (the default beside a PostgreSQL database is ./media).
+    export HEALTHHUB_MEDIA_DIR="$work/media"
     export JWT_SECRET
     JWT_SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
     "$bin" serve >"$work/server.log" 2>&1 &

@@ -12,6 +12,7 @@ use crate::http::middleware::{
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
 use crate::http::{docs, health, index, metrics};
+use crate::media;
 use crate::openapi;
 use crate::people;
 use crate::previews;
@@ -29,7 +30,7 @@ use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App};
 
 /// The whole application: the API under `/api/v1`, probes, the site's feed and sitemap, the
-/// OpenAPI document and `/docs`.
+/// media files, the OpenAPI document and `/docs`.
 pub fn build(
     state: web::Data<AppState>,
 ) -> App<
@@ -78,6 +79,7 @@ pub fn build(
         )
         .configure(|cfg| routing::register(cfg, probe_endpoints()))
         .configure(|cfg| routing::register(cfg, site::endpoints()))
+        .configure(|cfg| routing::register(cfg, media::file_endpoints()))
         .configure(|cfg| routing::register(cfg, reference_endpoints()))
         .default_service(web::to(no_route))
 }
@@ -98,6 +100,7 @@ fn api_endpoints() -> Vec<Endpoint> {
         references::endpoints(),
         people::endpoints(),
         tags::endpoints(),
+        media::endpoints(),
         changes::endpoints(),
         revisions::endpoints(),
         previews::endpoints(),
@@ -148,6 +151,7 @@ pub fn routed_operations() -> Vec<(Method, String)> {
     let outside = probe_endpoints()
         .into_iter()
         .chain(site::endpoints())
+        .chain(media::file_endpoints())
         .map(|endpoint| (endpoint.path.to_owned(), endpoint));
     api.chain(outside)
         .flat_map(|(path, endpoint)| {

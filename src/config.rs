@@ -65,6 +65,8 @@ pub struct Config {
     pub webhooks: Webhooks,
     /// The public site: where the frontend shows content, as the feed and the sitemap link to it.
     pub site: Site,
+    /// The media library: upload limits, variant widths and where files are stored.
+    pub media: Media,
 }
 
 /// How long the database may keep a request waiting.
@@ -310,6 +312,130 @@ impl Site {
     }
 }
 
+/// Settings of the media library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// Largest accepted upload in bytes (`HEALTHHUB_MEDIA_MAX_BYTES`, default 10 MiB; 413
+    /// beyond).
+    pub max_bytes: usize,
+    /// Most pixels (width × height) of an accepted image (`HEALTHHUB_MEDIA_MAX_PIXELS`, default
+    /// 40 000 000; 422 beyond), checked from the header before the image is decoded.
+    pub max_pixels: u64,
+    /// The widths of the variants made of each image narrower than the original, in pixels
+    /// (`HEALTHHUB_MEDIA_WIDTHS`, comma-separated, default `320,640,1280`; empty for none).
+    pub widths: Vec<u32>,
+    /// Where files are stored.
+    pub storage: MediaStorage,
+}
+
+/// Where media files are stored.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MediaStorage {
+    /// A local directory (`HEALTHHUB_MEDIA_DIR`; default `media` beside an SQLite database
+    /// file, `./media` otherwise), created when missing.
+    Directory(PathBuf),
+    /// An S3-compatible object store, chosen by setting `HEALTHHUB_MEDIA_S3_BUCKET`.
+    S3(S3Storage),
+}
+
+/// An S3-compatible bucket. Its secret is never printed (`Debug` leaves it out).
+#[derive(Clone, PartialEq, Eq)]
+pub struct S3Storage {
+    /// The bucket (`HEALTHHUB_MEDIA_S3_BUCKET`).
+    pub bucket: String,
+    /// The endpoint of a store other than AWS, e.g. `http://127.0.0.1:9000`
+    /// (`HEALTHHUB_MEDIA_S3_ENDPOINT`, default AWS's; addressed path-style).
+    pub endpoint: Option<String>,
+    /// The region (`HEALTHHUB_MEDIA_S3_REGION`, default `us-east-1`).
+    pub region: String,
+    /// The access key id (`HEALTHHUB_MEDIA_S3_ACCESS_KEY_ID`).
+    pub access_key_id: String,
+    /// The secret access key (`HEALTHHUB_MEDIA_S3_SECRET_ACCESS_KEY`).
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for MediaStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MediaStorage::Directory(dir) => f.debug_tuple("Directory").field(dir).finish(),
+            MediaStorage::S3(s3) => f
+                .debug_struct("S3")
+                .field("bucket", &s3.bucket)
+                .field("endpoint", &s3.endpoint)
+                .field("region", &s3.region)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Media {
+    /// The defaults, files kept in `dir`.
+    pub fn in_directory(dir: PathBuf) -> Self {
+        Self {
+            max_bytes: 10 << 20,
+            max_pixels: 40_000_000,
+            widths: vec![320, 640, 1280],
+            storage: MediaStorage::Directory(dir),
+        }
+    }
+
+    fn from_env(database_url: &str) -> anyhow::Result<Self> {
+        let default = Self::in_directory(default_media_dir(database_url));
+        let widths = var_or("HEALTHHUB_MEDIA_WIDTHS", "320,640,1280");
+        let mut widths = widths
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(|w| match w.parse::<u32>() {
+                Ok(width) if (1..=16_384).contains(&width) => Ok(width),
+                _ => bail!("HEALTHHUB_MEDIA_WIDTHS must list widths from 1 to 16384, not '{w}'"),
+            })
+            .collect::<anyhow::Result<Vec<u32>>>()?;
+        widths.sort_unstable();
+        widths.dedup();
+        let storage = match env::var("HEALTHHUB_MEDIA_S3_BUCKET")
+            .ok()
+            .filter(|b| !b.is_empty())
+        {
+            Some(bucket) => MediaStorage::S3(S3Storage {
+                bucket,
+                endpoint: env::var("HEALTHHUB_MEDIA_S3_ENDPOINT")
+                    .ok()
+                    .filter(|e| !e.is_empty()),
+                region: var_or("HEALTHHUB_MEDIA_S3_REGION", "us-east-1"),
+                access_key_id: var_or("HEALTHHUB_MEDIA_S3_ACCESS_KEY_ID", ""),
+                secret_access_key: var_or("HEALTHHUB_MEDIA_S3_SECRET_ACCESS_KEY", ""),
+            }),
+            None => match env::var_os("HEALTHHUB_MEDIA_DIR").filter(|d| !d.is_empty()) {
+                Some(dir) => MediaStorage::Directory(PathBuf::from(dir)),
+                None => default.storage,
+            },
+        };
+        let media = Self {
+            max_bytes: parse_number("HEALTHHUB_MEDIA_MAX_BYTES", default.max_bytes)?,
+            max_pixels: parse_number("HEALTHHUB_MEDIA_MAX_PIXELS", default.max_pixels)?,
+            widths,
+            storage,
+        };
+        if media.max_bytes == 0 || media.max_pixels == 0 {
+            bail!("HEALTHHUB_MEDIA_MAX_BYTES and HEALTHHUB_MEDIA_MAX_PIXELS must be at least 1");
+        }
+        Ok(media)
+    }
+}
+
+/// `media` beside an SQLite database file, `./media` for a PostgreSQL URL.
+fn default_media_dir(database_url: &str) -> PathBuf {
+    if database_url.starts_with("postgres") {
+        return PathBuf::from("media");
+    }
+    PathBuf::from(database_url.trim_start_matches("file:"))
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|dir| dir.join("media"))
+        .unwrap_or_else(|| PathBuf::from("media"))
+}
+
 /// `value` as the site's base URL: an absolute `http`/`https` URL with a host, no query, no
 /// fragment, no credentials; returned without its trailing slash.
 fn site_base_url(value: &str) -> anyhow::Result<String> {
@@ -508,15 +634,18 @@ impl Config {
             journal: Journal::from_env()?,
             webhooks: Webhooks::from_env()?,
             site: Site::from_env()?,
+            media: Media::from_env(&var_or("DATABASE_URL", "healthhub.db"))?,
         })
     }
 
     /// A configuration for `database_url` with every other value at its default, except that
     /// each view is written at once (`view_flush_ms` 0); used by tests.
     pub fn for_database(database_url: impl Into<String>) -> Self {
+        let database_url = database_url.into();
         Self {
+            media: Media::in_directory(default_media_dir(&database_url)),
             addr: "127.0.0.1:0".to_owned(),
-            database_url: database_url.into(),
+            database_url,
             replica_url: None,
             demo: false,
             jwt_secret: None,

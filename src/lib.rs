@@ -31,6 +31,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod limits;
+pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod people;

@@ -8,6 +8,7 @@ use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult};
 use crate::http::problem::Problem;
 use crate::http::{health, index, metrics, openapi_responses as responses};
+use crate::media::MediaApi;
 use crate::people::PeopleApi;
 use crate::previews::PreviewsApi;
 use crate::references::ReferencesApi;
@@ -69,6 +70,7 @@ failures (422) list each bad field in `errors`.",
         (name = "references", description = "The works an article cites, in order"),
         (name = "people", description = "Authors and medical reviewers"),
         (name = "tags", description = "Topics across categories, with their counts of published articles"),
+        (name = "media", description = "The media library: uploaded images (metadata stripped, stored by content hash), their texts, variants and files"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "auth", description = "The caller's bearer token"),
         (name = "index", description = "The index of the API: where everything is"),
@@ -94,6 +96,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         ReferencesApi::openapi(),
         PeopleApi::openapi(),
         TagsApi::openapi(),
+        MediaApi::openapi(),
         AuthApi::openapi(),
         ChangesApi::openapi(),
         RevisionsApi::openapi(),
@@ -594,6 +597,7 @@ impl Modify for TextSyntax {
             .chain(crate::people::input::TEXT_FIELDS)
             .chain(crate::tags::input::TEXT_FIELDS)
             .chain(crate::articles::seo::TEXT_FIELDS)
+            .chain(crate::media::input::TEXT_FIELDS)
             .chain(crate::webhooks::input::TEXT_FIELDS)
             .map(|(schema, property, syntax)| {
                 let (pattern, min) = (syntax.pattern(), syntax.min_length());

@@ -13,6 +13,7 @@ use crate::db::notifications::Notice;
 use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::limits::RateLimits;
+use crate::media::storage::MediaStore;
 use crate::metrics::Metrics;
 use crate::site::urls::SiteUrls;
 use crate::support::clock::Clock;
@@ -49,12 +50,15 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The public site's URLs (`config.site`): feed and sitemap links, canonical URLs.
     pub site: SiteUrls,
+    /// Where media files are stored.
+    pub media: MediaStore,
 }
 
 impl AppState {
     /// State for `config` over an opened database, with the token keys `config` names.
     pub fn new(config: Config, db: Database, clock: Clock) -> anyhow::Result<Self> {
         let keys = TokenKeys::from_config(&config)?;
+        let media = MediaStore::open(&config.media.storage)?;
         let limiters = RateLimits::new(&config.limits, &db);
         let responses = ResponseCache::new(config.response_cache_bytes);
         // On PostgreSQL other nodes write too: nothing is cached before the notification
@@ -81,6 +85,7 @@ impl AppState {
             category_links,
             channel_up: AtomicBool::new(!shared),
             metrics,
+            media,
         })
     }
 

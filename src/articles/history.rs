@@ -16,6 +16,7 @@ use crate::db::schema::articles;
 use crate::db::sql::{placeholders, placeholders_of};
 use crate::db::{Backend, DbConn};
 use crate::error::ApiResult;
+use crate::media::feature_images;
 use crate::people::bylines;
 use crate::references::model as references_model;
 use crate::revisions::model as revisions;
@@ -70,9 +71,18 @@ pub fn record(
     let byline = bylines::of(conn, id)?;
     let tags = article_tags::of(conn, id)?;
     let seo = seo::of(conn, id)?;
+    let feature_image = feature_images::of(conn, id)?;
     revisions::store(
         conn,
-        &model::snapshot(&after, &sections, &references, byline, tags, seo),
+        &model::snapshot(
+            &after,
+            &sections,
+            &references,
+            byline,
+            tags,
+            seo,
+            feature_image,
+        ),
         id,
         after.version,
         journal,

@@ -3,6 +3,7 @@
 use super::content::{check_window, ArticleContent};
 use super::seo::SeoInput;
 use super::status::ArticleStatus;
+use crate::media::feature_images::{self, FeatureImage};
 use crate::people::bylines::{self, Byline, ReviewInput};
 use crate::references::input::{self as references_input, ReferenceInput};
 use crate::sections::input::{SectionInput, MAX_SECTIONS};
@@ -93,6 +94,10 @@ pub struct CreateArticle {
     /// Its SEO fields; what is absent is derived when read.
     #[serde(default, deserialize_with = "json_object::optional")]
     pub seo: Option<SeoInput>,
+    /// Its feature image: a media item with the alt text and caption it has here (alt text
+    /// required when the article is published).
+    #[serde(default, deserialize_with = "json_object::optional")]
+    pub feature_image: Option<FeatureImage>,
 }
 
 impl CreateArticle {
@@ -131,6 +136,10 @@ impl CreateArticle {
         article_tags::check(&mut checks, &self.tags);
         if let Some(seo) = &self.seo {
             seo.check(&mut checks);
+        }
+        if let Some(image) = &self.feature_image {
+            let published = self.status == Some(ArticleStatus::Published);
+            feature_images::check(&mut checks, "feature_image", image, published);
         }
         checks.time("published_at", self.published_at);
         checks.time("unpublish_at", self.unpublish_at);
@@ -210,6 +219,11 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "json_object::nullable")]
     #[schema(value_type = Option<SeoInput>)]
     pub seo: Option<Option<SeoInput>>,
+    /// A new feature image (media id, alt text, caption); `null` removes it. Its alt text is
+    /// required when the article is (or becomes) published.
+    #[serde(default, deserialize_with = "json_object::nullable")]
+    #[schema(value_type = Option<FeatureImage>)]
+    pub feature_image: Option<Option<FeatureImage>>,
 }
 
 impl UpdateArticle {
@@ -236,6 +250,10 @@ impl UpdateArticle {
         }
         if let Some(Some(seo)) = &self.seo {
             seo.check(&mut checks);
+        }
+        if let Some(Some(image)) = &self.feature_image {
+            let published = self.status == Some(Some(ArticleStatus::Published));
+            feature_images::check(&mut checks, "feature_image", image, published);
         }
         if let Some(Some(subtitle)) = &self.subtitle {
             checks.syntax("subtitle", subtitle, SUBTITLE);

@@ -11,6 +11,7 @@ use crate::db::search_index;
 use crate::db::sql::placeholders;
 use crate::db::{Backend, DbConn};
 use crate::error::{ApiError, ApiResult};
+use crate::media::feature_images::{self, FeatureImage};
 use crate::people::bylines::{self, Byline};
 use crate::references::input::ReferenceInput;
 use crate::references::model::{self as references_model, ReferenceRow};
@@ -114,6 +115,7 @@ pub fn snapshot(
     byline: Byline,
     tags: Vec<i32>,
     seo: SeoInput,
+    feature_image: Option<FeatureImage>,
 ) -> Snapshot {
     Snapshot {
         slug: row.slug.clone(),
@@ -135,6 +137,7 @@ pub fn snapshot(
         byline,
         tags,
         seo,
+        feature_image,
     }
 }
 
@@ -241,6 +244,9 @@ pub fn create(
     if let Some(fields) = &request.seo {
         seo::store(conn, row.id, fields)?;
     }
+    if let Some(image) = &request.feature_image {
+        feature_images::store(conn, row.id, Some(image))?;
+    }
     search_index::resume_and_index(conn, row.id)?;
     Ok(row)
 }
@@ -321,6 +327,12 @@ pub fn upsert(
         }
         article_tags::write(conn, row.id, &request.tags)?;
         seo::store(conn, row.id, &request.seo.clone().unwrap_or_default())?;
+        feature_images::write(conn, row.id, request.feature_image.as_ref())?;
+        feature_images::require_alt(
+            conn,
+            row.id,
+            row.status == ArticleStatus::Published.as_str(),
+        )?;
         return Ok(Some(row.id));
     };
     let fields = request.seo.clone().unwrap_or_default();
@@ -330,6 +342,7 @@ pub fn upsert(
         byline,
         tags: &request.tags,
         seo: &fields,
+        feature_image: request.feature_image.as_ref(),
     };
     let written = replace_whole(conn, &current, content, parts, view_count, now)?;
     Ok(written.then_some(current.id))
@@ -345,6 +358,8 @@ struct Parts<'a> {
     tags: &'a [i32],
     /// Its stored SEO fields.
     seo: &'a SeoInput,
+    /// Its feature image (`None`: none).
+    feature_image: Option<&'a FeatureImage>,
 }
 
 /// Makes `current` hold `content` and exactly `parts` (and `view_count`) as its next version,
@@ -367,8 +382,10 @@ fn replace_whole(
     };
     let same_tags = article_tags::of(conn, current.id)? == parts.tags;
     let same_seo = seo::of(conn, current.id)? == *parts.seo;
+    let same_image = feature_images::of(conn, current.id)?.as_ref() == parts.feature_image;
     let stored = ArticleContent::from(current);
-    let same_parts = same_sections && same_references && same_byline && same_tags && same_seo;
+    let same_parts =
+        same_sections && same_references && same_byline && same_tags && same_seo && same_image;
     if stored == content && current.view_count == view_count && same_parts {
         return Ok(false);
     }
@@ -408,6 +425,11 @@ fn replace_whole(
     if !same_seo {
         seo::store(conn, current.id, parts.seo)?;
     }
+    if !same_image {
+        feature_images::store(conn, current.id, parts.feature_image)?;
+    }
+    let published = content.status() == ArticleStatus::Published;
+    feature_images::require_alt(conn, current.id, published)?;
     Ok(true)
 }
 
@@ -455,6 +477,7 @@ pub fn restore(
         byline: Some(&snapshot.byline),
         tags: &snapshot.tags,
         seo: &snapshot.seo,
+        feature_image: snapshot.feature_image.as_ref(),
     };
     replace_whole(conn, current, content, parts, current.view_count, now)?;
     find_by_id(conn, current.id)?.ok_or_else(|| ApiError::not_found("article", current.id))
@@ -491,7 +514,11 @@ pub fn change(
         Some(fields) => seo::write(conn, current.id, &fields.clone().unwrap_or_default())?,
         None => false,
     };
-    let parts_changed = byline_changed || tags_changed || seo_changed;
+    let image_changed = match &request.feature_image {
+        Some(image) => feature_images::write(conn, current.id, image.as_ref())?,
+        None => false,
+    };
+    let parts_changed = byline_changed || tags_changed || seo_changed || image_changed;
     write_content(conn, current, merged, parts_changed, now)
 }
 
@@ -520,6 +547,8 @@ fn write_content(
     now: NaiveDateTime,
 ) -> ApiResult<ArticleRow> {
     merged.check()?;
+    let published = merged.status() == ArticleStatus::Published;
+    feature_images::require_alt(conn, current.id, published)?;
     let stored = ArticleContent::from(current);
     if merged == stored && !parts_changed {
         return Ok(current.clone());

@@ -8,6 +8,7 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
+use crate::media::feature_images::{self, FeatureImageView};
 use crate::people::bylines::{self, PersonRef, Shown};
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
@@ -89,6 +90,11 @@ pub struct ArticleView {
     /// stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seo: Option<SeoView>,
+    /// Embed `feature_image`: its feature image with the file's URLs and variants; `null` when
+    /// it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<FeatureImageView>)]
+    pub feature_image: Option<Option<FeatureImageView>>,
     /// Search results only: the best matching passage, HTML-escaped, hits wrapped in `<mark>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
@@ -215,6 +221,7 @@ pub struct Embeds {
     seo: HashMap<i32, SeoInput>,
     /// The public site, for the canonical URLs of the `seo` embed.
     site: Option<SiteUrls>,
+    feature_images: HashMap<i32, FeatureImageView>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -282,6 +289,10 @@ impl Embeds {
         if shape.include.contains(&Embed::Tags) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
             embeds.tags = article_tags::shown(conn, &ids)?;
+        }
+        if shape.include.contains(&Embed::FeatureImage) {
+            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+            embeds.feature_images = feature_images::shown(conn, &ids)?;
         }
         if shape.include.contains(&Embed::References) {
             let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
@@ -379,6 +390,7 @@ pub fn article_view(
     });
     let authors = include(Embed::Authors).then_some(byline.authors);
     let tags = include(Embed::Tags).then(|| embeds.tags.remove(&row.id).unwrap_or_default());
+    let feature_image = include(Embed::FeatureImage).then(|| embeds.feature_images.remove(&row.id));
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -422,6 +434,7 @@ pub fn article_view(
         review,
         tags,
         seo,
+        feature_image,
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }

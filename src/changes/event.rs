@@ -15,6 +15,8 @@ pub enum ResourceType {
     Person,
     /// A tag.
     Tag,
+    /// A media item (an uploaded image).
+    Media,
     /// An API token (only its revocation is logged).
     Token,
 }
@@ -27,6 +29,7 @@ impl ResourceType {
             ResourceType::Category => "category",
             ResourceType::Person => "person",
             ResourceType::Tag => "tag",
+            ResourceType::Media => "media",
             ResourceType::Token => "token",
         }
     }
@@ -83,6 +86,15 @@ pub enum Event {
     /// A tag was deleted.
     #[serde(rename = "tag.deleted")]
     TagDeleted,
+    /// A new media item (an upload of bytes not stored before).
+    #[serde(rename = "media.created")]
+    MediaCreated,
+    /// A media item's alt text, caption or credit changed.
+    #[serde(rename = "media.updated")]
+    MediaUpdated,
+    /// A media item was deleted.
+    #[serde(rename = "media.deleted")]
+    MediaDeleted,
     /// An API token (or a preview link) was revoked.
     #[serde(rename = "token.revoked")]
     TokenRevoked,
@@ -90,7 +102,7 @@ pub enum Event {
 
 impl Event {
     /// Every event.
-    pub const ALL: [Event; 15] = [
+    pub const ALL: [Event; 18] = [
         Event::ArticleCreated,
         Event::ArticleUpdated,
         Event::ArticlePublished,
@@ -105,6 +117,9 @@ impl Event {
         Event::TagCreated,
         Event::TagUpdated,
         Event::TagDeleted,
+        Event::MediaCreated,
+        Event::MediaUpdated,
+        Event::MediaDeleted,
         Event::TokenRevoked,
     ];
 
@@ -125,6 +140,9 @@ impl Event {
             Event::TagCreated => "tag.created",
             Event::TagUpdated => "tag.updated",
             Event::TagDeleted => "tag.deleted",
+            Event::MediaCreated => "media.created",
+            Event::MediaUpdated => "media.updated",
+            Event::MediaDeleted => "media.deleted",
             Event::TokenRevoked => "token.revoked",
         }
     }
@@ -149,6 +167,7 @@ impl Event {
                 ResourceType::Person
             }
             Event::TagCreated | Event::TagUpdated | Event::TagDeleted => ResourceType::Tag,
+            Event::MediaCreated | Event::MediaUpdated | Event::MediaDeleted => ResourceType::Media,
             Event::TokenRevoked => ResourceType::Token,
         }
     }

@@ -9,7 +9,8 @@
 //!   it or under a category below it (through the article's breadcrumbs);
 //! - `categories`: every list of categories, the tree, each single category (its children and
 //!   breadcrumbs are categories), and every list of articles (each embeds its category);
-//! - `person-<id>`: a single person's responses; `people`: every list of people.
+//! - `person-<id>`: a single person's responses; `people`: every list of people;
+//! - `tag-<id>` and `tags` likewise for tags; `media-<id>` and `media` for media items.
 //!
 //! A change purges what it can have changed: an article change `article-<id>` and `articles`
 //! (only when anonymous readers saw the article before or after it); a category change
@@ -47,6 +48,14 @@ pub fn tag_key(id: i32) -> String {
 /// The key of every list of tags.
 pub const TAGS_KEY: &str = "tags";
 
+/// The key of one media item's responses.
+pub fn media_key(id: i32) -> String {
+    format!("media-{id}")
+}
+
+/// The key of every list of media.
+pub const MEDIA_KEY: &str = "media";
+
 /// The key of every list and search of articles.
 pub const ARTICLES_KEY: &str = "articles";
 
@@ -65,7 +74,8 @@ pub struct Purge {
 
 /// What to purge after the change `row` records: for articles only when anonymous readers saw
 /// the article before or after it (a draft's edits change no public response); for categories
-/// people and tags always; nothing for tokens.
+/// people, tags and media always; nothing for tokens. A medium's URL is by id only (its
+/// "slug" in the log is the SHA-256 naming its files, whose URLs never change meaning).
 pub fn of(row: &ChangeRow) -> Option<Purge> {
     let id = row.resource_id?;
     let (collection, keys) = match row.resource_type.as_str() {
@@ -84,6 +94,12 @@ pub fn of(row: &ChangeRow) -> Option<Purge> {
             ("people", vec![person_key(id), PEOPLE_KEY.to_owned()])
         }
         t if t == ResourceType::Tag.as_str() => ("tags", vec![tag_key(id), TAGS_KEY.to_owned()]),
+        t if t == ResourceType::Media.as_str() => {
+            return Some(Purge {
+                keys: vec![media_key(id), MEDIA_KEY.to_owned()],
+                urls: vec![format!("/api/v1/media/{id}")],
+            })
+        }
         _ => return None,
     };
     let mut urls = vec![format!("/api/v1/{collection}/{id}")];

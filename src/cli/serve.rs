@@ -25,16 +25,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::info!("anonymous reads use the replica whenever it has caught up");
     }
     tracing::info!(database = %config.database_for_logs(), "opened the database and applied migrations");
-    if config.demo && demo::untouched(&db)? {
-        let loaded =
-            demo::load(&db, clock.now().naive_utc()).context("loading the demo content")?;
+    let (addr, demo) = (config.addr.clone(), config.demo);
+    let state = web::Data::new(AppState::new(config, db, clock)?);
+    if demo && demo::untouched(&state.db)? {
+        let now = state.clock.now().naive_utc();
+        let loaded = demo::load(&state.db, &state.media, now)
+            .await
+            .context("loading the demo content")?;
         tracing::info!(
             articles = loaded,
             "loaded the demo content into the new database"
         );
     }
-    let addr = config.addr.clone();
-    let state = web::Data::new(AppState::new(config, db, clock)?);
     let app_state = state.clone();
     let server = HttpServer::new(move || app::build(app_state.clone()))
         .bind(&addr)

@@ -2,7 +2,8 @@
 //! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
 
 use super::{
-    ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, SectionRecord, TagRecord,
+    ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, SectionRecord,
+    TagRecord,
 };
 use crate::articles::model as articles_model;
 use crate::articles::seo;
@@ -10,6 +11,8 @@ use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::media::feature_images;
+use crate::media::model as media_model;
 use crate::people::bylines;
 use crate::people::model as people_model;
 use crate::references::input::ReferenceInput;
@@ -153,13 +156,24 @@ fn write_all(
         let mut bylines = bylines::of_articles(conn, &ids)?;
         let mut tags = article_tags::of_articles(conn, &ids)?;
         let mut seo = seo::of_articles(conn, &ids)?;
+        let mut images = feature_images::of_articles(conn, &ids)?;
+        let media_ids: Vec<i32> = images.values().map(|image| image.media_id).collect();
+        let shas = media_model::sha256_of(conn, &media_ids)?;
         let slug_of = |id: &i32| person_slugs.get(id).cloned().unwrap_or_default();
         let tag_slug_of = |id: &i32| tag_slugs.get(id).cloned().unwrap_or_default();
         for row in rows {
             let byline = bylines.remove(&row.id).unwrap_or_default();
             let tags = tags.remove(&row.id).unwrap_or_default();
+            let feature_image = images.remove(&row.id).map(|image| {
+                Box::new(FeatureImageRecord {
+                    sha256: shas.get(&image.media_id).cloned().unwrap_or_default(),
+                    alt: image.alt,
+                    caption: image.caption,
+                })
+            });
             writer.record(&Record::Article(Box::new(ArticleRecord {
                 seo: seo.remove(&row.id),
+                feature_image,
                 tag_slugs: tags.iter().map(tag_slug_of).collect(),
                 author_slugs: byline.authors.iter().map(slug_of).collect(),
                 reviewer_slug: byline.reviewer_id.as_ref().map(slug_of),

@@ -2,7 +2,9 @@
 //! memory, upserting by slug, and either stops at the first bad record (changing nothing) or,
 //! with `continue_on_error`, skips and reports bad records.
 
-use super::{ArticleRecord, CategoryRecord, Layout, PersonRecord, Record, TagRecord};
+use super::{
+    ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, TagRecord,
+};
 use crate::articles::history;
 use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
@@ -14,6 +16,8 @@ use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
+use crate::media::feature_images::FeatureImage;
+use crate::media::model as media_model;
 use crate::people::bylines::{Byline, ReviewInput};
 use crate::people::input::CreatePerson;
 use crate::people::model as people_model;
@@ -409,6 +413,23 @@ impl Importer<'_> {
             .collect()
     }
 
+    /// The feature image `record` names, its media item found by the SHA-256 of its file.
+    fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
+        let medium = media_model::find_by_sha256(self.conn, &record.sha256)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "feature_image: no media item has the sha256 '{}' (upload its file first)",
+                    record.sha256
+                )
+            })?;
+        Ok(FeatureImage {
+            media_id: medium.id,
+            alt: record.alt,
+            caption: record.caption,
+        })
+    }
+
     /// The byline of `record`, its people found by slug.
     fn byline(&mut self, record: &ArticleRecord) -> Result<Byline, String> {
         let authors = record
@@ -448,6 +469,10 @@ impl Importer<'_> {
         record.sections.sort_by_key(|s| s.position);
         let byline = self.byline(&record)?;
         let tags = self.tag_ids(&record)?;
+        let feature_image = match record.feature_image {
+            Some(image) => Some(self.feature_image(*image)?),
+            None => None,
+        };
         let request = CreateArticle {
             title: record.title,
             slug: Some(record.slug),
@@ -476,6 +501,7 @@ impl Importer<'_> {
                 }),
             tags,
             seo: record.seo,
+            feature_image,
         };
         request.check().map_err(describe)?;
         let slug = Key::Slug(request.slug.clone().unwrap_or_default());

@@ -98,6 +98,23 @@ pub struct ArticleRecord {
         deserialize_with = "json_object::optional"
     )]
     pub seo: Option<crate::articles::seo::SeoInput>,
+    /// Its feature image (optional; boxed: most records have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_image: Option<Box<FeatureImageRecord>>,
+}
+
+/// An article's feature image: the media item named by the SHA-256 of its file, with the alt
+/// text and caption it has on the article. A data set carries no file: the item must already be
+/// in the library where the set is imported (the same files, or the same S3 bucket).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureImageRecord {
+    /// Lowercase hex SHA-256 of the media item's stored file.
+    pub sha256: String,
+    #[serde(default)]
+    pub alt: String,
+    #[serde(default)]
+    pub caption: String,
 }
 
 /// Reads a `view_count`: an integer from 0 to `i64::MAX`, or an error that says so.

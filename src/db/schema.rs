@@ -185,6 +185,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_feature_images (article_id) {
+        article_id -> Integer,
+        media_id -> Integer,
+        alt -> Text,
+        caption -> Text,
+    }
+}
+
+diesel::table! {
+    media (id) {
+        id -> Integer,
+        sha256 -> Text,
+        media_type -> Text,
+        byte_size -> BigInt,
+        width -> Integer,
+        height -> Integer,
+        alt -> Text,
+        caption -> Text,
+        credit -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    media_variants (media_id, width) {
+        media_id -> Integer,
+        width -> Integer,
+        height -> Integer,
+        byte_size -> BigInt,
+    }
+}
+
+diesel::table! {
     slug_redirects (kind, old_slug) {
         kind -> Text,
         old_slug -> Text,
@@ -235,11 +270,15 @@ diesel::joinable!(article_revisions -> articles (article_id));
 diesel::joinable!(articles -> categories (category_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(article_feature_images -> articles (article_id));
+diesel::joinable!(article_feature_images -> media (media_id));
+diesel::joinable!(media_variants -> media (media_id));
 diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
+    article_feature_images,
     article_references,
     article_reviews,
     api_tokens,
@@ -249,6 +288,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     changes,
     categories,
     idempotency_keys,
+    media,
+    media_variants,
     people,
     sections,
     slug_redirects,

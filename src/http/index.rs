@@ -36,6 +36,8 @@ pub struct IndexLinks {
     pub people: &'static str,
     /// The topics across categories, with their counts of published articles.
     pub tags: &'static str,
+    /// The media library (`POST` uploads an image).
+    pub media: &'static str,
     /// The caller's token (needs one).
     pub whoami: &'static str,
     /// The changes log (needs `content:read`).
@@ -84,6 +86,7 @@ pub const INDEX: ApiIndex = ApiIndex {
         search: "/api/v1/search",
         people: "/api/v1/people",
         tags: "/api/v1/tags",
+        media: "/api/v1/media",
         whoami: "/api/v1/auth/whoami",
         changes: "/api/v1/changes",
         webhooks: "/api/v1/webhooks",

@@ -5,8 +5,8 @@
 //! that showed it. Responses kept in the in-memory response cache keep these headers.
 
 use crate::changes::purge::{
-    article_key, category_key, person_key, tag_key, ARTICLES_KEY, CATEGORIES_KEY, PEOPLE_KEY,
-    TAGS_KEY,
+    article_key, category_key, media_key, person_key, tag_key, ARTICLES_KEY, CATEGORIES_KEY,
+    MEDIA_KEY, PEOPLE_KEY, TAGS_KEY,
 };
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::HttpResponse;
@@ -51,6 +51,10 @@ pub enum Shows {
     Tag(i32),
     /// A list of tags with their counts (`tags articles`).
     Tags,
+    /// One media item (`media-<id>`).
+    Medium(i32),
+    /// A list of media items (`media`).
+    Media,
 }
 
 impl Shows {
@@ -83,6 +87,8 @@ impl Shows {
             Shows::People => vec![PEOPLE_KEY.to_owned()],
             Shows::Tag(id) => vec![tag_key(*id), ARTICLES_KEY.to_owned()],
             Shows::Tags => vec![TAGS_KEY.to_owned(), ARTICLES_KEY.to_owned()],
+            Shows::Medium(id) => vec![media_key(*id)],
+            Shows::Media => vec![MEDIA_KEY.to_owned()],
         }
     }
 }

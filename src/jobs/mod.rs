@@ -1,9 +1,10 @@
-//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker and the one-off rendering of older sections.
+//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker, the one-off rendering of older sections and the media variants still missing.
 //!
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
 
 pub mod listener;
+pub mod media;
 pub mod scheduler;
 pub mod usage;
 pub mod views;
@@ -28,11 +29,12 @@ impl Jobs {
     /// Starts the change notification listener (PostgreSQL), and spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
     /// worker (every `HEALTHHUB_WEBHOOKS_POLL_MS`), the view flush (every
     /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
-    /// the rendering of sections stored without HTML.
+    /// the rendering of sections stored without HTML and the media variants still missing.
     pub fn start(state: web::Data<AppState>) -> Self {
         let mut tasks = vec![
             actix_web::rt::spawn(usage::flush_periodically(state.clone())),
             actix_web::rt::spawn(rendering::render_in_background(state.db.clone())),
+            actix_web::rt::spawn(media::catch_up(state.clone())),
             actix_web::rt::spawn(scheduler::run_periodically(
                 state.clone(),
                 Duration::from_millis(state.config.journal.scheduler_ms),

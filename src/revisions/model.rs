@@ -5,6 +5,7 @@ use crate::changes::model::Journal;
 use crate::db::schema::article_revisions;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::media::feature_images::FeatureImage;
 use crate::people::bylines::Byline;
 use crate::references::input::ReferenceInput;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -45,6 +46,9 @@ pub struct Snapshot {
     /// Its stored SEO fields (none in revisions written before they existed).
     #[serde(default)]
     pub seo: crate::articles::seo::SeoInput,
+    /// Its feature image (none in revisions written before feature images existed).
+    #[serde(default)]
+    pub feature_image: Option<FeatureImage>,
 }
 
 /// One section of a [`Snapshot`].

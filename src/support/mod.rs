@@ -1,6 +1,7 @@
 //! Small pure helpers every layer may use: no actix, no Diesel, no crate import outside `error`.
 
 pub mod clock;
+pub mod digest;
 pub mod json_object;
 pub mod key;
 pub mod markdown;

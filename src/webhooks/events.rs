@@ -7,17 +7,18 @@ use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
 /// A pattern naming the events a webhook receives: an event's name (`article.published`), every
-/// event of a resource (`article.*`, `category.*`, `person.*`, `tag.*`, `token.*`) or every event (`*`).
+/// event of a resource (`article.*`, `category.*`, `person.*`, `tag.*`, `media.*`, `token.*`) or every event (`*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EventPattern(String);
 
 /// The resources a `<resource>.*` pattern can name.
-const RESOURCES: [ResourceType; 5] = [
+const RESOURCES: [ResourceType; 6] = [
     ResourceType::Article,
     ResourceType::Category,
     ResourceType::Person,
     ResourceType::Tag,
+    ResourceType::Media,
     ResourceType::Token,
 ];
 
@@ -99,9 +100,11 @@ mod tests {
         assert!(!pattern("person.*").matches(Event::CategoryDeleted));
         assert!(pattern("tag.*").matches(Event::TagUpdated));
         assert!(!pattern("tag.*").matches(Event::PersonUpdated));
+        assert!(pattern("media.*").matches(Event::MediaDeleted));
+        assert!(!pattern("media.*").matches(Event::TagDeleted));
         assert!(EventPattern::try_from("article.nope".to_owned()).is_err());
         assert!(EventPattern::try_from("articles.*".to_owned()).is_err());
-        // `*`, five `<resource>.*` and fifteen events.
-        assert_eq!(EventPattern::all().len(), 21);
+        // `*`, six `<resource>.*` and eighteen events.
+        assert_eq!(EventPattern::all().len(), 25);
     }
 }

@@ -333,13 +333,14 @@ fn is_component(rel: &str) -> bool {
         "metrics.rs",
         "telemetry.rs",
     ];
-    const RESOURCE_DIRS: [&str; 12] = [
+    const RESOURCE_DIRS: [&str; 13] = [
         "articles/",
         "categories/",
         "sections/",
         "people/",
         "references/",
         "tags/",
+        "media/",
         "previews/",
         "auth/",
         "changes/",

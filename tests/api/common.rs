@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use healthhub::auth::Scope;
-use healthhub::config::Config;
+use healthhub::config::{Config, MediaStorage};
 use healthhub::db::notifications::Listener;
 use healthhub::db::{Backend, Database, DbConn};
 use healthhub::support::clock::Clock;
@@ -187,6 +187,8 @@ pub async fn spawn_in(
     impl Service<Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
 > {
     let mut config = Config::for_database(database.url());
+    // Media files beside the test's database, on either backend (never in the working tree).
+    config.media.storage = MediaStorage::Directory(dir.path().join("media"));
     if test_db::backend() == Backend::Postgres {
         config.jwt_secret = Some(TEST_SECRET.to_owned());
     }

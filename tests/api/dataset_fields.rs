@@ -6,11 +6,20 @@
 //! it, so a field added to the format cannot be forgotten by the import.
 
 use chrono::{DateTime, Duration, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, SqliteConnection};
 use healthhub::dataset::export::export;
 use healthhub::dataset::import::{import, ImportOptions, ImportSummary};
 use healthhub::db::Database;
 use serde_json::{json, Value};
 use std::path::Path;
+
+/// The SHA-256 names of the media items every test database holds (a data set names media by
+/// them; their files are not part of it).
+const MEDIA: [&str; 2] = [
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+];
 
 /// A data set with every optional field set.
 fn base() -> Value {
@@ -48,6 +57,7 @@ fn base() -> Value {
             "tag_slugs": ["sleep", "stress"],
             "seo": {"meta_title": "Sleep, well", "meta_description": "How to sleep well.",
                     "canonical_url": "https://example.org/sleep-well"},
+            "feature_image": {"sha256": MEDIA[0], "alt": "A made bed", "caption": "Rest first."},
         }],
     })
 }
@@ -101,6 +111,9 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
             seo["canonical_url"] = Value::Null;
             seo
         }
+        ("article", "feature_image") => {
+            json!({"sha256": MEDIA[1], "alt": "An unmade bed", "caption": ""})
+        }
         (kind, field) => {
             panic!("the {kind} field `{field}` is not covered: teach this test to change it")
         }
@@ -108,10 +121,20 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
     Some(record)
 }
 
+/// A new database holding the media items of [`MEDIA`].
 fn fresh(dir: &Path) -> Database {
-    Database::open(&dir.join("db.sqlite").to_string_lossy(), 1)
-        .expect("open")
-        .0
+    let path = dir.join("db.sqlite").to_string_lossy().into_owned();
+    let db = Database::open(&path, 1).expect("open").0;
+    let mut conn = SqliteConnection::establish(&path).expect("connect");
+    for sha in MEDIA {
+        conn.batch_execute(&format!(
+            "INSERT INTO media (sha256, media_type, byte_size, width, height, alt, caption, \
+             credit, created_at, updated_at) VALUES ('{sha}', 'image/png', 100, 10, 10, '', '', \
+             '', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+        ))
+        .expect("a media item");
+    }
+    db
 }
 
 fn import_value(db: &Database, dir: &Path, data: &Value) -> ImportSummary {

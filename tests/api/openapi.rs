@@ -56,7 +56,7 @@ async fn every_documented_operation_is_routed() {
     let app = spawn().await;
     let document = app.get("/openapi.json").await.expect(200).body;
     let operations = operations(&document);
-    assert_eq!(operations.len(), 56, "{operations:?}");
+    assert_eq!(operations.len(), 62, "{operations:?}");
     let token = app.editor();
     for (method, path) in operations {
         let uri = path

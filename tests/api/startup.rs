@@ -25,7 +25,13 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
     )
     .unwrap();
     assert!(demo::untouched(&db).unwrap());
-    let loaded = demo::load(&db, chrono::Utc::now().naive_utc()).unwrap();
+    let store = healthhub::media::storage::MediaStore::open(
+        &healthhub::config::MediaStorage::Directory(dir.path().join("media")),
+    )
+    .unwrap();
+    let loaded = demo::load(&db, &store, chrono::Utc::now().naive_utc())
+        .await
+        .unwrap();
     assert_eq!(loaded, 3);
     assert!(!demo::untouched(&db).unwrap());
     drop(db);
@@ -77,6 +83,18 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
         assert_eq!(page["review"]["reviewer"]["slug"], "lena-brandt", "{slug}");
         assert!(page["review"]["reviewed_at"].is_string(), "{slug}");
         assert!(!page["references"].as_array().unwrap().is_empty(), "{slug}");
+        // A feature image with alt text, its file served as a JPEG.
+        let image = &page["feature_image"];
+        assert!(
+            !image["alt"].as_str().unwrap().is_empty(),
+            "{slug}: {image}"
+        );
+        let request = actix_web::test::TestRequest::get()
+            .uri(image["url"].as_str().unwrap())
+            .to_request();
+        let file = actix_web::test::call_service(&app, request).await;
+        assert_eq!(file.status(), 200, "{slug}");
+        assert_eq!(file.headers().get("content-type").unwrap(), "image/jpeg");
     }
 }
 

@@ -465,10 +465,15 @@ async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_ot
     )
     .await
     .expect(200);
+    let image = crate::media::picture(4, 4, image::ImageFormat::Png);
+    let medium = crate::media::upload(&app, &token, image, "image/png", "")
+        .await
+        .expect(201);
     app.patch(
         &token,
         &format!("/api/v1/articles/{article}"),
-        json!({"unpublish_at": "2027-01-01T00:00:00Z", "seo": {"meta_title": "Sleep, well"}}),
+        json!({"unpublish_at": "2027-01-01T00:00:00Z", "seo": {"meta_title": "Sleep, well"},
+               "feature_image": {"media_id": medium.body["id"], "alt": "A square"}}),
     )
     .await
     .expect(200);
@@ -796,6 +801,22 @@ async fn a_nested_object_written_as_an_array_is_a_422_naming_it_and_changes_noth
             article_path.clone(),
             json!({"seo": []}),
             "seo",
+        ),
+        (
+            "CreateArticle",
+            "feature_image",
+            "POST",
+            "/api/v1/articles".to_owned(),
+            new("feature_image", json!([1, "Alt", "Caption"])),
+            "feature_image",
+        ),
+        (
+            "UpdateArticle",
+            "feature_image",
+            "PATCH",
+            article_path.clone(),
+            json!({"feature_image": [1, "Alt", ""]}),
+            "feature_image",
         ),
         (
             "ReplaceSections",

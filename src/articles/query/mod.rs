@@ -181,10 +181,11 @@ pub enum Embed {
     Review,
     Tags,
     Seo,
+    FeatureImage,
 }
 
 impl Embed {
-    pub const ALL: [Embed; 8] = [
+    pub const ALL: [Embed; 9] = [
         Embed::Category,
         Embed::Breadcrumbs,
         Embed::Sections,
@@ -193,6 +194,7 @@ impl Embed {
         Embed::Review,
         Embed::Tags,
         Embed::Seo,
+        Embed::FeatureImage,
     ];
 
     /// The embed's name in `include`.
@@ -206,6 +208,7 @@ impl Embed {
             Embed::Review => "review",
             Embed::Tags => "tags",
             Embed::Seo => "seo",
+            Embed::FeatureImage => "feature_image",
         }
     }
 
@@ -220,6 +223,7 @@ impl Embed {
             Embed::Review => &["review"],
             Embed::Tags => &["tags"],
             Embed::Seo => &["seo"],
+            Embed::FeatureImage => &["feature_image"],
         }
     }
 }
@@ -642,9 +646,9 @@ fn parse_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
-    /// `review`, `tags`, `seo` (default all eight; empty for none).
+    /// `review`, `tags`, `seo`, `feature_image` (default all nine; empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags|seo)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags|seo))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -782,7 +786,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags, seo (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags, seo, feature_image (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(

@@ -28,6 +28,7 @@ pub use crate::db::idempotency::{IN_FLIGHT_LEASE, RETENTION};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::support::digest::sha256_hex;
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
@@ -37,7 +38,6 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{FromRequest, HttpResponse, ResponseError};
 use diesel::QueryResult;
-use sha2::{Digest, Sha256};
 use std::future::Future;
 
 /// The request header naming the key.
@@ -90,7 +90,7 @@ pub async fn idempotency_keys(
             .uri()
             .path_and_query()
             .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned()),
-        body_sha256: hex(&Sha256::digest(&body)),
+        body_sha256: sha256_hex(&body),
     };
     req.set_payload(Payload::from(body));
 
@@ -308,11 +308,6 @@ fn replay(stored: &StoredResponse) -> HttpResponse {
     }
     response.insert_header((IDEMPOTENT_REPLAYED, "true"));
     response.body(stored.body.clone())
-}
-
-/// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

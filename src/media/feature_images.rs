@@ -1,0 +1,210 @@
+//! An article's feature image: a media item with the alt text and caption it has there, stored
+//! beside the article in `article_feature_images` and written with it like its tags. A published
+//! article's feature image needs alt text.
+
+use super::files;
+use super::format::Format;
+use super::input::{ALT, CAPTION};
+use super::model::{self as media_model, MediaRow};
+use super::view::VariantView;
+use crate::db::schema::{article_feature_images, media};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::support::validate::Checks;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// A feature image as a write gives it (and a revision keeps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"media_id": 3, "alt": "A bowl of oats with blueberries", "caption": "Breakfast, done right."}))]
+pub struct FeatureImage {
+    /// The media item's id.
+    pub media_id: i32,
+    /// What a screen reader says instead of the image: one line, at most 1 000 characters;
+    /// required (not blank) once the article is published.
+    #[serde(default)]
+    pub alt: String,
+    /// Plain text, at most 2 000 characters.
+    #[serde(default)]
+    pub caption: String,
+}
+
+/// Records what is wrong with `image` by itself under `field` (`feature_image`), and, when
+/// `published` (the request itself publishes the article), a blank alt text.
+pub fn check(checks: &mut Checks, field: &str, image: &FeatureImage, published: bool) {
+    checks.syntax(&format!("{field}.alt"), &image.alt, ALT);
+    checks.syntax(&format!("{field}.caption"), &image.caption, CAPTION);
+    if published && image.alt.trim().is_empty() {
+        checks.fail(format!("{field}.alt"), ALT_REQUIRED);
+    }
+}
+
+/// Why a blank alt text is refused.
+const ALT_REQUIRED: &str = "a published article's feature image needs alt text";
+
+/// The feature image of `article_id`, if it has one.
+pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<Option<FeatureImage>> {
+    Ok(of_articles(conn, &[article_id])?.remove(&article_id))
+}
+
+/// The feature images of `article_ids` (an article without one is absent).
+pub fn of_articles(
+    conn: &mut DbConn,
+    article_ids: &[i32],
+) -> QueryResult<HashMap<i32, FeatureImage>> {
+    let rows: Vec<(i32, i32, String, String)> = article_feature_images::table
+        .filter(article_feature_images::article_id.eq_any(article_ids))
+        .select((
+            article_feature_images::article_id,
+            article_feature_images::media_id,
+            article_feature_images::alt,
+            article_feature_images::caption,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(article, media_id, alt, caption)| {
+            let image = FeatureImage {
+                media_id,
+                alt,
+                caption,
+            };
+            (article, image)
+        })
+        .collect())
+}
+
+/// Makes `image` (checked alone; `None` for none) that of `article_id`; returns whether it
+/// changed. The medium must exist (409 on `feature_image.media_id` otherwise).
+pub fn write(conn: &mut DbConn, article_id: i32, image: Option<&FeatureImage>) -> ApiResult<bool> {
+    if of(conn, article_id)?.as_ref() == image {
+        return Ok(false);
+    }
+    store(conn, article_id, image)?;
+    Ok(true)
+}
+
+/// Stores `image` as that of `article_id` like [`write`], without first comparing it with the
+/// stored one (for a caller that has). Errors: as [`write`]'s.
+pub fn store(conn: &mut DbConn, article_id: i32, image: Option<&FeatureImage>) -> ApiResult<()> {
+    diesel::delete(article_feature_images::table.find(article_id)).execute(conn)?;
+    let Some(image) = image else {
+        return Ok(());
+    };
+    if media_model::find(conn, image.media_id)?.is_none() {
+        return Err(ApiError::conflicting(
+            "feature_image.media_id",
+            format!("no media item has id {}", image.media_id),
+        ));
+    }
+    diesel::insert_into(article_feature_images::table)
+        .values((
+            article_feature_images::article_id.eq(article_id),
+            article_feature_images::media_id.eq(image.media_id),
+            article_feature_images::alt.eq(&image.alt),
+            article_feature_images::caption.eq(&image.caption),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A 409 on `feature_image.alt` when `published` and the stored feature image of `article_id`
+/// has no alt text: the rule checked after every write of an article, on what it left stored.
+pub fn require_alt(conn: &mut DbConn, article_id: i32, published: bool) -> ApiResult<()> {
+    if !published {
+        return Ok(());
+    }
+    match of(conn, article_id)? {
+        Some(image) if image.alt.trim().is_empty() => {
+            Err(ApiError::conflicting("feature_image.alt", ALT_REQUIRED))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A feature image as an article shows it: its texts there and the file's facts and URLs.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "media_id": 3, "alt": "A bowl of oats with blueberries", "caption": "",
+    "url": "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg",
+    "media_type": "image/jpeg", "width": 2400, "height": 1600,
+    "variants": [{"width": 320, "height": 213, "bytes": 18211,
+        "url": "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08-320w.jpg"}]
+}))]
+pub struct FeatureImageView {
+    pub media_id: i32,
+    /// The alt text it has on this article.
+    pub alt: String,
+    /// The caption it has on this article.
+    pub caption: String,
+    /// Where the original is served.
+    pub url: String,
+    /// The file's format.
+    #[schema(value_type = Format)]
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: i32,
+    /// Height in pixels.
+    pub height: i32,
+    /// The variants made so far, narrowest first (for `srcset`).
+    pub variants: Vec<VariantView>,
+}
+
+/// The feature images of `article_ids` with their files (two queries, media joined in).
+pub fn shown(
+    conn: &mut DbConn,
+    article_ids: &[i32],
+) -> QueryResult<HashMap<i32, FeatureImageView>> {
+    let rows: Vec<(i32, String, String, MediaRow)> = article_feature_images::table
+        .inner_join(media::table)
+        .filter(article_feature_images::article_id.eq_any(article_ids))
+        .select((
+            article_feature_images::article_id,
+            article_feature_images::alt,
+            article_feature_images::caption,
+            MediaRow::as_select(),
+        ))
+        .load(conn)?;
+    let media_ids: Vec<i32> = rows.iter().map(|(_, _, _, m)| m.id).collect();
+    let mut variants = media_model::variants_of(conn, &media_ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(article, alt, caption, medium)| {
+            let format = medium.format();
+            let variants = variants
+                .remove(&medium.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| VariantView::new(v, &medium.sha256, format))
+                .collect();
+            let view = FeatureImageView {
+                media_id: medium.id,
+                alt,
+                caption,
+                url: files::url(&files::original(&medium.sha256, format)),
+                media_type: medium.media_type,
+                width: medium.width,
+                height: medium.height,
+                variants,
+            };
+            (article, view)
+        })
+        .collect())
+}
+
+/// A 409 while an article shows `media_id` as its feature image (before deleting the medium).
+pub fn require_unused(conn: &mut DbConn, media_id: i32) -> ApiResult<()> {
+    let shown: i64 = article_feature_images::table
+        .filter(article_feature_images::media_id.eq(media_id))
+        .count()
+        .get_result(conn)?;
+    if shown > 0 {
+        return Err(ApiError::Conflict(format!(
+            "{shown} articles show the media item as their feature image; change theirs first"
+        )));
+    }
+    Ok(())
+}

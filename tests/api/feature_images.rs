@@ -1,0 +1,226 @@
+//! Tests: an article's feature image — a media item with the alt text and caption it has on the
+//! article: written on create and PATCH (`null` removes it), embedded in single reads and on
+//! request in lists, alt text required once the article is published (422 when the request
+//! alone breaks the rule, 409 when the stored state does), kept in revisions and restored; a
+//! medium an article shows cannot be deleted.
+
+use crate::common::TestApp;
+use crate::media::{picture, upload};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use image::ImageFormat;
+use serde_json::{json, Value};
+
+/// A category and a media item (a `width`×50 PNG); returns (category id, media item).
+async fn category_and_medium<S, B>(app: &TestApp<S>, width: u32) -> (i64, Value)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let category = app.category("Health", None).await["id"].as_i64().unwrap();
+    let token = app.editor();
+    let medium = upload(
+        app,
+        &token,
+        picture(width, 50, ImageFormat::Png),
+        "image/png",
+        "",
+    )
+    .await
+    .expect(201)
+    .body;
+    (category, medium)
+}
+
+#[actix_web::test]
+async fn an_article_shows_its_feature_image_with_the_files_urls() {
+    let app = crate::common::spawn_with(|config| config.media.widths = Vec::new()).await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 60).await;
+    let id = medium["id"].as_i64().unwrap();
+    let article = app
+        .article(
+            "Oats",
+            category,
+            json!({"feature_image": {"media_id": id, "alt": "A bowl of oats", "caption": "Breakfast."}}),
+        )
+        .await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    let shown = &app.get_as(&token, &path).await.expect(200).body["feature_image"];
+    assert_eq!(
+        shown,
+        &json!({
+            "media_id": id, "alt": "A bowl of oats", "caption": "Breakfast.",
+            "url": medium["url"], "media_type": "image/png", "width": 60, "height": 50,
+            "variants": [],
+        })
+    );
+    assert_eq!(
+        article["feature_image"], *shown,
+        "the create answers with it too"
+    );
+    let list = app
+        .get_as(
+            &token,
+            "/api/v1/articles?status=draft&include=feature_image",
+        )
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(list["data"][0]["feature_image"], *shown);
+    let plain = app
+        .get_as(&token, "/api/v1/articles?status=draft")
+        .await
+        .body;
+    assert!(
+        plain["data"][0].get("feature_image").is_none(),
+        "lists embed it on request"
+    );
+
+    let removed = app
+        .patch(&token, &path, json!({"feature_image": null}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(removed["feature_image"], Value::Null);
+    assert_eq!(removed["version"], 2);
+    let again = app
+        .patch(&token, &path, json!({"feature_image": null}))
+        .await
+        .expect(200);
+    assert_eq!(again.body["version"], 2, "removing nothing writes nothing");
+}
+
+#[actix_web::test]
+async fn a_published_articles_feature_image_needs_alt_text() {
+    let app = crate::common::spawn().await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 30).await;
+    let image = json!({"media_id": medium["id"], "alt": " ", "caption": "No words."});
+    let refused = app
+        .post(
+            &token,
+            "/api/v1/articles",
+            json!({"title": "Oats", "category_id": category, "status": "published",
+                   "feature_image": image}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), ["feature_image.alt"]);
+
+    let draft = app
+        .article("Oats", category, json!({"feature_image": image}))
+        .await;
+    let path = format!("/api/v1/articles/{}", draft["id"]);
+    let conflict = app
+        .post(&token, &format!("{path}/publish"), json!(null))
+        .await
+        .expect_problem(409, "state_conflict");
+    assert_eq!(conflict.error_fields(), ["feature_image.alt"]);
+    app.patch(&token, &path, json!({"status": "published"}))
+        .await
+        .expect_problem(409, "state_conflict");
+    let both = app
+        .patch(
+            &token,
+            &path,
+            json!({"status": "published", "feature_image": image}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(both.error_fields(), ["feature_image.alt"]);
+    assert_eq!(app.get_as(&token, &path).await.body["status"], "draft");
+
+    let described = json!({"media_id": medium["id"], "alt": "A bowl of oats", "caption": ""});
+    app.patch(&token, &path, json!({"feature_image": described}))
+        .await
+        .expect(200);
+    app.post(&token, &format!("{path}/publish"), json!(null))
+        .await
+        .expect(200);
+    let blanked = app
+        .patch(&token, &path, json!({"feature_image": image}))
+        .await
+        .expect_problem(409, "state_conflict");
+    assert_eq!(blanked.error_fields(), ["feature_image.alt"]);
+    let shown = app.get(&path).await.expect(200).body;
+    assert_eq!(
+        shown["feature_image"]["alt"], "A bowl of oats",
+        "the refused write left nothing"
+    );
+
+    let unknown = app
+        .patch(
+            &token,
+            &path,
+            json!({"feature_image": {"media_id": 999, "alt": "x"}}),
+        )
+        .await
+        .expect_problem(409, "state_conflict");
+    assert_eq!(unknown.error_fields(), ["feature_image.media_id"]);
+    let malformed = app
+        .patch(
+            &token,
+            &path,
+            json!({"feature_image": {"media_id": 1, "alt": "a\nb", "x": 1}}),
+        )
+        .await
+        .expect(422);
+    assert!(malformed.body["code"] == "validation_failed");
+}
+
+#[actix_web::test]
+async fn a_medium_an_article_shows_cannot_be_deleted() {
+    let app = crate::common::spawn().await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 20).await;
+    let media_path = format!("/api/v1/media/{}", medium["id"]);
+    let article = app
+        .article(
+            "Oats",
+            category,
+            json!({"feature_image": {"media_id": medium["id"], "alt": "Oats"}}),
+        )
+        .await;
+    app.delete(&token, &media_path)
+        .await
+        .expect_problem(409, "conflict");
+    app.get(&media_path).await.expect(200);
+    app.get(medium["url"].as_str().unwrap()).await.expect(200);
+    app.patch(
+        &token,
+        &format!("/api/v1/articles/{}", article["id"]),
+        json!({"feature_image": null}),
+    )
+    .await
+    .expect(200);
+    app.delete(&token, &media_path).await.expect(204);
+}
+
+#[actix_web::test]
+async fn revisions_keep_the_feature_image_and_a_restore_brings_it_back() {
+    let app = crate::common::spawn().await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 20).await;
+    let image = json!({"media_id": medium["id"], "alt": "Oats", "caption": "Morning."});
+    let article = app
+        .article("Oats", category, json!({"feature_image": image}))
+        .await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    app.patch(&token, &path, json!({"feature_image": null}))
+        .await
+        .expect(200);
+    let first = app
+        .get_as(&token, &format!("{path}/revisions/1"))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(first["article"]["feature_image"], image, "{first}");
+    let restored = app
+        .post(&token, &format!("{path}/revisions/1/restore"), json!(null))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(restored["feature_image"]["alt"], "Oats");
+    assert_eq!(restored["version"], 3);
+}
