@@ -1,8 +1,10 @@
 //! Tests: the seed page's shape (HOME > Health > Mental Health, an article with a subtitle and
-//! five sections, a byline, a medical reviewer, references and tags) created through the API with a
-//! minted token and read back in one request as a frontend would.
+//! five sections, a byline, a medical reviewer, references, tags and a feature image) created
+//! through the API with a minted token and read back in one request as a frontend would.
 
 use crate::common::spawn;
+use crate::media::{picture, upload};
+use image::ImageFormat;
 use serde_json::json;
 
 #[actix_web::test]
@@ -52,11 +54,23 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .expect(201)
         .body["id"]
         .clone();
+    let medium = upload(
+        &app,
+        &token,
+        picture(120, 80, ImageFormat::Jpeg),
+        "image/jpeg",
+        "",
+    )
+    .await
+    .expect(201)
+    .body;
     let created = app
         .post(
             &token,
             "/api/v1/articles",
             json!({
+                "feature_image": {"media_id": medium["id"], "alt": "A therapist listening",
+                                  "caption": "Empathy is part of the work."},
                 "tags": [tag],
                 "title": "Do Therapists Cry During Sessions? Norms and Expectations in Psychotherapy",
                 "subtitle": "Is it a sign of a deeper issue or simply a moment of empathy?",
@@ -125,8 +139,12 @@ async fn a_script_publishes_the_seed_page_and_a_frontend_reads_it_back() {
         .collect();
     let want: Vec<_> = (1..).zip(headings).collect();
     assert_eq!(got, want);
-    // The byline, the reviewer line, the references and the topics, in the same answer.
+    // The byline, the reviewer line, the references, the topics and the feature image, in the
+    // same answer.
     assert_eq!(body["tags"][0]["name"], "Psychotherapy");
+    assert_eq!(body["feature_image"]["alt"], "A therapist listening");
+    assert_eq!(body["feature_image"]["url"], medium["url"]);
+    assert_eq!(body["feature_image"]["width"], 120);
     assert_eq!(body["authors"][0]["name"], "Ana Ruiz");
     assert_eq!(body["authors"][0]["credentials"], "PsyD");
     assert_eq!(body["review"]["reviewer"]["name"], "Tom Becker");
