@@ -315,11 +315,16 @@ pub async fn get_article(
                 .map(|person| person.id)
                 .collect();
             let tags = article.tags.iter().flatten().map(|tag| tag.id).collect();
+            let feature = article.feature_image.iter().flatten().map(|f| f.media_id);
+            let social = article.seo.iter().flat_map(|seo| &seo.og_image);
+            let mut media: Vec<i32> = feature.chain(social.map(|image| image.media_id)).collect();
+            media.dedup();
             let shows = Shows::Article {
                 id: article.id,
                 categories,
                 people,
                 tags,
+                media,
             };
             Ok(tagged(about_article(response, article.id), &shows))
         }

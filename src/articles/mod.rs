@@ -11,6 +11,7 @@ pub mod history;
 pub mod input;
 pub mod listing;
 pub mod model;
+pub mod parts;
 pub mod query;
 pub mod search;
 pub mod search_sql;
@@ -91,6 +92,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         input::UpdateArticle,
         seo::SeoInput,
         seo::SeoView,
+        seo::SocialImageView,
         input::PublishArticle,
         view::ViewCount,
     ))

@@ -1,9 +1,13 @@
-//! An article's search-engine and social fields: a meta title, a meta description and a
-//! canonical URL, each optional, stored beside the article in `article_seo`; and the values a
-//! frontend uses when one is absent (derived from the title, the excerpt and the public page).
+//! An article's search-engine and social fields: a meta title, a meta description, a
+//! canonical URL and a social image, each optional, stored beside the article in `article_seo`;
+//! and the values a frontend uses when one is absent (derived from the title, the excerpt, the
+//! public page and the feature image).
 
 use crate::db::schema::article_seo;
 use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::media::files;
+use crate::media::model::{self as media_model, MediaRow};
 use crate::support::markdown;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
 use diesel::prelude::*;
@@ -38,7 +42,7 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
 #[diesel(table_name = article_seo, check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"meta_title": "Why we wake at 3 a.m.", "meta_description": null,
-                          "canonical_url": null}))]
+                          "canonical_url": null, "og_image": null}))]
 pub struct SeoInput {
     /// The page's `<title>`: one line, 1–70 characters; absent: the article's title.
     #[serde(default)]
@@ -50,6 +54,11 @@ pub struct SeoInput {
     /// `https` URL; absent: the article's own page on the public site.
     #[serde(default)]
     pub canonical_url: Option<String>,
+    /// The media item social cards show (`og:image`), by id; absent: the feature image. The
+    /// item must exist (409 otherwise) and cannot be deleted while an article names it.
+    #[serde(default)]
+    #[diesel(column_name = og_image_id)]
+    pub og_image: Option<i32>,
 }
 
 impl SeoInput {
@@ -89,7 +98,10 @@ impl SeoInput {
     "meta_title": "Why Do We Wake Up at 3 a.m.? Sleep Cycles Explained",
     "meta_description": "Middle-of-the-night awakenings are common.",
     "canonical_url": "https://www.example.org/articles/why-do-we-wake-up-at-3-a-m",
-    "stored": {"meta_title": null, "meta_description": null, "canonical_url": null}
+    "og_image": {"media_id": 3, "alt": "A bowl of oats with blueberries",
+        "url": "/media/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.jpg",
+        "media_type": "image/jpeg", "width": 2400, "height": 1600},
+    "stored": {"meta_title": null, "meta_description": null, "canonical_url": null, "og_image": null}
 }))]
 pub struct SeoView {
     /// The stored meta title, else the article's title cut to 70 characters on a word
@@ -100,8 +112,45 @@ pub struct SeoView {
     /// The stored canonical URL, else the article's page on the public site
     /// (`HEALTHHUB_PUBLIC_BASE_URL` and `HEALTHHUB_PUBLIC_ARTICLE_PATH`).
     pub canonical_url: String,
+    /// The stored social image, else the feature image (with its alt text on this article);
+    /// `null` when the article has neither.
+    #[schema(required = true)]
+    pub og_image: Option<SocialImageView>,
     /// What the article stores (`null`: derived).
     pub stored: SeoInput,
+}
+
+/// The image social cards show, with what the Open Graph tags need (`og:image`,
+/// `og:image:type`, `og:image:width`, `og:image:height`, `og:image:alt`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct SocialImageView {
+    pub media_id: i32,
+    /// `og:image:alt`: the media item's alt text, or, when the feature image stands in, the alt
+    /// text it has on the article.
+    pub alt: String,
+    /// Where the original is served, like a feature image's `url`.
+    pub url: String,
+    /// `og:image:type`.
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: i32,
+    /// Height in pixels.
+    pub height: i32,
+}
+
+impl SocialImageView {
+    /// The view of `medium` shown with `alt`.
+    pub fn new(medium: &MediaRow, alt: String) -> Self {
+        let format = medium.format();
+        Self {
+            media_id: medium.id,
+            alt,
+            url: files::url(&files::original(&medium.sha256, format)),
+            media_type: medium.media_type.clone(),
+            width: medium.width,
+            height: medium.height,
+        }
+    }
 }
 
 /// What an article shows that its derived SEO values come from.
@@ -114,11 +163,17 @@ pub struct Derivable<'a> {
 }
 
 impl SeoView {
-    /// The view of `stored` for an article showing `shown` whose public page is `page`. A derived
+    /// The view of `stored` for an article showing `shown` whose public page is `page` and
+    /// whose social image (stored, else its feature image) is `og_image`. A derived
     /// value has the syntax of a stored one: one line (runs of white space, line breaks included,
     /// become one space; control characters go), never empty (the description falls back from
     /// the excerpt to the subtitle, then the title), cut to its limit.
-    pub fn new(stored: SeoInput, shown: Derivable<'_>, page: String) -> Self {
+    pub fn new(
+        stored: SeoInput,
+        shown: Derivable<'_>,
+        page: String,
+        og_image: Option<SocialImageView>,
+    ) -> Self {
         let derived = |text: &str, max: usize| markdown::excerpt(&one_line(text), max);
         let description = [shown.excerpt, shown.subtitle, shown.title]
             .into_iter()
@@ -135,6 +190,7 @@ impl SeoView {
                 .clone()
                 .unwrap_or_else(|| markdown::excerpt(&description, MAX_META_DESCRIPTION)),
             canonical_url: stored.canonical_url.clone().unwrap_or(page),
+            og_image,
             stored,
         }
     }
@@ -165,7 +221,9 @@ pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<SeoInput> {
 }
 
 /// Makes `seo` (checked) the stored SEO fields of `article_id`; returns whether they changed.
-pub fn write(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<bool> {
+///
+/// Errors: 409 on `seo.og_image` when no media item has that id.
+pub fn write(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> ApiResult<bool> {
     if of(conn, article_id)? == *seo {
         return Ok(false);
     }
@@ -174,8 +232,16 @@ pub fn write(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<
 }
 
 /// Stores `seo` like [`write`], without first comparing it with the stored fields (for a caller
-/// that has): no row when every field is absent.
-pub fn store(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<()> {
+/// that has): no row when every field is absent. Errors: as [`write`]'s.
+pub fn store(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> ApiResult<()> {
+    if let Some(id) = seo.og_image {
+        if media_model::find(conn, id)?.is_none() {
+            return Err(ApiError::conflicting(
+                "seo.og_image",
+                format!("no media item has id {id}"),
+            ));
+        }
+    }
     diesel::delete(article_seo::table.find(article_id)).execute(conn)?;
     if !seo.is_empty() {
         diesel::insert_into(article_seo::table)
@@ -184,6 +250,7 @@ pub fn store(conn: &mut DbConn, article_id: i32, seo: &SeoInput) -> QueryResult<
                 article_seo::meta_title.eq(&seo.meta_title),
                 article_seo::meta_description.eq(&seo.meta_description),
                 article_seo::canonical_url.eq(&seo.canonical_url),
+                article_seo::og_image_id.eq(seo.og_image),
             ))
             .execute(conn)?;
     }
@@ -212,15 +279,22 @@ mod tests {
                 "First line\r\nSecond\u{1}line\u{1b}[31m  end",
             ),
             "https://example.org/a".to_owned(),
+            None,
         );
         assert_eq!(view.meta_title, "Sleep well");
         assert_eq!(view.meta_description, "First line Second line [31m end");
-        let bare = SeoView::new(SeoInput::default(), shown("Title", " ", ""), String::new());
+        let bare = SeoView::new(
+            SeoInput::default(),
+            shown("Title", " ", ""),
+            String::new(),
+            None,
+        );
         assert_eq!(bare.meta_description, "Title");
         let subtitled = SeoView::new(
             SeoInput::default(),
             shown("Title", "Sub", ""),
             String::new(),
+            None,
         );
         assert_eq!(subtitled.meta_description, "Sub");
     }

@@ -1,15 +1,17 @@
 //! Article responses: the `ArticleView` shape, list pages and their paging facts, view counts, and how they are built from rows (embeds loaded in one batched query each, sparse fields).
 
 use super::model::ArticleRow;
+use super::parts::{self, OneRowParts};
 use super::query::{Embed, Shape};
-use super::seo::{self, Derivable, SeoInput, SeoView};
+use super::seo::{Derivable, SeoView, SocialImageView};
 use super::status::ArticleState;
 use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
-use crate::media::feature_images::{self, FeatureImageView};
-use crate::people::bylines::{self, PersonRef, Shown};
+use crate::media::feature_images::FeatureImageView;
+use crate::media::model::{self as media_model, MediaRow, VariantRow};
+use crate::people::bylines::{self, PersonRef};
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -216,12 +218,16 @@ pub struct Embeds {
     categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
     references: HashMap<i32, Vec<ReferenceRow>>,
-    bylines: HashMap<i32, Shown>,
+    authors: HashMap<i32, Vec<PersonRef>>,
     tags: HashMap<i32, Vec<TagRef>>,
-    seo: HashMap<i32, SeoInput>,
+    /// SEO fields, feature images and reviews.
+    parts: HashMap<i32, OneRowParts>,
+    /// The variants of the feature images' media, by media id.
+    variants: HashMap<i32, Vec<VariantRow>>,
+    /// The media named as social images, by media id.
+    social_media: HashMap<i32, MediaRow>,
     /// The public site, for the canonical URLs of the `seo` embed.
     site: Option<SiteUrls>,
-    feature_images: HashMap<i32, FeatureImageView>,
     /// The category tree, when this load read it from the database.
     read_links: Option<Arc<LinkMap>>,
 }
@@ -248,10 +254,31 @@ impl Embeds {
         site: &SiteUrls,
     ) -> QueryResult<Self> {
         let mut embeds = Embeds::default();
-        if shape.include.contains(&Embed::Seo) {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
-            embeds.seo = seo::of_articles(conn, &ids)?;
+        let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+        let include = |embed| shape.include.contains(&embed);
+        if include(Embed::Seo) || include(Embed::FeatureImage) || include(Embed::Review) {
+            embeds.parts = parts::of_articles(conn, &ids)?;
+        }
+        if include(Embed::Seo) {
             embeds.site = Some(site.clone());
+            let named: Vec<i32> = embeds
+                .parts
+                .values()
+                .filter_map(|p| p.seo.og_image)
+                .collect();
+            if !named.is_empty() {
+                embeds.social_media = media_model::find_many(conn, &named)?;
+            }
+        }
+        if include(Embed::FeatureImage) {
+            let shown: Vec<i32> = embeds
+                .parts
+                .values()
+                .filter_map(|p| p.feature_image.as_ref().map(|f| f.medium.id))
+                .collect();
+            if !shown.is_empty() {
+                embeds.variants = media_model::variants_of(conn, &shown)?;
+            }
         }
         if shape.include.contains(&Embed::Category) || shape.include.contains(&Embed::Breadcrumbs) {
             match known.filter(|links| articles.iter().all(|a| covers(links, a.category_id))) {
@@ -268,8 +295,7 @@ impl Embeds {
                 }
             }
         }
-        if shape.include.contains(&Embed::Sections) {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+        if include(Embed::Sections) {
             for section in sections_model::for_articles(conn, &ids)? {
                 embeds
                     .sections
@@ -278,24 +304,13 @@ impl Embeds {
                     .push(section);
             }
         }
-        let (authors, review) = (
-            shape.include.contains(&Embed::Authors),
-            shape.include.contains(&Embed::Review),
-        );
-        if authors || review {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
-            embeds.bylines = bylines::shown(conn, &ids, authors, review)?;
+        if include(Embed::Authors) {
+            embeds.authors = bylines::authors_shown(conn, &ids)?;
         }
-        if shape.include.contains(&Embed::Tags) {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+        if include(Embed::Tags) {
             embeds.tags = article_tags::shown(conn, &ids)?;
         }
-        if shape.include.contains(&Embed::FeatureImage) {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
-            embeds.feature_images = feature_images::shown(conn, &ids)?;
-        }
-        if shape.include.contains(&Embed::References) {
-            let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
+        if include(Embed::References) {
             for reference in references_model::for_articles(conn, &ids)? {
                 embeds
                     .references
@@ -381,16 +396,32 @@ pub fn article_view(
         let rows = embeds.references.remove(&row.id).unwrap_or_default();
         rows.into_iter().map(ReferenceView::from).collect()
     });
-    let byline = embeds.bylines.remove(&row.id).unwrap_or_default();
+    let parts = embeds.parts.remove(&row.id).unwrap_or_default();
     let review = include(Embed::Review).then(|| {
-        byline.review.map(|(reviewer, reviewed_at)| ReviewView {
+        parts.review.map(|(reviewer, reviewed_at)| ReviewView {
             reviewer,
             reviewed_at,
         })
     });
-    let authors = include(Embed::Authors).then_some(byline.authors);
+    let authors =
+        include(Embed::Authors).then(|| embeds.authors.remove(&row.id).unwrap_or_default());
     let tags = include(Embed::Tags).then(|| embeds.tags.remove(&row.id).unwrap_or_default());
-    let feature_image = include(Embed::FeatureImage).then(|| embeds.feature_images.remove(&row.id));
+    let og_image = match parts.seo.og_image {
+        Some(id) => embeds
+            .social_media
+            .get(&id)
+            .map(|medium| SocialImageView::new(medium, medium.alt.clone())),
+        None => parts
+            .feature_image
+            .as_ref()
+            .map(|f| SocialImageView::new(&f.medium, f.alt.clone())),
+    };
+    let feature_image = include(Embed::FeatureImage).then(|| {
+        parts.feature_image.map(|f| {
+            let variants = embeds.variants.remove(&f.medium.id).unwrap_or_default();
+            FeatureImageView::new(f.alt, f.caption, f.medium, variants)
+        })
+    });
     let excerpt = if row.excerpt.is_empty() {
         row.derived_excerpt.clone()
     } else {
@@ -398,13 +429,14 @@ pub fn article_view(
     };
     let seo = match (include(Embed::Seo), &embeds.site) {
         (true, Some(site)) => Some(SeoView::new(
-            embeds.seo.remove(&row.id).unwrap_or_default(),
+            parts.seo,
             Derivable {
                 title: &row.title,
                 subtitle: &row.subtitle,
                 excerpt: &excerpt,
             },
             site.article(&row.slug),
+            og_image,
         )),
         _ => None,
     };

@@ -10,7 +10,10 @@
 //! - `categories`: every list of categories, the tree, each single category (its children and
 //!   breadcrumbs are categories), and every list of articles (each embeds its category);
 //! - `person-<id>`: a single person's responses; `people`: every list of people;
-//! - `tag-<id>` and `tags` likewise for tags; `media-<id>` and `media` for media items.
+//! - `tag-<id>` and `tags` likewise for tags;
+//! - `media-<id>`: a media item's responses and each article showing it (as its feature or
+//!   social image); `media`: every list of media and every list of articles (each may show
+//!   feature images). A medium's new variant is a change of it (`media.updated`).
 //!
 //! A change purges what it can have changed: an article change `article-<id>` and `articles`
 //! (only when anonymous readers saw the article before or after it); a category change

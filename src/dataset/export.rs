@@ -3,7 +3,7 @@
 
 use super::{
     ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, SectionRecord,
-    TagRecord,
+    SeoRecord, TagRecord,
 };
 use crate::articles::model as articles_model;
 use crate::articles::seo;
@@ -157,7 +157,11 @@ fn write_all(
         let mut tags = article_tags::of_articles(conn, &ids)?;
         let mut seo = seo::of_articles(conn, &ids)?;
         let mut images = feature_images::of_articles(conn, &ids)?;
-        let media_ids: Vec<i32> = images.values().map(|image| image.media_id).collect();
+        let media_ids: Vec<i32> = images
+            .values()
+            .map(|image| image.media_id)
+            .chain(seo.values().filter_map(|fields| fields.og_image))
+            .collect();
         let shas = media_model::sha256_of(conn, &media_ids)?;
         let slug_of = |id: &i32| person_slugs.get(id).cloned().unwrap_or_default();
         let tag_slug_of = |id: &i32| tag_slugs.get(id).cloned().unwrap_or_default();
@@ -172,7 +176,12 @@ fn write_all(
                 })
             });
             writer.record(&Record::Article(Box::new(ArticleRecord {
-                seo: seo.remove(&row.id),
+                seo: seo.remove(&row.id).map(|fields| SeoRecord {
+                    og_image_sha256: fields.og_image.and_then(|id| shas.get(&id).cloned()),
+                    meta_title: fields.meta_title,
+                    meta_description: fields.meta_description,
+                    canonical_url: fields.canonical_url,
+                }),
                 feature_image,
                 tag_slugs: tags.iter().map(tag_slug_of).collect(),
                 author_slugs: byline.authors.iter().map(slug_of).collect(),

@@ -3,11 +3,13 @@
 //! with `continue_on_error`, skips and reports bad records.
 
 use super::{
-    ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, TagRecord,
+    ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, SeoRecord,
+    TagRecord,
 };
 use crate::articles::history;
 use crate::articles::input::CreateArticle;
 use crate::articles::model as articles_model;
+use crate::articles::seo::SeoInput;
 use crate::categories::input::CreateCategory;
 use crate::categories::model as categories_model;
 use crate::changes::model::Journal as WriteJournal;
@@ -413,20 +415,37 @@ impl Importer<'_> {
             .collect()
     }
 
-    /// The feature image `record` names, its media item found by the SHA-256 of its file.
-    fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
-        let medium = media_model::find_by_sha256(self.conn, &record.sha256)
+    /// The id of the media item whose file has `sha256`, named by `field` (for the error when
+    /// there is none).
+    fn media_id(&mut self, field: &str, sha256: &str) -> Result<i32, String> {
+        let medium = media_model::find_by_sha256(self.conn, sha256)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| {
-                format!(
-                    "feature_image: no media item has the sha256 '{}' (upload its file first)",
-                    record.sha256
-                )
+                format!("{field}: no media item has the sha256 '{sha256}' (upload its file first)")
             })?;
+        Ok(medium.id)
+    }
+
+    /// The feature image `record` names, its media item found by the SHA-256 of its file.
+    fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
         Ok(FeatureImage {
-            media_id: medium.id,
+            media_id: self.media_id("feature_image", &record.sha256)?,
             alt: record.alt,
             caption: record.caption,
+        })
+    }
+
+    /// The SEO fields `record` gives, its social image found by the SHA-256 of its file.
+    fn seo(&mut self, record: SeoRecord) -> Result<SeoInput, String> {
+        let og_image = match &record.og_image_sha256 {
+            Some(sha256) => Some(self.media_id("seo.og_image_sha256", sha256)?),
+            None => None,
+        };
+        Ok(SeoInput {
+            meta_title: record.meta_title,
+            meta_description: record.meta_description,
+            canonical_url: record.canonical_url,
+            og_image,
         })
     }
 
@@ -473,6 +492,10 @@ impl Importer<'_> {
             Some(image) => Some(self.feature_image(*image)?),
             None => None,
         };
+        let seo = match record.seo {
+            Some(seo) => Some(self.seo(seo)?),
+            None => None,
+        };
         let request = CreateArticle {
             title: record.title,
             slug: Some(record.slug),
@@ -500,7 +523,7 @@ impl Importer<'_> {
                     reviewed_at,
                 }),
             tags,
-            seo: record.seo,
+            seo,
             feature_image,
         };
         request.check().map_err(describe)?;

@@ -97,10 +97,26 @@ pub struct ArticleRecord {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "json_object::optional"
     )]
-    pub seo: Option<crate::articles::seo::SeoInput>,
+    pub seo: Option<SeoRecord>,
     /// Its feature image (optional; boxed: most records have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_image: Option<Box<FeatureImageRecord>>,
+}
+
+/// An article's SEO fields: `seo` of `POST /articles`, with the social image named by the SHA-256
+/// of its file instead of a media id (the item must be in the library, as a feature image's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeoRecord {
+    #[serde(default)]
+    pub meta_title: Option<String>,
+    #[serde(default)]
+    pub meta_description: Option<String>,
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+    /// Lowercase hex SHA-256 of the social image's stored file (`seo.og_image`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub og_image_sha256: Option<String>,
 }
 
 /// An article's feature image: the media item named by the SHA-256 of its file, with the alt

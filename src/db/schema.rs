@@ -161,6 +161,7 @@ diesel::table! {
         meta_title -> Nullable<Text>,
         meta_description -> Nullable<Text>,
         canonical_url -> Nullable<Text>,
+        og_image_id -> Nullable<Integer>,
     }
 }
 

@@ -21,7 +21,8 @@ const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
 pub enum Shows {
     /// One article (`article-<id>`), the categories of its breadcrumbs, root first
     /// (`category-<id>` each: a category rename changes the article's page), the people of
-    /// its byline it shows (`person-<id>` each) and its tags (`tag-<id>` each).
+    /// its byline it shows (`person-<id>` each), its tags (`tag-<id>` each) and the media items
+    /// it shows: feature and social image (`media-<id>` each).
     Article {
         /// The article's id.
         id: i32,
@@ -31,11 +32,16 @@ pub enum Shows {
         people: Vec<i32>,
         /// The ids of the tags it shows.
         tags: Vec<i32>,
+        /// The ids of the media items it shows.
+        media: Vec<i32>,
     },
+    /// The feed or the sitemap: articles with their categories, people and tags, no media
+    /// (`articles categories people tags`).
+    SiteDocument,
     /// Part of one article, its sections (`article-<id>`).
     ArticleParts(i32),
-    /// A list or search of articles, with their categories and maybe their bylines and tags
-    /// (`articles categories people tags`).
+    /// A list or search of articles, with their categories and maybe their bylines, tags and
+    /// feature images (`articles categories people tags media`).
     ArticleLists,
     /// Categories only: the list or the tree (`categories`).
     Categories,
@@ -66,18 +72,25 @@ impl Shows {
                 categories,
                 people,
                 tags,
+                media,
             } => std::iter::once(article_key(*id))
                 .chain(categories.iter().map(|id| category_key(*id)))
                 .chain(people.iter().map(|id| person_key(*id)))
                 .chain(tags.iter().map(|id| tag_key(*id)))
+                .chain(media.iter().map(|id| media_key(*id)))
                 .collect(),
             Shows::ArticleParts(id) => vec![article_key(*id)],
-            Shows::ArticleLists => vec![
+            Shows::SiteDocument => vec![
                 ARTICLES_KEY.to_owned(),
                 CATEGORIES_KEY.to_owned(),
                 PEOPLE_KEY.to_owned(),
                 TAGS_KEY.to_owned(),
             ],
+            Shows::ArticleLists => {
+                let mut keys = Shows::SiteDocument.keys();
+                keys.push(MEDIA_KEY.to_owned());
+                keys
+            }
             Shows::Categories => vec![CATEGORIES_KEY.to_owned()],
             Shows::CategoriesWithCounts => {
                 vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]

@@ -1,8 +1,11 @@
 //! Making media variants in the background: right after an upload ([`make_variants`]), and at
 //! start-up for every item still missing some ([`catch_up`]: after a restart mid-way or a new
 //! `HEALTHHUB_MEDIA_WIDTHS`). Each width is made once: a stored variant is never made again.
+//! Each stored variant is a new version of its medium, logged as `media.updated` (so a CDN
+//! purges the pages that show it: their `media-<id>` key).
 
 use crate::caching::store::Change;
+use crate::changes::versioned;
 use crate::media::files;
 use crate::media::format::Format;
 use crate::media::model::{self, MediaRow, VariantRow};
@@ -114,9 +117,17 @@ async fn make(
             .media
             .put(&files::variant(&row.sha256, width, format), variant.bytes)
             .await?;
+        let journal = state.system_journal();
+        let now = state.clock.now().naive_utc();
         let added = state
             .db
-            .write(move |conn| Ok(model::add_variant(conn, &record)?))
+            .write(move |conn| {
+                let added = model::add_variant(conn, &record, now)?;
+                if let Some((before, after)) = &added {
+                    versioned::record(conn, Some(before), after, &journal, now)?;
+                }
+                Ok(added.is_some())
+            })
             .await?;
         if added {
             state.content_changed(&Change::Everything);

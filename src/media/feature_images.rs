@@ -5,9 +5,9 @@
 use super::files;
 use super::format::Format;
 use super::input::{ALT, CAPTION};
-use super::model::{self as media_model, MediaRow};
+use super::model::{self as media_model, MediaRow, VariantRow};
 use super::view::VariantView;
-use crate::db::schema::{article_feature_images, media};
+use crate::db::schema::{article_feature_images, article_seo};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::validate::Checks;
@@ -153,58 +153,62 @@ pub struct FeatureImageView {
     pub variants: Vec<VariantView>,
 }
 
-/// The feature images of `article_ids` with their files (two queries, media joined in).
-pub fn shown(
-    conn: &mut DbConn,
-    article_ids: &[i32],
-) -> QueryResult<HashMap<i32, FeatureImageView>> {
-    let rows: Vec<(i32, String, String, MediaRow)> = article_feature_images::table
-        .inner_join(media::table)
-        .filter(article_feature_images::article_id.eq_any(article_ids))
-        .select((
-            article_feature_images::article_id,
-            article_feature_images::alt,
-            article_feature_images::caption,
-            MediaRow::as_select(),
-        ))
-        .load(conn)?;
-    let media_ids: Vec<i32> = rows.iter().map(|(_, _, _, m)| m.id).collect();
-    let mut variants = media_model::variants_of(conn, &media_ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|(article, alt, caption, medium)| {
-            let format = medium.format();
-            let variants = variants
-                .remove(&medium.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| VariantView::new(v, &medium.sha256, format))
-                .collect();
-            let view = FeatureImageView {
-                media_id: medium.id,
-                alt,
-                caption,
-                url: files::url(&files::original(&medium.sha256, format)),
-                media_type: medium.media_type,
-                width: medium.width,
-                height: medium.height,
-                variants,
-            };
-            (article, view)
-        })
-        .collect())
+impl FeatureImageView {
+    /// The view of `medium` shown as a feature image with `alt` and `caption`, and `variants`
+    /// the variants made of it.
+    pub fn new(alt: String, caption: String, medium: MediaRow, variants: Vec<VariantRow>) -> Self {
+        let format = medium.format();
+        let variants = variants
+            .into_iter()
+            .map(|v| VariantView::new(v, &medium.sha256, format))
+            .collect();
+        Self {
+            media_id: medium.id,
+            alt,
+            caption,
+            url: files::url(&files::original(&medium.sha256, format)),
+            media_type: medium.media_type,
+            width: medium.width,
+            height: medium.height,
+            variants,
+        }
+    }
 }
 
-/// A 409 while an article shows `media_id` as its feature image (before deleting the medium).
+/// A 409 while an article shows `media_id` as its feature image or names it as its social image
+/// (`seo.og_image`): before deleting the medium.
 pub fn require_unused(conn: &mut DbConn, media_id: i32) -> ApiResult<()> {
-    let shown: i64 = article_feature_images::table
+    let featured: i64 = article_feature_images::table
         .filter(article_feature_images::media_id.eq(media_id))
         .count()
         .get_result(conn)?;
-    if shown > 0 {
-        return Err(ApiError::Conflict(format!(
-            "{shown} articles show the media item as their feature image; change theirs first"
-        )));
+    let social: i64 = article_seo::table
+        .filter(article_seo::og_image_id.eq(media_id))
+        .count()
+        .get_result(conn)?;
+    let uses = [
+        (featured, "as their feature image"),
+        (social, "as their social image (seo.og_image)"),
+    ];
+    let named: Vec<String> = uses
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, how)| format!("{} {how}", articles(*count)))
+        .collect();
+    if named.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    Err(ApiError::Conflict(format!(
+        "{} show the media item; change theirs first",
+        named.join(" and ")
+    )))
+}
+
+/// "1 article", "2 articles".
+fn articles(count: i64) -> String {
+    if count == 1 {
+        "1 article".to_owned()
+    } else {
+        format!("{count} articles")
+    }
 }

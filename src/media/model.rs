@@ -106,6 +106,15 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<MediaRow>> {
         .optional()
 }
 
+/// The media with each of `ids` (ids of no medium are absent).
+pub fn find_many(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, MediaRow>> {
+    let rows: Vec<MediaRow> = media::table
+        .filter(media::id.eq_any(ids))
+        .select(MediaRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|row| (row.id, row)).collect())
+}
+
 /// The medium with id `id`, else a 404 naming it.
 pub fn get(conn: &mut DbConn, id: i32) -> ApiResult<MediaRow> {
     find(conn, id)?.ok_or_else(|| ApiError::not_found("media item", id))
@@ -190,23 +199,35 @@ pub fn write_content(
         .get_result(conn)?)
 }
 
-/// Records `variant` as stored, unless it already is or its medium is gone (deleted while it
-/// was being made); true when a row was added.
-pub fn add_variant(conn: &mut DbConn, variant: &VariantRow) -> QueryResult<bool> {
-    if find(conn, variant.media_id)?.is_none() {
-        return Ok(false);
-    }
+/// Records `variant` as stored, as the next version of its medium (its representation lists its
+/// variants), unless it already is or its medium is gone (deleted while it was being made).
+/// Returns the medium before and after when a row was added.
+pub fn add_variant(
+    conn: &mut DbConn,
+    variant: &VariantRow,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(MediaRow, MediaRow)>> {
+    let Some(before) = find(conn, variant.media_id)? else {
+        return Ok(None);
+    };
     let stored = media_variants::table
         .find((variant.media_id, variant.width))
         .count()
         .get_result::<i64>(conn)?;
     if stored > 0 {
-        return Ok(false);
+        return Ok(None);
     }
     diesel::insert_into(media_variants::table)
         .values(variant)
         .execute(conn)?;
-    Ok(true)
+    let after = diesel::update(media::table.find(before.id))
+        .set((
+            media::version.eq(before.version + 1),
+            media::updated_at.eq(now),
+        ))
+        .returning(<MediaRow as diesel::Selectable<crate::db::MultiBackend>>::construct_selection())
+        .get_result(conn)?;
+    Ok(Some((before, after)))
 }
 
 /// Deletes medium `id` and its variant rows.

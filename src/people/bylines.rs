@@ -170,61 +170,33 @@ pub struct PersonRef {
     pub credentials: String,
 }
 
-/// A byline as an article shows it: its people, not only their ids.
-#[derive(Debug, Clone, Default)]
-pub struct Shown {
-    /// The authors, in byline order.
-    pub authors: Vec<PersonRef>,
-    /// The reviewer and the date of the review.
-    pub review: Option<(PersonRef, NaiveDate)>,
-}
-
-/// The bylines of `article_ids` with their people, reading the authors only when `authors` is
-/// set and the reviews only when `review` is (one query each, people joined in).
-pub fn shown(
+/// The authors of `article_ids` as their bylines show them, in byline order (one query, people
+/// joined in; an article without authors is absent).
+pub fn authors_shown(
     conn: &mut DbConn,
     article_ids: &[i32],
-    authors: bool,
-    review: bool,
-) -> QueryResult<HashMap<i32, Shown>> {
-    let person = (people::id, people::slug, people::name, people::credentials);
-    let mut shown: HashMap<i32, Shown> = HashMap::new();
-    if authors {
-        let rows: Vec<(i32, PersonColumns)> = article_authors::table
-            .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
-            .filter(article_authors::article_id.eq_any(article_ids))
-            .order((article_authors::article_id, article_authors::position))
-            .select((article_authors::article_id, person))
-            .load(conn)?;
-        for (article, columns) in rows {
-            shown
-                .entry(article)
-                .or_default()
-                .authors
-                .push(person_ref(columns));
-        }
-    }
-    if review {
-        let rows: Vec<(i32, NaiveDate, PersonColumns)> = article_reviews::table
-            .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
-            .filter(article_reviews::article_id.eq_any(article_ids))
-            .select((
-                article_reviews::article_id,
-                article_reviews::reviewed_at,
-                person,
-            ))
-            .load(conn)?;
-        for (article, at, columns) in rows {
-            shown.entry(article).or_default().review = Some((person_ref(columns), at));
-        }
+) -> QueryResult<HashMap<i32, Vec<PersonRef>>> {
+    let rows: Vec<(i32, PersonColumns)> = article_authors::table
+        .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
+        .filter(article_authors::article_id.eq_any(article_ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((
+            article_authors::article_id,
+            (people::id, people::slug, people::name, people::credentials),
+        ))
+        .load(conn)?;
+    let mut shown: HashMap<i32, Vec<PersonRef>> = HashMap::new();
+    for (article, columns) in rows {
+        shown.entry(article).or_default().push(person_ref(columns));
     }
     Ok(shown)
 }
 
 /// `people.id, slug, name, credentials`.
-type PersonColumns = (i32, String, String, String);
+pub type PersonColumns = (i32, String, String, String);
 
-fn person_ref((id, slug, name, credentials): PersonColumns) -> PersonRef {
+/// The byline view of a person's columns.
+pub fn person_ref((id, slug, name, credentials): PersonColumns) -> PersonRef {
     PersonRef {
         id,
         slug,

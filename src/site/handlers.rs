@@ -56,7 +56,7 @@ pub async fn feed(
     let response = HttpResponse::Ok()
         .content_type(ATOM_CONTENT_TYPE)
         .body(body);
-    Ok(tagged(response, &Shows::ArticleLists))
+    Ok(tagged(response, &Shows::SiteDocument))
 }
 
 /// The sitemap (sitemaps.org protocol 0.9) of the public site: every published article, every
@@ -146,5 +146,5 @@ pub async fn sitemap(
     let response = HttpResponse::Ok()
         .content_type(SITEMAP_CONTENT_TYPE)
         .body(body);
-    Ok(tagged(response, &Shows::ArticleLists))
+    Ok(tagged(response, &Shows::SiteDocument))
 }

@@ -56,7 +56,7 @@ fn base() -> Value {
             "reviewed_at": "2025-04-01",
             "tag_slugs": ["sleep", "stress"],
             "seo": {"meta_title": "Sleep, well", "meta_description": "How to sleep well.",
-                    "canonical_url": "https://example.org/sleep-well"},
+                    "canonical_url": "https://example.org/sleep-well", "og_image_sha256": MEDIA[1]},
             "feature_image": {"sha256": MEDIA[0], "alt": "A made bed", "caption": "Rest first."},
         }],
     })
@@ -109,6 +109,7 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         ("article", "seo") => {
             let mut seo = value.clone();
             seo["canonical_url"] = Value::Null;
+            seo["og_image_sha256"] = json!(MEDIA[0]);
             seo
         }
         ("article", "feature_image") => {

@@ -224,3 +224,59 @@ async fn revisions_keep_the_feature_image_and_a_restore_brings_it_back() {
     assert_eq!(restored["feature_image"]["alt"], "Oats");
     assert_eq!(restored["version"], 3);
 }
+
+#[actix_web::test]
+async fn a_new_variant_is_a_logged_change_of_its_medium_which_the_articles_showing_it_name() {
+    let app = crate::common::spawn_with(|config| config.media.widths = vec![16]).await;
+    let reader = app.token(&[healthhub::auth::Scope::Read]);
+    let (category, medium) = category_and_medium(&app, 60).await;
+    let id = medium["id"].as_i64().unwrap();
+    let article = app
+        .article(
+            "Oats",
+            category,
+            json!({"status": "published", "published_at": "2025-01-01T00:00:00Z",
+                   "feature_image": {"media_id": id, "alt": "Oats"}}),
+        )
+        .await;
+    let item = crate::media::with_variants(&app, id, 1).await;
+    assert_eq!(
+        item["version"], 2,
+        "the variant is the medium's next version"
+    );
+    let log = app
+        .get_as(&reader, "/api/v1/changes?limit=100")
+        .await
+        .expect(200)
+        .body;
+    let entries: Vec<&Value> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["id"] == id && entry["resource_type"] == "media")
+        .collect();
+    let events: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["media.created", "media.updated"], "{log}");
+    let key = format!("media-{id}");
+    assert!(
+        entries[1]["purge"]["keys"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(key)),
+        "{}",
+        entries[1]
+    );
+    let page = app
+        .get(&format!("/api/v1/articles/{}", article["id"]))
+        .await
+        .expect(200);
+    assert!(
+        page.header("surrogate-key").split(' ').any(|k| k == key),
+        "{}",
+        page.header("surrogate-key")
+    );
+    assert_eq!(page.body["feature_image"]["variants"][0]["width"], 16);
+}

@@ -73,6 +73,7 @@ fn public_reads(ids: [i64; 7]) -> Vec<(String, Vec<String>)> {
         "categories".to_owned(),
         "people".to_owned(),
         "tags".to_owned(),
+        "media".to_owned(),
     ];
     let s = |v: &[String]| v.to_vec();
     vec![
