@@ -1,5 +1,6 @@
 //! Article responses: the `ArticleView` shape, list pages and their paging facts, view counts, and how they are built from rows (embeds loaded in one batched query each, sparse fields).
 
+use super::listing::ListedArticle;
 use super::model::ArticleRow;
 use super::query::{Embed, Shape};
 use super::seo::{self, Derivable, SeoInput, SeoView};
@@ -438,6 +439,33 @@ pub fn article_view(
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }
+}
+
+/// The views of a list page's `items` at `now`, with what `shape` embeds loaded for all of them
+/// at once ([`Embeds::load_with`]: the category tree from `known` when it covers them) and, when
+/// `searching`, their rank and snippet; also the tree when this read it from the database.
+pub fn listed(
+    conn: &mut DbConn,
+    items: Vec<ListedArticle>,
+    shape: &Shape,
+    now: NaiveDateTime,
+    known: Option<Arc<LinkMap>>,
+    site: &SiteUrls,
+    searching: bool,
+) -> QueryResult<(Vec<ArticleView>, Option<Arc<LinkMap>>)> {
+    let rows: Vec<&ArticleRow> = items.iter().map(|item| &item.article).collect();
+    let mut embeds = Embeds::load_with(conn, &rows, shape, known, site)?;
+    let views = items
+        .into_iter()
+        .map(|item| {
+            let hit = searching.then_some(SearchHit {
+                rank: item.rank,
+                snippet: item.snippet,
+            });
+            article_view(item.article, &mut embeds, shape, now, hit)
+        })
+        .collect();
+    Ok((views, embeds.read_links()))
 }
 
 /// `view` as JSON, narrowed to `shape.fields` (plus `id` and the fields of the included embeds)

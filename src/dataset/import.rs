@@ -16,6 +16,7 @@ use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
+use crate::media::avatars::Avatar;
 use crate::media::feature_images::FeatureImage;
 use crate::media::model as media_model;
 use crate::people::bylines::{Byline, ReviewInput};
@@ -349,12 +350,20 @@ impl Importer<'_> {
     }
 
     fn person(&mut self, record: PersonRecord) -> Result<(), String> {
+        let avatar = match record.avatar {
+            Some(avatar) => Some(Avatar {
+                media_id: self.media_id("avatar", &avatar.sha256)?,
+                alt: avatar.alt,
+            }),
+            None => None,
+        };
         let request = CreatePerson {
             name: record.name,
             slug: Some(record.slug),
             credentials: record.credentials,
             bio: record.bio,
             links: record.links,
+            avatar,
         };
         request.check().map_err(describe)?;
         let (before, after) =
@@ -413,18 +422,20 @@ impl Importer<'_> {
             .collect()
     }
 
-    /// The feature image `record` names, its media item found by the SHA-256 of its file.
-    fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
-        let medium = media_model::find_by_sha256(self.conn, &record.sha256)
+    /// The id of the media item whose file has the SHA-256 `sha256`, which `field` names.
+    fn media_id(&mut self, field: &str, sha256: &str) -> Result<i32, String> {
+        let medium = media_model::find_by_sha256(self.conn, sha256)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| {
-                format!(
-                    "feature_image: no media item has the sha256 '{}' (upload its file first)",
-                    record.sha256
-                )
+                format!("{field}: no media item has the sha256 '{sha256}' (upload its file first)")
             })?;
+        Ok(medium.id)
+    }
+
+    /// The feature image `record` names, its media item found by the SHA-256 of its file.
+    fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
         Ok(FeatureImage {
-            media_id: medium.id,
+            media_id: self.media_id("feature_image", &record.sha256)?,
             alt: record.alt,
             caption: record.caption,
         })

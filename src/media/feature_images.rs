@@ -2,11 +2,10 @@
 //! beside the article in `article_feature_images` and written with it like its tags. A published
 //! article's feature image needs alt text.
 
-use super::files;
 use super::format::Format;
 use super::input::{ALT, CAPTION};
 use super::model::{self as media_model, MediaRow};
-use super::view::VariantView;
+use super::view::{file_urls, VariantView};
 use crate::db::schema::{article_feature_images, media};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -94,12 +93,7 @@ pub fn store(conn: &mut DbConn, article_id: i32, image: Option<&FeatureImage>) -
     let Some(image) = image else {
         return Ok(());
     };
-    if media_model::find(conn, image.media_id)?.is_none() {
-        return Err(ApiError::conflicting(
-            "feature_image.media_id",
-            format!("no media item has id {}", image.media_id),
-        ));
-    }
+    media_model::require(conn, image.media_id, "feature_image.media_id")?;
     diesel::insert_into(article_feature_images::table)
         .values((
             article_feature_images::article_id.eq(article_id),
@@ -173,18 +167,13 @@ pub fn shown(
     Ok(rows
         .into_iter()
         .map(|(article, alt, caption, medium)| {
-            let format = medium.format();
-            let variants = variants
-                .remove(&medium.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| VariantView::new(v, &medium.sha256, format))
-                .collect();
+            let stored = variants.remove(&medium.id).unwrap_or_default();
+            let (url, variants) = file_urls(&medium, stored);
             let view = FeatureImageView {
                 media_id: medium.id,
                 alt,
                 caption,
-                url: files::url(&files::original(&medium.sha256, format)),
+                url,
                 media_type: medium.media_type,
                 width: medium.width,
                 height: medium.height,
@@ -195,16 +184,10 @@ pub fn shown(
         .collect())
 }
 
-/// A 409 while an article shows `media_id` as its feature image (before deleting the medium).
-pub fn require_unused(conn: &mut DbConn, media_id: i32) -> ApiResult<()> {
-    let shown: i64 = article_feature_images::table
+/// How many articles show `media_id` as their feature image.
+pub fn uses_of(conn: &mut DbConn, media_id: i32) -> QueryResult<i64> {
+    article_feature_images::table
         .filter(article_feature_images::media_id.eq(media_id))
         .count()
-        .get_result(conn)?;
-    if shown > 0 {
-        return Err(ApiError::Conflict(format!(
-            "{shown} articles show the media item as their feature image; change theirs first"
-        )));
-    }
-    Ok(())
+        .get_result(conn)
 }
