@@ -1,6 +1,6 @@
 //! A person's published articles as their page shows them (`GET /people/{id_or_slug}`): the
 //! article list `GET /articles?author=<id>&limit=…&after=…` as anonymous readers see it, read by
-//! the list's own machinery (same items, same cursors).
+//! the list's own machinery (same items, same cursors), beside the person.
 
 use super::listing;
 use super::query::{self, default_keys, ListQuery, Paging};
@@ -9,6 +9,7 @@ use super::view::{self, ArticleView};
 use crate::categories::links_cache::LinkMap;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::people::view::PersonView;
 use crate::site::urls::SiteUrls;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -58,6 +59,16 @@ pub struct AuthoredMeta {
 pub struct AuthoredArticles {
     pub data: Vec<ArticleView>,
     pub meta: AuthoredMeta,
+}
+
+/// A person as their page shows them (`GET /people/{id_or_slug}`): every field of `PersonView`,
+/// and a page of their published articles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonWithArticles {
+    #[serde(flatten)]
+    pub person: PersonView,
+    /// Their published articles, newest first, a page at a time (`limit`, `after`).
+    pub articles: AuthoredArticles,
 }
 
 /// The page `paging` asks for of the articles `person_id` wrote, as anonymous readers see them

@@ -2,10 +2,9 @@
 //! beside the person in `person_avatars` and written with them, as an article's feature image is
 //! beside the article.
 
-use super::format::Format;
 use super::input::ALT;
 use super::model::{self as media_model, MediaRow, VariantRow};
-use super::view::{file_urls, VariantView};
+use super::view::ImageFile;
 use crate::db::schema::{media, person_avatars};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -78,27 +77,17 @@ pub fn write(conn: &mut DbConn, person_id: i32, avatar: Option<&Avatar>) -> ApiR
 /// facts and URLs, as a feature image shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[schema(example = json!({
-    "media_id": 7, "alt": "Jane Doe in her consulting room",
-    "url": "/media/2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae.jpg",
-    "media_type": "image/jpeg", "width": 800, "height": 800,
-    "variants": [{"width": 320, "height": 320, "bytes": 21033,
-        "url": "/media/2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae-320w.jpg"}]
+    "media_id": 7, "alt": "Jane Doe in her consulting room", "media_type": "image/webp",
+    "url": "/media/2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae.webp",
+    "width": 240, "height": 240, "variants": []
 }))]
 pub struct AvatarView {
     pub media_id: i32,
     /// The alt text it has as this person's picture.
     pub alt: String,
-    /// Where the original is served.
-    pub url: String,
-    /// The file's format.
-    #[schema(value_type = Format)]
-    pub media_type: String,
-    /// Width in pixels.
-    pub width: i32,
-    /// Height in pixels.
-    pub height: i32,
-    /// The variants made so far, narrowest first (for `srcset`).
-    pub variants: Vec<VariantView>,
+    /// The file's facts and URLs.
+    #[serde(flatten)]
+    pub file: ImageFile,
 }
 
 /// An avatar's columns as a query that left-joins `person_avatars` and `media` reads them:
@@ -119,15 +108,10 @@ pub fn view(joined: Joined, variants: &HashMap<i32, Vec<VariantRow>>) -> Option<
         return None;
     };
     let stored = variants.get(&medium.id).cloned().unwrap_or_default();
-    let (url, variants) = file_urls(&medium, stored);
     Some(AvatarView {
         media_id: medium.id,
         alt,
-        url,
-        media_type: medium.media_type,
-        width: medium.width,
-        height: medium.height,
-        variants,
+        file: ImageFile::new(medium, stored),
     })
 }
 

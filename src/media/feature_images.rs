@@ -2,10 +2,9 @@
 //! beside the article in `article_feature_images` and written with it like its tags. A published
 //! article's feature image needs alt text.
 
-use super::format::Format;
 use super::input::{ALT, CAPTION};
 use super::model::{self as media_model, MediaRow};
-use super::view::{file_urls, VariantView};
+use super::view::ImageFile;
 use crate::db::schema::{article_feature_images, media};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -134,17 +133,9 @@ pub struct FeatureImageView {
     pub alt: String,
     /// The caption it has on this article.
     pub caption: String,
-    /// Where the original is served.
-    pub url: String,
-    /// The file's format.
-    #[schema(value_type = Format)]
-    pub media_type: String,
-    /// Width in pixels.
-    pub width: i32,
-    /// Height in pixels.
-    pub height: i32,
-    /// The variants made so far, narrowest first (for `srcset`).
-    pub variants: Vec<VariantView>,
+    /// The file's facts and URLs.
+    #[serde(flatten)]
+    pub file: ImageFile,
 }
 
 /// The feature images of `article_ids` with their files (two queries, media joined in).
@@ -168,16 +159,11 @@ pub fn shown(
         .into_iter()
         .map(|(article, alt, caption, medium)| {
             let stored = variants.remove(&medium.id).unwrap_or_default();
-            let (url, variants) = file_urls(&medium, stored);
             let view = FeatureImageView {
                 media_id: medium.id,
                 alt,
                 caption,
-                url,
-                media_type: medium.media_type,
-                width: medium.width,
-                height: medium.height,
-                variants,
+                file: ImageFile::new(medium, stored),
             };
             (article, view)
         })

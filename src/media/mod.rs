@@ -75,6 +75,7 @@ pub fn file_endpoints() -> Vec<Endpoint> {
     components(schemas(
         view::MediaView,
         view::VariantView,
+        view::ImageFile,
         view::MediaPage,
         view::MediaMeta,
         format::Format,

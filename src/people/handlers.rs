@@ -2,8 +2,8 @@
 
 use super::input::{CreatePerson, PeopleQuery, UpdatePerson};
 use super::model;
-use super::view::{self, PeopleMeta, PeoplePage, PersonView, PersonWithArticles};
-use crate::articles::authored::{self, AuthoredQuery};
+use super::view::{self, PeopleMeta, PeoplePage, PersonView};
+use crate::articles::authored::{self, AuthoredQuery, PersonWithArticles};
 use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
 use crate::changes::versioned;

@@ -49,7 +49,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     ),
     components(schemas(
         view::PersonView,
-        view::PersonWithArticles,
+        crate::articles::authored::PersonWithArticles,
         crate::articles::authored::AuthoredArticles,
         crate::articles::authored::AuthoredMeta,
         bylines::PersonRef,

@@ -1,8 +1,8 @@
-//! People responses: a whole person (with their avatar), the person their page shows (with their
-//! articles), a short reference for embeds (`bylines`), and a page of people.
+//! People responses: a whole person (with their avatar) and a page of people; the short
+//! reference articles embed is `bylines::PersonRef`, the person with their articles
+//! `articles::authored::PersonWithArticles`.
 
 use super::model::PersonRow;
-use crate::articles::authored::AuthoredArticles;
 use crate::db::DbConn;
 use crate::media::avatars::{self, AvatarView};
 use chrono::{DateTime, Utc};
@@ -76,16 +76,6 @@ pub fn with_avatar(conn: &mut DbConn, row: PersonRow) -> QueryResult<PersonView>
     let id = row.id;
     let avatar = avatars::shown(conn, &[id])?.remove(&id);
     Ok(PersonView::new(row, avatar))
-}
-
-/// A person as their page shows them (`GET /people/{id_or_slug}`): every field of `PersonView`,
-/// and a page of their published articles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonWithArticles {
-    #[serde(flatten)]
-    pub person: PersonView,
-    /// Their published articles, newest first, a page at a time (`limit`, `after`).
-    pub articles: AuthoredArticles,
 }
 
 /// Paging facts of `GET /people`.

@@ -32,6 +32,19 @@ where
     .body
 }
 
+/// Creates `name` with `medium` as their avatar, `alt` its text; returns the person.
+async fn pictured<S, B>(app: &TestApp<S>, name: &str, medium: &Value, alt: &str) -> Value
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let body = json!({"name": name, "avatar": {"media_id": medium["id"], "alt": alt}});
+    app.post(&app.editor(), "/api/v1/people", body)
+        .await
+        .expect(201)
+        .body
+}
+
 /// What a person shows of `medium` as their avatar with `alt`.
 fn avatar_view(medium: &Value, alt: &str) -> Value {
     json!({
@@ -82,90 +95,58 @@ async fn a_person_shows_their_avatar_and_every_change_of_it_is_a_new_version() {
     let token = app.editor();
     let first = medium(&app, 60).await;
     let second = medium(&app, 80).await;
-    let created = app
-        .post(
-            &token,
-            "/api/v1/people",
-            json!({"name": "Jane Doe", "avatar": {"media_id": first["id"], "alt": "Jane, smiling"}}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let created = pictured(&app, "Jane Doe", &first, "Jane, smiling").await;
     let shown = avatar_view(&first, "Jane, smiling");
     assert_eq!(created["avatar"], shown, "{created}");
     assert_eq!(created["version"], 1);
     let path = format!("/api/v1/people/{}", created["id"]);
-    let read = app.get(&path).await.expect(200).body;
-    assert_eq!(read["avatar"], shown);
+    assert_eq!(app.get(&path).await.expect(200).body["avatar"], shown);
     let list = app.get("/api/v1/people").await.expect(200).body;
     assert_eq!(list["data"][0]["avatar"], shown);
 
-    // Absent keeps it; a change of another field leaves it as it was.
-    let renamed = app
-        .patch(&token, &path, json!({"credentials": "MD"}))
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(renamed["avatar"], shown);
-    assert_eq!(renamed["version"], 2);
-
-    // Another alt text alone, then another medium: each a new version and a `person.updated`.
-    let seq = last_seq(&app).await;
-    let realt = app
-        .patch(
-            &token,
-            &path,
-            json!({"avatar": {"media_id": first["id"], "alt": "Jane at her desk"}}),
-        )
-        .await
-        .expect(200);
-    assert_eq!(
-        realt.body["avatar"],
-        avatar_view(&first, "Jane at her desk")
-    );
-    assert_eq!(realt.body["version"], 3);
-    assert_eq!(realt.header("etag"), "\"3\"");
-    let swapped = app
-        .patch(
-            &token,
-            &path,
-            json!({"avatar": {"media_id": second["id"], "alt": "Jane at her desk"}}),
-        )
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(swapped["avatar"], avatar_view(&second, "Jane at her desk"));
-    assert_eq!(swapped["version"], 4);
-    let same = app
-        .patch(
-            &token,
-            &path,
-            json!({"avatar": {"media_id": second["id"], "alt": "Jane at her desk"}}),
-        )
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(same["version"], 4, "the same avatar again writes nothing");
-    assert_eq!(
-        events_after(&app, seq).await,
-        ["person.updated", "person.updated"]
-    );
-
-    // `null` removes it; removing nothing writes nothing.
-    let cleared = app
-        .patch(&token, &path, json!({"avatar": null}))
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(cleared["avatar"], Value::Null);
-    assert_eq!(cleared["version"], 5);
-    let again = app
-        .patch(&token, &path, json!({"avatar": null}))
-        .await
-        .expect(200)
-        .body;
-    assert_eq!(again["version"], 5);
-    assert_eq!(app.get(&path).await.expect(200).body["avatar"], Value::Null);
+    let at_desk = |medium: &Value| json!({"media_id": medium["id"], "alt": "Jane at her desk"});
+    // (PATCH body, the avatar shown after it, the version after it, whether it was logged).
+    let steps = [
+        // Absent keeps it, whatever else changes.
+        (json!({"credentials": "MD"}), shown.clone(), 2, true),
+        // Another alt text alone, then another medium.
+        (
+            json!({"avatar": at_desk(&first)}),
+            avatar_view(&first, "Jane at her desk"),
+            3,
+            true,
+        ),
+        (
+            json!({"avatar": at_desk(&second)}),
+            avatar_view(&second, "Jane at her desk"),
+            4,
+            true,
+        ),
+        // The same again writes nothing.
+        (
+            json!({"avatar": at_desk(&second)}),
+            avatar_view(&second, "Jane at her desk"),
+            4,
+            false,
+        ),
+        // `null` removes it; removing nothing writes nothing.
+        (json!({"avatar": null}), Value::Null, 5, true),
+        (json!({"avatar": null}), Value::Null, 5, false),
+    ];
+    for (body, avatar, version, logged) in steps {
+        let seq = last_seq(&app).await;
+        let reply = app.patch(&token, &path, body.clone()).await.expect(200);
+        assert_eq!(reply.body["avatar"], avatar, "{body}");
+        assert_eq!(reply.body["version"], version, "{body}");
+        assert_eq!(reply.header("etag"), format!("\"{version}\""));
+        let read = app.get(&path).await.expect(200).body;
+        assert_eq!(
+            (&read["avatar"], &read["version"]),
+            (&avatar, &json!(version))
+        );
+        let expected: &[&str] = if logged { &["person.updated"] } else { &[] };
+        assert_eq!(events_after(&app, seq).await, expected, "{body}");
+    }
     assert_eq!(app.count("person_avatars"), 0);
     let none = app
         .post(&token, "/api/v1/people", json!({"name": "Sam Lee"}))
@@ -201,16 +182,8 @@ async fn bylines_show_their_peoples_avatars() {
     let app = spawn_with(|config| config.media.widths = Vec::new()).await;
     let token = app.editor();
     let category = app.category("Health", None).await["id"].as_i64().unwrap();
-    let pictured = medium(&app, 50).await;
-    let jane = app
-        .post(
-            &token,
-            "/api/v1/people",
-            json!({"name": "Jane Doe", "avatar": {"media_id": pictured["id"], "alt": "Jane"}}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let photo = medium(&app, 50).await;
+    let jane = pictured(&app, "Jane Doe", &photo, "Jane").await;
     let sam = app
         .post(&token, "/api/v1/people", json!({"name": "Sam Lee"}))
         .await
@@ -225,7 +198,7 @@ async fn bylines_show_their_peoples_avatars() {
                    "review": {"reviewer_id": jane["id"], "reviewed_at": "2026-01-01"}}),
         )
         .await;
-    let shown = avatar_view(&pictured, "Jane");
+    let shown = avatar_view(&photo, "Jane");
     let path = format!("/api/v1/articles/{}", article["id"]);
     let page = app.get(&path).await.expect(200).body;
     assert_eq!(page["authors"][0]["avatar"], Value::Null);
@@ -256,7 +229,7 @@ async fn bylines_show_their_peoples_avatars() {
 async fn an_unknown_medium_or_a_bad_avatar_is_refused_and_changes_nothing() {
     let app = spawn_with(|config| config.media.widths = Vec::new()).await;
     let token = app.editor();
-    let pictured = medium(&app, 30).await;
+    let photo = medium(&app, 30).await;
     let unknown = app
         .post(
             &token,
@@ -268,15 +241,7 @@ async fn an_unknown_medium_or_a_bad_avatar_is_refused_and_changes_nothing() {
     assert_eq!(unknown.error_fields(), ["avatar.media_id"]);
     assert_eq!(app.count("people"), 0, "the refused create left nothing");
 
-    let person = app
-        .post(
-            &token,
-            "/api/v1/people",
-            json!({"name": "Jane Doe", "avatar": {"media_id": pictured["id"], "alt": "Jane"}}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let person = pictured(&app, "Jane Doe", &photo, "Jane").await;
     let path = format!("/api/v1/people/{}", person["id"]);
     let before = app.get(&path).await.expect(200).body;
     let unknown = app
@@ -289,13 +254,13 @@ async fn an_unknown_medium_or_a_bad_avatar_is_refused_and_changes_nothing() {
         .expect_problem(409, "state_conflict");
     assert_eq!(unknown.error_fields(), ["avatar.media_id"]);
     let cases = [
-        (json!({"avatar": [pictured["id"], "Jane"]}), "avatar"),
+        (json!({"avatar": [photo["id"], "Jane"]}), "avatar"),
         (
-            json!({"avatar": {"media_id": pictured["id"], "alt": "two\nlines"}}),
+            json!({"avatar": {"media_id": photo["id"], "alt": "two\nlines"}}),
             "avatar.alt",
         ),
         (
-            json!({"avatar": {"media_id": pictured["id"], "alt": "x".repeat(1_001)}}),
+            json!({"avatar": {"media_id": photo["id"], "alt": "x".repeat(1_001)}}),
             "avatar.alt",
         ),
         (json!({"avatar": {"alt": "Jane"}}), "avatar"),
@@ -318,7 +283,7 @@ async fn an_unknown_medium_or_a_bad_avatar_is_refused_and_changes_nothing() {
         .patch(
             &token,
             &path,
-            json!({"avatar": {"media_id": pictured["id"], "caption": "Jane"}}),
+            json!({"avatar": {"media_id": photo["id"], "caption": "Jane"}}),
         )
         .await
         .expect(422);
@@ -331,17 +296,9 @@ async fn an_unknown_medium_or_a_bad_avatar_is_refused_and_changes_nothing() {
 async fn a_medium_a_person_shows_cannot_be_deleted() {
     let app = spawn_with(|config| config.media.widths = Vec::new()).await;
     let token = app.editor();
-    let pictured = medium(&app, 20).await;
-    let media_path = format!("/api/v1/media/{}", pictured["id"]);
-    let person = app
-        .post(
-            &token,
-            "/api/v1/people",
-            json!({"name": "Jane Doe", "avatar": {"media_id": pictured["id"], "alt": "Jane"}}),
-        )
-        .await
-        .expect(201)
-        .body;
+    let photo = medium(&app, 20).await;
+    let media_path = format!("/api/v1/media/{}", photo["id"]);
+    let person = pictured(&app, "Jane Doe", &photo, "Jane").await;
     let refused = app
         .delete(&token, &media_path)
         .await
@@ -349,11 +306,11 @@ async fn a_medium_a_person_shows_cannot_be_deleted() {
     let detail = refused.body["detail"].as_str().unwrap();
     assert!(detail.contains("1 people as their avatar"), "{detail}");
     app.get(&media_path).await.expect(200);
-    app.get(pictured["url"].as_str().unwrap()).await.expect(200);
+    app.get(photo["url"].as_str().unwrap()).await.expect(200);
     let path = format!("/api/v1/people/{}", person["id"]);
     assert_eq!(
         app.get(&path).await.expect(200).body["avatar"]["media_id"],
-        pictured["id"]
+        photo["id"]
     );
 
     // Deleting the person lets the medium go.

@@ -221,30 +221,13 @@ async fn cursor_pages_lead_through_every_article_and_match_the_article_lists() {
 async fn bad_paging_is_a_400_and_an_unknown_person_a_404() {
     let app = spawn().await;
     let (category, jane, _) = people(&app).await;
-    written(
-        &app,
-        "One",
-        category,
-        &[jane],
-        published("2026-01-01T00:00:00Z"),
-    )
-    .await;
-    let other_sort = app
-        .get(&format!(
-            "/api/v1/articles?author={jane}&sort=title&limit=1"
-        ))
-        .await
-        .expect(200)
-        .body;
-    assert!(other_sort["meta"]["next_cursor"].is_null());
-    written(
-        &app,
-        "Two",
-        category,
-        &[jane],
-        published("2026-01-02T00:00:00Z"),
-    )
-    .await;
+    for (title, at) in [
+        ("One", "2026-01-01T00:00:00Z"),
+        ("Two", "2026-01-02T00:00:00Z"),
+    ] {
+        written(&app, title, category, &[jane], published(at)).await;
+    }
+    // A cursor of the same list in another order.
     let other_sort = app
         .get(&format!(
             "/api/v1/articles?author={jane}&sort=title&limit=1"
@@ -301,84 +284,55 @@ async fn writes_to_their_articles_change_the_cached_answer() {
     let token = app.editor();
     let path = format!("/api/v1/people/{jane}");
     let draft = written(&app, "Draft", category, &[jane], json!({})).await;
-    let first = app.get(&path).await.expect(200);
-    assert!(titles(&first.body).is_empty());
-    assert_eq!(app.get(&path).await.expect(200).raw, first.raw, "cached");
-
-    app.post(
-        &token,
-        &format!("/api/v1/articles/{draft}/publish"),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    let after_publish = app.get(&path).await.expect(200);
-    assert_eq!(titles(&after_publish.body), ["Draft"]);
-    // The client's copy is stale: no 304 for its entity tag.
-    app.send(
-        TestRequest::get()
+    let article = format!("/api/v1/articles/{draft}");
+    let mut shown = app.get(&path).await.expect(200);
+    assert!(titles(&shown.body).is_empty());
+    assert_eq!(app.get(&path).await.expect(200).raw, shown.raw, "cached");
+    let none: &[&str] = &[];
+    let steps: [(&str, String, Value, &[&str]); 7] = [
+        ("POST", format!("{article}/publish"), json!({}), &["Draft"]),
+        (
+            "PATCH",
+            article.clone(),
+            json!({"title": "Published"}),
+            &["Published"],
+        ),
+        // A byline change moves the article between people's pages.
+        ("PATCH", article.clone(), json!({"authors": [sam]}), none),
+        (
+            "PATCH",
+            article.clone(),
+            json!({"authors": [jane]}),
+            &["Published"],
+        ),
+        ("POST", format!("{article}/unpublish"), json!({}), none),
+        (
+            "POST",
+            format!("{article}/publish"),
+            json!({}),
+            &["Published"],
+        ),
+        ("DELETE", article.clone(), Value::Null, none),
+    ];
+    for (method, write, body, expected) in steps {
+        let reply = match method {
+            "DELETE" => app.delete(&token, &write).await,
+            _ => app.json(method, &write, Some(&token), body).await,
+        };
+        assert!(
+            reply.status.is_success(),
+            "{method} {write}: {}",
+            reply.body
+        );
+        let now = app.get(&path).await.expect(200);
+        assert_eq!(titles(&now.body), expected, "after {method} {write}");
+        // The client's copy is stale: no 304 for its entity tag.
+        let revalidated = TestRequest::get()
             .uri(&path)
-            .insert_header(("If-None-Match", first.header("etag"))),
-    )
-    .await
-    .expect(200);
-
-    app.patch(
-        &token,
-        &format!("/api/v1/articles/{draft}"),
-        json!({"title": "Published"}),
-    )
-    .await
-    .expect(200);
-    assert_eq!(
-        titles(&app.get(&path).await.expect(200).body),
-        ["Published"]
-    );
-
-    // A byline change moves the article between people's pages.
-    app.patch(
-        &token,
-        &format!("/api/v1/articles/{draft}"),
-        json!({"authors": [sam]}),
-    )
-    .await
-    .expect(200);
-    assert!(titles(&app.get(&path).await.expect(200).body).is_empty());
-    app.patch(
-        &token,
-        &format!("/api/v1/articles/{draft}"),
-        json!({"authors": [jane]}),
-    )
-    .await
-    .expect(200);
-    assert_eq!(
-        titles(&app.get(&path).await.expect(200).body),
-        ["Published"]
-    );
-
-    app.post(
-        &token,
-        &format!("/api/v1/articles/{draft}/unpublish"),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    assert!(titles(&app.get(&path).await.expect(200).body).is_empty());
-    app.post(
-        &token,
-        &format!("/api/v1/articles/{draft}/publish"),
-        json!({}),
-    )
-    .await
-    .expect(200);
-    assert_eq!(
-        titles(&app.get(&path).await.expect(200).body),
-        ["Published"]
-    );
-    app.delete(&token, &format!("/api/v1/articles/{draft}"))
-        .await
-        .expect(204);
-    assert!(titles(&app.get(&path).await.expect(200).body).is_empty());
+            .insert_header(("If-None-Match", shown.header("etag")));
+        app.send(revalidated).await.expect(200);
+        shown = now;
+    }
 }
 
 #[actix_web::test]
