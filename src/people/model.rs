@@ -1,5 +1,5 @@
 //! The `people` table: authors and medical reviewers, found by id, slug or old slug, written as
-//! whole content values (a write that changes nothing is a no-op).
+//! whole content values with their avatar (a write that changes nothing is a no-op).
 
 use super::input::{CreatePerson, UpdatePerson};
 use crate::db::redirects::{self, SlugKind};
