@@ -8,7 +8,7 @@ use super::model::{self, Found};
 use super::query::{self, Defaults, ListParams, Paging, SearchParams, Shape, ShapeQuery};
 use super::status::ArticleStatus;
 use super::status::Audience;
-use super::view::{self, Embeds, SearchHit};
+use super::view::{self, Embeds};
 use super::view::{
     ArticlePage, ArticleView, CursorMeta, ListMeta, PageMeta, RelatedArticles, RelatedMeta,
     ViewCount,
@@ -21,6 +21,7 @@ use crate::http::conditional::{
     about_article, check_version, if_match, moved, ok_with_version, version_etag,
 };
 use crate::http::extract::{JsonBody, NoQuery, OptionalJsonBody};
+use crate::http::links as paging_links;
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -142,22 +143,20 @@ async fn list_response(
         .db
         .read(move |conn| {
             let mut listing = listing::run(conn, &for_db, audience, now)?;
-            let searching = for_db.q.is_some();
             let items = std::mem::take(&mut listing.items);
-            let rows: Vec<_> = items.iter().map(|item| &item.article).collect();
-            let mut embeds = Embeds::load_with(conn, &rows, &for_db.shape, known.clone(), &site)?;
-            let read_links = embeds.read_links();
-            let data: Vec<serde_json::Value> = items
-                .into_iter()
-                .map(|item| {
-                    let hit = searching.then_some(SearchHit {
-                        rank: item.rank,
-                        snippet: item.snippet,
-                    });
-                    let view =
-                        view::article_view(item.article, &mut embeds, &for_db.shape, now, hit);
-                    view::shaped(&view, &for_db.shape)
-                })
+            let searching = for_db.q.is_some();
+            let (views, read_links) = view::listed(
+                conn,
+                items,
+                &for_db.shape,
+                now,
+                known.clone(),
+                &site,
+                searching,
+            )?;
+            let data: Vec<serde_json::Value> = views
+                .iter()
+                .map(|view| view::shaped(view, &for_db.shape))
                 .collect();
             Ok((listing, data, read_links))
         })
@@ -171,7 +170,8 @@ async fn list_response(
     let meta = match &list_query.paging {
         Paging::Pages { page, per_page } => {
             let total = listing.total.unwrap_or_default();
-            let to_page = |n: i64| link_with(&req, &[("page", n.to_string())], &["page"]);
+            let to_page =
+                |n: i64| paging_links::with_query(&req, &[("page", n.to_string())], &["page"]);
             links.push((to_page(1), "first"));
             if *page > 1 {
                 links.push((to_page(page - 1), "prev"));
@@ -187,14 +187,8 @@ async fn list_response(
             })
         }
         Paging::Cursor { limit, .. } => {
-            links.push((link_with(&req, &[], &["after"]), "first"));
             let next = listing.next.map(|c| c.encode(&list_query.sort));
-            if let Some(cursor) = &next {
-                links.push((
-                    link_with(&req, &[("after", cursor.clone())], &["after"]),
-                    "next",
-                ));
-            }
+            links.extend(paging_links::cursor_links(&req, next.as_deref()));
             ListMeta::Cursor(CursorMeta {
                 limit: *limit,
                 next_cursor: next,
@@ -206,36 +200,11 @@ async fn list_response(
     if let Some(total) = listing.total {
         response.insert_header(("X-Total-Count", total.to_string()));
     }
-    let link = links
-        .iter()
-        .map(|(url, rel)| format!("<{url}>; rel=\"{rel}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    response.insert_header((header::LINK, link));
+    response.insert_header((header::LINK, paging_links::header_value(&links)));
     Ok(tagged(
         response.json(ArticlePage { data, meta }),
         &Shows::ArticleLists,
     ))
-}
-
-/// The request's URL with `drop` removed from its query and `set` appended (no `?` when the
-/// query ends up empty).
-fn link_with(req: &HttpRequest, set: &[(&str, String)], drop: &[&str]) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        if !drop.contains(&key.as_ref()) {
-            query.append_pair(&key, &value);
-        }
-    }
-    for (key, value) in set {
-        query.append_pair(key, value);
-    }
-    let query = query.finish();
-    if query.is_empty() {
-        req.path().to_owned()
-    } else {
-        format!("{}?{query}", req.path())
-    }
 }
 
 /// One article with its category, breadcrumbs and sections in order (by default).

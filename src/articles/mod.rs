@@ -1,10 +1,11 @@
 //! Articles: title, subtitle, excerpt, status and publish date, filed in a category, with ordered sections.
 //!
 //! The cores (`status`, `input`, `model`, `query`, `listing`, `search`, `seo`, `view`,
-//! `view_counter`)
+//! `view_counter`, `authored`: a person's articles as their page lists them)
 //! know nothing of HTTP; `handlers` answers requests; this file routes them ([`endpoints`]) and
 //! documents them ([`ArticlesApi`]).
 
+pub mod authored;
 pub mod content;
 pub mod handlers;
 pub mod history;

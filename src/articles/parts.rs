@@ -1,14 +1,10 @@
 //! The one-row parts of a page of articles, read together in one query: the stored SEO fields,
-//! the feature image with its file, and the medical review with its reviewer.
+//! and the feature image with its media item.
 
 use super::seo::SeoInput;
-use crate::db::schema::{
-    article_feature_images, article_reviews, article_seo, articles, media, people,
-};
+use crate::db::schema::{article_feature_images, article_seo, articles, media};
 use crate::db::DbConn;
 use crate::media::model::MediaRow;
-use crate::people::bylines::{self, PersonColumns, PersonRef};
-use chrono::NaiveDate;
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -30,8 +26,6 @@ pub struct OneRowParts {
     pub seo: SeoInput,
     /// Its feature image, if any.
     pub feature_image: Option<FeaturedMedium>,
-    /// Its medical reviewer and the date of the review, if any.
-    pub review: Option<(PersonRef, NaiveDate)>,
 }
 
 /// A row of the parts query: the article's id, then each part's columns (`NULL` when absent).
@@ -40,7 +34,6 @@ type PartsRow = (
     Option<SeoInput>,
     Option<(String, String)>,
     Option<MediaRow>,
-    Option<(NaiveDate, PersonColumns)>,
 );
 
 /// The one-row parts of each of `article_ids` (an unknown id is absent), in one query.
@@ -54,24 +47,17 @@ pub fn of_articles(
             article_feature_images::table.on(article_feature_images::article_id.eq(articles::id)),
         )
         .left_join(media::table.on(media::id.eq(article_feature_images::media_id)))
-        .left_join(article_reviews::table.on(article_reviews::article_id.eq(articles::id)))
-        .left_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
         .filter(articles::id.eq_any(article_ids))
         .select((
             articles::id,
             Option::<SeoInput>::as_select(),
             (article_feature_images::alt, article_feature_images::caption).nullable(),
             Option::<MediaRow>::as_select(),
-            (
-                article_reviews::reviewed_at,
-                (people::id, people::slug, people::name, people::credentials),
-            )
-                .nullable(),
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, seo, texts, medium, review)| {
+        .map(|(id, seo, texts, medium)| {
             let feature_image = texts
                 .zip(medium)
                 .map(|((alt, caption), medium)| FeaturedMedium {
@@ -82,7 +68,6 @@ pub fn of_articles(
             let parts = OneRowParts {
                 seo: seo.unwrap_or_default(),
                 feature_image,
-                review: review.map(|(at, person)| (bylines::person_ref(person), at)),
             };
             (id, parts)
         })

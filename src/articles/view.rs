@@ -1,5 +1,6 @@
 //! Article responses: the `ArticleView` shape, list pages and their paging facts, view counts, and how they are built from rows (embeds loaded in one batched query each, sparse fields).
 
+use super::listing::ListedArticle;
 use super::model::ArticleRow;
 use super::parts::{self, OneRowParts};
 use super::query::{Embed, Shape};
@@ -11,7 +12,7 @@ use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
 use crate::media::feature_images::FeatureImageView;
 use crate::media::model::{self as media_model, MediaRow, VariantRow};
-use crate::people::bylines::{self, PersonRef};
+use crate::people::bylines::{self, PersonRef, Shown};
 use crate::references::model::{self as references_model, ReferenceRow};
 use crate::references::view::ReferenceView;
 use crate::sections::model::{self as sections_model, SectionRow};
@@ -218,9 +219,9 @@ pub struct Embeds {
     categories: Arc<LinkMap>,
     sections: HashMap<i32, Vec<SectionRow>>,
     references: HashMap<i32, Vec<ReferenceRow>>,
-    authors: HashMap<i32, Vec<PersonRef>>,
+    bylines: HashMap<i32, Shown>,
     tags: HashMap<i32, Vec<TagRef>>,
-    /// SEO fields, feature images and reviews.
+    /// SEO fields and feature images.
     parts: HashMap<i32, OneRowParts>,
     /// The variants of the feature images' media, by media id.
     variants: HashMap<i32, Vec<VariantRow>>,
@@ -256,7 +257,7 @@ impl Embeds {
         let mut embeds = Embeds::default();
         let ids: Vec<i32> = articles.iter().map(|a| a.id).collect();
         let include = |embed| shape.include.contains(&embed);
-        if include(Embed::Seo) || include(Embed::FeatureImage) || include(Embed::Review) {
+        if include(Embed::Seo) || include(Embed::FeatureImage) {
             embeds.parts = parts::of_articles(conn, &ids)?;
         }
         if include(Embed::Seo) {
@@ -304,8 +305,9 @@ impl Embeds {
                     .push(section);
             }
         }
-        if include(Embed::Authors) {
-            embeds.authors = bylines::authors_shown(conn, &ids)?;
+        let (authors, review) = (include(Embed::Authors), include(Embed::Review));
+        if authors || review {
+            embeds.bylines = bylines::shown(conn, &ids, authors, review)?;
         }
         if include(Embed::Tags) {
             embeds.tags = article_tags::shown(conn, &ids)?;
@@ -397,14 +399,14 @@ pub fn article_view(
         rows.into_iter().map(ReferenceView::from).collect()
     });
     let parts = embeds.parts.remove(&row.id).unwrap_or_default();
+    let byline = embeds.bylines.remove(&row.id).unwrap_or_default();
     let review = include(Embed::Review).then(|| {
-        parts.review.map(|(reviewer, reviewed_at)| ReviewView {
+        byline.review.map(|(reviewer, reviewed_at)| ReviewView {
             reviewer,
             reviewed_at,
         })
     });
-    let authors =
-        include(Embed::Authors).then(|| embeds.authors.remove(&row.id).unwrap_or_default());
+    let authors = include(Embed::Authors).then_some(byline.authors);
     let tags = include(Embed::Tags).then(|| embeds.tags.remove(&row.id).unwrap_or_default());
     let og_image = match parts.seo.og_image {
         Some(id) => embeds
@@ -470,6 +472,33 @@ pub fn article_view(
         rank: hit.as_ref().map(|h| h.rank),
         snippet: hit.map(|h| crate::articles::search::snippet_html(&h.snippet)),
     }
+}
+
+/// The views of a list page's `items` at `now`, with what `shape` embeds loaded for all of them
+/// at once ([`Embeds::load_with`]: the category tree from `known` when it covers them) and, when
+/// `searching`, their rank and snippet; also the tree when this read it from the database.
+pub fn listed(
+    conn: &mut DbConn,
+    items: Vec<ListedArticle>,
+    shape: &Shape,
+    now: NaiveDateTime,
+    known: Option<Arc<LinkMap>>,
+    site: &SiteUrls,
+    searching: bool,
+) -> QueryResult<(Vec<ArticleView>, Option<Arc<LinkMap>>)> {
+    let rows: Vec<&ArticleRow> = items.iter().map(|item| &item.article).collect();
+    let mut embeds = Embeds::load_with(conn, &rows, shape, known, site)?;
+    let views = items
+        .into_iter()
+        .map(|item| {
+            let hit = searching.then_some(SearchHit {
+                rank: item.rank,
+                snippet: item.snippet,
+            });
+            article_view(item.article, &mut embeds, shape, now, hit)
+        })
+        .collect();
+    Ok((views, embeds.read_links()))
 }
 
 /// `view` as JSON, narrowed to `shape.fields` (plus `id` and the fields of the included embeds)

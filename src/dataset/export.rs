@@ -2,8 +2,8 @@
 //! or NDJSON, by the file's extension), streaming articles in batches from one read snapshot.
 
 use super::{
-    ArticleRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record, SectionRecord,
-    SeoRecord, TagRecord,
+    ArticleRecord, AvatarRecord, CategoryRecord, FeatureImageRecord, Layout, PersonRecord, Record,
+    SectionRecord, SeoRecord, TagRecord,
 };
 use crate::articles::model as articles_model;
 use crate::articles::seo;
@@ -11,6 +11,7 @@ use crate::articles::status::ArticleStatus;
 use crate::categories::model::{self as categories_model, CategoryRow};
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::media::avatars;
 use crate::media::feature_images;
 use crate::media::model as media_model;
 use crate::people::bylines;
@@ -99,9 +100,20 @@ fn write_all(
         let rows = people_model::page(conn, after_person, BATCH)?;
         let Some(last) = rows.last() else { break };
         after_person = last.id;
+        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
+        let mut avatars = avatars::of_people(conn, &ids)?;
+        let media_ids: Vec<i32> = avatars.values().map(|avatar| avatar.media_id).collect();
+        let shas = media_model::sha256_of(conn, &media_ids)?;
         for person in rows {
             person_slugs.insert(person.id, person.slug.clone());
+            let avatar = avatars.remove(&person.id).map(|avatar| {
+                Box::new(AvatarRecord {
+                    sha256: shas.get(&avatar.media_id).cloned().unwrap_or_default(),
+                    alt: avatar.alt,
+                })
+            });
             writer.record(&Record::Person(PersonRecord {
+                avatar,
                 links: person.links(),
                 name: person.name,
                 slug: person.slug,

@@ -18,6 +18,7 @@ use crate::config::Journal;
 use crate::db::DbConn;
 use crate::db::{bulk, Database};
 use crate::error::ApiError;
+use crate::media::avatars::Avatar;
 use crate::media::feature_images::FeatureImage;
 use crate::media::model as media_model;
 use crate::people::bylines::{Byline, ReviewInput};
@@ -351,12 +352,20 @@ impl Importer<'_> {
     }
 
     fn person(&mut self, record: PersonRecord) -> Result<(), String> {
+        let avatar = match record.avatar {
+            Some(avatar) => Some(Avatar {
+                media_id: self.media_id("avatar", &avatar.sha256)?,
+                alt: avatar.alt,
+            }),
+            None => None,
+        };
         let request = CreatePerson {
             name: record.name,
             slug: Some(record.slug),
             credentials: record.credentials,
             bio: record.bio,
             links: record.links,
+            avatar,
         };
         request.check().map_err(describe)?;
         let (before, after) =
@@ -415,8 +424,7 @@ impl Importer<'_> {
             .collect()
     }
 
-    /// The id of the media item whose file has `sha256`, named by `field` (for the error when
-    /// there is none).
+    /// The id of the media item whose file has the SHA-256 `sha256`, which `field` names.
     fn media_id(&mut self, field: &str, sha256: &str) -> Result<i32, String> {
         let medium = media_model::find_by_sha256(self.conn, sha256)
             .map_err(|e| e.to_string())?

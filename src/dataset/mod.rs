@@ -1,7 +1,8 @@
 //! The data-set format shared by imports, exports and the demo content: categories with a
-//! `parent_slug`, people, tags, articles with a `category_slug`, their sections, references,
-//! byline (people by slug) and tags (by slug), as one JSON document or as NDJSON (one
-//! `{"type": "category" | "person" | "tag" | "article", …}` record a line).
+//! `parent_slug`, people (their avatar by the SHA-256 of its file), tags, articles with a
+//! `category_slug`, their sections, references, byline (people by slug) and tags (by slug), as
+//! one JSON document or as NDJSON (one `{"type": "category" | "person" | "tag" | "article", …}`
+//! record a line).
 
 pub mod demo;
 pub mod export;
@@ -38,6 +39,24 @@ pub struct PersonRecord {
     pub bio: String,
     #[serde(default)]
     pub links: Vec<String>,
+    /// Their avatar (optional; boxed: most records have none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "json_object::optional"
+    )]
+    pub avatar: Option<Box<AvatarRecord>>,
+}
+
+/// A person's avatar: the media item named by the SHA-256 of its file (as a feature image's),
+/// with the alt text it has as their picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvatarRecord {
+    /// Lowercase hex SHA-256 of the media item's stored file.
+    pub sha256: String,
+    #[serde(default)]
+    pub alt: String,
 }
 
 /// A tag record.

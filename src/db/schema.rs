@@ -212,6 +212,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_avatars (person_id) {
+        person_id -> Integer,
+        media_id -> Integer,
+        alt -> Text,
+    }
+}
+
+diesel::table! {
     media_variants (media_id, width) {
         media_id -> Integer,
         width -> Integer,
@@ -274,6 +282,8 @@ diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(article_feature_images -> articles (article_id));
 diesel::joinable!(article_feature_images -> media (media_id));
 diesel::joinable!(media_variants -> media (media_id));
+diesel::joinable!(person_avatars -> media (media_id));
+diesel::joinable!(person_avatars -> people (person_id));
 diesel::joinable!(sections -> articles (article_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
@@ -292,6 +302,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     media,
     media_variants,
     people,
+    person_avatars,
     sections,
     slug_redirects,
     article_tags,

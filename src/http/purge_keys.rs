@@ -49,7 +49,8 @@ pub enum Shows {
     CategoriesWithCounts,
     /// One category with its breadcrumbs and children (`category-<id> categories`).
     Category(i32),
-    /// One person (`person-<id>`).
+    /// One person with a page of their articles (`person-<id> articles categories`: any article
+    /// may enter or leave their list, and its items embed their category).
     Person(i32),
     /// A list of people (`people`).
     People,
@@ -96,7 +97,11 @@ impl Shows {
                 vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]
             }
             Shows::Category(id) => vec![category_key(*id), CATEGORIES_KEY.to_owned()],
-            Shows::Person(id) => vec![person_key(*id)],
+            Shows::Person(id) => vec![
+                person_key(*id),
+                ARTICLES_KEY.to_owned(),
+                CATEGORIES_KEY.to_owned(),
+            ],
             Shows::People => vec![PEOPLE_KEY.to_owned()],
             Shows::Tag(id) => vec![tag_key(*id), ARTICLES_KEY.to_owned()],
             Shows::Tags => vec![TAGS_KEY.to_owned(), ARTICLES_KEY.to_owned()],

@@ -2,12 +2,10 @@
 //! beside the article in `article_feature_images` and written with it like its tags. A published
 //! article's feature image needs alt text.
 
-use super::files;
-use super::format::Format;
 use super::input::{ALT, CAPTION};
 use super::model::{self as media_model, MediaRow, VariantRow};
-use super::view::VariantView;
-use crate::db::schema::{article_feature_images, article_seo};
+use super::view::ImageFile;
+use crate::db::schema::article_feature_images;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::support::validate::Checks;
@@ -94,12 +92,7 @@ pub fn store(conn: &mut DbConn, article_id: i32, image: Option<&FeatureImage>) -
     let Some(image) = image else {
         return Ok(());
     };
-    if media_model::find(conn, image.media_id)?.is_none() {
-        return Err(ApiError::conflicting(
-            "feature_image.media_id",
-            format!("no media item has id {}", image.media_id),
-        ));
-    }
+    media_model::require(conn, image.media_id, "feature_image.media_id")?;
     diesel::insert_into(article_feature_images::table)
         .values((
             article_feature_images::article_id.eq(article_id),
@@ -140,75 +133,28 @@ pub struct FeatureImageView {
     pub alt: String,
     /// The caption it has on this article.
     pub caption: String,
-    /// Where the original is served.
-    pub url: String,
-    /// The file's format.
-    #[schema(value_type = Format)]
-    pub media_type: String,
-    /// Width in pixels.
-    pub width: i32,
-    /// Height in pixels.
-    pub height: i32,
-    /// The variants made so far, narrowest first (for `srcset`).
-    pub variants: Vec<VariantView>,
+    /// The file's facts and URLs.
+    #[serde(flatten)]
+    pub file: ImageFile,
 }
 
 impl FeatureImageView {
     /// The view of `medium` shown as a feature image with `alt` and `caption`, and `variants`
     /// the variants made of it.
     pub fn new(alt: String, caption: String, medium: MediaRow, variants: Vec<VariantRow>) -> Self {
-        let format = medium.format();
-        let variants = variants
-            .into_iter()
-            .map(|v| VariantView::new(v, &medium.sha256, format))
-            .collect();
         Self {
             media_id: medium.id,
             alt,
             caption,
-            url: files::url(&files::original(&medium.sha256, format)),
-            media_type: medium.media_type,
-            width: medium.width,
-            height: medium.height,
-            variants,
+            file: ImageFile::new(medium, variants),
         }
     }
 }
 
-/// A 409 while an article shows `media_id` as its feature image or names it as its social image
-/// (`seo.og_image`): before deleting the medium.
-pub fn require_unused(conn: &mut DbConn, media_id: i32) -> ApiResult<()> {
-    let featured: i64 = article_feature_images::table
+/// How many articles show `media_id` as their feature image.
+pub fn uses_of(conn: &mut DbConn, media_id: i32) -> QueryResult<i64> {
+    article_feature_images::table
         .filter(article_feature_images::media_id.eq(media_id))
         .count()
-        .get_result(conn)?;
-    let social: i64 = article_seo::table
-        .filter(article_seo::og_image_id.eq(media_id))
-        .count()
-        .get_result(conn)?;
-    let uses = [
-        (featured, "as their feature image"),
-        (social, "as their social image (seo.og_image)"),
-    ];
-    let named: Vec<String> = uses
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, how)| format!("{} {how}", articles(*count)))
-        .collect();
-    if named.is_empty() {
-        return Ok(());
-    }
-    Err(ApiError::Conflict(format!(
-        "{} show the media item; change theirs first",
-        named.join(" and ")
-    )))
-}
-
-/// "1 article", "2 articles".
-fn articles(count: i64) -> String {
-    if count == 1 {
-        "1 article".to_owned()
-    } else {
-        format!("{count} articles")
-    }
+        .get_result(conn)
 }

@@ -1,12 +1,12 @@
 //! HTTP handlers for `/api/v1/media` (upload, list, read, edit, delete) and `/media/{file}` (the
 //! files themselves).
 
-use super::feature_images;
 use super::files;
 use super::input::{ImageBytes, MediaQuery, MediaTexts, UpdateMedia};
 use super::library::{self, shown};
 use super::model;
 use super::upload;
+use super::uses;
 use super::view::{MediaMeta, MediaPage, MediaView};
 use crate::auth::{Caller, Scope};
 use crate::changes::versioned;
@@ -237,8 +237,8 @@ pub async fn update_media(
     Ok(ok_with_version(view.version, &view))
 }
 
-/// Delete a media item and its files; 409 while an article shows it as its feature image (needs
-/// `content:write`).
+/// Delete a media item and its files; 409 while an article shows it as its feature image or a
+/// person as their avatar (needs `content:write`).
 #[utoipa::path(
     delete, path = "/api/v1/media/{id}", tag = "media",
     params(
@@ -272,7 +272,7 @@ pub async fn delete_media(
         .write(move |conn| {
             let row = model::get(conn, id)?;
             check_version(&expected, row.version)?;
-            feature_images::require_unused(conn, row.id)?;
+            uses::require_unused(conn, row.id)?;
             let view = shown(conn, row.clone())?;
             model::delete(conn, row.id)?;
             versioned::record_deletion(conn, &row, &journal, now)?;

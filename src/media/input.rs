@@ -26,6 +26,7 @@ pub const TEXT_FIELDS: &[FieldSyntax] = &[
     ("UpdateMedia", "credit", CREDIT),
     ("FeatureImage", "alt", ALT),
     ("FeatureImage", "caption", CAPTION),
+    ("Avatar", "alt", ALT),
 ];
 
 /// Query parameters of `GET /media`: keyset pages in id order.

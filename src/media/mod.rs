@@ -1,13 +1,17 @@
 //! The media library: uploaded images stored content-addressed, with their alt text, caption,
-//! credit and width variants, served at stable URLs; and the feature images articles show.
+//! credit and width variants, served at stable URLs; and the feature images articles show and the
+//! avatars people show.
 //!
 //! `format` (what the bytes are), `decode` (header and bounded decoding), `strip` (metadata),
 //! `upload` (the whole check of an upload), `variants` (resizing), `files` (names and URLs),
 //! `storage` (a directory or an S3-compatible bucket), `input`, `model`, `view`, `journal`,
-//! `library` (adding an image) and `feature_images` (the image an article shows, beside the article) are the cores;
+//! `library` (adding an image), `feature_images` (the image an article shows, beside the
+//! article), `avatars` (a person's picture, beside the person) and `uses` (what keeps a medium
+//! from being deleted) are the cores;
 //! `handlers` answers requests; this file routes them ([`endpoints`] under `/api/v1`,
 //! [`file_endpoints`] for the files) and documents them ([`MediaApi`]).
 
+pub mod avatars;
 pub mod decode;
 pub mod feature_images;
 pub mod files;
@@ -20,6 +24,7 @@ pub mod model;
 pub mod storage;
 pub mod strip;
 pub mod upload;
+pub mod uses;
 pub mod variants;
 pub mod view;
 
@@ -70,6 +75,7 @@ pub fn file_endpoints() -> Vec<Endpoint> {
     components(schemas(
         view::MediaView,
         view::VariantView,
+        view::ImageFile,
         view::MediaPage,
         view::MediaMeta,
         format::Format,
@@ -77,6 +83,8 @@ pub fn file_endpoints() -> Vec<Endpoint> {
         input::ImageBytes,
         feature_images::FeatureImage,
         feature_images::FeatureImageView,
+        avatars::Avatar,
+        avatars::AvatarView,
     ))
 )]
 pub struct MediaApi;

@@ -120,6 +120,18 @@ pub fn get(conn: &mut DbConn, id: i32) -> ApiResult<MediaRow> {
     find(conn, id)?.ok_or_else(|| ApiError::not_found("media item", id))
 }
 
+/// Nothing when a medium has id `id`, else a 409 on `field` (the field of a write that names it)
+/// saying so.
+pub fn require(conn: &mut DbConn, id: i32, field: &str) -> ApiResult<()> {
+    match find(conn, id)? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::conflicting(
+            field,
+            format!("no media item has id {id}"),
+        )),
+    }
+}
+
 /// The medium whose stored bytes hash to `sha256`, if any.
 pub fn find_by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<MediaRow>> {
     media::table
@@ -148,8 +160,12 @@ pub fn page(conn: &mut DbConn, after: i32, limit: i64) -> QueryResult<Vec<MediaR
         .load(conn)
 }
 
-/// The stored variants of each of `ids`, narrowest first (media without any are absent).
+/// The stored variants of each of `ids`, narrowest first (media without any are absent); no
+/// query at all when `ids` is empty.
 pub fn variants_of(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<VariantRow>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let rows: Vec<VariantRow> = media_variants::table
         .filter(media_variants::media_id.eq_any(ids))
         .order((media_variants::media_id, media_variants::width))

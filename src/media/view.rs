@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A resized copy of an image.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct VariantView {
     /// Width in pixels (one of `HEALTHHUB_MEDIA_WIDTHS`, always less than the original's).
     pub width: i32,
@@ -74,17 +74,59 @@ impl VariantView {
     }
 }
 
+/// The file of an image placed somewhere (an article's feature image, a person's avatar): where
+/// it is served, its format, its size and its variants. The views of those places carry its
+/// fields beside their own texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ImageFile {
+    /// Where the original is served.
+    pub url: String,
+    /// The file's format.
+    #[schema(value_type = Format)]
+    pub media_type: String,
+    /// Width in pixels.
+    pub width: i32,
+    /// Height in pixels.
+    pub height: i32,
+    /// The variants made so far, narrowest first (for `srcset`).
+    pub variants: Vec<VariantView>,
+}
+
+impl ImageFile {
+    /// The file of `medium`, with its stored `variants`.
+    pub fn new(medium: MediaRow, variants: Vec<VariantRow>) -> Self {
+        let (url, variants) = file_urls(&medium, variants);
+        Self {
+            url,
+            media_type: medium.media_type,
+            width: medium.width,
+            height: medium.height,
+            variants,
+        }
+    }
+}
+
+/// Where the original of `medium` is served, and its stored `variants` as views: the URLs every
+/// view of a medium shows (the item itself, a feature image, an avatar).
+pub fn file_urls(medium: &MediaRow, variants: Vec<VariantRow>) -> (String, Vec<VariantView>) {
+    let format = medium.format();
+    let variants = variants
+        .into_iter()
+        .map(|v| VariantView::new(v, &medium.sha256, format))
+        .collect();
+    (
+        files::url(&files::original(&medium.sha256, format)),
+        variants,
+    )
+}
+
 impl MediaView {
     /// `row` shown with its stored `variants`.
     pub fn new(row: MediaRow, variants: Vec<VariantRow>) -> Self {
-        let format = row.format();
-        let variants = variants
-            .into_iter()
-            .map(|v| VariantView::new(v, &row.sha256, format))
-            .collect();
+        let (url, variants) = file_urls(&row, variants);
         Self {
             id: row.id,
-            url: files::url(&files::original(&row.sha256, format)),
+            url,
             sha256: row.sha256,
             media_type: row.media_type,
             bytes: row.byte_size,

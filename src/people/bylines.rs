@@ -1,9 +1,11 @@
 //! Bylines: who wrote an article (its authors, in order) and who last reviewed it medically (a
 //! person and a date), stored beside the article in `article_authors` and `article_reviews`.
 
-use crate::db::schema::{article_authors, article_reviews, people};
+use crate::db::schema::{article_authors, article_reviews, media, people, person_avatars};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::media::avatars::{self, AvatarView, Joined};
+use crate::media::model::{self as media_model, MediaRow};
 use crate::support::validate::Checks;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -161,49 +163,96 @@ pub fn store(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<(
 
 /// A person as an article's byline shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[schema(example = json!({"id": 1, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD, MPH"}))]
+#[schema(example = json!({"id": 1, "slug": "jane-doe", "name": "Jane Doe", "credentials": "MD, MPH", "avatar": null}))]
 pub struct PersonRef {
     pub id: i32,
     pub slug: String,
     pub name: String,
     /// May be empty.
     pub credentials: String,
+    /// Their picture with the file's URLs and variants, as on the person; `null` when they have
+    /// none.
+    #[schema(required = true)]
+    pub avatar: Option<AvatarView>,
 }
 
-/// The authors of `article_ids` as their bylines show them, in byline order (one query, people
-/// joined in; an article without authors is absent).
-pub fn authors_shown(
+/// A byline as an article shows it: its people, not only their ids.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// The authors, in byline order.
+    pub authors: Vec<PersonRef>,
+    /// The reviewer and the date of the review.
+    pub review: Option<(PersonRef, NaiveDate)>,
+}
+
+/// The bylines of `article_ids` with their people, reading the authors only when `authors` is
+/// set and the reviews only when `review` is (one query each, people and their avatars joined
+/// in), and the variants of the avatars they show in one more (none without avatars).
+pub fn shown(
     conn: &mut DbConn,
     article_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<PersonRef>>> {
-    let rows: Vec<(i32, PersonColumns)> = article_authors::table
-        .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
-        .filter(article_authors::article_id.eq_any(article_ids))
-        .order((article_authors::article_id, article_authors::position))
-        .select((
-            article_authors::article_id,
-            (people::id, people::slug, people::name, people::credentials),
-        ))
-        .load(conn)?;
-    let mut shown: HashMap<i32, Vec<PersonRef>> = HashMap::new();
-    for (article, columns) in rows {
-        shown.entry(article).or_default().push(person_ref(columns));
+    authors: bool,
+    review: bool,
+) -> QueryResult<HashMap<i32, Shown>> {
+    let person = (people::id, people::slug, people::name, people::credentials);
+    let avatar = (
+        person_avatars::alt.nullable(),
+        Option::<MediaRow>::as_select(),
+    );
+    let mut author_rows: Vec<(i32, PersonColumns, Joined)> = Vec::new();
+    if authors {
+        author_rows = article_authors::table
+            .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
+            .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
+            .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
+            .filter(article_authors::article_id.eq_any(article_ids))
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, person, avatar))
+            .load(conn)?;
+    }
+    let mut review_rows: Vec<(i32, NaiveDate, PersonColumns, Joined)> = Vec::new();
+    if review {
+        review_rows = article_reviews::table
+            .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
+            .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
+            .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
+            .filter(article_reviews::article_id.eq_any(article_ids))
+            .select((
+                article_reviews::article_id,
+                article_reviews::reviewed_at,
+                person,
+                avatar,
+            ))
+            .load(conn)?;
+    }
+    let joined = author_rows
+        .iter()
+        .map(|(_, _, joined)| joined)
+        .chain(review_rows.iter().map(|(_, _, _, joined)| joined));
+    let variants = media_model::variants_of(conn, &avatars::media_ids(joined))?;
+    let person_ref = |(id, slug, name, credentials): PersonColumns, joined: Joined| PersonRef {
+        id,
+        slug,
+        name,
+        credentials,
+        avatar: avatars::view(joined, &variants),
+    };
+    let mut shown: HashMap<i32, Shown> = HashMap::new();
+    for (article, columns, joined) in author_rows {
+        shown
+            .entry(article)
+            .or_default()
+            .authors
+            .push(person_ref(columns, joined));
+    }
+    for (article, at, columns, joined) in review_rows {
+        shown.entry(article).or_default().review = Some((person_ref(columns, joined), at));
     }
     Ok(shown)
 }
 
 /// `people.id, slug, name, credentials`.
-pub type PersonColumns = (i32, String, String, String);
-
-/// The byline view of a person's columns.
-pub fn person_ref((id, slug, name, credentials): PersonColumns) -> PersonRef {
-    PersonRef {
-        id,
-        slug,
-        name,
-        credentials,
-    }
-}
+type PersonColumns = (i32, String, String, String);
 
 /// How many articles name `person_id` as an author, and as their reviewer.
 pub fn uses_of(conn: &mut DbConn, person_id: i32) -> QueryResult<(i64, i64)> {

@@ -2,13 +2,17 @@
 
 use super::input::{CreatePerson, PeopleQuery, UpdatePerson};
 use super::model;
-use super::view::{PeopleMeta, PeoplePage, PersonView};
+use super::view::{self, PeopleMeta, PeoplePage, PersonView};
+use crate::articles::authored::{self, AuthoredQuery, PersonWithArticles};
 use crate::articles::model::Found;
 use crate::auth::{Caller, Scope};
 use crate::changes::versioned;
 use crate::error::ApiResult;
-use crate::http::conditional::{check_version, created, if_match, moved, ok_with_version};
+use crate::http::conditional::{
+    check_version, created, if_match, moved, ok_with_version, version_etag,
+};
 use crate::http::extract::{JsonBody, NoQuery};
+use crate::http::links as paging_links;
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -16,6 +20,7 @@ use crate::http::openapi_responses::{
 use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
 use crate::support::key::Key;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// People (authors and reviewers), in id order, a page at a time.
@@ -39,16 +44,15 @@ pub async fn list_people(
     query: web::Query<PeopleQuery>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = query.page()?;
-    let rows = state
+    let (data, more) = state
         .db
-        .read(move |conn| Ok(model::page(conn, after, limit + 1)?))
+        .read(move |conn| {
+            let mut rows = model::page(conn, after, limit + 1)?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            Ok((view::with_avatars(conn, rows)?, more))
+        })
         .await?;
-    let more = rows.len() as i64 > limit;
-    let data: Vec<PersonView> = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(PersonView::from)
-        .collect();
     let next_after = data.last().filter(|_| more).map(|person| person.id);
     let page = PeoplePage {
         data,
@@ -57,17 +61,26 @@ pub async fn list_people(
     Ok(tagged(HttpResponse::Ok().json(page), &Shows::People))
 }
 
-/// One person. A slug the person had before a rename answers `308 Permanent Redirect` to the
-/// current one.
+/// One person, with a page of their published articles: a frontend's author page in one request.
+///
+/// `articles` lists the articles that name the person among their authors (not those they
+/// reviewed) as anonymous readers see them now, whoever asks: published, their `published_at`
+/// come and their `unpublish_at` not, newest `published_at` first (then highest id). Its items
+/// are those of `GET /articles` (default fields, `category` embedded) and its cursors those of
+/// `GET /articles?author=<id>&limit=…` (editors list drafts and scheduled articles there, with
+/// `status=`). `limit` (1–100, default 20) and `after` (`articles.meta.next_cursor`) page through
+/// them; `Link` has `rel="first"` always and `rel="next"` when another page follows. A slug the
+/// person had before a rename answers `308 Permanent Redirect` to the current one, query kept.
 #[utoipa::path(
     get, path = "/api/v1/people/{id_or_slug}", tag = "people",
-    params(("id_or_slug" = String, Path, description = "Person id (all digits), slug or old slug")),
+    params(("id_or_slug" = String, Path, description = "Person id (all digits), slug or old slug"), AuthoredQuery),
     responses(
-        (status = 200, description = "The person", body = PersonView,
+        (status = 200, description = "The person and a page of their published articles", body = PersonWithArticles,
             headers(
                 ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly): `person-<id>`"),
-                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare)"),
+                ("Link" = String, description = "RFC 8288 links to pages of `articles`: `<url>; rel=\"first\"` always; `rel=\"next\"` when another page follows"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `person-<id> articles categories` (any article change may alter their list; its items embed their category)"),
+                ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The person was renamed: `Location` has the current URL",
             headers(("Location" = String, description = "The current URL"))),
@@ -78,28 +91,47 @@ pub async fn list_people(
     security((), ("bearer" = []))
 )]
 pub async fn get_person(
-    _no_query: web::Query<NoQuery>,
+    query: web::Query<AuthoredQuery>,
     state: web::Data<AppState>,
     _caller: Caller,
     req: HttpRequest,
     id_or_slug: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    let paging = query.paging()?;
     let key = Key::parse(&id_or_slug);
+    let now = state.clock.now().naive_utc();
+    let tree = state.category_links.snapshot();
+    let known = tree.links.clone();
+    let site = state.site.clone();
     let found = state
         .db
         .read(move |conn| {
             let row = model::get(conn, &key)?;
-            Ok(match &key {
-                Key::Slug(asked) if *asked != row.slug => Found::MovedTo(row.slug),
-                _ => Found::Here(PersonView::from(row)),
-            })
+            if matches!(&key, Key::Slug(asked) if *asked != row.slug) {
+                return Ok(Found::MovedTo(row.slug));
+            }
+            let person = view::with_avatar(conn, row)?;
+            let (articles, read_links) =
+                authored::page(conn, person.id, paging.clone(), now, known.clone(), &site)?;
+            Ok(Found::Here((
+                PersonWithArticles { person, articles },
+                read_links,
+            )))
         })
         .await?;
     match found {
-        Found::Here(person) => Ok(tagged(
-            ok_with_version(person.version, &person),
-            &Shows::Person(person.id),
-        )),
+        Found::Here((page, read_links)) => {
+            if let Some(links) = read_links {
+                state.category_links.fill(tree.generation, links);
+            }
+            let next = page.articles.meta.next_cursor.as_deref();
+            let link = paging_links::header_value(&paging_links::cursor_links(&req, next));
+            let response = HttpResponse::Ok()
+                .insert_header((header::ETAG, version_etag(page.person.version)))
+                .insert_header((header::LINK, link))
+                .json(&page);
+            Ok(tagged(response, &Shows::Person(page.person.id)))
+        }
         Found::MovedTo(current) => Ok(moved(&req, &id_or_slug, &current)),
     }
 }
@@ -109,7 +141,7 @@ pub async fn get_person(
     post, path = "/api/v1/people", tag = "people",
     request_body = CreatePerson,
     responses(
-        (status = 201, description = "Created; `Location` names the new person", body = PersonView,
+        (status = 201, description = "Created; `Location` names the new person, whose articles `GET` lists (the write answers with the person alone)", body = PersonView,
             headers(("Location" = String, description = "URL of the new person"),
                     ("ETag" = String, description = "The person's version, `\"1\"`"))),
         (status = 400, response = BadRequest),
@@ -136,7 +168,7 @@ pub async fn create_person(
         .write(move |conn| {
             let row = model::create(conn, &request, now)?;
             versioned::record(conn, None, &row, &journal, now)?;
-            Ok(PersonView::from(row))
+            Ok(view::with_avatar(conn, row)?)
         })
         .await?;
     Ok(created(
@@ -155,7 +187,7 @@ pub async fn create_person(
     ),
     request_body = UpdatePerson,
     responses(
-        (status = 200, description = "The updated person (unchanged, same version, when nothing differed)", body = PersonView,
+        (status = 200, description = "The updated person alone, without `articles` (unchanged, same version, when nothing differed)", body = PersonView,
             headers(("ETag" = String, description = "The person's new version, `\"<version>\"`"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -188,9 +220,10 @@ pub async fn update_person(
             let current = model::get(conn, &key)?;
             check_version(&expected, current.version)?;
             let merged = request.merged_onto(&current);
-            let row = model::write_content(conn, &current, merged, now)?;
+            let avatar = request.avatar.as_ref().map(Option::as_ref);
+            let row = model::write_content(conn, &current, merged, avatar, now)?;
             versioned::record(conn, Some(&current), &row, &journal, now)?;
-            Ok(PersonView::from(row))
+            Ok(view::with_avatar(conn, row)?)
         })
         .await?;
     Ok(ok_with_version(view.version, &view))

@@ -1,5 +1,7 @@
 //! Request bodies and query parameters of the people endpoints, and the checks that need no database (422 field errors).
 
+use crate::media::avatars::{self, Avatar};
+use crate::support::json_object;
 use crate::support::nullable;
 use crate::support::query_number;
 use crate::support::validate::{Checks, FieldSyntax, Syntax};
@@ -67,7 +69,8 @@ impl PeopleQuery {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "name": "Dr. Jane Doe", "credentials": "MD, MPH",
-    "bio": "Psychiatrist and writer.", "links": ["https://example.org/jane-doe"]
+    "bio": "Psychiatrist and writer.", "links": ["https://example.org/jane-doe"],
+    "avatar": {"media_id": 7, "alt": "Jane Doe in her consulting room"}
 }))]
 pub struct CreatePerson {
     /// Display name (1–200 characters, one line).
@@ -84,6 +87,10 @@ pub struct CreatePerson {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub links: Vec<String>,
+    /// Their picture: a media item with the alt text it has here (409 when no media item has
+    /// that id).
+    #[serde(default, deserialize_with = "json_object::optional")]
+    pub avatar: Option<Avatar>,
 }
 
 impl CreatePerson {
@@ -97,14 +104,17 @@ impl CreatePerson {
         checks.syntax("credentials", &self.credentials, CREDENTIALS);
         checks.syntax("bio", &self.bio, BIO);
         check_links(&mut checks, &self.links);
+        if let Some(avatar) = &self.avatar {
+            avatars::check(&mut checks, "avatar", avatar);
+        }
         checks.finish()
     }
 }
 
 /// Body of `PATCH /people/{id_or_slug}`: every field optional.
 ///
-/// An absent field keeps its value; `null` clears `credentials`, `bio` and `links`, and is a 422
-/// for `name` and `slug`. A PATCH that changes nothing writes nothing (same `version`).
+/// An absent field keeps its value; `null` clears `credentials`, `bio`, `links` and `avatar`, and
+/// is a 422 for `name` and `slug`. A PATCH that changes nothing writes nothing (same `version`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"credentials": "MD, PhD"}))]
@@ -129,6 +139,10 @@ pub struct UpdatePerson {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<Vec<String>>, max_items = 10)]
     pub links: Option<Option<Vec<String>>>,
+    /// A new picture (media id and alt text); `null` removes it.
+    #[serde(default, deserialize_with = "json_object::nullable")]
+    #[schema(value_type = Option<Avatar>)]
+    pub avatar: Option<Option<Avatar>>,
 }
 
 impl UpdatePerson {
@@ -149,6 +163,9 @@ impl UpdatePerson {
         }
         if let Some(Some(links)) = &self.links {
             check_links(&mut checks, links);
+        }
+        if let Some(Some(avatar)) = &self.avatar {
+            avatars::check(&mut checks, "avatar", avatar);
         }
         checks.finish()
     }

@@ -1,4 +1,5 @@
-//! People: the authors and medical reviewers of articles (name, credentials, Markdown bio, links).
+//! People: the authors and medical reviewers of articles (name, credentials, Markdown bio, links,
+//! avatar), each read with a page of their published articles.
 //!
 //! `input`, `model`, `view`, `journal` and `bylines` (who wrote and who reviewed an article) are
 //! the cores; `handlers` answers requests; this file
@@ -48,6 +49,9 @@ pub fn endpoints() -> Vec<Endpoint> {
     ),
     components(schemas(
         view::PersonView,
+        crate::articles::authored::PersonWithArticles,
+        crate::articles::authored::AuthoredArticles,
+        crate::articles::authored::AuthoredMeta,
         bylines::PersonRef,
         view::PeoplePage,
         view::PeopleMeta,

@@ -1,11 +1,12 @@
 //! The `people` table: authors and medical reviewers, found by id, slug or old slug, written as
-//! whole content values (a write that changes nothing is a no-op).
+//! whole content values with their avatar (a write that changes nothing is a no-op).
 
 use super::input::{CreatePerson, UpdatePerson};
 use crate::db::redirects::{self, SlugKind};
 use crate::db::schema::people;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::media::avatars::{self, Avatar};
 use crate::support::key::Key;
 use crate::support::markdown;
 use crate::support::slug;
@@ -140,7 +141,8 @@ pub fn page(conn: &mut DbConn, after: i32, limit: i64) -> QueryResult<Vec<Person
         .load(conn)
 }
 
-/// Creates a person from a checked request; a given slug must be free (409).
+/// Creates a person from a checked request; a given slug must be free and a given avatar's
+/// media item must exist (409 each).
 pub fn create(
     conn: &mut DbConn,
     request: &CreatePerson,
@@ -167,18 +169,27 @@ pub fn create(
         )
         .get_result(conn)?;
     redirects::forget(conn, SlugKind::Person, &row.slug)?;
+    if let Some(avatar) = &request.avatar {
+        avatars::write(conn, row.id, Some(avatar))?;
+    }
     Ok(row)
 }
 
-/// Stores `merged` as the next version of `current` (a new slug resolved and the old one
-/// remembered), or nothing when it equals what is stored.
+/// Stores `merged`, and `avatar` unless it is `None` (`Some(None)` removes the avatar), as the
+/// next version of `current` (a new slug resolved and the old one remembered), or nothing when
+/// both equal what is stored. An avatar naming no media item is a 409 on `avatar.media_id`.
 pub fn write_content(
     conn: &mut DbConn,
     current: &PersonRow,
     mut merged: PersonContent,
+    avatar: Option<Option<&Avatar>>,
     now: NaiveDateTime,
 ) -> ApiResult<PersonRow> {
-    if merged == PersonContent::from(current) {
+    let avatar_changed = match avatar {
+        Some(avatar) => avatars::write(conn, current.id, avatar)?,
+        None => false,
+    };
+    if merged == PersonContent::from(current) && !avatar_changed {
         return Ok(current.clone());
     }
     if merged.slug != current.slug {
@@ -201,7 +212,7 @@ pub fn write_content(
 }
 
 /// Creates the person `request` names by its slug, or makes the stored one hold exactly its
-/// content (an import): returns the row before (`None` when new) and after.
+/// content, avatar included (an import): returns the row before (`None` when new) and after.
 pub fn upsert(
     conn: &mut DbConn,
     request: &CreatePerson,
@@ -218,7 +229,7 @@ pub fn upsert(
         &request.bio,
         &request.links,
     );
-    let row = write_content(conn, &current, content, now)?;
+    let row = write_content(conn, &current, content, Some(request.avatar.as_ref()), now)?;
     Ok((Some(current), row))
 }
 

@@ -31,7 +31,8 @@ fn base() -> Value {
         ],
         "people": [
             {"name": "Jane Doe", "slug": "jane-doe", "credentials": "MD", "bio": "A *doctor*.",
-             "links": ["https://example.org/jane"]},
+             "links": ["https://example.org/jane"],
+             "avatar": {"sha256": MEDIA[1], "alt": "Jane, smiling"}},
             {"name": "Sam Lee", "slug": "sam-lee", "credentials": "RN", "bio": "A nurse.",
              "links": []},
         ],
@@ -97,6 +98,7 @@ fn changed(kind: &str, record: &Value, field: &str) -> Option<Value> {
         ("person", "credentials") => json!(format!("{}, PhD", value.as_str()?)),
         ("person", "bio") => json!(format!("{} Retired.", value.as_str()?)),
         ("person", "links") => json!(["https://example.org/elsewhere"]),
+        ("person", "avatar") => json!({"sha256": MEDIA[0], "alt": "Jane at her desk"}),
         ("article", "references") => {
             let mut references = value.clone();
             references[0]["year"] = json!(2021);
@@ -260,4 +262,37 @@ fn re_importing_the_same_file_writes_nothing() {
         (0, 0, 0, 0, 3, 2, 2, 1),
         "{again}"
     );
+}
+
+#[test]
+fn a_person_record_without_an_avatar_removes_it_and_an_unknown_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path());
+    import_value(&db, dir.path(), &base());
+    let mut data = base();
+    data["people"][0].as_object_mut().unwrap().remove("avatar");
+    let summary = import_value(&db, dir.path(), &data);
+    assert_eq!(
+        (summary.people, summary.people_unchanged),
+        (1, 1),
+        "{summary}"
+    );
+    assert_eq!(exported(&db, dir.path()), normalized(data));
+
+    let mut unknown = base();
+    unknown["people"][0]["avatar"]["sha256"] = json!("c".repeat(64));
+    let path = dir.path().join("unknown.json");
+    std::fs::write(&path, unknown.to_string()).unwrap();
+    let error = import(&db, &path, ImportOptions::default(), Utc::now().naive_utc())
+        .expect_err("an avatar naming no media item");
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("people[0]: avatar: no media item has the sha256 'cccc"),
+        "{message}"
+    );
+    let mut array = base();
+    array["people"][0]["avatar"] = json!([MEDIA[0], "Jane"]);
+    std::fs::write(&path, array.to_string()).unwrap();
+    import(&db, &path, ImportOptions::default(), Utc::now().naive_utc())
+        .expect_err("an avatar written as an array");
 }

@@ -398,6 +398,14 @@ async fn a_change_to_a_person_a_tag_or_an_articles_parts_reaches_the_other_nodes
         )
         .await;
     let article_id = article["id"].as_i64().unwrap();
+    let draft = a
+        .article("Rest more", health, json!({"authors": [person_id]}))
+        .await;
+    let picture = crate::media::picture(8, 8, image::ImageFormat::Png);
+    let medium = crate::media::upload(&a, &token, picture, "image/png", "")
+        .await
+        .expect(201)
+        .body;
     let page = "/api/v1/articles/sleep-well";
     let profile = "/api/v1/people/jane-doe";
     for path in [page, profile, page, profile] {
@@ -453,4 +461,33 @@ async fn a_change_to_a_person_a_tag_or_an_articles_parts_reaches_the_other_nodes
     )
     .await;
     assert_eq!(cited.body["references"][0]["title"], "Sleep and memory");
+
+    // Another writer (SQL) gives the person an avatar without touching their row.
+    a.execute(&format!(
+        "INSERT INTO person_avatars (person_id, media_id, alt) VALUES ({person_id}, {}, 'Jane')",
+        medium["id"]
+    ));
+    let pictured = |reply: &Reply| reply.body["avatar"]["media_id"] == medium["id"];
+    assert!(pictured(&eventually(|| b.get(profile), pictured).await));
+    let credited = eventually(
+        || b.get(page),
+        |reply| reply.body["authors"][0]["avatar"]["media_id"] == medium["id"],
+    )
+    .await;
+    assert_eq!(credited.body["authors"][0]["avatar"]["alt"], "Jane");
+
+    // An article of theirs published on A enters their page on B.
+    a.post(
+        &token,
+        &format!("/api/v1/articles/{}/publish", draft["id"]),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let listed = eventually(
+        || b.get(profile),
+        |reply| reply.body["articles"]["data"].as_array().map(Vec::len) == Some(2),
+    )
+    .await;
+    assert_eq!(listed.body["articles"]["data"][0]["title"], "Rest more");
 }

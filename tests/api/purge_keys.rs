@@ -29,9 +29,9 @@ fn keys(reply: &Reply) -> Vec<String> {
 }
 
 /// Health > Sleep; "rest" (published, with a section, in Sleep, tagged "calm"), "move"
-/// (published, in Health), "plan" (a draft, in Sleep). Returns (health, sleep, rest, move, plan,
-/// section, calm) ids.
-async fn content<S, B>(app: &TestApp<S>) -> [i64; 7]
+/// (published, in Health), "plan" (a draft, in Sleep), all three by Jane (with an avatar).
+/// Returns (health, sleep, rest, move, plan, section, calm, jane) ids.
+async fn content<S, B>(app: &TestApp<S>) -> [i64; 8]
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -47,13 +47,30 @@ where
         .body["id"]
         .as_i64()
         .unwrap();
-    let published = json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"});
+    let picture = crate::media::picture(8, 8, image::ImageFormat::Png);
+    let medium = crate::media::upload(app, &app.editor(), picture, "image/png", "")
+        .await
+        .expect(201)
+        .body;
+    let jane = app
+        .post(
+            &app.editor(),
+            "/api/v1/people",
+            json!({"name": "Jane Doe", "avatar": {"media_id": medium["id"], "alt": "Jane"}}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let published =
+        json!({"status": "published", "published_at": "2026-01-01T00:00:00Z", "authors": [jane]});
     let mut rest_fields = published.clone();
     rest_fields["sections"] = json!([{"heading": "Why", "body": "Rest helps."}]);
     rest_fields["tags"] = json!([calm]);
     let rest = app.article("Rest", sleep, rest_fields).await;
     let moving = app.article("Move", health, published).await;
-    let plan = app.article("Plan", sleep, json!({})).await;
+    let plan = app.article("Plan", sleep, json!({"authors": [jane]})).await;
     [
         health,
         sleep,
@@ -62,12 +79,13 @@ where
         plan["id"].as_i64().unwrap(),
         rest["sections"][0]["id"].as_i64().unwrap(),
         calm,
+        jane,
     ]
 }
 
 /// Every public read of content over `content`'s resources, with the keys each must carry.
-fn public_reads(ids: [i64; 7]) -> Vec<(String, Vec<String>)> {
-    let [health, sleep, rest, moving, plan, section, calm] = ids;
+fn public_reads(ids: [i64; 8]) -> Vec<(String, Vec<String>)> {
+    let [health, sleep, rest, moving, plan, section, calm, jane] = ids;
     let lists = vec![
         "articles".to_owned(),
         "categories".to_owned(),
@@ -89,7 +107,25 @@ fn public_reads(ids: [i64; 7]) -> Vec<(String, Vec<String>)> {
                 format!("article-{rest}"),
                 format!("category-{health}"),
                 format!("category-{sleep}"),
+                format!("person-{jane}"),
                 format!("tag-{calm}"),
+            ],
+        ),
+        ("/api/v1/people".to_owned(), vec!["people".to_owned()]),
+        (
+            format!("/api/v1/people/{jane}"),
+            vec![
+                format!("person-{jane}"),
+                "articles".to_owned(),
+                "categories".to_owned(),
+            ],
+        ),
+        (
+            format!("/api/v1/people/{jane}?limit=1"),
+            vec![
+                format!("person-{jane}"),
+                "articles".to_owned(),
+                "categories".to_owned(),
             ],
         ),
         (
@@ -102,7 +138,11 @@ fn public_reads(ids: [i64; 7]) -> Vec<(String, Vec<String>)> {
         ),
         (
             format!("/api/v1/articles/{moving}"),
-            vec![format!("article-{moving}"), format!("category-{health}")],
+            vec![
+                format!("article-{moving}"),
+                format!("category-{health}"),
+                format!("person-{jane}"),
+            ],
         ),
         (format!("/api/v1/articles/{plan}"), vec![]),
         (format!("/api/v1/articles/{rest}/related"), s(&lists)),
@@ -201,7 +241,7 @@ fn document_path(path: &str) -> String {
 async fn every_response_a_write_changes_carries_a_key_the_write_purges() {
     let app = spawn().await;
     let ids = content(&app).await;
-    let [_, sleep, rest, moving, plan, section, calm] = ids;
+    let [_, sleep, rest, moving, plan, section, calm, jane] = ids;
     let editor = app.editor();
     let reader = app.token(&[Scope::Read]);
     let reads = public_reads(ids);
@@ -253,6 +293,18 @@ async fn every_response_a_write_changes_carries_a_key_the_write_purges() {
             "PATCH",
             format!("/api/v1/tags/{calm}"),
             json!({"name": "Calm & Quiet"}),
+        ),
+        (
+            "avatar removal",
+            "PATCH",
+            format!("/api/v1/people/{jane}"),
+            json!({"avatar": null}),
+        ),
+        (
+            "person rename",
+            "PATCH",
+            format!("/api/v1/people/{jane}"),
+            json!({"name": "Jane Doe-Smith"}),
         ),
         (
             "article delete",

@@ -479,6 +479,13 @@ async fn null_clears_what_the_document_calls_nullable_and_is_a_422_naming_any_ot
     .expect(200);
     app.patch(
         &token,
+        "/api/v1/people/jane-doe",
+        json!({"avatar": {"media_id": medium.body["id"], "alt": "Jane"}}),
+    )
+    .await
+    .expect(200);
+    app.patch(
+        &token,
         &format!("/api/v1/categories/{category}"),
         json!({"parent_id": parent, "description": "About health."}),
     )
@@ -819,6 +826,22 @@ async fn a_nested_object_written_as_an_array_is_a_422_naming_it_and_changes_noth
             "feature_image",
         ),
         (
+            "CreatePerson",
+            "avatar",
+            "POST",
+            "/api/v1/people".to_owned(),
+            json!({"name": "Sam Lee", "avatar": [1, "Sam"]}),
+            "avatar",
+        ),
+        (
+            "UpdatePerson",
+            "avatar",
+            "PATCH",
+            "/api/v1/people/jane-doe".to_owned(),
+            json!({"avatar": [1, "Jane"]}),
+            "avatar",
+        ),
+        (
             "ReplaceSections",
             "sections",
             "PUT",
@@ -845,6 +868,7 @@ async fn a_nested_object_written_as_an_array_is_a_422_naming_it_and_changes_noth
         "every nested object of a request body has a case here"
     );
     let before = app.get_as(&token, &article_path).await.body;
+    let person = app.get_as(&token, "/api/v1/people/jane-doe").await.body;
     let articles = app.count("articles");
     for (_, _, method, path, body, field) in cases {
         let reply = app
@@ -859,4 +883,9 @@ async fn a_nested_object_written_as_an_array_is_a_422_naming_it_and_changes_noth
     }
     assert_eq!(app.get_as(&token, &article_path).await.body, before);
     assert_eq!(app.count("articles"), articles);
+    assert_eq!(
+        app.get_as(&token, "/api/v1/people/jane-doe").await.body,
+        person
+    );
+    assert_eq!(app.count("people"), 1);
 }

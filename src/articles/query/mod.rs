@@ -4,7 +4,7 @@
 pub mod cursor;
 pub mod sort;
 
-pub use sort::{sort_spec, SortField, SortKey, MAX_SORT_KEYS};
+pub use sort::{default_keys, sort_spec, SortField, SortKey, MAX_SORT_KEYS};
 
 use super::status::ArticleState;
 use crate::error::ApiError;
@@ -296,6 +296,25 @@ impl ListQuery {
     /// The sort spec as written in `sort` (for cursors and links).
     pub fn sort_spec(&self) -> String {
         sort_spec(&self.sort)
+    }
+
+    /// `GET /articles?author=<person_id>` in cursor `paging`, every other parameter at its
+    /// default (newest first, list items embedding their category): the list of a person's
+    /// page. Read it for anonymous readers to list only their published articles.
+    pub fn authored_by(person_id: i32, paging: Paging) -> Self {
+        Self {
+            filters: Vec::new(),
+            category: None,
+            include_descendants: false,
+            author: Some(person_id.to_string()),
+            reviewer: None,
+            tag: None,
+            q: None,
+            sort: default_keys(false),
+            paging,
+            count: false,
+            shape: Shape::default_for(LIST),
+        }
     }
 }
 
@@ -632,11 +651,33 @@ fn parse_paging(
             per_page: per_page.unwrap_or(DEFAULT_LIMIT),
         });
     }
-    let after = after.map(|raw| Cursor::decode(&raw, sort)).transpose()?;
+    cursor_page(limit, after.as_deref(), sort)
+}
+
+/// A cursor page of `limit` items (default 20) after the cursor `after` made for `sort`: a 400
+/// when the cursor is not one the server made for that sort.
+fn cursor_page(
+    limit: Option<i64>,
+    after: Option<&str>,
+    sort: &[SortKey],
+) -> Result<Paging, ApiError> {
+    let after = after.map(|raw| Cursor::decode(raw, sort)).transpose()?;
     Ok(Paging::Cursor {
         limit: limit.unwrap_or(DEFAULT_LIMIT),
         after,
     })
+}
+
+/// The cursor paging of a list sorted by `sort` from the raw `limit` (1–100, default 20) and
+/// `after` (a cursor made for `sort`) parameters, as `GET /articles` reads them: a 400 naming
+/// the parameter otherwise.
+pub fn cursor_paging(
+    limit: Option<&str>,
+    after: Option<&str>,
+    sort: &[SortKey],
+) -> Result<Paging, ApiError> {
+    let limit = query_number::parse("limit", limit, 1, MAX_LIMIT)?;
+    cursor_page(limit, after, sort)
 }
 
 /// The shape parameters of single reads: `include` and `format` (a single read is whole:

@@ -56,23 +56,28 @@ pub fn sort_spec(keys: &[SortKey]) -> String {
         .join(",")
 }
 
+/// The keys of a list without `sort`: `rank` when searching, else `-published_at` (newest first).
+pub fn default_keys(searching: bool) -> Vec<SortKey> {
+    if searching {
+        vec![SortKey {
+            field: SortField::Rank,
+            descending: false,
+        }]
+    } else {
+        vec![SortKey {
+            field: SortField::PublishedAt,
+            descending: true,
+        }]
+    }
+}
+
 /// The keys of a `sort` parameter (`None`: the default, `rank` when searching, else
 /// `-published_at`); the message of the 400 when a field is unknown or more than
 /// [`MAX_SORT_KEYS`] are given. `rank` without `q` is the constant 0 (every article is equally
 /// relevant), so the keys after it decide; a field named twice keeps its first direction.
 pub fn parse(value: Option<String>, searching: bool) -> Result<Vec<SortKey>, String> {
     let Some(value) = value else {
-        return Ok(if searching {
-            vec![SortKey {
-                field: SortField::Rank,
-                descending: false,
-            }]
-        } else {
-            vec![SortKey {
-                field: SortField::PublishedAt,
-                descending: true,
-            }]
-        });
+        return Ok(default_keys(searching));
     };
     let mut keys = Vec::new();
     let mut count = 0;
