@@ -1,0 +1,1 @@
+ALTER TABLE sections RESET (toast_tuple_target);
