@@ -29,6 +29,7 @@ use crate::http::openapi_responses::{
 use crate::http::problem::Problem;
 use crate::http::purge_keys::{tagged, Shows};
 use crate::jobs::views;
+use crate::people::bylines::PersonRef;
 use crate::state::AppState;
 use crate::support::key::Key;
 use actix_web::http::header;
@@ -72,7 +73,7 @@ use utoipa::IntoParams;
             headers(
                 ("X-Total-Count" = i64, description = "Items over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags media` (any article, category, person, tag or media change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -105,7 +106,7 @@ pub async fn list_articles(
             headers(
                 ("X-Total-Count" = i64, description = "Results over all pages (page mode, or count=true)"),
                 ("Link" = String, description = "RFC 8288 links: `<url>; rel=\"first\"` always; `rel=\"prev\"` in page mode from page 2 on; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags media` (any article, category, person, tag or media change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 400, response = BadRequest),
@@ -219,7 +220,7 @@ async fn list_response(
         (status = 200, description = "The article", body = ArticleView,
             headers(
                 ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>`, `category-<id>` of each category in its breadcrumbs and `person-<id>` of each person of its byline it shows"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `article-<id>`, `category-<id>` of each category in its breadcrumbs, `person-<id>` of each person of its byline it shows, `tag-<id>` of each tag it shows, and `media-<id>` of its feature and social images and of its people's avatars"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",
@@ -276,17 +277,24 @@ pub async fn get_article(
             let response = HttpResponse::Ok()
                 .insert_header((header::ETAG, version_etag(article.version)))
                 .json(view::shaped(&article, &shape));
-            let people = article
+            let shown_people: Vec<&PersonRef> = article
                 .authors
                 .iter()
                 .flatten()
                 .chain(article.review.iter().flatten().map(|r| &r.reviewer))
-                .map(|person| person.id)
                 .collect();
+            let people = shown_people.iter().map(|person| person.id).collect();
+            let avatars = shown_people
+                .iter()
+                .filter_map(|person| person.avatar.as_ref().map(|avatar| avatar.media_id));
             let tags = article.tags.iter().flatten().map(|tag| tag.id).collect();
             let feature = article.feature_image.iter().flatten().map(|f| f.media_id);
             let social = article.seo.iter().flat_map(|seo| &seo.og_image);
-            let mut media: Vec<i32> = feature.chain(social.map(|image| image.media_id)).collect();
+            let mut media: Vec<i32> = feature
+                .chain(social.map(|image| image.media_id))
+                .chain(avatars)
+                .collect();
+            media.sort_unstable();
             media.dedup();
             let shows = Shows::Article {
                 id: article.id,
@@ -318,7 +326,7 @@ pub struct RelatedQuery {
     responses(
         (status = 200, description = "Related articles (with their category)", body = RelatedArticles,
             headers(
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags` (any article, category, person or tag change may alter it)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `articles categories people tags media` (any article, category, person, tag or media change may alter it)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The article was renamed: `Location` has its current URL",

@@ -22,7 +22,7 @@ pub enum Shows {
     /// One article (`article-<id>`), the categories of its breadcrumbs, root first
     /// (`category-<id>` each: a category rename changes the article's page), the people of
     /// its byline it shows (`person-<id>` each), its tags (`tag-<id>` each) and the media items
-    /// it shows: feature and social image (`media-<id>` each).
+    /// it shows: feature and social image, its people's avatars (`media-<id>` each).
     Article {
         /// The article's id.
         id: i32,
@@ -50,9 +50,15 @@ pub enum Shows {
     /// One category with its breadcrumbs and children (`category-<id> categories`).
     Category(i32),
     /// One person with a page of their articles (`person-<id> articles categories`: any article
-    /// may enter or leave their list, and its items embed their category).
-    Person(i32),
-    /// A list of people (`people`).
+    /// may enter or leave their list, and its items embed their category), and their avatar's
+    /// medium (`media-<id>`).
+    Person {
+        /// The person's id.
+        id: i32,
+        /// The media item of their avatar, if any.
+        avatar: Option<i32>,
+    },
+    /// A list of people with their avatars (`people media`).
     People,
     /// One tag with its count of published articles (`tag-<id> articles`).
     Tag(i32),
@@ -97,12 +103,15 @@ impl Shows {
                 vec![CATEGORIES_KEY.to_owned(), ARTICLES_KEY.to_owned()]
             }
             Shows::Category(id) => vec![category_key(*id), CATEGORIES_KEY.to_owned()],
-            Shows::Person(id) => vec![
+            Shows::Person { id, avatar } => [
                 person_key(*id),
                 ARTICLES_KEY.to_owned(),
                 CATEGORIES_KEY.to_owned(),
-            ],
-            Shows::People => vec![PEOPLE_KEY.to_owned()],
+            ]
+            .into_iter()
+            .chain(avatar.map(media_key))
+            .collect(),
+            Shows::People => vec![PEOPLE_KEY.to_owned(), MEDIA_KEY.to_owned()],
             Shows::Tag(id) => vec![tag_key(*id), ARTICLES_KEY.to_owned()],
             Shows::Tags => vec![TAGS_KEY.to_owned(), ARTICLES_KEY.to_owned()],
             Shows::Medium(id) => vec![media_key(*id)],

@@ -30,7 +30,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
     responses(
         (status = 200, description = "A page of people", body = PeoplePage,
             headers(
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly): `people`"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly): `people media` (each person shows their avatar)"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare)"),
             )),
         (status = 400, response = BadRequest),
@@ -79,7 +79,7 @@ pub async fn list_people(
             headers(
                 ("ETag" = String, description = "`\"<version>-<digest>\"`; its version part works in If-Match"),
                 ("Link" = String, description = "RFC 8288 links to pages of `articles`: `<url>; rel=\"first\"` always; `rel=\"next\"` when another page follows"),
-                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `person-<id> articles categories` (any article change may alter their list; its items embed their category)"),
+                ("Surrogate-Key" = String, description = "Purge keys (Fastly), space-separated: `person-<id> articles categories` (any article change may alter their list; its items embed their category) and `media-<id>` of their avatar"),
                 ("Cache-Tag" = String, description = "The same purge keys (Cloudflare), comma-separated"),
             )),
         (status = 308, description = "The person was renamed: `Location` has the current URL",
@@ -130,7 +130,11 @@ pub async fn get_person(
                 .insert_header((header::ETAG, version_etag(page.person.version)))
                 .insert_header((header::LINK, link))
                 .json(&page);
-            Ok(tagged(response, &Shows::Person(page.person.id)))
+            let shows = Shows::Person {
+                id: page.person.id,
+                avatar: page.person.avatar.as_ref().map(|avatar| avatar.media_id),
+            };
+            Ok(tagged(response, &shows))
         }
         Found::MovedTo(current) => Ok(moved(&req, &id_or_slug, &current)),
     }

@@ -185,7 +185,7 @@ async fn the_list_pages_through_everyone_in_id_order() {
             .get(&format!("/api/v1/people?limit=2&after={after}"))
             .await
             .expect(200);
-        assert_eq!(page.header("surrogate-key"), "people");
+        assert_eq!(page.header("surrogate-key"), "people media");
         for person in page.body["data"].as_array().unwrap() {
             seen.push(person["name"].as_str().unwrap().to_owned());
         }

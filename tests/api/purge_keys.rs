@@ -30,8 +30,8 @@ fn keys(reply: &Reply) -> Vec<String> {
 
 /// Health > Sleep; "rest" (published, with a section, in Sleep, tagged "calm"), "move"
 /// (published, in Health), "plan" (a draft, in Sleep), all three by Jane (with an avatar).
-/// Returns (health, sleep, rest, move, plan, section, calm, jane) ids.
-async fn content<S, B>(app: &TestApp<S>) -> [i64; 8]
+/// Returns (health, sleep, rest, move, plan, section, calm, jane, Jane's avatar medium) ids.
+async fn content<S, B>(app: &TestApp<S>) -> [i64; 9]
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -80,12 +80,13 @@ where
         rest["sections"][0]["id"].as_i64().unwrap(),
         calm,
         jane,
+        medium["id"].as_i64().unwrap(),
     ]
 }
 
 /// Every public read of content over `content`'s resources, with the keys each must carry.
-fn public_reads(ids: [i64; 8]) -> Vec<(String, Vec<String>)> {
-    let [health, sleep, rest, moving, plan, section, calm, jane] = ids;
+fn public_reads(ids: [i64; 9]) -> Vec<(String, Vec<String>)> {
+    let [health, sleep, rest, moving, plan, section, calm, jane, avatar] = ids;
     let lists = vec![
         "articles".to_owned(),
         "categories".to_owned(),
@@ -109,15 +110,20 @@ fn public_reads(ids: [i64; 8]) -> Vec<(String, Vec<String>)> {
                 format!("category-{sleep}"),
                 format!("person-{jane}"),
                 format!("tag-{calm}"),
+                format!("media-{avatar}"),
             ],
         ),
-        ("/api/v1/people".to_owned(), vec!["people".to_owned()]),
+        (
+            "/api/v1/people".to_owned(),
+            vec!["people".to_owned(), "media".to_owned()],
+        ),
         (
             format!("/api/v1/people/{jane}"),
             vec![
                 format!("person-{jane}"),
                 "articles".to_owned(),
                 "categories".to_owned(),
+                format!("media-{avatar}"),
             ],
         ),
         (
@@ -126,6 +132,7 @@ fn public_reads(ids: [i64; 8]) -> Vec<(String, Vec<String>)> {
                 format!("person-{jane}"),
                 "articles".to_owned(),
                 "categories".to_owned(),
+                format!("media-{avatar}"),
             ],
         ),
         (
@@ -142,6 +149,7 @@ fn public_reads(ids: [i64; 8]) -> Vec<(String, Vec<String>)> {
                 format!("article-{moving}"),
                 format!("category-{health}"),
                 format!("person-{jane}"),
+                format!("media-{avatar}"),
             ],
         ),
         (format!("/api/v1/articles/{plan}"), vec![]),
@@ -241,7 +249,7 @@ fn document_path(path: &str) -> String {
 async fn every_response_a_write_changes_carries_a_key_the_write_purges() {
     let app = spawn().await;
     let ids = content(&app).await;
-    let [_, sleep, rest, moving, plan, section, calm, jane] = ids;
+    let [_, sleep, rest, moving, plan, section, calm, jane, _] = ids;
     let editor = app.editor();
     let reader = app.token(&[Scope::Read]);
     let reads = public_reads(ids);
