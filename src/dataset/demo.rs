@@ -1,6 +1,7 @@
-//! The demo content loaded into a brand-new database: a `Health` tree, three (fictional) people,
-//! four tags and three published articles with their authors, medical review, references, tags
-//! and feature images (small gradients drawn at load time, stored like uploads).
+//! The demo content loaded into a brand-new database: a `Health` tree, three (fictional) people
+//! with their avatars, four tags and three published articles with their authors, medical
+//! review, references, tags and feature images (the pictures are gradients drawn at load time,
+//! stored like uploads).
 
 use crate::changes::model::{self as changes, Journal};
 use crate::dataset::import::{import_from, ImportOptions};
@@ -23,45 +24,74 @@ use std::io::Cursor;
 /// feature images are added when it is loaded.
 const DEMO_JSON: &str = include_str!("demo.json");
 
-/// Size in pixels of the demo pictures (wide enough for the 320 and 640 px variants).
-const PICTURE_SIZE: (u32, u32) = (960, 540);
+/// Size in pixels of the demo feature images (wide enough for the 320 and 640 px variants).
+const FEATURE_SIZE: (u32, u32) = (960, 540);
 
-/// A demo article's feature image: a picture fading between two colours, with its texts.
+/// Size in pixels of the demo avatars.
+const AVATAR_SIZE: (u32, u32) = (400, 400);
+
+/// Where a demo picture is shown.
+enum Place {
+    /// As the feature image of the article with this slug.
+    FeatureImageOf(&'static str),
+    /// As the avatar of the person with this slug.
+    AvatarOf(&'static str),
+}
+
+/// A demo picture: a gradient between two colours, with its texts and where it is shown.
 struct Picture {
-    /// The article's slug.
-    article: &'static str,
+    place: Place,
     /// The colours of the top and bottom rows.
     colours: [[u8; 3]; 2],
     alt: &'static str,
     caption: &'static str,
 }
 
-/// The demo articles' feature images.
-const PICTURES: [Picture; 3] = [
+/// The demo pictures: the articles' feature images and the people's avatars.
+const PICTURES: [Picture; 6] = [
     Picture {
-        article: "is-it-normal-to-feel-lonely-in-a-crowd-what-psychologists-say",
+        place: Place::FeatureImageOf(
+            "is-it-normal-to-feel-lonely-in-a-crowd-what-psychologists-say",
+        ),
         colours: [[86, 101, 160], [214, 170, 140]],
         alt: "A dusk sky fading from blue to apricot",
         caption: "Loneliness can find us anywhere, even among people.",
     },
     Picture {
-        article: "why-do-we-wake-up-at-3-a-m-sleep-cycles-explained",
+        place: Place::FeatureImageOf("why-do-we-wake-up-at-3-a-m-sleep-cycles-explained"),
         colours: [[18, 24, 64], [70, 60, 120]],
         alt: "A night sky deepening from indigo to violet",
         caption: "Most of us surface briefly between sleep cycles.",
     },
     Picture {
-        article: "does-drinking-water-before-meals-really-help-digestion",
+        place: Place::FeatureImageOf("does-drinking-water-before-meals-really-help-digestion"),
         colours: [[170, 220, 240], [40, 120, 170]],
         alt: "Clear water shading from pale to deep blue",
         caption: "",
     },
+    Picture {
+        place: Place::AvatarOf("maya-okafor"),
+        colours: [[240, 190, 120], [200, 90, 70]],
+        alt: "Maya Okafor's avatar: a warm amber gradient",
+        caption: "",
+    },
+    Picture {
+        place: Place::AvatarOf("daniel-reyes"),
+        colours: [[120, 200, 170], [30, 110, 120]],
+        alt: "Daniel Reyes's avatar: a teal gradient",
+        caption: "",
+    },
+    Picture {
+        place: Place::AvatarOf("lena-brandt"),
+        colours: [[200, 180, 230], [90, 70, 150]],
+        alt: "Lena Brandt's avatar: a lavender gradient",
+        caption: "",
+    },
 ];
 
-/// A picture of `PICTURE_SIZE` fading from the first of `colours` (top) to the second, as a
-/// JPEG.
-fn picture([top, bottom]: [[u8; 3]; 2]) -> anyhow::Result<Vec<u8>> {
-    let (width, height) = PICTURE_SIZE;
+/// A picture of `(width, height)` pixels fading from the first of `colours` (top) to the
+/// second, as a JPEG.
+fn picture((width, height): (u32, u32), [top, bottom]: [[u8; 3]; 2]) -> anyhow::Result<Vec<u8>> {
     let image = RgbImage::from_fn(width, height, |_, y| {
         let mix = |a: u8, b: u8| {
             let (a, b, y, h) = (u32::from(a), u32::from(b), y, height - 1);
@@ -77,12 +107,16 @@ fn picture([top, bottom]: [[u8; 3]; 2]) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Loads the demo content: the pictures into `store` and the library, then the rest in one
-/// transaction, each article with its picture as feature image; returns how many articles it
-/// added.
+/// transaction, each article with its picture as feature image and each person with theirs as
+/// avatar; returns how many articles it added.
 pub async fn load(db: &Database, store: &MediaStore, now: NaiveDateTime) -> anyhow::Result<usize> {
     let mut data: Value = serde_json::from_str(DEMO_JSON).context("reading the demo set")?;
     for demo in PICTURES {
-        let prepared = upload::prepare(picture(demo.colours)?.into(), u64::MAX)
+        let size = match demo.place {
+            Place::FeatureImageOf(_) => FEATURE_SIZE,
+            Place::AvatarOf(_) => AVATAR_SIZE,
+        };
+        let prepared = upload::prepare(picture(size, demo.colours)?.into(), u64::MAX)
             .map_err(|error| anyhow::anyhow!("preparing a demo picture: {error}"))?;
         let texts = MediaTexts {
             alt: demo.alt.to_owned(),
@@ -93,10 +127,23 @@ pub async fn load(db: &Database, store: &MediaStore, now: NaiveDateTime) -> anyh
         let (medium, _) = library::add(db, store, prepared, texts, journal, now)
             .await
             .map_err(|error| anyhow::anyhow!("storing a demo picture: {error:?}"))?;
-        let articles = data["articles"].as_array_mut().context("demo articles")?;
-        for article in articles.iter_mut().filter(|a| a["slug"] == demo.article) {
-            article["feature_image"] =
-                json!({"sha256": medium.sha256, "alt": demo.alt, "caption": demo.caption});
+        let (records, slug, field, value) = match demo.place {
+            Place::FeatureImageOf(slug) => (
+                "articles",
+                slug,
+                "feature_image",
+                json!({"sha256": medium.sha256, "alt": demo.alt, "caption": demo.caption}),
+            ),
+            Place::AvatarOf(slug) => (
+                "people",
+                slug,
+                "avatar",
+                json!({"sha256": medium.sha256, "alt": demo.alt}),
+            ),
+        };
+        let records = data[records].as_array_mut().context("demo records")?;
+        for record in records.iter_mut().filter(|r| r["slug"] == slug) {
+            record[field] = value.clone();
         }
     }
     let text = serde_json::to_vec(&data)?;

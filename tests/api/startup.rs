@@ -81,6 +81,16 @@ async fn demo_content_loads_into_a_new_database_and_is_readable() {
         assert!(!page["authors"].as_array().unwrap().is_empty(), "{slug}");
         assert!(!page["tags"].as_array().unwrap().is_empty(), "{slug}");
         assert_eq!(page["review"]["reviewer"]["slug"], "lena-brandt", "{slug}");
+        // Every person it credits has an avatar with alt text.
+        let people = page["authors"].as_array().unwrap().iter();
+        for person in people.chain([&page["review"]["reviewer"]]) {
+            let avatar = &person["avatar"];
+            assert!(
+                !avatar["alt"].as_str().unwrap().is_empty(),
+                "{slug}: {person}"
+            );
+            assert_eq!(avatar["media_type"], "image/jpeg", "{slug}: {person}");
+        }
         assert!(page["review"]["reviewed_at"].is_string(), "{slug}");
         assert!(!page["references"].as_array().unwrap().is_empty(), "{slug}");
         // A feature image with alt text, its file served as a JPEG.
