@@ -11,7 +11,8 @@ re-checks a case after `before_call` changed it, so the check that judges it see
   Replays with the same key are covered by tests/api/idempotency.rs.
 - `after` on the lists: a cursor is opaque, only one the server made for the same `sort` is
   valid (anything else is a 400, as it should be). A well-formed one is replaced by a real
-  `meta.next_cursor` for the request's sort.
+  `meta.next_cursor` for the request's sort (a person's page of articles: the article list's
+  default sort, whose cursors it takes).
 - Rules between fields of one body, which JSON Schema cannot state (they are in the
   descriptions, and tests/api/write_rules.rs and sections.rs check them): `unpublish_at` after
   `published_at` when both are sent (an inverted pair loses `unpublish_at`), a published status
@@ -42,6 +43,7 @@ CURSOR = re.compile(r"^[A-Za-z0-9_-]+$")
 # What Rust's str::trim removes (Unicode White_Space): a q of only these is no search.
 BLANK = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 LISTS = ("/api/v1/articles", "/api/v1/search")
+PERSON = "/api/v1/people/{id_or_slug}"
 BASE = os.environ.get("FUZZ_BASE_URL", "")
 
 _cursors: dict[str, str | None] = {}
@@ -146,5 +148,12 @@ def before_call(context, case, kwargs):
                 searching = isinstance(q, str) and q.strip(BLANK) != ""
                 sort = "rank" if searching else "-published_at"
             cursor = _real_cursor(sort)
+            if cursor is not None:
+                query["after"] = cursor
+    if case.operation.path == PERSON and isinstance(query, dict):
+        # A person's articles page through the article list's cursors, in its default order.
+        after = query.get("after")
+        if isinstance(after, str) and CURSOR.match(after):
+            cursor = _real_cursor("-published_at")
             if cursor is not None:
                 query["after"] = cursor

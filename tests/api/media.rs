@@ -598,3 +598,62 @@ async fn the_library_pages_through_in_id_order_for_anyone() {
         .await
         .expect_problem(400, "bad_request");
 }
+
+/// `png` with a chunk of `kind` holding `data` inserted before its `IEND` (CRC computed).
+fn png_with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let iend = png.len() - 12;
+    let crc = crc32fast::hash(&[kind.as_slice(), data].concat());
+    let length = u32::try_from(data.len()).unwrap().to_be_bytes();
+    [
+        &png[..iend],
+        &length,
+        kind,
+        data,
+        &crc.to_be_bytes(),
+        &png[iend..],
+    ]
+    .concat()
+}
+
+#[actix_web::test]
+async fn a_jpeg_ends_at_its_end_marker_and_a_png_keeps_only_the_chunks_that_show_its_pixels() {
+    let app = spawn_with(|config| config.media.widths = Vec::new()).await;
+    let token = app.editor();
+    // Bytes after a JPEG's end-of-image marker (a phone's appended video, or anything) go.
+    let jpeg = picture(64, 48, ImageFormat::Jpeg);
+    let trailed = [jpeg.as_slice(), SECRET].concat();
+    let stored = upload(&app, &token, trailed, "image/jpeg", "")
+        .await
+        .expect(201);
+    let file = app
+        .get(stored.body["url"].as_str().unwrap())
+        .await
+        .expect(200);
+    assert!(!contains(&file.raw, SECRET), "the trailer is gone");
+    assert_eq!(&file.raw[file.raw.len() - 2..], [0xFF, 0xD9]);
+    // A JPEG cut short (no end marker after its image data) is refused and stores nothing.
+    let whole = picture(120, 80, ImageFormat::Jpeg);
+    for cut in [whole.len() - 2, whole.len() * 9 / 10, whole.len() * 3 / 10] {
+        let refused = upload(&app, &token, whole[..cut].to_vec(), "image/jpeg", "")
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(refused.error_fields(), ["body"], "{}", refused.body);
+    }
+    assert_eq!(app.count("media"), 1);
+    // A PNG keeps its colour chunks and loses text, EXIF and private chunks.
+    let png = picture(30, 20, ImageFormat::Png);
+    let png = png_with_chunk(&png, b"gAMA", &45_455_u32.to_be_bytes());
+    let png = png_with_chunk(&png, b"prVt", SECRET);
+    let png = png_with_chunk(&png, b"tEXt", &[b"Author\0".as_slice(), SECRET].concat());
+    let stored = upload(&app, &token, png, "image/png", "").await.expect(201);
+    let file = app
+        .get(stored.body["url"].as_str().unwrap())
+        .await
+        .expect(200);
+    assert!(
+        !contains(&file.raw, SECRET),
+        "private and text chunks are gone"
+    );
+    assert!(contains(&file.raw, b"gAMA"), "the gamma chunk stays");
+    image::load_from_memory(&file.raw).expect("the stored PNG decodes");
+}
