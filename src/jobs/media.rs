@@ -8,7 +8,7 @@ use crate::caching::store::Change;
 use crate::changes::versioned;
 use crate::media::files;
 use crate::media::format::Format;
-use crate::media::model::{self, MediaRow, VariantRow};
+use crate::media::model::{self, MediaRow, VariantRecord, VariantRow};
 use crate::media::{decode, variants};
 use crate::state::AppState;
 use actix_web::web;
@@ -113,24 +113,35 @@ async fn make(
             height: i32::try_from(variant.height)?,
             byte_size: i64::try_from(variant.bytes.len())?,
         };
-        state
-            .media
-            .put(&files::variant(&row.sha256, width, format), variant.bytes)
-            .await?;
+        let name = files::variant(&row.sha256, width, format);
+        state.media.put(&name, variant.bytes).await?;
         let journal = state.system_journal();
         let now = state.clock.now().naive_utc();
-        let added = state
+        let sha256 = row.sha256.clone();
+        let recorded = state
             .db
             .write(move |conn| {
-                let added = model::add_variant(conn, &record, now)?;
-                if let Some((before, after)) = &added {
+                let recorded = model::add_variant(conn, &record, now)?;
+                if let VariantRecord::Added(change) = &recorded {
+                    let (before, after) = change.as_ref();
                     versioned::record(conn, Some(before), after, &journal, now)?;
                 }
-                Ok(added.is_some())
+                // Bytes uploaded again since are a new item with the same files: keep them.
+                let orphan = matches!(recorded, VariantRecord::MediumGone)
+                    && model::find_by_sha256(conn, &sha256)?.is_none();
+                Ok((recorded, orphan))
             })
             .await?;
-        if added {
-            state.content_changed(&Change::Everything);
+        match recorded {
+            (VariantRecord::Added(_), _) => state.content_changed(&Change::Everything),
+            (VariantRecord::Known, _) => {}
+            (VariantRecord::MediumGone, orphan) => {
+                // Deleted while this was made: its delete could not see this file.
+                if orphan {
+                    state.media.delete(&name).await?;
+                }
+                return Ok(());
+            }
         }
     }
     Ok(())

@@ -215,23 +215,33 @@ pub fn write_content(
         .get_result(conn)?)
 }
 
+/// What became of a variant's record ([`add_variant`]).
+#[derive(Debug)]
+pub enum VariantRecord {
+    /// Recorded: the medium before and after (its next version).
+    Added(Box<(MediaRow, MediaRow)>),
+    /// It was recorded already.
+    Known,
+    /// Its medium is gone (deleted while the variant was being made).
+    MediumGone,
+}
+
 /// Records `variant` as stored, as the next version of its medium (its representation lists its
-/// variants), unless it already is or its medium is gone (deleted while it was being made).
-/// Returns the medium before and after when a row was added.
+/// variants), unless it already is or its medium is gone.
 pub fn add_variant(
     conn: &mut DbConn,
     variant: &VariantRow,
     now: NaiveDateTime,
-) -> QueryResult<Option<(MediaRow, MediaRow)>> {
+) -> QueryResult<VariantRecord> {
     let Some(before) = find(conn, variant.media_id)? else {
-        return Ok(None);
+        return Ok(VariantRecord::MediumGone);
     };
     let stored = media_variants::table
         .find((variant.media_id, variant.width))
         .count()
         .get_result::<i64>(conn)?;
     if stored > 0 {
-        return Ok(None);
+        return Ok(VariantRecord::Known);
     }
     diesel::insert_into(media_variants::table)
         .values(variant)
@@ -243,7 +253,7 @@ pub fn add_variant(
         ))
         .returning(<MediaRow as diesel::Selectable<crate::db::MultiBackend>>::construct_selection())
         .get_result(conn)?;
-    Ok(Some((before, after)))
+    Ok(VariantRecord::Added(Box::new((before, after))))
 }
 
 /// Deletes medium `id` and its variant rows.

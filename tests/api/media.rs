@@ -657,3 +657,49 @@ async fn a_jpeg_ends_at_its_end_marker_and_a_png_keeps_only_the_chunks_that_show
     assert!(contains(&file.raw, b"gAMA"), "the gamma chunk stays");
     image::load_from_memory(&file.raw).expect("the stored PNG decodes");
 }
+
+#[actix_web::test]
+async fn an_item_deleted_while_its_variants_are_made_leaves_no_file_behind() {
+    let files = tempfile::tempdir().unwrap();
+    let dir = files.path().to_owned();
+    let app = spawn_with(|config| {
+        config.media.storage = healthhub::config::MediaStorage::Directory(dir.clone());
+        config.media.widths = vec![100, 400];
+    })
+    .await;
+    let token = app.editor();
+    // Deleted after various delays, so some deletes land while the variants are being made.
+    for (i, delay) in [0, 20, 60, 150].into_iter().enumerate() {
+        let width = 900 + u32::try_from(i).unwrap();
+        let item = upload(
+            &app,
+            &token,
+            picture(width, 600, ImageFormat::Jpeg),
+            "image/jpeg",
+            "",
+        )
+        .await
+        .expect(201)
+        .body;
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(delay)).await;
+        app.delete(&token, &format!("/api/v1/media/{}", item["id"]))
+            .await
+            .expect(204);
+    }
+    let left = || -> Vec<String> {
+        std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for _ in 0..1_500 {
+        if left().is_empty() {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("files left behind: {:?}", left());
+}
