@@ -458,13 +458,13 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         return Err(bad("q is required: the words to search for"));
     }
     let q = q.filter(|q| !q.is_empty());
-    let category = take("category").filter(|c| !c.is_empty());
+    let category = named("category", take("category"))?;
     // Without a category every category is in the list already: nothing more to include.
     let include_descendants =
         parse_bool("include_descendants", take("include_descendants"))? && category.is_some();
-    let author = take("author").filter(|a| !a.is_empty());
-    let reviewer = take("reviewer").filter(|r| !r.is_empty());
-    let tag = take("tag").filter(|t| !t.is_empty());
+    let author = named("author", take("author"))?;
+    let reviewer = named("reviewer", take("reviewer"))?;
+    let tag = named("tag", take("tag"))?;
     let sort = sort::parse(take("sort"), q.is_some()).map_err(bad)?;
     let shape = Shape::parse(
         take("fields").as_deref(),
@@ -493,6 +493,17 @@ pub fn parse(raw_query: &str, defaults: Defaults) -> Result<ListQuery, ApiError>
         count,
         shape,
     })
+}
+
+/// The id or slug a shortcut filter (`category`, `author`, `reviewer`, `tag`) was given; a 400
+/// when it is empty (an unset variable in a frontend's URL must not list everything).
+fn named(name: &str, value: Option<String>) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(value) if value.is_empty() => Err(ApiError::BadRequest(format!(
+            "{name} is empty: give an id or a slug, or leave the parameter out"
+        ))),
+        value => Ok(value),
+    }
 }
 
 /// Parses the `[field][op]` after `filter` in a key.
@@ -805,11 +816,11 @@ impl IntoParams for ListParams {
         let states = ArticleState::ALL.map(ArticleState::name);
         let mut params = vec![
             param("q", "Full-text search; any input is safe; the last word matches as a prefix", text().into()),
-            param("category", "Only articles in this category (id or slug); empty for any", text().into()),
+            param("category", "Only articles in this category (id or slug); never empty (400)", text().into()),
             param("include_descendants", "With category: also its subcategories", boolean().into()),
-            param("author", "Only articles with this person among their authors (id or slug); empty for any", text().into()),
-            param("reviewer", "Only articles this person reviewed medically (id or slug); empty for any", text().into()),
-            param("tag", "Only articles that carry this tag (id or slug); empty for any. Several: filter[tag][in]", text().into()),
+            param("author", "Only articles with this person among their authors (id or slug); never empty (400)", text().into()),
+            param("reviewer", "Only articles this person reviewed medically (id or slug); never empty (400)", text().into()),
+            param("tag", "Only articles that carry this tag (id or slug); never empty (400). Several: filter[tag][in]", text().into()),
             param(
                 "status",
                 "Shortcut for filter[status][eq]: draft, scheduled, published or expired (all but published need content:read)",
