@@ -20,6 +20,7 @@ use crate::http::openapi_responses::{
 use crate::http::purge_keys::{tagged, Shows};
 use crate::jobs::media::make_variants;
 use crate::state::AppState;
+use crate::support::key::path_id;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -172,9 +173,9 @@ pub async fn get_media(
     _no_query: web::Query<NoQuery>,
     state: web::Data<AppState>,
     _caller: Caller,
-    id: web::Path<i32>,
+    id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
+    let id = path_id("media item", &id)?;
     let view = state
         .db
         .read(move |conn| {
@@ -215,13 +216,13 @@ pub async fn update_media(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: web::Path<String>,
     JsonBody(request): JsonBody<UpdateMedia>,
 ) -> ApiResult<HttpResponse> {
     let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
-    let id = id.into_inner();
+    let id = path_id("media item", &id)?;
     let now = state.clock.now().naive_utc();
     let view = state
         .db
@@ -261,11 +262,11 @@ pub async fn delete_media(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<i32>,
+    id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let journal = state.journal_of(caller.require(Scope::Write)?);
     let expected = if_match(&req)?;
-    let id = id.into_inner();
+    let id = path_id("media item", &id)?;
     let now = state.clock.now().naive_utc();
     let gone = state
         .db

@@ -20,7 +20,7 @@ use crate::http::openapi_responses::{
 };
 use crate::http::purge_keys::{tagged, Shows};
 use crate::state::AppState;
-use crate::support::key::Key;
+use crate::support::key::{path_id, Key};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -220,7 +220,7 @@ pub async fn get_section(
     format: web::Query<FormatQuery>,
 ) -> ApiResult<HttpResponse> {
     let format = format.body_format();
-    let id = section_id(&id)?;
+    let id = path_id("section", &id)?;
     let audience = caller.audience(state.clock.now().naive_utc());
     let (row, version) = state
         .db
@@ -272,7 +272,7 @@ pub async fn update_section(
     let journal = state.journal_of(caller.require(Scope::Write)?);
     request.check()?;
     let expected = if_match(&req)?;
-    let id = section_id(&id)?;
+    let id = path_id("section", &id)?;
     let now = state.clock.now().naive_utc();
     let (row, version) = state
         .db
@@ -335,7 +335,7 @@ pub async fn delete_section(
 ) -> ApiResult<HttpResponse> {
     let journal = state.journal_of(caller.require(Scope::Write)?);
     let expected = if_match(&req)?;
-    let id = section_id(&id)?;
+    let id = path_id("section", &id)?;
     let now = state.clock.now().naive_utc();
     let (article, version) = state
         .db
@@ -353,15 +353,6 @@ pub async fn delete_section(
             .finish(),
         article,
     ))
-}
-
-/// The section id a path names: digits within the ids' range; anything else names no section,
-/// a 404 that echoes what was asked (as for articles and categories).
-fn section_id(raw: &str) -> ApiResult<i32> {
-    match Key::parse(raw) {
-        Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found("section", raw)),
-        Key::Unmatchable(_) | Key::Slug(_) => Err(ApiError::not_found("section", raw)),
-    }
 }
 
 /// The section with `id` and its article, if `audience` may see that article, else a 404.

@@ -1,5 +1,6 @@
 //! `Key`: the `{id_or_slug}` path segment, read as an id when it is all digits and a slug otherwise.
 
+use crate::error::{ApiError, ApiResult};
 use std::fmt;
 
 /// The JSON Schema `pattern` of a `{id_or_slug}` segment that can name something: an id (all
@@ -51,6 +52,15 @@ pub fn is_well_formed(raw: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// The id a path segment of an id-only resource (sections, webhooks, media) names: digits within
+/// the ids' range. Anything else names nothing: a 404 naming `what` and the segment as given.
+pub fn path_id(what: &str, raw: &str) -> ApiResult<i32> {
+    match Key::parse(raw) {
+        Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found(what, raw)),
+        Key::Unmatchable(_) | Key::Slug(_) => Err(ApiError::not_found(what, raw)),
+    }
 }
 
 impl fmt::Display for Key {

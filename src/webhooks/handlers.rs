@@ -19,21 +19,13 @@ use crate::http::openapi_responses::{
     UnsupportedMediaType, ValidationFailed,
 };
 use crate::state::AppState;
-use crate::support::key::Key;
+use crate::support::key::path_id;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// `response` marked as changing no content: the response cache and `Last-Modified` stay.
 fn unchanged(mut response: HttpResponse) -> HttpResponse {
     response.extensions_mut().insert(CacheScope::Unchanged);
     response
-}
-
-/// The id a path segment names: digits within the ids' range; anything else is a 404 naming it.
-fn path_id(what: &str, raw: &str) -> ApiResult<i32> {
-    match Key::parse(raw) {
-        Key::Id(id) => i32::try_from(id).map_err(|_| ApiError::not_found(what, raw)),
-        Key::Unmatchable(_) | Key::Slug(_) => Err(ApiError::not_found(what, raw)),
-    }
 }
 
 /// 409 `state_conflict` on `url` when it names a private target and the operator has not

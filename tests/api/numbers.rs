@@ -6,8 +6,9 @@ use crate::common::spawn;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use healthhub::auth::Scope;
 use healthhub::db::Database;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const MAX: i64 = i64::MAX;
 const HUGE: &str = "99999999999999999999";
@@ -138,15 +139,44 @@ async fn ids_beyond_range_in_paths_are_404s_echoing_the_input() {
     }
     let reply = app.get(&format!("/api/v1/articles?category={HUGE}")).await;
     assert!(reply.status.is_client_error(), "{:?}", reply.body);
-    // Section ids too: a 404 that echoes the id as asked.
-    for id in [HUGE, "2147483648"] {
-        let reply = app
-            .get(&format!("/api/v1/sections/{id}"))
-            .await
-            .expect_problem(404, "not_found");
-        let detail = reply.body["detail"].as_str().unwrap_or_default();
-        assert!(detail.contains(id), "{id}: {detail}");
+    // Every read of the API with ids in its path, from the document: each id beyond range, as
+    // asked by a caller with every scope, is a 404 that echoes it.
+    let document: Value =
+        serde_json::from_str(&healthhub::openapi::to_pretty_json().unwrap()).unwrap();
+    let token = app.token(&Scope::ALL);
+    let mut templates = 0;
+    for (template, operations) in document["paths"].as_object().unwrap() {
+        if !template.starts_with("/api/v1/") || !template.contains('{') {
+            continue;
+        }
+        if operations.get("get").is_none() {
+            continue;
+        }
+        templates += 1;
+        for id in [HUGE, "2147483648"] {
+            let path = template
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        id
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let reply = app
+                .get_as(&token, &path)
+                .await
+                .expect_problem(404, "not_found");
+            let detail = reply.body["detail"].as_str().unwrap_or_default();
+            assert!(detail.contains(id), "{path}: {detail}");
+        }
     }
+    assert!(
+        templates >= 14,
+        "{templates} templates read from the document"
+    );
 }
 
 #[actix_web::test]
