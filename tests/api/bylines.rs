@@ -84,6 +84,13 @@ async fn an_article_shows_its_authors_in_order_and_its_review() {
         .body;
     assert_eq!(list["data"][0]["authors"], page.body["authors"]);
     assert_eq!(list["data"][0]["review"], page.body["review"]);
+    // The name for the embed, `reviewer`, is the same embed.
+    let aliased = app
+        .get("/api/v1/articles?include=authors,reviewer")
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(aliased["data"], list["data"]);
     // `fields` narrows the item, never what `include` asked for.
     let every_embed = "category,breadcrumbs,sections,references,authors,review";
     let narrow = app

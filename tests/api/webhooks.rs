@@ -701,3 +701,20 @@ async fn workers_on_two_nodes_send_each_delivery_once() {
     sent.dedup();
     assert_eq!(sent.len(), 12, "no message was sent twice");
 }
+
+/// README lists every event twice (the changes log's events and the webhooks' patterns), and
+/// every resource's `<resource>.*` pattern: the lists are written by hand, this keeps them whole.
+#[test]
+fn the_readme_names_every_event_and_every_resource_pattern() {
+    let readme = include_str!("../../README.md");
+    for event in healthhub::changes::event::Event::ALL {
+        let name = format!("`{}`", event.as_str());
+        assert!(
+            readme.matches(&name).count() >= 2,
+            "README lists {name} among the log's events and the webhooks' patterns"
+        );
+        let resource = event.as_str().split('.').next().unwrap();
+        let pattern = format!("`{resource}.*`");
+        assert!(readme.contains(&pattern), "README lists {pattern}");
+    }
+}

@@ -170,6 +170,9 @@ pub struct Filter {
     pub values: Vec<Value>,
 }
 
+/// Another name `include` takes for the `review` embed.
+pub const REVIEWER_ALIAS: &str = "reviewer";
+
 /// An embed that `include` can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Embed {
@@ -210,6 +213,15 @@ impl Embed {
             Embed::Seo => "seo",
             Embed::FeatureImage => "feature_image",
         }
+    }
+
+    /// The embed `include` names `name`: its own name, or `reviewer` for [`Embed::Review`] (the
+    /// name issue 14 gave it; the field it adds is `review`).
+    pub fn named(name: &str) -> Option<Self> {
+        if name == REVIEWER_ALIAS {
+            return Some(Embed::Review);
+        }
+        Self::ALL.into_iter().find(|e| e.name() == name)
     }
 
     /// The fields of an article view this embed adds.
@@ -631,13 +643,10 @@ fn parse_include(value: Option<String>, default: &[Embed]) -> Result<HashSet<Emb
     value
         .split(',')
         .map(|name| {
-            Embed::ALL
-                .into_iter()
-                .find(|e| e.name() == name)
-                .ok_or_else(|| {
-                    let known = Embed::ALL.map(Embed::name).join(", ");
-                    bad(format!("unknown embed '{name}' in include; known: {known}"))
-                })
+            Embed::named(name).ok_or_else(|| {
+                let known = Embed::ALL.map(Embed::name).join(", ");
+                bad(format!("unknown embed '{name}' in include; known: {known}"))
+            })
         })
         .collect()
 }
@@ -698,9 +707,10 @@ pub fn cursor_paging(
 #[into_params(parameter_in = Query)]
 pub struct ShapeQuery {
     /// Comma-separated embeds: `category`, `breadcrumbs`, `sections`, `references`, `authors`,
-    /// `review`, `tags`, `seo`, `feature_image` (default all nine; empty for none).
+    /// `review` (also named `reviewer`), `tags`, `seo`, `feature_image` (default all nine;
+    /// empty for none).
     #[param(
-        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image))*)?$"
+        pattern = "^(?:(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image|reviewer)(?:,(?:category|breadcrumbs|sections|references|authors|review|tags|seo|feature_image|reviewer))*)?$"
     )]
     pub include: Option<String>,
     /// Section bodies: `markdown` (`body`), `html` (`body_html`) or `both` (default).
@@ -742,7 +752,12 @@ pub fn fields_pattern() -> String {
 pub fn include_pattern() -> String {
     format!(
         "^(?:(?:{0})(?:,(?:{0}))*)?$",
-        alternatives(Embed::ALL.map(Embed::name))
+        alternatives(
+            Embed::ALL
+                .map(Embed::name)
+                .into_iter()
+                .chain([REVIEWER_ALIAS])
+        )
     )
 }
 
@@ -838,7 +853,7 @@ impl IntoParams for ListParams {
             ),
             param(
                 "include",
-                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review, tags, seo, feature_image (default category; empty for none)",
+                "Comma-separated embeds: category, breadcrumbs, sections, references, authors, review (also named reviewer), tags, seo, feature_image (default category; empty for none)",
                 matching(include_pattern()).into(),
             ),
             param(
