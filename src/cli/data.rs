@@ -34,6 +34,7 @@ pub fn import(
     config: &Config,
     file: &Path,
     from: Source,
+    site_url: Option<&str>,
     continue_on_error: bool,
     dry_run: bool,
 ) -> anyhow::Result<()> {
@@ -44,7 +45,7 @@ pub fn import(
         revisions_kept: config.journal.revisions_per_article,
     };
     if from != Source::Healthhub {
-        let mut converted = sources::convert(from, file, continue_on_error)?;
+        let mut converted = sources::convert(from, file, site_url, continue_on_error)?;
         let records = std::mem::take(&mut converted.records);
         let now = Clock::system().now().naive_utc();
         let summary = importer::import_converted(&db, records, options, dry_run, now)
@@ -65,7 +66,7 @@ pub fn import(
     }
     if dry_run {
         anyhow::bail!(
-            "--dry-run is for --from wordpress (a HealthHub data set is imported as it is)"
+            "--dry-run is for --from wordpress or markdown (a HealthHub data set is imported as it is)"
         );
     }
     let summary = importer::import(&db, file, options, Clock::system().now().naive_utc())?;

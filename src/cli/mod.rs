@@ -36,16 +36,20 @@ enum Command {
     Import {
         /// The data-set file, or the export of `--from`.
         file: PathBuf,
-        /// What the file is: HealthHub's data set, or a WordPress export (WXR).
+        /// What the file is: HealthHub's data set, a WordPress export (WXR), or a folder of
+        /// Markdown files.
         #[arg(long, value_enum, default_value_t = Source::Healthhub)]
         from: Source,
         /// Skip bad records (and list them) instead of stopping.
         #[arg(long)]
         continue_on_error: bool,
         /// Print what would be written, skipped and warned about, and write nothing
-        /// (`--from wordpress`).
+        /// (`--from wordpress | markdown`).
         #[arg(long)]
         dry_run: bool,
+        /// The site's address, for root-relative image paths (`--from markdown`).
+        #[arg(long)]
+        site_url: Option<String>,
     },
     /// Write every category and article to a data-set file (NDJSON for .ndjson/.jsonl).
     Export {
@@ -87,7 +91,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             from,
             continue_on_error,
             dry_run,
-        } => data::import(&config, &file, from, continue_on_error, dry_run),
+            site_url,
+        } => data::import(
+            &config,
+            &file,
+            from,
+            site_url.as_deref(),
+            continue_on_error,
+            dry_run,
+        ),
         Command::Export { file } => data::export(&config, &file),
         Command::Backup { file } => data::backup(&config, &file),
         Command::Restore { backup, force } => data::restore(&config, &backup, force),

@@ -29,7 +29,7 @@ fn run(
     continue_on_error: bool,
     dry_run: bool,
 ) -> anyhow::Result<(Converted, ImportSummary)> {
-    let mut converted = sources::convert(Source::Wordpress, path, continue_on_error)?;
+    let mut converted = sources::convert(Source::Wordpress, path, None, continue_on_error)?;
     let records = std::mem::take(&mut converted.records);
     let options = ImportOptions {
         continue_on_error,

@@ -97,6 +97,102 @@ fn attribute(element: &Element, name: &str) -> Option<String> {
         .map(|a| a.value.to_string())
 }
 
+/// Raw HTML inside Markdown (outside fenced code) made inert like [`to_markdown`] does: an
+/// `<iframe>` or `<embed>` becomes the link `<src>` on its own line, `<script>`, `<style>`,
+/// `<object>`, `<form>`, `<noscript>` and `<template>` are removed with their content.
+pub fn neutralize_raw_html(markdown: &str, notes: &mut Notes) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut fence: Option<&str> = None;
+    let mut pending = String::new();
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                out.push_str(&neutralize(&std::mem::take(&mut pending), notes));
+                fence = Some(m);
+                out.push_str(line);
+            }
+            (Some(open), Some(m)) if open == m => {
+                fence = None;
+                out.push_str(line);
+            }
+            (Some(_), _) => out.push_str(line),
+            (None, None) => pending.push_str(line),
+        }
+    }
+    out.push_str(&neutralize(&pending, notes));
+    out
+}
+
+fn neutralize(text: &str, notes: &mut Notes) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let found = INERT
+            .iter()
+            .chain(["iframe", "embed"].iter())
+            .filter_map(|tag| {
+                let at = lower.find(&format!("<{tag}"))?;
+                let next = lower.as_bytes().get(at + 1 + tag.len()).copied();
+                matches!(next, Some(b' ' | b'>' | b'/' | b'\t' | b'\n')).then_some((at, *tag))
+            })
+            .min_by_key(|(at, _)| *at);
+        let Some((at, tag)) = found else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        let open_end = lower[at..]
+            .find('>')
+            .map(|i| at + i + 1)
+            .unwrap_or(lower.len());
+        let close = format!("</{tag}>");
+        let end = match lower[open_end..].find(&close) {
+            Some(i) => open_end + i + close.len(),
+            None => open_end,
+        };
+        if tag == "iframe" || tag == "embed" {
+            let src = source_of(&rest[at..open_end]).filter(|s| is_web_url(s));
+            match src {
+                Some(url) => {
+                    notes.push(("embed", format!("<{tag}> replaced by a link to {url}")));
+                    out.push_str(&format!("<{url}>"));
+                }
+                None => notes.push(("embed", format!("<{tag}> without a web address removed"))),
+            }
+        } else {
+            notes.push((
+                "markup removed",
+                format!("<{tag}> removed with its content"),
+            ));
+        }
+        rest = &rest[end..];
+    }
+}
+
+/// Elements removed with their content.
+const INERT: &[&str] = &["script", "style", "object", "form", "noscript", "template"];
+
+/// The `src` attribute of an open tag.
+fn source_of(tag: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find(" src=")? + 5;
+    let value = &tag[at..];
+    let (quote, value) = match value.chars().next()? {
+        q @ ('"' | '\'') => (Some(q), &value[1..]),
+        _ => (None, value),
+    };
+    let end = match quote {
+        Some(q) => value.find(q)?,
+        None => value
+            .find(|c: char| c.is_whitespace() || c == '>')
+            .unwrap_or(value.len()),
+    };
+    Some(decode_references(&value[..end]))
+}
+
 /// True for an absolute http(s) URL without spaces or angle brackets (safe inside `<…>`).
 pub fn is_web_url(text: &str) -> bool {
     (text.starts_with("https://") || text.starts_with("http://"))

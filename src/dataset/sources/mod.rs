@@ -1,9 +1,10 @@
-//! Importing from other systems: a WordPress export (WXR). Each source turns its input into
+//! Importing from other systems: a WordPress export (WXR) or a folder of Markdown files. Each source turns its input into
 //! data-set [`Record`]s plus what it could not carry (warnings per article, items skipped by
 //! kind); [`crate::dataset::import::import_records`] then writes them like any data set (one
 //! transaction, upserts by slug, the changes log).
 
 pub mod html;
+pub mod markdown;
 pub mod sections;
 pub mod slugs;
 pub mod wordpress;
@@ -29,6 +30,8 @@ pub enum Source {
     Healthhub,
     /// A WordPress export (WXR: Tools → Export).
     Wordpress,
+    /// A folder of Markdown files with front matter (Hugo, Jekyll, Astro, Eleventy).
+    Markdown,
 }
 
 /// Something a source could not carry as it was.
@@ -113,7 +116,12 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 
 /// Converts the file at `path` from `source` (not [`Source::Healthhub`], which is read as it
 /// is written); `continue_on_error` leaves bad items out (listed) instead of failing.
-pub fn convert(source: Source, path: &Path, continue_on_error: bool) -> anyhow::Result<Converted> {
+pub fn convert(
+    source: Source,
+    path: &Path,
+    site_url: Option<&str>,
+    continue_on_error: bool,
+) -> anyhow::Result<Converted> {
     match source {
         Source::Healthhub => anyhow::bail!("a HealthHub data set needs no conversion"),
         Source::Wordpress => {
@@ -121,6 +129,8 @@ pub fn convert(source: Source, path: &Path, continue_on_error: bool) -> anyhow::
             wordpress::convert(&text, continue_on_error)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
         }
+        Source::Markdown => markdown::convert(path, site_url, continue_on_error)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
     }
 }
 
