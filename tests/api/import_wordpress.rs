@@ -45,19 +45,19 @@ struct Count {
     n: i64,
 }
 
-fn count(db: &Database, sql: &'static str) -> i64 {
+pub fn count(db: &Database, sql: &'static str) -> i64 {
     db.read_blocking(move |conn| Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n))
         .expect("count")
 }
 
 /// What the database holds, as a HealthHub data set.
-fn stored(db: &Database, dir: &Path) -> Value {
+pub fn stored(db: &Database, dir: &Path) -> Value {
     let path = dir.join("export.json");
     export(db, &path).expect("export");
     serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json")
 }
 
-fn by_slug<'a>(data: &'a Value, kind: &str) -> HashMap<String, &'a Value> {
+pub fn by_slug<'a>(data: &'a Value, kind: &str) -> HashMap<String, &'a Value> {
     data[kind]
         .as_array()
         .expect("an array")
@@ -75,11 +75,11 @@ fn warnings_of(converted: &Converted, post: &str) -> Vec<String> {
         .collect()
 }
 
-fn has(warnings: &[String], text: &str) -> bool {
+pub fn has(warnings: &[String], text: &str) -> bool {
     warnings.iter().any(|w| w.contains(text))
 }
 
-fn section_bodies(article: &Value) -> Vec<(String, String)> {
+pub fn section_bodies(article: &Value) -> Vec<(String, String)> {
     article["sections"]
         .as_array()
         .map(|sections| {
