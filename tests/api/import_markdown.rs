@@ -36,6 +36,17 @@ fn run(
     Ok((converted, summary))
 }
 
+/// slug, title, status, published_at, category, tags, authors.
+type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a [&'a str],
+    &'a [&'a str],
+);
+
 fn strings(value: &Value) -> Vec<&str> {
     value
         .as_array()
@@ -129,7 +140,7 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
     );
 
     let articles = by_slug(&data, "articles");
-    let rows: [(&str, &str, &str, Option<&str>, &str, &[&str], &[&str]); 9] = [
+    let rows: [Row; 9] = [
         (
             "new-sleep-study",
             "A New Sleep Study",
