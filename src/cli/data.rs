@@ -66,7 +66,7 @@ pub fn import(
     }
     if dry_run {
         anyhow::bail!(
-            "--dry-run is for --from wordpress or markdown (a HealthHub data set is imported as it is)"
+            "--dry-run is for --from wordpress, ghost or markdown (a HealthHub data set is imported as it is)"
         );
     }
     let summary = importer::import(&db, file, options, Clock::system().now().naive_utc())?;

@@ -36,18 +36,18 @@ enum Command {
     Import {
         /// The data-set file, or the export of `--from`.
         file: PathBuf,
-        /// What the file is: HealthHub's data set, a WordPress export (WXR), or a folder of
-        /// Markdown files.
+        /// What the file is: HealthHub's data set, a WordPress export (WXR), a Ghost JSON
+        /// export, or a folder of Markdown files.
         #[arg(long, value_enum, default_value_t = Source::Healthhub)]
         from: Source,
         /// Skip bad records (and list them) instead of stopping.
         #[arg(long)]
         continue_on_error: bool,
         /// Print what would be written, skipped and warned about, and write nothing
-        /// (`--from wordpress | markdown`).
+        /// (`--from wordpress | ghost | markdown`).
         #[arg(long)]
         dry_run: bool,
-        /// The site's address, for root-relative image paths (`--from markdown`).
+        /// The site's address, for `__GHOST_URL__` and root-relative image paths (`--from ghost | markdown`).
         #[arg(long)]
         site_url: Option<String>,
     },

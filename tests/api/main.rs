@@ -26,6 +26,7 @@ mod feature_images;
 mod feeds;
 mod graphemes;
 mod idempotency;
+mod import_ghost;
 mod import_markdown;
 mod import_wordpress;
 mod limits;

@@ -1,8 +1,10 @@
-//! Importing from other systems: a WordPress export (WXR) or a folder of Markdown files. Each source turns its input into
+//! Importing from other systems: a WordPress export (WXR), a Ghost JSON export or a folder of
+//! Markdown files. Each source turns its input into
 //! data-set [`Record`]s plus what it could not carry (warnings per article, items skipped by
 //! kind); [`crate::dataset::import::import_records`] then writes them like any data set (one
 //! transaction, upserts by slug, the changes log).
 
+pub mod ghost;
 pub mod html;
 pub mod markdown;
 pub mod sections;
@@ -30,6 +32,8 @@ pub enum Source {
     Healthhub,
     /// A WordPress export (WXR: Tools → Export).
     Wordpress,
+    /// A Ghost JSON export (Settings → Labs → Export).
+    Ghost,
     /// A folder of Markdown files with front matter (Hugo, Jekyll, Astro, Eleventy).
     Markdown,
 }
@@ -128,6 +132,10 @@ pub fn convert(
             let text = read_text(path)?;
             wordpress::convert(&text, continue_on_error)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+        Source::Ghost => {
+            let text = read_text(path)?;
+            ghost::convert(&text, site_url).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
         }
         Source::Markdown => markdown::convert(path, site_url, continue_on_error)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
