@@ -161,17 +161,7 @@ pub fn import_converted(
     let mut rolled_back = None;
     let outcome = db.write_blocking(|conn| {
         let suspended = bulk::suspend_search_triggers(conn)?;
-        let mut importer = Importer {
-            conn: &mut *conn,
-            category_ids: HashMap::new(),
-            person_ids: HashMap::new(),
-            tag_ids: HashMap::new(),
-            now,
-            options,
-            journal: WriteJournal::system(options.revisions_kept),
-            summary: ImportSummary::default(),
-            progress: &progress,
-        };
+        let mut importer = Importer::new(&mut *conn, options, now, &progress);
         for (index, record) in records.into_iter().enumerate() {
             progress.read.fetch_add(1, Ordering::Relaxed);
             let (location, outcome) = match record {
@@ -224,17 +214,7 @@ fn import_records(
 ) -> Result<ImportSummary, ApiError> {
     // The search rows of the imported articles are rebuilt in one pass at the end.
     let suspended = bulk::suspend_search_triggers(conn)?;
-    let mut importer = Importer {
-        conn: &mut *conn,
-        category_ids: HashMap::new(),
-        person_ids: HashMap::new(),
-        tag_ids: HashMap::new(),
-        now,
-        options,
-        journal: WriteJournal::system(options.revisions_kept),
-        summary: ImportSummary::default(),
-        progress,
-    };
+    let mut importer = Importer::new(&mut *conn, options, now, progress);
     let outcome = match layout {
         Layout::Ndjson => importer.ndjson(reader),
         Layout::Document => importer.document(reader),
@@ -348,7 +328,26 @@ struct Importer<'a> {
     progress: &'a Progress,
 }
 
-impl Importer<'_> {
+impl<'a> Importer<'a> {
+    fn new(
+        conn: &'a mut DbConn,
+        options: ImportOptions,
+        now: NaiveDateTime,
+        progress: &'a Progress,
+    ) -> Self {
+        Self {
+            conn,
+            category_ids: HashMap::new(),
+            person_ids: HashMap::new(),
+            tag_ids: HashMap::new(),
+            now,
+            options,
+            journal: WriteJournal::system(options.revisions_kept),
+            summary: ImportSummary::default(),
+            progress,
+        }
+    }
+
     /// Reads one record a line.
     fn ndjson(&mut self, reader: impl BufRead) -> Result<(), String> {
         for (index, line) in reader.lines().enumerate() {

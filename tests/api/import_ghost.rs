@@ -2,13 +2,12 @@
 //! oracle): users, public and internal tags, statuses, slugs, SEO, sections, warnings, re-runs,
 //! dry runs and the hostile files.
 
-use crate::import_wordpress::{by_slug, count, has, section_bodies, stored};
-use crate::test_db::TestDatabase;
-use chrono::Utc;
-use healthhub::dataset::import::{import_converted, ImportOptions, ImportSummary};
-use healthhub::dataset::sources::{self, Converted, Source};
+use crate::import_wordpress::{
+    assert_articles, by_slug, count, fresh, has, run_source, section_bodies, stored, strings, Row,
+};
+use healthhub::dataset::import::ImportSummary;
+use healthhub::dataset::sources::{Converted, Source};
 use healthhub::db::Database;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
@@ -23,32 +22,14 @@ fn run(
     site_url: Option<&str>,
     dry_run: bool,
 ) -> anyhow::Result<(Converted, ImportSummary)> {
-    let mut converted = sources::convert(Source::Ghost, path, site_url, false)?;
-    let records = std::mem::take(&mut converted.records);
-    let summary = import_converted(
-        db,
-        records,
-        ImportOptions::default(),
-        dry_run,
-        Utc::now().naive_utc(),
-    )?;
-    Ok((converted, summary))
-}
-
-fn strings(value: &Value) -> Vec<&str> {
-    value
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
+    run_source(db, Source::Ghost, path, site_url, false, dry_run)
 }
 
 const SITE: Option<&str> = Some("https://ghost.example.org");
 
 #[test]
 fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (converted, summary) = run(&db, &fixture("small.json"), SITE, false).unwrap();
     assert_eq!(
         (summary.people, summary.tags, summary.articles),
@@ -76,20 +57,13 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
     }
 
     let articles = by_slug(&data, "articles");
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        &'a str,
-        Option<&'a str>,
-        &'a [&'a str],
-        &'a [&'a str],
-    );
     let rows: [Row; 9] = [
         (
             "hydration-myths",
             "Hydration Myths, Debunked 💧",
             "published",
             Some("2024-05-02T07:30:00Z"),
+            "uncategorized",
             &["nutrition", "hydration"],
             &["priya", "tom"],
         ),
@@ -98,6 +72,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Electrolytes & You: A Draft",
             "draft",
             None,
+            "uncategorized",
             &[],
             &["tom"],
         ),
@@ -106,6 +81,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Sleep & Screens: Is Blue Light < Bedtime Scrolling?",
             "published",
             Some("2031-01-15T07:00:00Z"),
+            "uncategorized",
             &["sleep"],
             &["priya"],
         ),
@@ -114,6 +90,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Watch: How Sleep Cycles Work",
             "published",
             Some("2024-03-10T06:00:00Z"),
+            "uncategorized",
             &["sleep"],
             &["priya"],
         ),
@@ -122,6 +99,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Members Only: Magnesium and Sleep",
             "draft",
             None,
+            "uncategorized",
             &["sleep", "nutrition"],
             &["priya"],
         ),
@@ -130,6 +108,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Hydration Myths (old version)",
             "draft",
             None,
+            "uncategorized",
             &["hydration"],
             &["tom"],
         ),
@@ -138,6 +117,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Untitled (Ghost post 6650a1b2c3d4e5f600000207)",
             "draft",
             None,
+            "uncategorized",
             &[],
             &["tom"],
         ),
@@ -146,6 +126,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "فيتامين د في الشتاء ☀️",
             "published",
             Some("2023-12-01T09:00:00Z"),
+            "uncategorized",
             &["vitamins"],
             &["priya"],
         ),
@@ -154,20 +135,12 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "Newsletter: March roundup",
             "draft",
             None,
+            "uncategorized",
             &[],
             &["priya"],
         ),
     ];
-    assert_eq!(articles.len(), rows.len());
-    for (slug, title, status, published_at, tags, authors) in rows {
-        let article = articles[slug];
-        assert_eq!(article["title"], title, "{slug}");
-        assert_eq!(article["status"], status, "{slug}");
-        assert_eq!(article["published_at"].as_str(), published_at, "{slug}");
-        assert_eq!(article["category_slug"], "uncategorized", "{slug}");
-        assert_eq!(strings(&article["tag_slugs"]), tags, "{slug}");
-        assert_eq!(strings(&article["author_slugs"]), authors, "{slug}");
-    }
+    assert_articles(&articles, &rows);
     assert_eq!(
         articles["hydration-myths"]["excerpt"],
         "Eight glasses a day? Not quite."
@@ -258,9 +231,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
 
 #[test]
 fn without_a_site_url_ghost_urls_stay_root_relative_with_a_warning_and_a_dry_run_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
     let (converted, summary) = run(&db, &fixture("small.json"), None, true).unwrap();
     assert_eq!(summary.articles, 9);
@@ -280,9 +251,7 @@ fn without_a_site_url_ghost_urls_stay_root_relative_with_a_warning_and_a_dry_run
 
 #[test]
 fn hostile_ghost_files_are_refused_naming_what_is_wrong() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
     for (file, expected) in [
         (

@@ -2,13 +2,12 @@
 //! is the oracle): front matter of each generator, folders as categories, statuses and dates,
 //! slugs, warnings, re-runs, dry runs and the hostile files.
 
-use crate::import_wordpress::{by_slug, count, has, section_bodies, stored};
-use crate::test_db::TestDatabase;
-use chrono::Utc;
-use healthhub::dataset::import::{import_converted, ImportOptions, ImportSummary};
-use healthhub::dataset::sources::{self, Converted, Source};
+use crate::import_wordpress::{
+    assert_articles, assert_sections, by_slug, count, fresh, has, run_source, stored, Row,
+};
+use healthhub::dataset::import::ImportSummary;
+use healthhub::dataset::sources::{Converted, Source};
 use healthhub::db::Database;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn site() -> PathBuf {
@@ -21,44 +20,13 @@ fn run(
     continue_on_error: bool,
     dry_run: bool,
 ) -> anyhow::Result<(Converted, ImportSummary)> {
-    let mut converted = sources::convert(
-        Source::Markdown,
-        dir,
-        Some("https://md.example.org"),
-        continue_on_error,
-    )?;
-    let records = std::mem::take(&mut converted.records);
-    let options = ImportOptions {
-        continue_on_error,
-        ..ImportOptions::default()
-    };
-    let summary = import_converted(db, records, options, dry_run, Utc::now().naive_utc())?;
-    Ok((converted, summary))
-}
-
-/// slug, title, status, published_at, category, tags, authors.
-type Row<'a> = (
-    &'a str,
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    &'a str,
-    &'a [&'a str],
-    &'a [&'a str],
-);
-
-fn strings(value: &Value) -> Vec<&str> {
-    value
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
+    let site = Some("https://md.example.org");
+    run_source(db, Source::Markdown, dir, site, continue_on_error, dry_run)
 }
 
 #[test]
 fn a_bad_file_stops_the_folder_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
     let error = run(&db, &site(), false, false).unwrap_err();
     let message = format!("{error:#}");
@@ -73,9 +41,7 @@ fn a_bad_file_stops_the_folder_and_nothing_is_written() {
 
 #[test]
 fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (converted, summary) = run(&db, &site(), true, false).unwrap();
     assert_eq!(
         (summary.people, summary.tags, summary.articles),
@@ -215,16 +181,7 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             &[],
         ),
     ];
-    assert_eq!(articles.len(), rows.len());
-    for (slug, title, status, published_at, category, tags, authors) in rows {
-        let article = articles[slug];
-        assert_eq!(article["title"], title, "{slug}");
-        assert_eq!(article["status"], status, "{slug}");
-        assert_eq!(article["published_at"].as_str(), published_at, "{slug}");
-        assert_eq!(article["category_slug"], category, "{slug}");
-        assert_eq!(strings(&article["tag_slugs"]), tags, "{slug}");
-        assert_eq!(strings(&article["author_slugs"]), authors, "{slug}");
-    }
+    assert_articles(&articles, &rows);
     assert_eq!(
         articles["heart-health-basics"]["excerpt"],
         "Five habits that protect your heart."
@@ -246,28 +203,9 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
         "Simple habits for better sleep."
     );
 
-    let check = |slug: &str, expected: &[(&str, &[&str], &[&str])]| {
-        let sections = section_bodies(articles[slug]);
-        let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
-        let wanted: Vec<&str> = expected.iter().map(|(h, _, _)| *h).collect();
-        assert_eq!(headings, wanted, "{slug}");
-        for ((_, body), (heading, contains, not)) in sections.iter().zip(expected) {
-            for text in *contains {
-                assert!(
-                    body.contains(text),
-                    "{slug} / {heading}: {text:?} not in {body:?}"
-                );
-            }
-            for text in *not {
-                assert!(
-                    !body.contains(text),
-                    "{slug} / {heading}: {text:?} in {body:?}"
-                );
-            }
-        }
-    };
-    check("new-sleep-study", &[("Introduction", &[], &[])]);
-    check(
+    assert_sections(&articles, "new-sleep-study", &[("Introduction", &[], &[])]);
+    assert_sections(
+        &articles,
         "heart-health-basics",
         &[
             (
@@ -283,7 +221,8 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             ("Eat more plants", &[], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "desk-stretches",
         &[
             (
@@ -294,7 +233,8 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             ("Three stretches", &["1. Roll", "2. Tilt", "3. Stand"], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "hydration",
         &[
             ("Introduction", &["depend on heat, exercise and food"], &[]),
@@ -309,22 +249,25 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             ("When to drink more", &[], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "vitamin-d",
         &[
             ("Why it matters", &[], &[]),
             ("Who needs a supplement", &[], &[]),
         ],
     );
-    check("magnesium", &[("Introduction", &[], &[])]);
-    check(
+    assert_sections(&articles, "magnesium", &[("Introduction", &[], &[])]);
+    assert_sections(
+        &articles,
         "sleep-jp",
         &[
             ("Introduction", &["睡眠は健康の基本です。"], &[]),
             ("睡眠時間", &[], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "sleep-hygiene-101",
         &[
             (
@@ -336,7 +279,11 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             ("Keep it dark", &[], &[]),
         ],
     );
-    check("sleep-hygiene-101-2", &[("Introduction", &[], &[])]);
+    assert_sections(
+        &articles,
+        "sleep-hygiene-101-2",
+        &[("Introduction", &[], &[])],
+    );
 
     let warnings = |file: &str| -> Vec<String> {
         converted
@@ -402,9 +349,7 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
 
 #[test]
 fn a_dry_run_of_the_site_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
     let (_, summary) = run(&db, &site(), true, true).unwrap();
     assert_eq!(summary.articles, 9);
@@ -422,9 +367,7 @@ fn a_dry_run_of_the_site_writes_nothing() {
 fn hostile_markdown_files_are_refused_naming_the_file_and_line() {
     let hostile =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/markdown/hostile");
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     for (file, expected) in [
         ("yaml-alias-bomb.md", "file line 8"),
         ("enormous-front-matter.md", "over the 65536-byte limit"),

@@ -22,6 +22,14 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A new database for one test; keep the guards alive while it is used.
+pub fn fresh() -> (Database, TestDatabase, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::create(dir.path());
+    let db = Database::open(database.url(), 1).unwrap().0;
+    (db, database, dir)
+}
+
 /// Converts and imports `path` as `healthhub import --from wordpress` does.
 fn run(
     db: &Database,
@@ -29,7 +37,26 @@ fn run(
     continue_on_error: bool,
     dry_run: bool,
 ) -> anyhow::Result<(Converted, ImportSummary)> {
-    let mut converted = sources::convert(Source::Wordpress, path, None, continue_on_error)?;
+    run_source(
+        db,
+        Source::Wordpress,
+        path,
+        None,
+        continue_on_error,
+        dry_run,
+    )
+}
+
+/// Converts `path` from `source` and imports the records, as `healthhub import --from` does.
+pub fn run_source(
+    db: &Database,
+    source: Source,
+    path: &Path,
+    site_url: Option<&str>,
+    continue_on_error: bool,
+    dry_run: bool,
+) -> anyhow::Result<(Converted, ImportSummary)> {
+    let mut converted = sources::convert(source, path, site_url, continue_on_error)?;
     let records = std::mem::take(&mut converted.records);
     let options = ImportOptions {
         continue_on_error,
@@ -79,6 +106,67 @@ pub fn has(warnings: &[String], text: &str) -> bool {
     warnings.iter().any(|w| w.contains(text))
 }
 
+/// One row of an oracle's article table: slug, title, status, published_at, category, tags,
+/// authors.
+pub type Row<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a [&'a str],
+    &'a [&'a str],
+);
+
+/// Asserts that the stored articles are exactly `rows`.
+pub fn assert_articles(articles: &HashMap<String, &Value>, rows: &[Row]) {
+    assert_eq!(articles.len(), rows.len());
+    for (slug, title, status, published_at, category, tags, authors) in rows {
+        let article = articles[*slug];
+        assert_eq!(article["title"], *title, "{slug}");
+        assert_eq!(article["status"], *status, "{slug}");
+        assert_eq!(article["published_at"].as_str(), *published_at, "{slug}");
+        assert_eq!(article["category_slug"], *category, "{slug}");
+        assert_eq!(strings(&article["tag_slugs"]), *tags, "{slug}");
+        assert_eq!(strings(&article["author_slugs"]), *authors, "{slug}");
+    }
+}
+
+/// The strings of a JSON array (none for anything else).
+pub fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Asserts the headings of the sections of the article `slug`, in order, and for each what
+/// its body contains and what it must not.
+pub fn assert_sections(
+    articles: &HashMap<String, &Value>,
+    slug: &str,
+    expected: &[(&str, &[&str], &[&str])],
+) {
+    let sections = section_bodies(articles[slug]);
+    let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
+    let wanted: Vec<&str> = expected.iter().map(|(h, _, _)| *h).collect();
+    assert_eq!(headings, wanted, "{slug}");
+    for ((_, body), (heading, contains, not)) in sections.iter().zip(expected) {
+        for text in *contains {
+            assert!(
+                body.contains(text),
+                "{slug} / {heading}: {text:?} not in {body:?}"
+            );
+        }
+        for text in *not {
+            assert!(
+                !body.contains(text),
+                "{slug} / {heading}: {text:?} in {body:?}"
+            );
+        }
+    }
+}
+
 pub fn section_bodies(article: &Value) -> Vec<(String, String)> {
     article["sections"]
         .as_array()
@@ -98,9 +186,7 @@ pub fn section_bodies(article: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn the_small_export_lands_as_the_fixture_readme_says() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (converted, summary) = run(&db, &fixture("small.xml"), false, false).unwrap();
     assert_eq!(
         (
@@ -170,7 +256,7 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
     assert_eq!(tags["night-shift"]["name"], "Night Shift");
 
     let articles = by_slug(&data, "articles");
-    let rows = [
+    let rows: [Row; 7] = [
         (
             "why-we-wake-at-3am",
             "Why We Wake at 3 a.m.",
@@ -235,24 +321,7 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             &["dr-amara"],
         ),
     ];
-    assert_eq!(articles.len(), rows.len());
-    for (slug, title, status, published_at, category, tags, authors) in rows {
-        let article = articles[slug];
-        assert_eq!(article["title"], title, "{slug}");
-        assert_eq!(article["status"], status, "{slug}");
-        assert_eq!(article["published_at"].as_str(), published_at, "{slug}");
-        assert_eq!(article["category_slug"], category, "{slug}");
-        let stored_tags: Vec<&str> = article["tag_slugs"]
-            .as_array()
-            .map(|t| t.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        assert_eq!(stored_tags, tags, "{slug}");
-        let stored_authors: Vec<&str> = article["author_slugs"]
-            .as_array()
-            .map(|t| t.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        assert_eq!(stored_authors, authors, "{slug}");
-    }
+    assert_articles(&articles, &rows);
     assert_eq!(
         articles["why-we-wake-at-3am"]["excerpt"],
         "Waking at 3 a.m. is common; here is why."
@@ -281,35 +350,15 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
     );
 
     // Sections.
-    let check = |slug: &str, expected: &[(&str, &[&str], &[&str])]| {
-        let sections = section_bodies(articles[slug]);
-        let headings: Vec<&str> = sections.iter().map(|(h, _)| h.as_str()).collect();
-        let wanted: Vec<&str> = expected.iter().map(|(h, _, _)| *h).collect();
-        assert_eq!(headings, wanted, "{slug}");
-        for ((_, body), (heading, contains, not)) in sections.iter().zip(expected) {
-            for text in *contains {
-                assert!(
-                    body.contains(text),
-                    "{slug} / {heading}: {text:?} not in {body:?}"
-                );
-            }
-            for text in *not {
-                assert!(
-                    !body.contains(text),
-                    "{slug} / {heading}: {text:?} in {body:?}"
-                );
-            }
-        }
-    };
-    check(
-        "why-we-wake-at-3am",
+    assert_sections(&articles, "why-we-wake-at-3am",
         &[
             ("Introduction", &["at least once.  \nIt is rarely a sign of illness.\n\nHere is what the research says."], &[]),
             ("Sleep cycles", &["four to six cycles", "![A cat asleep on a windowsill](https://wp.example.org/wp-content/uploads/2024/01/sleeping-cat.jpg)", "Cats sleep more than we do."], &["[caption", "\\[caption", "[/caption]"]),
             ("When to see a doctor", &["talk to your doctor.", "### Questions to ask", "Could it be sleep apnoea?", "Should I keep a sleep diary?"], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "why-we-wake-at-3am-2",
         &[(
             "Introduction",
@@ -317,7 +366,8 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             &[],
         )],
     );
-    check(
+    assert_sections(
+        &articles,
         "caffeine-and-sleep",
         &[
             (
@@ -340,7 +390,8 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             ),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "lnwm-lshy",
         &[
             (
@@ -359,7 +410,8 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             ("Practical tips", &["Wear sunglasses on the way home."], &[]),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "ten-minutes-of-daylight",
         &[
             ("Introduction", &["Daylight sets the body clock."], &[]),
@@ -378,7 +430,8 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             ),
         ],
     );
-    check(
+    assert_sections(
+        &articles,
         "staff-notes",
         &[(
             "Introduction",
@@ -386,7 +439,8 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
             &[],
         )],
     );
-    check(
+    assert_sections(
+        &articles,
         "members-qa-night-terrors",
         &[(
             "What are night terrors?",
@@ -425,9 +479,7 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
 
 #[test]
 fn a_second_run_changes_nothing_and_warns_the_same() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (first, _) = run(&db, &fixture("small.xml"), false, false).unwrap();
     let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
     let before = stored(&db, dir.path());
@@ -459,9 +511,7 @@ fn a_second_run_changes_nothing_and_warns_the_same() {
 
 #[test]
 fn a_dry_run_reports_everything_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
     let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
     let (converted, summary) = run(&db, &fixture("small.xml"), false, true).unwrap();
@@ -482,9 +532,7 @@ fn a_dry_run_reports_everything_and_writes_nothing() {
 
 #[test]
 fn hostile_files_are_refused_with_their_position_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, _dir) = fresh();
     let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
     for (file, continue_on_error, expected) in [
         ("billion-laughs.xml", false, "line 3: a DOCTYPE"),
@@ -522,9 +570,7 @@ fn hostile_files_are_refused_with_their_position_and_nothing_is_written() {
 
 #[test]
 fn continue_on_error_leaves_bad_items_out_and_lists_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (converted, summary) =
         run(&db, &fixture("hostile/missing-post-id.xml"), true, false).unwrap();
     assert_eq!(summary.articles, 2, "{summary}");
@@ -545,9 +591,7 @@ fn the_wordpress_theme_unit_test_imports_with_its_category_tree() {
         return;
     };
     let path = PathBuf::from(path);
-    let dir = tempfile::tempdir().unwrap();
-    let database = TestDatabase::create(dir.path());
-    let db = Database::open(database.url(), 1).unwrap().0;
+    let (db, _database, dir) = fresh();
     let (converted, summary) = run(&db, &path, false, false).unwrap();
     eprint!("{}", sources::report(&converted, &summary, false));
     eprintln!("warnings by kind: {:?}", converted.warnings_by_kind());

@@ -10,7 +10,6 @@ use super::{sections, Converted, Notes, MAX_ITEMS};
 use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
-use crate::tags::article_tags::MAX_TAGS;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -291,13 +290,7 @@ impl<'a> Export<'a> {
         if internal > 0 {
             notes.push(("tag", format!("{internal} internal tag(s) not carried")));
         }
-        if tag_slugs.len() > MAX_TAGS {
-            let dropped = tag_slugs.split_off(MAX_TAGS);
-            notes.push((
-                "tag",
-                format!("{MAX_TAGS} tags kept, not carried: {}", dropped.join(", ")),
-            ));
-        }
+        super::keep_tags(&mut tag_slugs, notes);
         let author_slugs = Self::linked(&self.data.posts_authors, &post.id)
             .into_iter()
             .filter_map(|id| self.people.get(&id).cloned())
@@ -324,23 +317,14 @@ impl<'a> Export<'a> {
             notes.push(("body", "empty body: no sections".to_owned()));
         }
         let article = ArticleRecord {
-            title,
-            slug,
-            subtitle: String::new(),
             excerpt: post.custom_excerpt.clone().unwrap_or_default(),
             status,
             published_at,
-            unpublish_at: None,
-            view_count: 0,
-            category_slug: CATEGORY.0.to_owned(),
             sections,
-            references: Vec::new(),
             author_slugs,
-            reviewer_slug: None,
-            reviewed_at: None,
             tag_slugs,
             seo,
-            feature_image: None,
+            ..super::article_record(title, slug, CATEGORY.0.to_owned())
         };
         (post.id, article)
     }
@@ -425,12 +409,5 @@ fn seo(meta: Option<&Meta>, canonical: Option<&str>, notes: &mut Notes) -> Optio
             None
         }
     });
-    (meta_title.is_some() || meta_description.is_some() || canonical_url.is_some()).then_some(
-        SeoRecord {
-            meta_title,
-            meta_description,
-            canonical_url,
-            og_image_sha256: None,
-        },
-    )
+    super::seo_record(meta_title, meta_description, canonical_url)
 }

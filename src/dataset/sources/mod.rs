@@ -195,3 +195,59 @@ pub fn report(
     }
     out
 }
+
+/// The SEO record of the fields a source gave, or `None` when it gave none.
+pub fn seo_record(
+    meta_title: Option<String>,
+    meta_description: Option<String>,
+    canonical_url: Option<String>,
+) -> Option<super::SeoRecord> {
+    (meta_title.is_some() || meta_description.is_some() || canonical_url.is_some()).then_some(
+        super::SeoRecord {
+            meta_title,
+            meta_description,
+            canonical_url,
+            og_image_sha256: None,
+        },
+    )
+}
+
+/// Keeps the first [`crate::tags::article_tags::MAX_TAGS`] tag slugs, noting the others.
+pub fn keep_tags(slugs: &mut Vec<String>, notes: &mut Notes) {
+    use crate::tags::article_tags::MAX_TAGS;
+    if slugs.len() > MAX_TAGS {
+        let dropped = slugs.split_off(MAX_TAGS);
+        notes.push((
+            "tag",
+            format!(
+                "{} tags: {MAX_TAGS} kept, not carried: {}",
+                MAX_TAGS + dropped.len(),
+                dropped.join(", ")
+            ),
+        ));
+    }
+}
+
+/// An article record with what every source leaves empty (subtitle, references, reviewer,
+/// feature image, end of publication, views): a draft until the source says otherwise.
+pub fn article_record(title: String, slug: String, category_slug: String) -> super::ArticleRecord {
+    super::ArticleRecord {
+        title,
+        slug,
+        subtitle: String::new(),
+        excerpt: String::new(),
+        status: crate::articles::status::ArticleStatus::Draft,
+        published_at: None,
+        unpublish_at: None,
+        view_count: 0,
+        category_slug,
+        sections: Vec::new(),
+        references: Vec::new(),
+        author_slugs: Vec::new(),
+        reviewer_slug: None,
+        reviewed_at: None,
+        tag_slugs: Vec::new(),
+        seo: None,
+        feature_image: None,
+    }
+}

@@ -4,6 +4,7 @@
 //! first free one) with a warning.
 
 use super::Notes;
+pub use crate::support::percent::percent_decode;
 use crate::support::slug;
 use std::collections::HashSet;
 
@@ -54,30 +55,6 @@ pub fn valid(wanted: &str, title: &str, notes: &mut Notes) -> String {
         format!("slug '{wanted}' is not a valid HealthHub slug: '{generated}'"),
     ));
     generated
-}
-
-/// `%XX` sequences decoded (invalid UTF-8 replaced).
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use crate::articles::seo::MAX_META_DESCRIPTION;
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
 use crate::support::slug::generate;
-use crate::tags::article_tags::MAX_TAGS;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -219,23 +218,14 @@ impl Site {
         }
         converted.warn(&format!("{shown} ({slug})"), notes);
         Ok(Some(ArticleRecord {
-            title,
-            slug,
-            subtitle: String::new(),
             excerpt,
             status,
             published_at,
-            unpublish_at: None,
-            view_count: 0,
-            category_slug,
             sections,
-            references: Vec::new(),
             author_slugs,
-            reviewer_slug: None,
-            reviewed_at: None,
             tag_slugs,
             seo,
-            feature_image: None,
+            ..super::article_record(title, slug, category_slug)
         }))
     }
 
@@ -323,13 +313,7 @@ impl Site {
                 slugs.push(slug);
             }
         }
-        if slugs.len() > MAX_TAGS {
-            let dropped = slugs.split_off(MAX_TAGS);
-            notes.push((
-                "tag",
-                format!("{MAX_TAGS} tags kept, not carried: {}", dropped.join(", ")),
-            ));
-        }
+        super::keep_tags(&mut slugs, notes);
         slugs
     }
 
@@ -513,12 +497,7 @@ fn seo(fields: &Map<String, Value>, notes: &mut Notes) -> Option<SeoRecord> {
         }
         ok
     });
-    (meta_description.is_some() || canonical_url.is_some()).then_some(SeoRecord {
-        meta_title: None,
-        meta_description,
-        canonical_url,
-        og_image_sha256: None,
-    })
+    super::seo_record(None, meta_description, canonical_url)
 }
 
 /// Reports the feature image the front matter names: no file is fetched at import time.

@@ -13,7 +13,6 @@ use super::{sections, Converted, Notes, MAX_ITEMS};
 use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
-use crate::tags::article_tags::MAX_TAGS;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
 use xml::Element;
@@ -300,23 +299,14 @@ impl Site {
             notes.push(("body", "empty body: no sections".to_owned()));
         }
         Ok(ArticleRecord {
-            title,
-            slug,
-            subtitle: String::new(),
             excerpt,
             status,
             published_at,
-            unpublish_at: None,
-            view_count: 0,
-            category_slug,
             sections,
-            references: Vec::new(),
             author_slugs,
-            reviewer_slug: None,
-            reviewed_at: None,
             tag_slugs,
             seo: seo(&meta, notes),
-            feature_image: None,
+            ..super::article_record(title, slug, category_slug)
         })
     }
 
@@ -397,17 +387,7 @@ impl Site {
                 slugs.push(slug);
             }
         }
-        if slugs.len() > MAX_TAGS {
-            let dropped = slugs.split_off(MAX_TAGS);
-            notes.push((
-                "tag",
-                format!(
-                    "{} tags: {MAX_TAGS} kept, not carried: {}",
-                    MAX_TAGS + dropped.len(),
-                    dropped.join(", ")
-                ),
-            ));
-        }
+        super::keep_tags(&mut slugs, notes);
         slugs
     }
 
@@ -543,14 +523,7 @@ fn seo(meta: &HashMap<String, String>, notes: &mut Notes) -> Option<SeoRecord> {
                 None
             }
         });
-    (meta_title.is_some() || meta_description.is_some() || canonical_url.is_some()).then_some(
-        SeoRecord {
-            meta_title,
-            meta_description,
-            canonical_url,
-            og_image_sha256: None,
-        },
-    )
+    super::seo_record(meta_title, meta_description, canonical_url)
 }
 
 /// The category tree: declared in any order, emitted parents first.
