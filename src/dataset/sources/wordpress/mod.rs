@@ -43,7 +43,7 @@ pub fn convert(text: &str, continue_on_error: bool) -> Result<Converted, String>
         let number = index + 1;
         let comments = item.all("wp:comment").count();
         converted.skip("comments", comments);
-        match site.item(item, number, &mut converted) {
+        match site.item(item, &mut converted) {
             Ok(Some(article)) => articles.push(article),
             Ok(None) => {}
             Err(reason) => {
@@ -220,7 +220,6 @@ impl Site {
     fn item(
         &mut self,
         item: &Element,
-        number: usize,
         converted: &mut Converted,
     ) -> Result<Option<ArticleRecord>, String> {
         let id = item.text_of("wp:post_id").trim();
@@ -244,7 +243,6 @@ impl Site {
         }
         let mut notes = Notes::new();
         let article = self.article(item, id, &mut notes)?;
-        let _ = number;
         converted.warn(&format!("post {id} ({})", article.slug), notes);
         Ok(Some(article))
     }

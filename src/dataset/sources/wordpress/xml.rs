@@ -96,18 +96,17 @@ pub fn parse(text: &str) -> Result<Element, String> {
                     lines.at(position)
                 ))
             }
-            Event::Start(start) | Event::Empty(start) if stack.len() > MAX_XML_DEPTH => {
-                let _ = start;
+            Event::Start(_) | Event::Empty(_) if stack.len() > MAX_XML_DEPTH => {
                 return Err(format!(
                     "line {}: XML nested deeper than {MAX_XML_DEPTH} elements",
                     lines.at(position)
                 ));
             }
+            Event::Start(_) | Event::Empty(_) if elements >= MAX_ELEMENTS => {
+                return Err(format!("more than {MAX_ELEMENTS} XML elements"));
+            }
             Event::Start(start) => {
                 elements += 1;
-                if elements > MAX_ELEMENTS {
-                    return Err(format!("more than {MAX_ELEMENTS} XML elements"));
-                }
                 stack.push(element(&start, lines.at(position))?);
             }
             Event::Empty(start) => {
