@@ -703,3 +703,62 @@ fn the_wordpress_theme_unit_test_imports_with_its_category_tree() {
         "{again}"
     );
 }
+
+/// Runs the `healthhub` binary with `args` on the database `url`.
+fn healthhub(url: &str, dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_healthhub"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("DATABASE_URL", url)
+        .env("JWT_SECRET", "an-import-test-secret-of-forty-characters")
+        .env("HEALTHHUB_DEMO", "false")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run healthhub")
+}
+
+#[test]
+fn the_command_line_reports_a_dry_run_a_real_run_and_refuses_a_hostile_file() {
+    let (db, database, dir) = fresh();
+    drop(db);
+    let small = fixture("small.xml");
+    let small = small.to_str().unwrap();
+    let dry = healthhub(
+        database.url(),
+        dir.path(),
+        &["import", "--from", "wordpress", "--dry-run", small],
+    );
+    let stderr = String::from_utf8_lossy(&dry.stderr);
+    assert!(dry.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("would write: 5 categories, 2 people, 6 tags, 7 articles"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("post 104 (lnwm-lshy): <script> removed with its content"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("dry run: nothing written"), "{stderr}");
+    let real = healthhub(
+        database.url(),
+        dir.path(),
+        &["import", "--from", "wordpress", small],
+    );
+    let stderr = String::from_utf8_lossy(&real.stderr);
+    assert!(real.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("wrote: 5 categories, 2 people, 6 tags, 7 articles"),
+        "{stderr}"
+    );
+    let hostile = fixture("hostile/billion-laughs.xml");
+    let refused = healthhub(
+        database.url(),
+        dir.path(),
+        &["import", "--from", "wordpress", hostile.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(stderr.contains("line 3: a DOCTYPE"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
