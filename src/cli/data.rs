@@ -1,7 +1,9 @@
 //! `healthhub migrate | openapi | import | export | backup | restore`: the commands that work on the database or the document, without serving.
 
+use anyhow::Context;
 use healthhub::config::Config;
 use healthhub::dataset::import::ImportOptions;
+use healthhub::dataset::sources::{self, Source};
 use healthhub::dataset::{export as exporter, import as importer};
 use healthhub::db::{backup as backups, Database};
 use healthhub::openapi;
@@ -26,14 +28,47 @@ pub fn openapi() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the data set in `file` in one transaction (or skipping bad records).
-pub fn import(config: &Config, file: &Path, continue_on_error: bool) -> anyhow::Result<()> {
+/// Loads the data set in `file` in one transaction (or skipping bad records); from another
+/// system, converted first (`dry_run`: reporting what would be written, writing nothing).
+pub fn import(
+    config: &Config,
+    file: &Path,
+    from: Source,
+    site_url: Option<&str>,
+    continue_on_error: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
     let (db, _) = Database::open(&config.database_url, 1)?;
     let started = Instant::now();
     let options = ImportOptions {
         continue_on_error,
         revisions_kept: config.journal.revisions_per_article,
     };
+    if from != Source::Healthhub {
+        let mut converted = sources::convert(from, file, site_url, continue_on_error)?;
+        let records = std::mem::take(&mut converted.records);
+        let now = Clock::system().now().naive_utc();
+        let summary = importer::import_converted(&db, records, options, dry_run, now)
+            .with_context(|| format!("importing {} (nothing was written)", file.display()))?;
+        eprint!("{}", sources::report(&converted, &summary, dry_run));
+        eprintln!(
+            "{} {} in {:.1} s{}",
+            if dry_run { "checked" } else { "imported" },
+            file.display(),
+            started.elapsed().as_secs_f64(),
+            if dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
+        );
+        return Ok(());
+    }
+    if dry_run {
+        anyhow::bail!(
+            "--dry-run is for --from wordpress, ghost or markdown (a HealthHub data set is imported as it is)"
+        );
+    }
     let summary = importer::import(&db, file, options, Clock::system().now().naive_utc())?;
     for skipped in &summary.skipped {
         eprintln!("skipped {skipped}");

@@ -6,6 +6,7 @@ mod token;
 
 use clap::{Parser, Subcommand};
 use healthhub::config::Config;
+use healthhub::dataset::sources::Source;
 use std::path::PathBuf;
 
 /// `healthhub [--no-demo] [command]`.
@@ -30,14 +31,25 @@ enum Command {
     Token(token::TokenCommand),
     /// Print the OpenAPI document (e.g. `healthhub openapi > openapi/openapi.json`).
     Openapi,
-    /// Load a data set (JSON document, or NDJSON for .ndjson/.jsonl) in one transaction,
-    /// upserting by slug; a bad record stops it and changes nothing.
+    /// Load a data set (JSON document, or NDJSON for .ndjson/.jsonl) or another system's
+    /// export in one transaction, upserting by slug; a bad record stops it and changes nothing.
     Import {
-        /// The data-set file.
+        /// The data-set file, or the export of `--from`.
         file: PathBuf,
+        /// What the file is: HealthHub's data set, a WordPress export (WXR), a Ghost JSON
+        /// export, or a folder of Markdown files.
+        #[arg(long, value_enum, default_value_t = Source::Healthhub)]
+        from: Source,
         /// Skip bad records (and list them) instead of stopping.
         #[arg(long)]
         continue_on_error: bool,
+        /// Print what would be written, skipped and warned about, and write nothing
+        /// (`--from wordpress | ghost | markdown`).
+        #[arg(long)]
+        dry_run: bool,
+        /// The site's address, for `__GHOST_URL__` and root-relative image paths (`--from ghost | markdown`).
+        #[arg(long)]
+        site_url: Option<String>,
     },
     /// Write every category and article to a data-set file (NDJSON for .ndjson/.jsonl).
     Export {
@@ -76,8 +88,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => data::openapi(),
         Command::Import {
             file,
+            from,
             continue_on_error,
-        } => data::import(&config, &file, continue_on_error),
+            dry_run,
+            site_url,
+        } => data::import(
+            &config,
+            &file,
+            from,
+            site_url.as_deref(),
+            continue_on_error,
+            dry_run,
+        ),
         Command::Export { file } => data::export(&config, &file),
         Command::Backup { file } => data::backup(&config, &file),
         Command::Restore { backup, force } => data::restore(&config, &backup, force),

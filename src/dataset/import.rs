@@ -82,6 +82,8 @@ pub struct ImportSummary {
     pub sections: usize,
     /// Bad records skipped (with `continue_on_error`), each with where it was and why.
     pub skipped: Vec<String>,
+    /// Records of any kind that did not exist before (a part of the written ones).
+    pub created: usize,
 }
 
 impl fmt::Display for ImportSummary {
@@ -146,6 +148,61 @@ pub fn import_from(
     Ok(summary)
 }
 
+/// Writes records a source converted (see [`super::sources`]) in one transaction, as
+/// [`import`] does; `dry_run` rolls the transaction back and returns what it would have done.
+pub fn import_converted(
+    db: &Database,
+    records: Vec<Record>,
+    options: ImportOptions,
+    dry_run: bool,
+    now: NaiveDateTime,
+) -> anyhow::Result<ImportSummary> {
+    let progress = Progress::records(records.len() as u64);
+    let mut rolled_back = None;
+    let outcome = db.write_blocking(|conn| {
+        let suspended = bulk::suspend_search_triggers(conn)?;
+        let mut importer = Importer::new(&mut *conn, options, now, &progress);
+        for (index, record) in records.into_iter().enumerate() {
+            progress.read.fetch_add(1, Ordering::Relaxed);
+            let (location, outcome) = match record {
+                Record::Category(category) => (
+                    format!("category '{}'", category.slug),
+                    importer.category(category),
+                ),
+                Record::Person(person) => {
+                    (format!("person '{}'", person.slug), importer.person(person))
+                }
+                Record::Tag(tag) => (format!("tag '{}'", tag.slug), importer.tag(tag)),
+                Record::Article(article) => (
+                    format!("article '{}' (record {})", article.slug, index + 1),
+                    importer.article(*article),
+                ),
+            };
+            importer
+                .settle(location, outcome)
+                .map_err(ApiError::BadRequest)?;
+        }
+        let summary = importer.summary;
+        bulk::reindex_written_at(conn, now)?;
+        bulk::restore_search_triggers(conn, suspended)?;
+        if dry_run {
+            rolled_back = Some(summary);
+            return Err(ApiError::BadRequest(DRY_RUN.to_owned()));
+        }
+        Ok(summary)
+    });
+    progress.finish();
+    if let Some(summary) = rolled_back {
+        return Ok(summary);
+    }
+    let summary = outcome?;
+    db.refresh_statistics()?;
+    Ok(summary)
+}
+
+/// The reason a dry run gives for rolling its transaction back.
+const DRY_RUN: &str = "dry run: rolled back";
+
 /// The body of the import's transaction: the records, then the search rows of what they wrote.
 fn import_records(
     conn: &mut DbConn,
@@ -157,17 +214,7 @@ fn import_records(
 ) -> Result<ImportSummary, ApiError> {
     // The search rows of the imported articles are rebuilt in one pass at the end.
     let suspended = bulk::suspend_search_triggers(conn)?;
-    let mut importer = Importer {
-        conn: &mut *conn,
-        category_ids: HashMap::new(),
-        person_ids: HashMap::new(),
-        tag_ids: HashMap::new(),
-        now,
-        options,
-        journal: WriteJournal::system(options.revisions_kept),
-        summary: ImportSummary::default(),
-        progress,
-    };
+    let mut importer = Importer::new(&mut *conn, options, now, progress);
     let outcome = match layout {
         Layout::Ndjson => importer.ndjson(reader),
         Layout::Document => importer.document(reader),
@@ -210,11 +257,24 @@ struct Progress {
 
 impl Progress {
     fn new(size: u64) -> Self {
+        Self::with_template(
+            size,
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+        )
+    }
+
+    /// A progress over `count` records instead of bytes.
+    fn records(count: u64) -> Self {
+        Self::with_template(
+            count,
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} records {msg}",
+        )
+    }
+
+    fn with_template(size: u64, template: &str) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(size);
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
-            ) {
+            if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
             bar
@@ -268,7 +328,26 @@ struct Importer<'a> {
     progress: &'a Progress,
 }
 
-impl Importer<'_> {
+impl<'a> Importer<'a> {
+    fn new(
+        conn: &'a mut DbConn,
+        options: ImportOptions,
+        now: NaiveDateTime,
+        progress: &'a Progress,
+    ) -> Self {
+        Self {
+            conn,
+            category_ids: HashMap::new(),
+            person_ids: HashMap::new(),
+            tag_ids: HashMap::new(),
+            now,
+            options,
+            journal: WriteJournal::system(options.revisions_kept),
+            summary: ImportSummary::default(),
+            progress,
+        }
+    }
+
     /// Reads one record a line.
     fn ndjson(&mut self, reader: impl BufRead) -> Result<(), String> {
         for (index, line) in reader.lines().enumerate() {
@@ -343,6 +422,7 @@ impl Importer<'_> {
         if let Some(slug) = request.slug {
             self.category_ids.insert(slug, after.id);
         }
+        self.summary.created += usize::from(before.is_none());
         if before.is_none_or(|b| b.version != after.version) {
             self.summary.categories += 1;
         } else {
@@ -372,6 +452,7 @@ impl Importer<'_> {
             people_model::upsert(self.conn, &request, self.now).map_err(describe)?;
         versioned::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
             .map_err(describe)?;
+        self.summary.created += usize::from(before.is_none());
         if before.is_none_or(|b| b.version != after.version) {
             self.summary.people += 1;
         } else {
@@ -402,6 +483,7 @@ impl Importer<'_> {
             tags_model::upsert(self.conn, &request, self.now).map_err(describe)?;
         versioned::record(self.conn, before.as_ref(), &after, &self.journal, self.now)
             .map_err(describe)?;
+        self.summary.created += usize::from(before.is_none());
         if before.is_none_or(|b| b.version != after.version) {
             self.summary.tags += 1;
         } else {
@@ -545,6 +627,7 @@ impl Importer<'_> {
             self.now,
         )
         .map_err(describe)?;
+        self.summary.created += usize::from(before.is_none());
         if let Some(id) = written {
             history::record(self.conn, id, before.as_ref(), &self.journal, self.now)
                 .map_err(describe)?;

@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod sources;
 
 use crate::support::json_object;
 use chrono::{DateTime, NaiveDate, Utc};

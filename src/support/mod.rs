@@ -6,6 +6,7 @@ pub mod json_object;
 pub mod key;
 pub mod markdown;
 pub mod nullable;
+pub mod percent;
 pub mod query_number;
 pub mod search_text;
 pub mod slug;

@@ -324,7 +324,9 @@ impl ToolUrl {
                 shown: for_logs(database_url),
             };
         };
-        let mut password = parsed.password().map(percent_decode);
+        let mut password = parsed
+            .password()
+            .map(crate::support::percent::percent_decode);
         if password.is_some() {
             let _ = parsed.set_password(None);
         }
@@ -371,30 +373,6 @@ fn for_logs(url: &str) -> String {
         Some((_, host)) => format!("{scheme}://…@{host}{}", &rest[end..]),
         None => url.to_owned(),
     }
-}
-
-/// `%XX` sequences decoded (a URL's user information is percent-encoded).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Runs `tool` with `args` (the password of `url`, if any, in `PGPASSWORD`) and returns its

@@ -1,0 +1,253 @@
+//! Importing from other systems: a WordPress export (WXR), a Ghost JSON export or a folder of
+//! Markdown files. Each source turns its input into
+//! data-set [`Record`]s plus what it could not carry (warnings per article, items skipped by
+//! kind); [`crate::dataset::import::import_records`] then writes them like any data set (one
+//! transaction, upserts by slug, the changes log).
+
+pub mod ghost;
+pub mod html;
+pub mod markdown;
+pub mod sections;
+pub mod slugs;
+pub mod wordpress;
+
+use super::Record;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The largest import file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most items (posts, pages, attachments, …) read from one file.
+pub const MAX_ITEMS: usize = 200_000;
+
+/// Warnings gathered while converting one item: (kind, what happened).
+pub type Notes = Vec<(&'static str, String)>;
+
+/// Where the content comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// HealthHub's own data set (JSON document or NDJSON).
+    Healthhub,
+    /// A WordPress export (WXR: Tools → Export).
+    Wordpress,
+    /// A Ghost JSON export (Settings → Labs → Export).
+    Ghost,
+    /// A folder of Markdown files with front matter (Hugo, Jekyll, Astro, Eleventy).
+    Markdown,
+}
+
+/// Something a source could not carry as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// Where: "post 101 (why-we-wake-at-3am)", or "file" for the file as a whole.
+    pub item: String,
+    /// A short kind, for counting ("embed", "shortcode", "status", …).
+    pub kind: &'static str,
+    /// What happened.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.item, self.message)
+    }
+}
+
+/// A source's input as data-set records, with what it could not carry.
+#[derive(Debug, Default)]
+pub struct Converted {
+    /// People, categories (parents first), tags, then articles.
+    pub records: Vec<Record>,
+    /// Warnings, in file order.
+    pub warnings: Vec<Warning>,
+    /// Items deliberately not imported, counted by kind ("pages", "comments", …).
+    pub skipped: BTreeMap<String, usize>,
+    /// Bad items left out with `--continue-on-error`, each with its position and reason.
+    pub bad: Vec<String>,
+}
+
+impl Converted {
+    /// Counts one more skipped item of `kind`.
+    pub fn skip(&mut self, kind: &str, count: usize) {
+        if count > 0 {
+            *self.skipped.entry(kind.to_owned()).or_default() += count;
+        }
+    }
+
+    /// Adds the notes gathered for `item` as warnings.
+    pub fn warn(&mut self, item: &str, notes: Notes) {
+        self.warnings
+            .extend(notes.into_iter().map(|(kind, message)| Warning {
+                item: item.to_owned(),
+                kind,
+                message,
+            }));
+    }
+
+    /// The warnings counted by kind.
+    pub fn warnings_by_kind(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for warning in &self.warnings {
+            *counts.entry(warning.kind).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Reads `path` whole as UTF-8, refusing files over [`MAX_FILE_BYTES`].
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{} is {size} bytes, over the {MAX_FILE_BYTES}-byte limit of an import file",
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 (byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Converts the file at `path` from `source` (not [`Source::Healthhub`], which is read as it
+/// is written); `continue_on_error` leaves bad items out (listed) instead of failing.
+pub fn convert(
+    source: Source,
+    path: &Path,
+    site_url: Option<&str>,
+    continue_on_error: bool,
+) -> anyhow::Result<Converted> {
+    match source {
+        Source::Healthhub => anyhow::bail!("a HealthHub data set needs no conversion"),
+        Source::Wordpress => {
+            let text = read_text(path)?;
+            wordpress::convert(&text, continue_on_error)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+        Source::Ghost => {
+            let text = read_text(path)?;
+            ghost::convert(&text, site_url).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        }
+        Source::Markdown => markdown::convert(path, site_url, continue_on_error)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+/// The closing report of an import from another system: what was (or, on a dry run, would
+/// be) written, what was skipped by kind, the bad items left out, and every warning.
+pub fn report(
+    converted: &Converted,
+    summary: &crate::dataset::import::ImportSummary,
+    dry_run: bool,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let verb = if dry_run { "would write" } else { "wrote" };
+    let written = summary.categories + summary.people + summary.tags + summary.articles;
+    let _ = writeln!(
+        out,
+        "{verb}: {} categories, {} people, {} tags, {} articles ({} sections); {} records new, {} updated",
+        summary.categories,
+        summary.people,
+        summary.tags,
+        summary.articles,
+        summary.sections,
+        summary.created,
+        written.saturating_sub(summary.created),
+    );
+    let _ = writeln!(
+        out,
+        "unchanged: {} categories, {} people, {} tags, {} articles",
+        summary.categories_unchanged,
+        summary.people_unchanged,
+        summary.tags_unchanged,
+        summary.unchanged
+    );
+    let skipped: Vec<String> = converted
+        .skipped
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "skipped: {}",
+        if skipped.is_empty() {
+            "nothing".to_owned()
+        } else {
+            skipped.join(", ")
+        }
+    );
+    for bad in converted.bad.iter().chain(&summary.skipped) {
+        let _ = writeln!(out, "left out (bad): {bad}");
+    }
+    let _ = writeln!(out, "warnings: {}", converted.warnings.len());
+    for warning in &converted.warnings {
+        let _ = writeln!(out, "  {warning}");
+    }
+    out
+}
+
+/// The SEO record of the fields a source gave, or `None` when it gave none.
+pub fn seo_record(
+    meta_title: Option<String>,
+    meta_description: Option<String>,
+    canonical_url: Option<String>,
+) -> Option<super::SeoRecord> {
+    (meta_title.is_some() || meta_description.is_some() || canonical_url.is_some()).then_some(
+        super::SeoRecord {
+            meta_title,
+            meta_description,
+            canonical_url,
+            og_image_sha256: None,
+        },
+    )
+}
+
+/// Keeps the first [`crate::tags::article_tags::MAX_TAGS`] tag slugs, noting the others.
+pub fn keep_tags(slugs: &mut Vec<String>, notes: &mut Notes) {
+    use crate::tags::article_tags::MAX_TAGS;
+    if slugs.len() > MAX_TAGS {
+        let dropped = slugs.split_off(MAX_TAGS);
+        notes.push((
+            "tag",
+            format!(
+                "{} tags: {MAX_TAGS} kept, not carried: {}",
+                MAX_TAGS + dropped.len(),
+                dropped.join(", ")
+            ),
+        ));
+    }
+}
+
+/// An article record with what every source leaves empty (subtitle, references, reviewer,
+/// feature image, end of publication, views): a draft until the source says otherwise.
+pub fn article_record(title: String, slug: String, category_slug: String) -> super::ArticleRecord {
+    super::ArticleRecord {
+        title,
+        slug,
+        subtitle: String::new(),
+        excerpt: String::new(),
+        status: crate::articles::status::ArticleStatus::Draft,
+        published_at: None,
+        unpublish_at: None,
+        view_count: 0,
+        category_slug,
+        sections: Vec::new(),
+        references: Vec::new(),
+        author_slugs: Vec::new(),
+        reviewer_slug: None,
+        reviewed_at: None,
+        tag_slugs: Vec::new(),
+        seo: None,
+        feature_image: None,
+    }
+}

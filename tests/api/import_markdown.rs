@@ -1,0 +1,401 @@
+//! Tests: `healthhub import --from markdown` on `tests/fixtures/import/markdown/` (its README
+//! is the oracle): front matter of each generator, folders as categories, statuses and dates,
+//! slugs, warnings, re-runs, dry runs and the hostile files.
+
+use crate::import_wordpress::{
+    assert_articles, assert_sections, by_slug, count, fresh, has, run_source, stored, Row,
+};
+use healthhub::dataset::import::ImportSummary;
+use healthhub::dataset::sources::{Converted, Source};
+use healthhub::db::Database;
+use std::path::{Path, PathBuf};
+
+fn site() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/markdown/site")
+}
+
+fn run(
+    db: &Database,
+    dir: &Path,
+    continue_on_error: bool,
+    dry_run: bool,
+) -> anyhow::Result<(Converted, ImportSummary)> {
+    let site = Some("https://md.example.org");
+    run_source(db, Source::Markdown, dir, site, continue_on_error, dry_run)
+}
+
+#[test]
+fn a_bad_file_stops_the_folder_and_nothing_is_written() {
+    let (db, _database, _dir) = fresh();
+    let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
+    let error = run(&db, &site(), false, false).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("health/broken-front-matter.md")
+            && message.contains("file line 2")
+            && message.contains("column 8"),
+        "{message}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM articles"), articles);
+}
+
+#[test]
+fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
+    let (db, _database, dir) = fresh();
+    let (converted, summary) = run(&db, &site(), true, false).unwrap();
+    assert_eq!(
+        (summary.people, summary.tags, summary.articles),
+        (2, 11, 9),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.categories + summary.categories_unchanged,
+        9,
+        "{summary}"
+    );
+    assert_eq!(converted.bad.len(), 1);
+    assert!(converted.bad[0].starts_with("health/broken-front-matter.md: "));
+    assert_eq!(converted.skipped["Hugo list pages (_index.md)"], 1);
+
+    let data = stored(&db, dir.path());
+    let people = by_slug(&data, "people");
+    assert_eq!(people["dr-amara-okafor"]["name"], "Dr. Amara Okafor");
+    assert_eq!(people["lee-chen"]["name"], "Lee Chen");
+    assert_eq!(people.len(), 2);
+
+    let categories = by_slug(&data, "categories");
+    for (slug, name, parent, position) in [
+        ("uncategorized", "Uncategorized", None, 0),
+        ("cardiology", "Cardiology", None, 1),
+        ("health", "Health", None, 2),
+        ("nutrition", "Nutrition", Some("health"), 0),
+        ("vitamins", "Vitamins", Some("nutrition"), 0),
+        ("notes", "Notes", None, 3),
+        ("sleep", "Sleep", None, 4),
+        ("wellbeing", "Wellbeing", None, 5),
+        ("tips", "Tips", Some("sleep"), 0),
+    ] {
+        assert_eq!(categories[slug]["name"], name, "{slug}");
+        assert_eq!(categories[slug]["parent_slug"].as_str(), parent, "{slug}");
+        if slug != "uncategorized" {
+            assert_eq!(categories[slug]["position"], position, "{slug}");
+        }
+    }
+    assert_eq!(
+        categories["sleep"]["description"],
+        "Everything about sleep."
+    );
+
+    let mut tags: Vec<String> = by_slug(&data, "tags").into_keys().collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        [
+            "exercise",
+            "habits",
+            "heart",
+            "magnesium",
+            "nutrition",
+            "posts",
+            "research",
+            "sleep",
+            "vitamins",
+            "water",
+            "winter"
+        ]
+    );
+
+    let articles = by_slug(&data, "articles");
+    let rows: [Row; 9] = [
+        (
+            "new-sleep-study",
+            "A New Sleep Study",
+            "draft",
+            None,
+            "uncategorized",
+            &["sleep", "research"],
+            &[],
+        ),
+        (
+            "heart-health-basics",
+            "Heart Health Basics",
+            "published",
+            Some("2024-02-14T00:00:00Z"),
+            "cardiology",
+            &["heart", "exercise"],
+            &["dr-amara-okafor"],
+        ),
+        (
+            "desk-stretches",
+            "Stretching at Your Desk",
+            "draft",
+            None,
+            "health",
+            &[],
+            &[],
+        ),
+        (
+            "hydration",
+            "Hydration: How Much Water Do You Need?",
+            "published",
+            Some("2024-07-08T00:00:00Z"),
+            "nutrition",
+            &["water", "nutrition"],
+            &[],
+        ),
+        (
+            "vitamin-d",
+            "Vitamin D: Sonne, Süßes & Ärzte ☀️",
+            "published",
+            Some("2023-11-20T10:00:00Z"),
+            "vitamins",
+            &["vitamins", "winter"],
+            &["lee-chen"],
+        ),
+        (
+            "magnesium",
+            "Magnesium and Sleep",
+            "draft",
+            None,
+            "notes",
+            &["posts", "magnesium"],
+            &[],
+        ),
+        ("sleep-jp", "睡眠と健康", "draft", None, "notes", &[], &[]),
+        (
+            "sleep-hygiene-101",
+            "Sleep Hygiene 101",
+            "published",
+            Some("2024-03-01T07:00:00Z"),
+            "wellbeing",
+            &["sleep", "habits"],
+            &["dr-amara-okafor", "lee-chen"],
+        ),
+        (
+            "sleep-hygiene-101-2",
+            "Sleep Hygiene 101 (old copy)",
+            "draft",
+            None,
+            "tips",
+            &[],
+            &[],
+        ),
+    ];
+    assert_articles(&articles, &rows);
+    assert_eq!(
+        articles["heart-health-basics"]["excerpt"],
+        "Five habits that protect your heart."
+    );
+    assert_eq!(
+        articles["hydration"]["excerpt"],
+        "Eight glasses a day is a rule of thumb, not a law."
+    );
+    assert_eq!(
+        articles["sleep-hygiene-101"]["excerpt"],
+        "Keep a schedule, keep it dark, keep it cool."
+    );
+    assert_eq!(
+        articles["hydration"]["seo"]["meta_description"],
+        "Eight glasses a day is a rule of thumb, not a law."
+    );
+    assert_eq!(
+        articles["sleep-hygiene-101"]["seo"]["meta_description"],
+        "Simple habits for better sleep."
+    );
+
+    assert_sections(&articles, "new-sleep-study", &[("Introduction", &[], &[])]);
+    assert_sections(
+        &articles,
+        "heart-health-basics",
+        &[
+            (
+                "Introduction",
+                &["Your heart beats about 100,000 times a day."],
+                &[],
+            ),
+            (
+                "Move every day",
+                &["brisk walking"],
+                &["{%", "include note.html"],
+            ),
+            ("Eat more plants", &[], &[]),
+        ],
+    );
+    assert_sections(
+        &articles,
+        "desk-stretches",
+        &[
+            (
+                "Introduction",
+                &["Sitting still for hours"],
+                &["# Stretching at Your Desk"],
+            ),
+            ("Three stretches", &["1. Roll", "2. Tilt", "3. Stand"], &[]),
+        ],
+    );
+    assert_sections(
+        &articles,
+        "hydration",
+        &[
+            ("Introduction", &["depend on heat, exercise and food"], &[]),
+            (
+                "What the studies say",
+                &[
+                    "drinking when thirsty",
+                    "<https://www.youtube.com/embed/h2o-explainer>",
+                ],
+                &["<iframe", "<script", "analytics"],
+            ),
+            ("When to drink more", &[], &[]),
+        ],
+    );
+    assert_sections(
+        &articles,
+        "vitamin-d",
+        &[
+            ("Why it matters", &[], &[]),
+            ("Who needs a supplement", &[], &[]),
+        ],
+    );
+    assert_sections(&articles, "magnesium", &[("Introduction", &[], &[])]);
+    assert_sections(
+        &articles,
+        "sleep-jp",
+        &[
+            ("Introduction", &["睡眠は健康の基本です。"], &[]),
+            ("睡眠時間", &[], &[]),
+        ],
+    );
+    assert_sections(
+        &articles,
+        "sleep-hygiene-101",
+        &[
+            (
+                "Introduction",
+                &["Good sleep starts long before bedtime."],
+                &[],
+            ),
+            ("Keep a schedule", &["same times"], &["{{<", "youtube"]),
+            ("Keep it dark", &[], &[]),
+        ],
+    );
+    assert_sections(
+        &articles,
+        "sleep-hygiene-101-2",
+        &[("Introduction", &[], &[])],
+    );
+
+    let warnings = |file: &str| -> Vec<String> {
+        converted
+            .warnings
+            .iter()
+            .filter(|w| w.item.starts_with(file))
+            .map(|w| w.message.clone())
+            .collect()
+    };
+    for (file, texts) in [
+        ("_drafts/new-sleep-study.md", &["no category"][..]),
+        (
+            "_posts/2024-02-14-heart-health-basics.md",
+            &["also in Prevention", "Liquid tag", "no alt text"],
+        ),
+        (
+            "health/desk-stretches.md",
+            &["no front matter", "first heading is the title", "no date"],
+        ),
+        (
+            "health/nutrition/hydration.md",
+            &[
+                "<iframe> replaced by a link",
+                "<script> removed",
+                "no alt text",
+            ],
+        ),
+        (
+            "health/nutrition/vitamins/vitamin-d/index.md",
+            &["sun.jpg is page-relative"],
+        ),
+        (
+            "sleep/sleep-hygiene.md",
+            &[
+                "Hugo shortcode",
+                "feature image not imported: upload https://md.example.org/images/bed.jpg",
+                "An unmade bed in morning light",
+            ],
+        ),
+        (
+            "sleep/tips/sleep-hygiene-copy.md",
+            &["'sleep-hygiene-101-2'"],
+        ),
+    ] {
+        let found = warnings(file);
+        for text in texts {
+            assert!(has(&found, text), "{file}: {text:?} not in {found:?}");
+        }
+    }
+    assert!(warnings("notes/").is_empty());
+
+    let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
+    let (again, summary) = run(&db, &site(), true, false).unwrap();
+    assert_eq!(
+        summary.articles + summary.tags + summary.people + summary.categories,
+        0,
+        "{summary}"
+    );
+    assert_eq!(summary.unchanged, 9);
+    assert_eq!(again.warnings, converted.warnings);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM changes"), changes);
+}
+
+#[test]
+fn a_dry_run_of_the_site_writes_nothing() {
+    let (db, _database, _dir) = fresh();
+    let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
+    let (_, summary) = run(&db, &site(), true, true).unwrap();
+    assert_eq!(summary.articles, 9);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM articles WHERE slug = 'hydration'"
+        ),
+        0
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM changes"), changes);
+}
+
+#[test]
+fn hostile_markdown_files_are_refused_naming_the_file_and_line() {
+    let hostile =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/markdown/hostile");
+    let (db, _database, dir) = fresh();
+    for (file, expected) in [
+        ("yaml-alias-bomb.md", "file line 8"),
+        ("enormous-front-matter.md", "over the 65536-byte limit"),
+        ("deep-nesting.md", "recursion limit exceeded"),
+        (
+            "unterminated-front-matter.md",
+            "front matter opened on line 1 is never closed",
+        ),
+        ("latin1.md", "not UTF-8 (byte 15)"),
+    ] {
+        let folder = dir.path().join(file.trim_end_matches(".md"));
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::copy(hostile.join(file), folder.join(file)).unwrap();
+        let started = std::time::Instant::now();
+        let message = format!("{:#}", run(&db, &folder, false, false).unwrap_err());
+        assert!(
+            message.contains(file) && message.contains(expected),
+            "{file}: {message}"
+        );
+        assert!(started.elapsed().as_secs() < 10, "{file} took too long");
+        let (converted, summary) = run(&db, &folder, true, false).unwrap();
+        assert_eq!((converted.bad.len(), summary.articles), (1, 0), "{file}");
+    }
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM articles WHERE slug = 'deep'"
+        ),
+        0
+    );
+}
