@@ -2,6 +2,7 @@
 //! failures, skipping bad records, and a search index that stays in sync.
 
 use chrono::Utc;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use healthhub::dataset::export::export;
@@ -84,18 +85,36 @@ fn import_then_export_then_import_round_trips_to_an_identical_file() {
     }
 }
 
-/// The generator's set with every part the format has beyond it (people, tags, references,
-/// bylines, tags on articles, SEO fields, ends of publication): written by
-/// `tests/fixtures/enrich_dataset.py`.
+/// The generator's set with every part the format has beyond it (people with avatars, tags,
+/// references, bylines, tags on articles, SEO fields with social images, feature images, ends of
+/// publication): written by `tests/fixtures/enrich_dataset.py`.
 const FULL_FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/dataset-20-full.json"
 );
 
+/// A new database holding media items named by the SHA-256s the enriched set uses
+/// (`MEDIA` in `tests/fixtures/enrich_dataset.py`): a data set names media, it carries no file.
+fn fresh_with_media(dir: &Path, name: &str) -> Database {
+    let db = fresh(dir, name);
+    let url = dir.join(name).to_string_lossy().into_owned();
+    let mut conn = SqliteConnection::establish(&url).expect("connect");
+    for letter in "abcdef".chars() {
+        let sha = letter.to_string().repeat(64);
+        conn.batch_execute(&format!(
+            "INSERT INTO media (sha256, media_type, byte_size, width, height, alt, caption, \
+             credit, created_at, updated_at) VALUES ('{sha}', 'image/jpeg', 100, 40, 30, \
+             'Picture {letter}', '', '', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+        ))
+        .expect("a media item");
+    }
+    db
+}
+
 #[test]
 fn a_generated_set_using_every_part_of_the_format_round_trips_to_an_identical_file() {
     let dir = tempfile::tempdir().unwrap();
-    let first = fresh(dir.path(), "first.db");
+    let first = fresh_with_media(dir.path(), "first.db");
     let summary = run_import(&first, Path::new(FULL_FIXTURE), false).unwrap();
     assert_eq!(
         (summary.people, summary.tags, summary.articles),
@@ -108,10 +127,13 @@ fn a_generated_set_using_every_part_of_the_format_round_trips_to_an_identical_fi
     assert!(parts("SELECT COUNT(*) AS n FROM article_reviews") > 5);
     assert!(parts("SELECT COUNT(*) AS n FROM article_tags") > 20);
     assert!(parts("SELECT COUNT(*) AS n FROM article_seo") > 5);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_seo WHERE og_image_id IS NOT NULL") > 0);
+    assert!(parts("SELECT COUNT(*) AS n FROM article_feature_images") > 5);
+    assert!(parts("SELECT COUNT(*) AS n FROM person_avatars") > 0);
     for layout in ["json", "ndjson"] {
         let exported = dir.path().join(format!("full.{layout}"));
         export(&first, &exported).unwrap();
-        let second = fresh(dir.path(), &format!("full-second-{layout}.db"));
+        let second = fresh_with_media(dir.path(), &format!("full-second-{layout}.db"));
         run_import(&second, &exported, false).unwrap();
         let again = dir.path().join(format!("full-again.{layout}"));
         export(&second, &again).unwrap();
@@ -148,6 +170,7 @@ fn a_generated_set_using_every_part_of_the_format_round_trips_to_an_identical_fi
             "reviewed_at",
             "tag_slugs",
             "seo",
+            "feature_image",
             "unpublish_at",
         ] {
             assert_eq!(out.get(part), article.get(part), "{slug}: {part}");
