@@ -307,15 +307,12 @@ impl<'a> Export<'a> {
         }
         let html = self.resolve(&html, notes);
         let sections = match to_markdown(&html, notes) {
-            Ok(markdown) => sections::split(&markdown),
+            Ok(markdown) => sections::split_noting(&markdown, notes),
             Err(reason) => {
                 notes.push(("body", format!("body not imported: {reason}")));
                 Vec::new()
             }
         };
-        if sections.is_empty() {
-            notes.push(("body", "empty body: no sections".to_owned()));
-        }
         let article = ArticleRecord {
             excerpt: post.custom_excerpt.clone().unwrap_or_default(),
             status,

@@ -4,10 +4,21 @@
 //! [`INTRODUCTION`]; a body without such a heading is one "Introduction" section; an empty body
 //! gives none.
 
+use super::Notes;
 use crate::dataset::SectionRecord;
 
 /// The heading of the section made of the text before the first heading.
 pub const INTRODUCTION: &str = "Introduction";
+
+/// The sections of `markdown`, in order, noting in `notes` when there are none (an empty
+/// body).
+pub fn split_noting(markdown: &str, notes: &mut Notes) -> Vec<SectionRecord> {
+    let sections = split(markdown);
+    if sections.is_empty() {
+        notes.push(("body", "empty body: no sections".to_owned()));
+    }
+    sections
+}
 
 /// The sections of `markdown`, in order.
 pub fn split(markdown: &str) -> Vec<SectionRecord> {

@@ -292,10 +292,7 @@ impl Site {
         }
         let html = body::prepare(item.text_of("content:encoded"), notes);
         let markdown = to_markdown(&html, notes)?;
-        let sections = sections::split(&markdown);
-        if sections.is_empty() {
-            notes.push(("body", "empty body: no sections".to_owned()));
-        }
+        let sections = sections::split_noting(&markdown, notes);
         Ok(ArticleRecord {
             excerpt,
             status,
