@@ -82,8 +82,9 @@ async fn read_json<T: DeserializeOwned>(
 }
 
 /// A 415 for a compressed request body (RFC 9110 §8.4: a coding the server does not accept is a
-/// 415): bodies are read as sent, so `Content-Encoding` must be absent or `identity`.
-fn require_identity_coding(req: &HttpRequest) -> Result<(), ApiError> {
+/// 415): bodies are read as sent, so `Content-Encoding` must be absent or `identity` (JSON bodies
+/// and media uploads alike).
+pub fn require_identity_coding(req: &HttpRequest) -> Result<(), ApiError> {
     match req
         .headers()
         .get(header::CONTENT_ENCODING)

@@ -12,7 +12,7 @@ use crate::auth::{Caller, Scope};
 use crate::changes::versioned;
 use crate::error::{ApiError, ApiResult};
 use crate::http::conditional::{check_version, created, if_match, ok_with_version};
-use crate::http::extract::{JsonBody, NoQuery};
+use crate::http::extract::{require_identity_coding, JsonBody, NoQuery};
 use crate::http::openapi_responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, PreconditionFailed, Unauthorized,
     UnsupportedMediaType, ValidationFailed,
@@ -68,6 +68,7 @@ pub async fn upload_media(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let journal = state.journal_of(caller.require(Scope::Write)?);
+    require_identity_coding(&req)?;
     let texts = texts.into_inner();
     texts.check()?;
     let limit = state.config.media.max_bytes;

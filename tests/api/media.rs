@@ -213,6 +213,24 @@ async fn the_format_comes_from_the_bytes_not_from_what_the_client_declares() {
             .await
             .expect_problem(415, "unsupported_media_type");
     }
+    // A body is read as sent: any coding but identity is a 415 saying so, image or not.
+    let stored = app.count("media");
+    for coding in ["gzip", "br", "x-unknown"] {
+        let refused = app
+            .send(
+                TestRequest::post()
+                    .uri("/api/v1/media")
+                    .insert_header(bearer(&token))
+                    .insert_header(("Content-Type", "image/png"))
+                    .insert_header(("Content-Encoding", coding))
+                    .set_payload(picture(12, 9, ImageFormat::Png)),
+            )
+            .await
+            .expect_problem(415, "unsupported_media_type");
+        let detail = refused.body["detail"].as_str().unwrap();
+        assert!(detail.contains("not decompressed"), "{coding}: {detail}");
+    }
+    assert_eq!(app.count("media"), stored);
     for format in [ImageFormat::WebP, ImageFormat::Gif] {
         let item = upload(
             &app,
