@@ -399,3 +399,50 @@ fn hostile_markdown_files_are_refused_naming_the_file_and_line() {
         0
     );
 }
+
+/// `draft` and `published` are read as Hugo reads them (booleans, and strings and numbers that
+/// say yes or no); a value that says neither keeps the article a draft, with a warning: when in
+/// doubt, nothing is published.
+#[test]
+fn draft_switches_are_read_as_hugo_reads_them_and_a_doubtful_one_keeps_a_draft() {
+    let (db, _database, dir) = fresh();
+    let site = dir.path().join("switches");
+    std::fs::create_dir_all(&site).unwrap();
+    let cases = [
+        ("draft: \"true\"", "draft"),
+        ("draft: \"Yes\"", "draft"),
+        ("draft: 1", "draft"),
+        ("draft: [true]", "draft"),
+        ("draft: maybe", "draft"),
+        ("published: \"false\"", "draft"),
+        ("published: 0", "draft"),
+        ("published: {at: 1}", "draft"),
+        ("draft: \"no\"", "published"),
+        ("draft: false", "published"),
+        ("published: \"on\"", "published"),
+    ];
+    for (i, (switch, _)) in cases.iter().enumerate() {
+        let text = format!("---\ntitle: Case {i}\ndate: 2024-01-02\n{switch}\n---\nBody.\n");
+        std::fs::write(site.join(format!("case-{i}.md")), text).unwrap();
+    }
+    std::fs::write(
+        site.join("toml.md"),
+        "+++\ntitle = \"Toml\"\ndate = \"2024-01-02\"\ndraft = \"true\"\n+++\nBody.\n",
+    )
+    .unwrap();
+    let (converted, _) = run(&db, &site, false, false).unwrap();
+    let data = stored(&db, dir.path());
+    let articles = by_slug(&data, "articles");
+    for (i, (switch, status)) in cases.iter().enumerate() {
+        let article = articles[&format!("case-{i}")];
+        assert_eq!(article["status"], *status, "{switch}");
+    }
+    assert_eq!(articles["toml"]["status"], "draft");
+    let doubtful: Vec<&str> = converted
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("is not true or false"))
+        .map(|w| w.item.as_str())
+        .collect();
+    assert_eq!(doubtful.len(), 3, "{doubtful:?}");
+}

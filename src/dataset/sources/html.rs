@@ -97,10 +97,33 @@ fn attribute(element: &Element, name: &str) -> Option<String> {
         .map(|a| a.value.to_string())
 }
 
+/// Most passes [`neutralize_raw_html`] makes before it escapes every `<` left outside code.
+const MAX_PASSES: usize = 16;
+
 /// Raw HTML inside Markdown (outside fenced code) made inert like [`to_markdown`] does: an
 /// `<iframe>` or `<embed>` becomes the link `<src>` on its own line, `<script>`, `<style>`,
-/// `<object>`, `<form>`, `<noscript>` and `<template>` are removed with their content.
+/// `<object>`, `<form>`, `<noscript>` and `<template>` are removed with their content. Removal
+/// repeats until nothing changes, so a tag split around another (`<scr<script></script>ipt>`)
+/// cannot come back together; text that still changes after [`MAX_PASSES`] has every `<`
+/// escaped, with a note.
 pub fn neutralize_raw_html(markdown: &str, notes: &mut Notes) -> String {
+    let mut text = markdown.to_owned();
+    for _ in 0..MAX_PASSES {
+        let next = neutralize_pass(&text, notes);
+        if next == text {
+            return next;
+        }
+        text = next;
+    }
+    notes.push((
+        "markup removed",
+        "raw HTML still nested after repeated removal: every < escaped".to_owned(),
+    ));
+    text.replace('<', "&lt;")
+}
+
+/// One pass of [`neutralize_raw_html`].
+fn neutralize_pass(markdown: &str, notes: &mut Notes) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut fence: Option<&str> = None;
     let mut pending = String::new();
@@ -148,11 +171,7 @@ fn neutralize(text: &str, notes: &mut Notes) -> String {
             .find('>')
             .map(|i| at + i + 1)
             .unwrap_or(lower.len());
-        let close = format!("</{tag}>");
-        let end = match lower[open_end..].find(&close) {
-            Some(i) => open_end + i + close.len(),
-            None => open_end,
-        };
+        let end = closing_end(&lower, open_end, tag).unwrap_or(open_end);
         if tag == "iframe" || tag == "embed" {
             let src = source_of(&rest[at..open_end]).filter(|s| is_web_url(s));
             match src {
@@ -170,6 +189,23 @@ fn neutralize(text: &str, notes: &mut Notes) -> String {
         }
         rest = &rest[end..];
     }
+}
+
+/// Where the first closing tag of `tag` at or after `from` in `lower` ends (`</tag>`, white space
+/// allowed before the `>`), if there is one.
+fn closing_end(lower: &str, from: usize, tag: &str) -> Option<usize> {
+    let close = format!("</{tag}");
+    let mut at = from;
+    while let Some(i) = lower[at..].find(&close) {
+        let after = at + i + close.len();
+        let rest = &lower[after..];
+        let spaces = rest.len() - rest.trim_start().len();
+        if rest[spaces..].starts_with('>') {
+            return Some(after + spaces + 1);
+        }
+        at = after;
+    }
+    None
 }
 
 /// Elements removed with their content.
@@ -325,6 +361,37 @@ fn reference(name: &str) -> Option<std::borrow::Cow<'static, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_scripts_cannot_come_back_together_and_closing_tags_may_have_spaces() {
+        for (raw, kept) in [
+            (
+                "Hi <scr<script>x</script>ipt>alert(1)</script> there",
+                "Hi  there",
+            ),
+            (
+                "<scr<scr<script></script>ipt>ipt>alert(1)</script></script>",
+                "<scr</script>",
+            ),
+            ("a <script >alert(1)</script > b", "a  b"),
+            ("a <SCRIPT>alert(1)</SCRIPT\t> b", "a  b"),
+            (
+                "```\n<script>shown as code</script>\n```\n",
+                "```\n<script>shown as code</script>\n```\n",
+            ),
+        ] {
+            let mut notes = Notes::new();
+            let out = neutralize_raw_html(raw, &mut notes);
+            assert_eq!(out, kept, "{raw}");
+            let lower = out.to_ascii_lowercase();
+            if !raw.starts_with("```") {
+                assert!(
+                    !lower.contains("<script") && !notes.is_empty(),
+                    "{raw}: {out}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn iframes_become_links_and_scripts_go_with_warnings() {

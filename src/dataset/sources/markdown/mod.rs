@@ -193,8 +193,9 @@ impl Site {
             None => file_date,
         };
         let in_drafts = folders.iter().any(|f| f == "_drafts");
-        let draft = fields.get("draft").and_then(Value::as_bool) == Some(true)
-            || fields.get("published").and_then(Value::as_bool) == Some(false)
+        // Unreadable switches make a draft: when in doubt, nothing is published.
+        let draft = switch(&fields, "draft", &mut notes).unwrap_or(true)
+            || !switch(&fields, "published", &mut notes).unwrap_or(false)
             || in_drafts;
         let (status, published_at) = match (draft, date) {
             (false, Some(date)) => (ArticleStatus::Published, Some(date)),
@@ -345,6 +346,33 @@ impl Site {
 }
 
 /// The first of `keys` that is a non-empty string.
+/// A yes/no field of the front matter (`draft`, `published`): a boolean, or what Hugo reads as
+/// one from a string (`true`/`false`, `yes`/`no`, `on`/`off`, `y`/`n`, `1`/`0`, any case) or a
+/// number (0 is false); absent: false for `draft`, true for `published`. Anything else is
+/// noted and is `None` (the caller then keeps the article a draft).
+fn switch(fields: &Map<String, Value>, key: &str, notes: &mut Notes) -> Option<bool> {
+    let Some(value) = fields.get(key) else {
+        return Some(key != "draft");
+    };
+    let read = match value {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_f64().map(|n| n != 0.0),
+        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "y" | "1" => Some(true),
+            "false" | "no" | "off" | "n" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    };
+    if read.is_none() {
+        notes.push((
+            "status",
+            format!("{key}: {value} is not true or false: imported as a draft"),
+        ));
+    }
+    read
+}
+
 fn string(fields: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     keys.iter()
         .filter_map(|k| fields.get(*k))
