@@ -402,9 +402,9 @@ fn hostile_markdown_files_are_refused_naming_the_file_and_line() {
 
 /// `draft` and `published` are read as Hugo reads them (booleans, and strings and numbers that
 /// say yes or no); a value that says neither keeps the article a draft, with a warning: when in
-/// doubt, nothing is published.
+/// doubt, nothing is published. Files named `.md` or `.markdown`, in any case, are read.
 #[test]
-fn draft_switches_are_read_as_hugo_reads_them_and_a_doubtful_one_keeps_a_draft() {
+fn draft_switches_are_read_as_hugo_reads_them_and_md_and_markdown_files_are_read() {
     let (db, _database, dir) = fresh();
     let site = dir.path().join("switches");
     std::fs::create_dir_all(&site).unwrap();
@@ -430,9 +430,16 @@ fn draft_switches_are_read_as_hugo_reads_them_and_a_doubtful_one_keeps_a_draft()
         "+++\ntitle = \"Toml\"\ndate = \"2024-01-02\"\ndraft = \"true\"\n+++\nBody.\n",
     )
     .unwrap();
+    // Jekyll's default extension, and any case of either.
+    for name in ["jekyll.markdown", "LOUD.MD"] {
+        let text = "---\ntitle: Other name\ndate: 2024-01-02\n---\nBody.\n";
+        std::fs::write(site.join(name), text).unwrap();
+    }
     let (converted, _) = run(&db, &site, false, false).unwrap();
     let data = stored(&db, dir.path());
     let articles = by_slug(&data, "articles");
+    assert_eq!(articles["jekyll"]["status"], "published");
+    assert_eq!(articles["loud"]["status"], "published");
     for (i, (switch, status)) in cases.iter().enumerate() {
         let article = articles[&format!("case-{i}")];
         assert_eq!(article["status"], *status, "{switch}");

@@ -235,11 +235,16 @@ impl<'a> Export<'a> {
         converted
     }
 
-    /// The ids of `post_id`'s rows of `links`, in `sort_order`.
+    /// The ids of `post_id`'s rows of `links`, in `sort_order`, each once.
     fn linked(links: &[Link], post_id: &str) -> Vec<String> {
         let mut rows: Vec<&Link> = links.iter().filter(|l| l.post_id == post_id).collect();
         rows.sort_by_key(|l| l.sort_order);
-        rows.into_iter().map(|l| l.author_id.clone()).collect()
+        // A link listed twice names its tag or author once, where it first comes.
+        let mut seen = std::collections::HashSet::new();
+        rows.into_iter()
+            .map(|l| l.author_id.clone())
+            .filter(|id| seen.insert(id.clone()))
+            .collect()
     }
 
     fn article(&self, post: Post, slugs: &mut Slugs, notes: &mut Notes) -> (String, ArticleRecord) {
@@ -407,4 +412,28 @@ fn seo(meta: Option<&Meta>, canonical: Option<&str>, notes: &mut Notes) -> Optio
         }
     });
     super::seo_record(meta_title, meta_description, canonical_url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_listed_twice_names_its_tag_or_author_once_where_it_first_comes() {
+        let link = |post: &str, id: &str, sort_order| Link {
+            post_id: post.to_owned(),
+            author_id: id.to_owned(),
+            sort_order,
+        };
+        let links = [
+            link("p", "b", 1),
+            link("p", "a", 0),
+            link("q", "c", 0),
+            link("p", "a", 2),
+            link("p", "b", 3),
+        ];
+        assert_eq!(Export::linked(&links, "p"), ["a", "b"]);
+        assert_eq!(Export::linked(&links, "q"), ["c"]);
+        assert!(Export::linked(&links, "r").is_empty());
+    }
 }

@@ -26,7 +26,7 @@ impl Slugs {
         let mut candidate = base.clone();
         let mut n = 2;
         while self.taken.contains(&candidate) {
-            candidate = format!("{base}-{n}");
+            candidate = suffixed(&base, n);
             n += 1;
         }
         if candidate != base {
@@ -38,6 +38,15 @@ impl Slugs {
         self.taken.insert(candidate.clone());
         candidate
     }
+}
+
+/// `base` with `-n` appended, cut first (at a character, never leaving a trailing `-`) so the
+/// whole stays within [`slug::MAX_SLUG_LEN`].
+fn suffixed(base: &str, n: usize) -> String {
+    let suffix = format!("-{n}");
+    let room = slug::MAX_SLUG_LEN.saturating_sub(suffix.len());
+    let cut: String = base.chars().take(room).collect();
+    format!("{}{suffix}", cut.trim_end_matches('-'))
 }
 
 /// `wanted` when valid; else generated from it, or from `title` when it is empty.
@@ -71,5 +80,14 @@ mod tests {
         assert_eq!(percent_decode("%c3%a9t%c3%a9"), "été");
         assert_eq!(slugs.make("été", "x", true, &mut notes), "ete");
         assert_eq!(notes.len(), 2);
+        let long = "a".repeat(slug::MAX_SLUG_LEN);
+        assert_eq!(slugs.make(&long, "L", true, &mut notes), long);
+        let second = slugs.make(&long, "L", true, &mut notes);
+        assert_eq!(second, format!("{}-2", "a".repeat(slug::MAX_SLUG_LEN - 2)));
+        assert!(slug::validate(&second).is_ok());
+        let dashed = format!("{}-b", "a".repeat(slug::MAX_SLUG_LEN - 3));
+        assert_eq!(slugs.make(&dashed, "D", true, &mut notes), dashed);
+        let next = slugs.make(&dashed, "D", true, &mut notes);
+        assert!(slug::validate(&next).is_ok(), "{next}");
     }
 }

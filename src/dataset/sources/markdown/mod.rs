@@ -80,7 +80,18 @@ pub fn convert(
     Ok(converted)
 }
 
-/// The `.md` files under `at`, relative to `root` (symbolic links are not followed).
+/// The extensions of Markdown files, in any case: `.md`, and `.markdown` (Jekyll's default).
+const EXTENSIONS: [&str; 2] = ["md", "markdown"];
+
+/// True for a file named with one of [`EXTENSIONS`].
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// The Markdown files under `at` ([`EXTENSIONS`]), relative to `root` (symbolic links are not
+/// followed).
 fn collect(root: &Path, at: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
     let entries = std::fs::read_dir(at).map_err(|e| format!("{}: {e}", at.display()))?;
     for entry in entries {
@@ -93,7 +104,7 @@ fn collect(root: &Path, at: &Path, files: &mut Vec<PathBuf>) -> Result<(), Strin
         }
         if kind.is_dir() {
             collect(root, &path, files)?;
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "md") {
+        } else if kind.is_file() && is_markdown(&path) {
             if files.len() >= MAX_ITEMS {
                 return Err(format!("more than {MAX_ITEMS} Markdown files"));
             }
@@ -131,11 +142,11 @@ impl Site {
             .parent()
             .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
-        let file_name = relative
-            .file_name()
+        let file_stem = relative
+            .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if file_name == "_index.md" {
+        if file_stem == "_index" {
             let slug = self.folder_categories(&folders);
             if let Some(slug) = slug {
                 let index = self.category_index[&slug];
@@ -150,11 +161,11 @@ impl Site {
             return Ok(None);
         }
         let mut notes = Notes::new();
-        let bundle = file_name == "index.md";
+        let bundle = file_stem == "index";
         let stem = if bundle {
             folders.last().cloned().unwrap_or_default()
         } else {
-            file_name.trim_end_matches(".md").to_owned()
+            file_stem
         };
         let (file_date, stem) = date_prefix(&stem);
         let mut body = split.body.to_owned();
