@@ -275,3 +275,38 @@ fn hostile_ghost_files_are_refused_naming_what_is_wrong() {
         );
     }
 }
+
+/// A post whose HTML the converter refuses (nested past its limit) is a bad item, as in a
+/// WordPress export: the import stops writing nothing, or leaves it out with
+/// `--continue-on-error`; a post whose content is only in Lexical or Mobiledoc says so.
+#[test]
+fn a_body_the_converter_refuses_is_a_bad_post_and_lexical_only_content_is_reported() {
+    let (db, _database, dir) = fresh();
+    let mut export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("small.json")).unwrap()).unwrap();
+    let posts = export["db"][0]["data"]["posts"].as_array_mut().unwrap();
+    posts[0]["html"] = format!("{}x{}", "<div>".repeat(300), "</div>".repeat(300)).into();
+    posts[1]["html"] = serde_json::Value::Null;
+    posts[1]["lexical"] = "{\"root\":{\"children\":[]}}".into();
+    let deep_id = posts[0]["id"].as_str().unwrap().to_owned();
+    let path = dir.path().join("deep.json");
+    std::fs::write(&path, export.to_string()).unwrap();
+    let articles = count(&db, "SELECT COUNT(*) AS n FROM articles");
+    let error = run(&db, &path, SITE, false).unwrap_err();
+    assert!(
+        format!("{error:#}").contains(&format!("post {deep_id}")),
+        "{error:#}"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM articles"), articles);
+    let (converted, _) = run_source(&db, Source::Ghost, &path, SITE, true, false).unwrap();
+    assert_eq!(converted.bad.len(), 1, "{:?}", converted.bad);
+    assert!(
+        converted.bad[0].contains("nested deeper"),
+        "{:?}",
+        converted.bad
+    );
+    assert!(converted
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("only in lexical or mobiledoc")));
+}

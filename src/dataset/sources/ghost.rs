@@ -73,11 +73,11 @@ struct Post {
     #[serde(default)]
     canonical_url: Option<String>,
     /// Read (to its nesting limit) but not used: `html` is the body.
-    #[serde(default, rename = "lexical")]
-    _lexical: Option<serde_json::Value>,
+    #[serde(default)]
+    lexical: Option<serde_json::Value>,
     /// Read (to its nesting limit) but not used: `html` is the body.
-    #[serde(default, rename = "mobiledoc")]
-    _mobiledoc: Option<serde_json::Value>,
+    #[serde(default)]
+    mobiledoc: Option<serde_json::Value>,
 }
 
 /// A row of `posts_authors` or `posts_tags`.
@@ -126,7 +126,11 @@ struct User {
 }
 
 /// Converts the Ghost export `text`; `site_url` replaces `__GHOST_URL__`.
-pub fn convert(text: &str, site_url: Option<&str>) -> Result<Converted, String> {
+pub fn convert(
+    text: &str,
+    site_url: Option<&str>,
+    continue_on_error: bool,
+) -> Result<Converted, String> {
     if !text.trim_start().starts_with('{') {
         serde_json::from_str::<serde::de::IgnoredAny>(text)
             .map_err(|e| format!("not JSON: {e}"))?;
@@ -159,7 +163,7 @@ pub fn convert(text: &str, site_url: Option<&str>) -> Result<Converted, String> 
             data.posts.len()
         ));
     }
-    Ok(Export::new(data, site_url).convert())
+    Export::new(data, site_url).convert(continue_on_error)
 }
 
 struct Export<'a> {
@@ -179,7 +183,7 @@ impl<'a> Export<'a> {
         }
     }
 
-    fn convert(mut self) -> Converted {
+    fn convert(mut self, continue_on_error: bool) -> Result<Converted, String> {
         let mut converted = Converted::default();
         let mut file_notes = Notes::new();
         let mut person_slugs = Slugs::default();
@@ -228,11 +232,19 @@ impl<'a> Export<'a> {
                 continue;
             }
             let mut notes = Notes::new();
-            let article = self.article(post, &mut articles, &mut notes);
-            converted.warn(&format!("post {} ({})", article.0, article.1.slug), notes);
-            converted.records.push(Record::Article(Box::new(article.1)));
+            let id = post.id.clone();
+            match self.article(post, &mut articles, &mut notes) {
+                Ok((id, article)) => {
+                    converted.warn(&format!("post {id} ({})", article.slug), notes);
+                    converted.records.push(Record::Article(Box::new(article)));
+                }
+                Err(reason) if continue_on_error => {
+                    converted.bad.push(format!("post {id}: {reason}"));
+                }
+                Err(reason) => return Err(format!("post {id}: {reason}")),
+            }
         }
-        converted
+        Ok(converted)
     }
 
     /// The ids of `post_id`'s rows of `links`, in `sort_order`, each once.
@@ -247,7 +259,14 @@ impl<'a> Export<'a> {
             .collect()
     }
 
-    fn article(&self, post: Post, slugs: &mut Slugs, notes: &mut Notes) -> (String, ArticleRecord) {
+    /// The article `post` becomes, or why it cannot be imported (a body the HTML converter
+    /// refuses, as for WordPress).
+    fn article(
+        &self,
+        post: Post,
+        slugs: &mut Slugs,
+        notes: &mut Notes,
+    ) -> Result<(String, ArticleRecord), String> {
         let mut title = post.title.clone().unwrap_or_default().trim().to_owned();
         if title.is_empty() {
             title = format!("Untitled (Ghost post {})", post.id);
@@ -304,6 +323,14 @@ impl<'a> Export<'a> {
         let seo = seo(meta, post.canonical_url.as_deref(), notes);
         self.feature_image(&post, meta, notes);
         let html = post.html.clone().unwrap_or_default();
+        if html.trim().is_empty() && (post.lexical.is_some() || post.mobiledoc.is_some()) {
+            notes.push((
+                "body",
+                "no html, its content only in lexical or mobiledoc, which are not read: body \
+                 not imported"
+                    .to_owned(),
+            ));
+        }
         if html.contains("<!--members-only-->") {
             notes.push((
                 "members",
@@ -311,13 +338,7 @@ impl<'a> Export<'a> {
             ));
         }
         let html = self.resolve(&html, notes);
-        let sections = match to_markdown(&html, notes) {
-            Ok(markdown) => sections::split_noting(&markdown, notes),
-            Err(reason) => {
-                notes.push(("body", format!("body not imported: {reason}")));
-                Vec::new()
-            }
-        };
+        let sections = sections::split_noting(&to_markdown(&html, notes)?, notes);
         let article = ArticleRecord {
             excerpt: post.custom_excerpt.clone().unwrap_or_default(),
             status,
@@ -328,7 +349,7 @@ impl<'a> Export<'a> {
             seo,
             ..super::article_record(title, slug, CATEGORY.0.to_owned())
         };
-        (post.id, article)
+        Ok((post.id, article))
     }
 
     /// `text` with `__GHOST_URL__` replaced by the site's address (root-relative without one).

@@ -135,7 +135,8 @@ pub fn convert(
         }
         Source::Ghost => {
             let text = read_text(path)?;
-            ghost::convert(&text, site_url).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            ghost::convert(&text, site_url, continue_on_error)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
         }
         Source::Markdown => markdown::convert(path, site_url, continue_on_error)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
