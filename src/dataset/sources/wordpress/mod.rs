@@ -56,14 +56,15 @@ pub fn convert(text: &str, continue_on_error: bool) -> Result<Converted, String>
             }
         }
     }
-    let file_notes = std::mem::take(&mut site.file_notes);
+    let mut file_notes = std::mem::take(&mut site.file_notes);
+    let categories = site.categories.ordered(&mut file_notes);
     converted.warn("file", file_notes);
     converted
         .records
         .extend(site.people.into_iter().map(Record::Person));
     converted
         .records
-        .extend(site.categories.ordered().into_iter().map(Record::Category));
+        .extend(categories.into_iter().map(Record::Category));
     converted
         .records
         .extend(site.tags.into_iter().map(Record::Tag));
@@ -544,6 +545,12 @@ impl Tree {
     ) {
         let decoded = percent_decode(raw);
         if self.slugs.contains_key(&decoded) {
+            if !parent.is_empty() || !name.is_empty() {
+                notes.push((
+                    "category",
+                    format!("category '{decoded}' is declared again ('{name}'): the first is kept"),
+                ));
+            }
             return;
         }
         let slug = self.taken.make(&decoded, name, true, notes);
@@ -586,51 +593,186 @@ impl Tree {
     }
 
     /// The categories, each after its parent, `position` the index among siblings in file order.
-    fn ordered(mut self) -> Vec<CategoryRecord> {
-        let parents: Vec<Option<String>> = self
-            .nodes
-            .iter()
-            .map(|(record, parent)| {
-                self.slugs
-                    .get(parent)
-                    .filter(|p| **p != record.slug)
-                    .cloned()
-            })
-            .collect();
-        let mut positions: HashMap<Option<String>, i32> = HashMap::new();
-        for ((record, _), parent) in self.nodes.iter_mut().zip(&parents) {
-            let next = positions.entry(parent.clone()).or_default();
-            record.position = Some(*next);
-            *next += 1;
-            record.parent_slug = parent.clone();
+    /// A parent the file does not declare, a category that is its own parent, and a parent cycle
+    /// (broken at its first category in file order, which goes to the top; the others keep
+    /// their parents) are each noted in `notes`.
+    fn ordered(self, notes: &mut Notes) -> Vec<CategoryRecord> {
+        let mut parents: Vec<Option<String>> = Vec::with_capacity(self.nodes.len());
+        for (record, parent) in &self.nodes {
+            let found = self.slugs.get(parent).cloned();
+            match found {
+                _ if parent.is_empty() => parents.push(None),
+                None => {
+                    notes.push((
+                        "category",
+                        format!(
+                            "category '{}': its parent '{parent}' is not declared: placed at the top",
+                            record.slug
+                        ),
+                    ));
+                    parents.push(None);
+                }
+                Some(p) if p == record.slug => {
+                    notes.push((
+                        "category",
+                        format!("category '{p}' is its own parent: placed at the top"),
+                    ));
+                    parents.push(None);
+                }
+                Some(p) => parents.push(Some(p)),
+            }
         }
-        let mut ordered = Vec::with_capacity(self.nodes.len());
-        let mut done = std::collections::HashSet::new();
-        let mut stack: Vec<usize> = (0..self.nodes.len())
-            .rev()
+        let mut order: Vec<usize> = Vec::with_capacity(self.nodes.len());
+        let mut done = vec![false; self.nodes.len()];
+        let roots: Vec<usize> = (0..self.nodes.len())
             .filter(|i| parents[*i].is_none())
             .collect();
+        self.visit(&roots, &parents, &mut done, &mut order);
+        // What is left hangs under a parent cycle: broken at its first category in file order.
+        while let Some(first) = (0..self.nodes.len()).find(|i| !done[*i]) {
+            notes.push((
+                "category",
+                format!(
+                    "category '{}' is in a parent cycle: placed at the top",
+                    self.nodes[first].0.slug
+                ),
+            ));
+            parents[first] = None;
+            self.visit(&[first], &parents, &mut done, &mut order);
+        }
+        let mut positions: HashMap<Option<String>, i32> = HashMap::new();
+        let mut records: Vec<Option<CategoryRecord>> = self
+            .nodes
+            .into_iter()
+            .map(|(record, _)| Some(record))
+            .collect();
+        for (i, parent) in parents.iter().enumerate() {
+            if let Some(record) = records[i].as_mut() {
+                let next = positions.entry(parent.clone()).or_default();
+                record.position = Some(*next);
+                *next += 1;
+                record.parent_slug = parent.clone();
+            }
+        }
+        order
+            .into_iter()
+            .filter_map(|i| records[i].take())
+            .collect()
+    }
+
+    /// Appends to `order` the nodes from `starts` down, depth first, each once, children in file
+    /// order.
+    fn visit(
+        &self,
+        starts: &[usize],
+        parents: &[Option<String>],
+        done: &mut [bool],
+        order: &mut Vec<usize>,
+    ) {
+        let mut stack: Vec<usize> = starts.iter().rev().copied().collect();
         while let Some(i) = stack.pop() {
-            let slug = self.nodes[i].0.slug.clone();
-            if !done.insert(slug.clone()) {
+            if std::mem::replace(&mut done[i], true) {
                 continue;
             }
-            ordered.push(self.nodes[i].0.clone());
+            order.push(i);
+            let slug = self.nodes[i].0.slug.as_str();
             stack.extend(
                 (0..self.nodes.len())
                     .rev()
-                    .filter(|j| parents[*j].as_deref() == Some(slug.as_str())),
+                    .filter(|j| parents[*j].as_deref() == Some(slug)),
             );
         }
-        // Categories in a parent cycle: at the top level.
-        for (record, _) in self.nodes {
-            if !done.contains(&record.slug) {
-                ordered.push(CategoryRecord {
-                    parent_slug: None,
-                    ..record
-                });
-            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A WXR 1.2 export declaring `categories` as (nicename, parent, name), with no item.
+    fn export(categories: &[(&str, &str, &str)]) -> String {
+        let declared: String = categories
+            .iter()
+            .map(|(slug, parent, name)| {
+                format!(
+                    "<wp:category><wp:category_nicename>{slug}</wp:category_nicename>\
+                     <wp:category_parent>{parent}</wp:category_parent>\
+                     <wp:cat_name>{name}</wp:cat_name></wp:category>"
+                )
+            })
+            .collect();
+        format!(
+            "<rss version=\"2.0\" xmlns:wp=\"http://wordpress.org/export/1.2/\" \
+             xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\
+             <channel><wp:wxr_version>1.2</wp:wxr_version>{declared}</channel></rss>"
+        )
+    }
+
+    #[test]
+    fn missing_parents_self_parents_cycles_and_second_declarations_are_noted_and_resolved() {
+        let text = export(&[
+            ("a-root", "", "A root"),
+            ("orphan", "gone", "Orphan"),
+            ("selfish", "selfish", "Selfish"),
+            ("x", "z", "X"),
+            ("z", "y", "Z"),
+            ("y", "x", "Y"),
+            ("w", "x", "W"),
+            ("a-root", "", "A root again"),
+        ]);
+        let converted = convert(&text, false).expect("converts");
+        let categories: Vec<&CategoryRecord> = converted
+            .records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Category(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let find = |slug: &str| *categories.iter().find(|c| c.slug == slug).unwrap();
+        for top in ["a-root", "orphan", "selfish", "x"] {
+            assert_eq!(find(top).parent_slug, None, "{top}");
         }
-        ordered
+        // The cycle is broken at its first category in file order; the rest keep their parents.
+        assert_eq!(find("y").parent_slug.as_deref(), Some("x"));
+        assert_eq!(find("z").parent_slug.as_deref(), Some("y"));
+        assert_eq!(find("w").parent_slug.as_deref(), Some("x"));
+        assert_eq!(
+            find("a-root").name,
+            "A root",
+            "the first declaration is kept"
+        );
+        // Each parent comes before its children, and siblings have distinct positions.
+        let index = |slug: &str| categories.iter().position(|c| c.slug == slug).unwrap();
+        for c in &categories {
+            if let Some(parent) = &c.parent_slug {
+                assert!(
+                    index(parent) < index(&c.slug),
+                    "{} before {}",
+                    parent,
+                    c.slug
+                );
+            }
+            let siblings = categories
+                .iter()
+                .filter(|o| o.parent_slug == c.parent_slug && o.position == c.position);
+            assert_eq!(siblings.count(), 1, "{}: position {:?}", c.slug, c.position);
+        }
+        let notes: Vec<&str> = converted
+            .warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect();
+        for expected in [
+            "'orphan': its parent 'gone' is not declared",
+            "'selfish' is its own parent",
+            "'x' is in a parent cycle",
+            "'a-root' is declared again",
+        ] {
+            assert!(
+                notes.iter().any(|n| n.contains(expected)),
+                "{expected}: {notes:?}"
+            );
+        }
     }
 }
