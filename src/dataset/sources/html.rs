@@ -75,7 +75,7 @@ pub fn to_markdown(html: &str, warnings: &mut Notes) -> Result<String, String> {
         })
         .build();
     let markdown = converter
-        .convert(html)
+        .convert(&code_in_pre(html))
         .map_err(|e| format!("converting HTML: {e}"))?;
     if let Ok(found) = found.lock() {
         warnings.extend(found.iter().cloned());
@@ -189,6 +189,40 @@ fn neutralize(text: &str, notes: &mut Notes) -> String {
         }
         rest = &rest[end..];
     }
+}
+
+/// `html` with the text of every `<pre>` that holds no `<code>` wrapped in one, so the converter
+/// keeps it as a code block (its line breaks and indentation) instead of a paragraph.
+fn code_in_pre(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("<pre") {
+        let open = at + found;
+        let after_name = lower.as_bytes().get(open + 4).copied();
+        let (Some(open_end), true) = (
+            lower[open..].find('>').map(|i| open + i + 1),
+            matches!(after_name, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')),
+        ) else {
+            out.push_str(&html[at..open + 4]);
+            at = open + 4;
+            continue;
+        };
+        let Some(close) = lower[open_end..].find("</pre").map(|i| open_end + i) else {
+            break;
+        };
+        out.push_str(&html[at..open_end]);
+        if lower[open_end..close].contains("<code") {
+            out.push_str(&html[open_end..close]);
+        } else {
+            out.push_str("<code>");
+            out.push_str(&html[open_end..close]);
+            out.push_str("</code>");
+        }
+        at = close;
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// Where the first closing tag of `tag` at or after `from` in `lower` ends (`</tag>`, white space
@@ -361,6 +395,24 @@ fn reference(name: &str) -> Option<std::borrow::Cow<'static, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pre_without_code_stays_a_code_block() {
+        let mut notes = Notes::new();
+        let markdown = to_markdown(
+            "<pre>x = 1\n    y = 2\n\nz = 3</pre><p>After</p>",
+            &mut notes,
+        )
+        .unwrap();
+        assert!(markdown.contains("x = 1\n    y = 2\n\nz = 3"), "{markdown}");
+        assert!(
+            markdown.contains("```") || markdown.contains("    x = 1"),
+            "{markdown}"
+        );
+        let kept = to_markdown("<pre><code>a\n  b</code></pre>", &mut notes).unwrap();
+        assert!(kept.contains("a\n  b"), "{kept}");
+        assert_eq!(code_in_pre("<prefix>no</prefix>"), "<prefix>no</prefix>");
+    }
 
     #[test]
     fn raw_scripts_cannot_come_back_together_and_closing_tags_may_have_spaces() {
