@@ -47,9 +47,9 @@ def png(width: int, height: int, data: bytes | None = None) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
-# The media fixture: small enough that no variant is made of it (the narrowest default width is
-# 320). `media_variants` is left out of the compared tables: the server fills it in the
-# background (the demo pictures' variants), whatever the requests do.
+# The media fixture. The server runs with no variant widths (`HEALTHHUB_MEDIA_WIDTHS` empty): a
+# variant made in the background is a new version of its medium, and the demo pictures' would
+# change the compared tables at moments no request chose. `media_variants` stays out of them.
 FIXTURE_IMAGE = png(8, 8)
 IMAGE_CT = {"Content-Type": "image/png"}
 
@@ -669,7 +669,7 @@ def group_key(failure: str) -> str:
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="healthhub-hostile."))
-    server = Server(work)
+    server = Server(work, extra_env={"HEALTHHUB_MEDIA_WIDTHS": ""})
     server.start()
     token = server.token()
     proof = Proof(server, token)

@@ -381,7 +381,9 @@ impl Media {
 
     fn from_env(database_url: &str) -> anyhow::Result<Self> {
         let default = Self::in_directory(default_media_dir(database_url));
-        let widths = var_or("HEALTHHUB_MEDIA_WIDTHS", "320,640,1280");
+        // Set but empty means no variants (unlike the other variables, where empty is unset).
+        let widths =
+            env::var("HEALTHHUB_MEDIA_WIDTHS").unwrap_or_else(|_| "320,640,1280".to_owned());
         let mut widths = widths
             .split(',')
             .map(str::trim)
