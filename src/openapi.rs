@@ -607,7 +607,10 @@ impl Modify for TextSyntax {
         let urls = url_fields
             .chain(crate::references::input::URL_FIELDS)
             .map(|schema| (*schema, "url"))
-            .chain([("SeoInput", "canonical_url")])
+            .chain([
+                ("SeoInput", "canonical_url"),
+                ("FeatureImage", "source_url"),
+            ])
             .map(|(schema, property)| {
                 let pattern = Some(crate::webhooks::target::URL_PATTERN);
                 (

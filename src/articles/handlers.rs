@@ -292,6 +292,7 @@ pub async fn get_article(
             let social = article.seo.iter().flat_map(|seo| &seo.og_image);
             let mut media: Vec<i32> = feature
                 .chain(social.map(|image| image.media_id))
+                .flatten()
                 .chain(avatars)
                 .collect();
             media.sort_unstable();

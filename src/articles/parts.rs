@@ -1,9 +1,10 @@
 //! The one-row parts of a page of articles, read together in one query: the stored SEO fields,
-//! and the feature image with its media item.
+//! and the feature image with its media item (or external address).
 
 use super::seo::SeoInput;
 use crate::db::schema::{article_feature_images, article_seo, articles, media};
 use crate::db::DbConn;
+use crate::media::feature_images::FeatureSource;
 use crate::media::model::MediaRow;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -15,8 +16,18 @@ pub struct FeaturedMedium {
     pub alt: String,
     /// The caption it has on the article.
     pub caption: String,
-    /// The media item.
-    pub medium: MediaRow,
+    /// The media item, or the external reference's address.
+    pub source: FeatureSource,
+}
+
+impl FeaturedMedium {
+    /// The stored media item shown, if it is one (not an external reference).
+    pub fn medium(&self) -> Option<&MediaRow> {
+        match &self.source {
+            FeatureSource::Stored(medium) => Some(medium),
+            FeatureSource::External(_) => None,
+        }
+    }
 }
 
 /// What one article has of each one-row part.
@@ -33,6 +44,7 @@ type PartsRow = (
     i32,
     Option<SeoInput>,
     Option<(String, String)>,
+    Option<String>,
     Option<MediaRow>,
 );
 
@@ -46,24 +58,28 @@ pub fn of_articles(
         .left_join(
             article_feature_images::table.on(article_feature_images::article_id.eq(articles::id)),
         )
-        .left_join(media::table.on(media::id.eq(article_feature_images::media_id)))
+        .left_join(media::table.on(media::id.nullable().eq(article_feature_images::media_id)))
         .filter(articles::id.eq_any(article_ids))
         .select((
             articles::id,
             Option::<SeoInput>::as_select(),
             (article_feature_images::alt, article_feature_images::caption).nullable(),
+            article_feature_images::source_url.nullable(),
             Option::<MediaRow>::as_select(),
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, seo, texts, medium)| {
+        .map(|(id, seo, texts, source_url, medium)| {
+            let source = medium
+                .map(FeatureSource::Stored)
+                .or(source_url.map(FeatureSource::External));
             let feature_image = texts
-                .zip(medium)
-                .map(|((alt, caption), medium)| FeaturedMedium {
+                .zip(source)
+                .map(|((alt, caption), source)| FeaturedMedium {
                     alt,
                     caption,
-                    medium,
+                    source,
                 });
             let parts = OneRowParts {
                 seo: seo.unwrap_or_default(),

@@ -124,18 +124,20 @@ pub struct SeoView {
 /// `og:image:type`, `og:image:width`, `og:image:height`, `og:image:alt`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct SocialImageView {
-    pub media_id: i32,
+    /// The media item; `null` when an external feature image stands in.
+    pub media_id: Option<i32>,
     /// `og:image:alt`: the media item's alt text, or, when the feature image stands in, the alt
     /// text it has on the article.
     pub alt: String,
-    /// Where the original is served, like a feature image's `url`.
+    /// Where the original is served, like a feature image's `url` (an external feature image's
+    /// address when it stands in).
     pub url: String,
-    /// `og:image:type`.
-    pub media_type: String,
-    /// Width in pixels.
-    pub width: i32,
-    /// Height in pixels.
-    pub height: i32,
+    /// `og:image:type`; `null` for an external image (never fetched, so unknown).
+    pub media_type: Option<String>,
+    /// `og:image:width` in pixels; `null` for an external image.
+    pub width: Option<i32>,
+    /// `og:image:height` in pixels; `null` for an external image.
+    pub height: Option<i32>,
 }
 
 impl SocialImageView {
@@ -143,12 +145,25 @@ impl SocialImageView {
     pub fn new(medium: &MediaRow, alt: String) -> Self {
         let format = medium.format();
         Self {
-            media_id: medium.id,
+            media_id: Some(medium.id),
             alt,
             url: files::url(&files::original(&medium.sha256, format)),
-            media_type: medium.media_type.clone(),
-            width: medium.width,
-            height: medium.height,
+            media_type: Some(medium.media_type.clone()),
+            width: Some(medium.width),
+            height: Some(medium.height),
+        }
+    }
+
+    /// The external image at `url` (an article's feature image kept by reference) shown with
+    /// `alt`: its format and size are unknown.
+    pub fn external(url: &str, alt: String) -> Self {
+        Self {
+            media_id: None,
+            alt,
+            url: url.to_string(),
+            media_type: None,
+            width: None,
+            height: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::categories::links_cache::LinkMap;
 use crate::categories::model as categories_model;
 use crate::categories::view::CategoryRef;
 use crate::db::DbConn;
-use crate::media::feature_images::FeatureImageView;
+use crate::media::feature_images::{FeatureImageView, FeatureSource};
 use crate::media::model::{self as media_model, MediaRow, VariantRow};
 use crate::people::bylines::{self, PersonRef, Shown};
 use crate::references::model::{self as references_model, ReferenceRow};
@@ -275,7 +275,7 @@ impl Embeds {
             let shown: Vec<i32> = embeds
                 .parts
                 .values()
-                .filter_map(|p| p.feature_image.as_ref().map(|f| f.medium.id))
+                .filter_map(|p| p.feature_image.as_ref()?.medium().map(|m| m.id))
                 .collect();
             if !shown.is_empty() {
                 embeds.variants = media_model::variants_of(conn, &shown)?;
@@ -413,15 +413,18 @@ pub fn article_view(
             .social_media
             .get(&id)
             .map(|medium| SocialImageView::new(medium, medium.alt.clone())),
-        None => parts
-            .feature_image
-            .as_ref()
-            .map(|f| SocialImageView::new(&f.medium, f.alt.clone())),
+        None => parts.feature_image.as_ref().map(|f| match &f.source {
+            FeatureSource::Stored(medium) => SocialImageView::new(medium, f.alt.clone()),
+            FeatureSource::External(url) => SocialImageView::external(url, f.alt.clone()),
+        }),
     };
     let feature_image = include(Embed::FeatureImage).then(|| {
         parts.feature_image.map(|f| {
-            let variants = embeds.variants.remove(&f.medium.id).unwrap_or_default();
-            FeatureImageView::new(f.alt, f.caption, f.medium, variants)
+            let variants = f
+                .medium()
+                .and_then(|m| embeds.variants.remove(&m.id))
+                .unwrap_or_default();
+            FeatureImageView::new(f.alt, f.caption, f.source, variants)
         })
     });
     let excerpt = if row.excerpt.is_empty() {

@@ -171,7 +171,7 @@ fn write_all(
         let mut images = feature_images::of_articles(conn, &ids)?;
         let media_ids: Vec<i32> = images
             .values()
-            .map(|image| image.media_id)
+            .filter_map(|image| image.media_id)
             .chain(seo.values().filter_map(|fields| fields.og_image))
             .collect();
         let shas = media_model::sha256_of(conn, &media_ids)?;
@@ -182,7 +182,10 @@ fn write_all(
             let tags = tags.remove(&row.id).unwrap_or_default();
             let feature_image = images.remove(&row.id).map(|image| {
                 Box::new(FeatureImageRecord {
-                    sha256: shas.get(&image.media_id).cloned().unwrap_or_default(),
+                    sha256: image
+                        .media_id
+                        .map(|id| shas.get(&id).cloned().unwrap_or_default()),
+                    source_url: image.source_url,
                     alt: image.alt,
                     caption: image.caption,
                 })

@@ -516,13 +516,18 @@ impl<'a> Importer<'a> {
         Ok(medium.id)
     }
 
-    /// The feature image `record` names, its media item found by the SHA-256 of its file.
+    /// The feature image `record` names: its media item found by the SHA-256 of its file, or
+    /// its external address.
     fn feature_image(&mut self, record: FeatureImageRecord) -> Result<FeatureImage, String> {
-        Ok(FeatureImage {
-            media_id: self.media_id("feature_image", &record.sha256)?,
-            alt: record.alt,
-            caption: record.caption,
-        })
+        match (record.sha256, record.source_url) {
+            (Some(sha256), None) => Ok(FeatureImage::stored(
+                self.media_id("feature_image", &sha256)?,
+                record.alt,
+                record.caption,
+            )),
+            (None, Some(url)) => Ok(FeatureImage::external(url, record.alt, record.caption)),
+            _ => Err("feature_image: give exactly one of sha256 and source_url".to_string()),
+        }
     }
 
     /// The SEO fields `record` gives, its social image found by the SHA-256 of its file.

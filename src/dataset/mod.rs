@@ -139,14 +139,19 @@ pub struct SeoRecord {
     pub og_image_sha256: Option<String>,
 }
 
-/// An article's feature image: the media item named by the SHA-256 of its file, with the alt
-/// text and caption it has on the article. A data set carries no file: the item must already be
-/// in the library where the set is imported (the same files, or the same S3 bucket).
+/// An article's feature image: the media item named by the SHA-256 of its file, or an external
+/// reference (exactly one of the two), with the alt text and caption it has on the article. A
+/// data set carries no file: the item must already be in the library where the set is imported
+/// (the same files, or the same S3 bucket).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeatureImageRecord {
     /// Lowercase hex SHA-256 of the media item's stored file.
-    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The external image's address (`feature_image.source_url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
     #[serde(default)]
     pub alt: String,
     #[serde(default)]

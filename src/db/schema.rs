@@ -188,7 +188,8 @@ diesel::table! {
 diesel::table! {
     article_feature_images (article_id) {
         article_id -> Integer,
-        media_id -> Integer,
+        media_id -> Nullable<Integer>,
+        source_url -> Nullable<Text>,
         alt -> Text,
         caption -> Text,
     }

@@ -296,3 +296,37 @@ fn a_person_record_without_an_avatar_removes_it_and_an_unknown_file_is_refused()
     import(&db, &path, ImportOptions::default(), Utc::now().naive_utc())
         .expect_err("an avatar written as an array");
 }
+
+#[test]
+fn an_external_feature_image_round_trips_and_a_record_names_exactly_one_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path());
+    let mut data = base();
+    data["articles"][0]["feature_image"] = json!({
+        "source_url": "https://images.example.org/bed.jpg", "alt": "A made bed", "caption": "Rest.",
+    });
+    import_value(&db, dir.path(), &data);
+    assert_eq!(exported(&db, dir.path()), normalized(data));
+
+    let path = dir.path().join("refused.json");
+    let refused = [
+        (
+            json!({"sha256": MEDIA[0], "source_url": "https://images.example.org/bed.jpg", "alt": "x"}),
+            "exactly one of sha256 and source_url",
+        ),
+        (json!({"alt": "x"}), "exactly one of sha256 and source_url"),
+        (
+            json!({"source_url": "ftp://images.example.org/bed.jpg", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+    ];
+    for (image, expected) in refused {
+        let mut data = base();
+        data["articles"][0]["feature_image"] = image.clone();
+        std::fs::write(&path, data.to_string()).unwrap();
+        let error = import(&db, &path, ImportOptions::default(), Utc::now().naive_utc())
+            .expect_err("a feature image without exactly one good source");
+        let message = format!("{error:#}");
+        assert!(message.contains(expected), "{image}: {message}");
+    }
+}

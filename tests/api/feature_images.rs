@@ -50,7 +50,7 @@ async fn an_article_shows_its_feature_image_with_the_files_urls() {
     assert_eq!(
         shown,
         &json!({
-            "media_id": id, "alt": "A bowl of oats", "caption": "Breakfast.",
+            "media_id": id, "source_url": null, "alt": "A bowl of oats", "caption": "Breakfast.",
             "url": medium["url"], "media_type": "image/png", "width": 60, "height": 50,
             "variants": [],
         })
@@ -279,4 +279,156 @@ async fn a_new_variant_is_a_logged_change_of_its_medium_which_the_articles_showi
         page.header("surrogate-key")
     );
     assert_eq!(page.body["feature_image"]["variants"][0]["width"], 16);
+}
+
+/// An external feature image as reads show it: the address is the `url`, and nothing of the
+/// file is known.
+fn external_view(url: &str, alt: &str, caption: &str) -> Value {
+    json!({
+        "media_id": null, "source_url": url, "alt": alt, "caption": caption, "url": url,
+        "media_type": null, "width": null, "height": null, "variants": [],
+    })
+}
+
+#[actix_web::test]
+async fn an_external_feature_image_is_kept_by_its_address_shown_and_stands_in_for_the_social_image()
+{
+    let app = crate::common::spawn().await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 40).await;
+    let url = "https://images.example.org/2024/01/sleeping-cat.jpg?w=1200";
+    let image = json!({"source_url": url, "alt": "A cat asleep", "caption": "Photo: J. Doe"});
+    let article = app
+        .article(
+            "Cats",
+            category,
+            json!({"status": "published", "feature_image": image}),
+        )
+        .await;
+    let path = format!("/api/v1/articles/{}", article["id"]);
+    let shown = app.get(&format!("{path}?include=feature_image,seo")).await;
+    let shown = shown.expect(200).body;
+    assert_eq!(
+        shown["feature_image"],
+        external_view(url, "A cat asleep", "Photo: J. Doe")
+    );
+    assert_eq!(
+        shown["seo"]["og_image"],
+        json!({"media_id": null, "alt": "A cat asleep", "url": url,
+               "media_type": null, "width": null, "height": null}),
+        "it stands in for the social image like a stored one"
+    );
+    let listed = app.get("/api/v1/articles?include=feature_image").await;
+    assert_eq!(
+        listed.expect(200).body["data"][0]["feature_image"],
+        shown["feature_image"]
+    );
+
+    let stored = json!({"media_id": medium["id"], "alt": "A cat asleep", "caption": ""});
+    let switched = app
+        .patch(&token, &path, json!({"feature_image": stored}))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(switched["feature_image"]["media_id"], medium["id"]);
+    assert_eq!(switched["feature_image"]["source_url"], Value::Null);
+    let first = app.get_as(&token, &format!("{path}/revisions/1")).await;
+    assert_eq!(first.expect(200).body["article"]["feature_image"], image);
+    let restored = app
+        .post(&token, &format!("{path}/revisions/1/restore"), json!(null))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(
+        restored["feature_image"],
+        external_view(url, "A cat asleep", "Photo: J. Doe")
+    );
+    app.delete(&token, &format!("/api/v1/media/{}", medium["id"]))
+        .await
+        .expect(204);
+}
+
+#[actix_web::test]
+async fn a_feature_image_names_exactly_one_source_and_an_external_one_a_web_address() {
+    let app = crate::common::spawn().await;
+    let token = app.editor();
+    let (category, medium) = category_and_medium(&app, 20).await;
+    let draft = app.article("Oats", category, json!({})).await;
+    let path = format!("/api/v1/articles/{}", draft["id"]);
+    let long = format!("https://example.org/{}.jpg", "a".repeat(2_100));
+    let refused: [(Value, &str); 9] = [
+        (json!({"alt": "x"}), "feature_image"),
+        (
+            json!({"media_id": medium["id"], "source_url": "https://example.org/a.jpg", "alt": "x"}),
+            "feature_image",
+        ),
+        (
+            json!({"media_id": null, "source_url": null, "alt": "x"}),
+            "feature_image",
+        ),
+        (
+            json!({"source_url": "ftp://example.org/a.jpg", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+        (
+            json!({"source_url": "javascript:alert(1)", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+        (
+            json!({"source_url": "/images/a.jpg", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+        (
+            json!({"source_url": "https://u:p@example.org/a.jpg", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+        (
+            json!({"source_url": "https://example.org/a b.jpg", "alt": "x"}),
+            "feature_image.source_url",
+        ),
+        (
+            json!({"source_url": long, "alt": "x"}),
+            "feature_image.source_url",
+        ),
+    ];
+    for (image, field) in refused {
+        let created = app
+            .post(
+                &token,
+                "/api/v1/articles",
+                json!({"title": "Refused", "category_id": category, "feature_image": image}),
+            )
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(created.error_fields(), [field], "{image}");
+        let patched = app
+            .patch(&token, &path, json!({"feature_image": image}))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(patched.error_fields(), [field], "{image}");
+    }
+    let listed = app.get_as(&token, "/api/v1/articles?status=draft").await;
+    assert_eq!(
+        listed.expect(200).body["data"].as_array().unwrap().len(),
+        1,
+        "nothing created"
+    );
+    let unchanged = app.get_as(&token, &path).await.expect(200).body;
+    assert_eq!(unchanged["feature_image"], Value::Null);
+    assert_eq!(unchanged["version"], 1, "nothing changed");
+
+    let published = app
+        .post(
+            &token,
+            "/api/v1/articles",
+            json!({"title": "Cats", "category_id": category, "status": "published",
+                   "feature_image": {"source_url": "https://example.org/a.jpg", "alt": " "}}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        published.error_fields(),
+        ["feature_image.alt"],
+        "alt text is required once published"
+    );
 }

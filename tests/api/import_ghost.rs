@@ -150,6 +150,14 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
         "https://www.example.org/hydration-myths"
     );
     assert_eq!(
+        articles["hydration-myths"]["feature_image"],
+        serde_json::json!({
+            "source_url": "https://ghost.example.org/content/images/2024/05/water.jpg",
+            "alt": "Sunlit glass of water on a table", "caption": "Photo by Sam Lee",
+        }),
+        "__GHOST_URL__ resolved with --site-url, kept as an external reference"
+    );
+    assert_eq!(
         articles["how-sleep-cycles-work"]["seo"]["meta_description"],
         "A two-minute video on the four stages of sleep."
     );
@@ -200,9 +208,7 @@ fn the_ghost_export_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing
             "…200",
             &[
                 "internal tag(s) not carried",
-                "upload https://ghost.example.org/content/images/2024/05/water.jpg",
-                "Sunlit glass of water on a table",
-                "caption \"Photo by Sam Lee\"",
+                "feature image kept as an external reference to https://ghost.example.org/content/images/2024/05/water.jpg",
             ][..],
         ),
         ("…204", &["<iframe> replaced by a link", "<script> removed"]),

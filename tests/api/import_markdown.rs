@@ -106,6 +106,14 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
     );
 
     let articles = by_slug(&data, "articles");
+    assert_eq!(
+        articles["sleep-hygiene-101"]["feature_image"],
+        serde_json::json!({
+            "source_url": "https://md.example.org/images/bed.jpg",
+            "alt": "An unmade bed in morning light", "caption": "",
+        }),
+        "a root-relative cover resolved with --site-url, kept as an external reference"
+    );
     let rows: [Row; 9] = [
         (
             "new-sleep-study",
@@ -319,8 +327,7 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             "sleep/sleep-hygiene.md",
             &[
                 "Hugo shortcode",
-                "feature image not imported: upload https://md.example.org/images/bed.jpg",
-                "An unmade bed in morning light",
+                "feature image kept as an external reference to https://md.example.org/images/bed.jpg",
             ],
         ),
         (

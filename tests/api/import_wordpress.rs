@@ -12,7 +12,7 @@ use healthhub::dataset::import::{import_converted, ImportOptions, ImportSummary}
 use healthhub::dataset::sources::wordpress::xml::Element;
 use healthhub::dataset::sources::{self, Converted, Source};
 use healthhub::db::Database;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -344,9 +344,18 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
     );
     assert!(articles["caffeine-and-sleep"]["seo"]["meta_title"].is_null());
     assert!(articles["lnwm-lshy"].get("seo").is_none_or(Value::is_null));
-    assert!(
-        !serialized.contains("\"feature_image\""),
-        "no feature image is set without its file"
+    assert_eq!(
+        articles["why-we-wake-at-3am"]["feature_image"],
+        json!({
+            "source_url": "https://wp.example.org/wp-content/uploads/2024/01/sleeping-cat.jpg",
+            "alt": "A cat asleep on a windowsill", "caption": "Photo: Jane Doe",
+        }),
+        "the featured image is kept as an external reference, never fetched"
+    );
+    assert_eq!(
+        serialized.matches("\"feature_image\"").count(),
+        1,
+        "post 106's _thumbnail_id is not in the file"
     );
 
     // Sections.
@@ -451,7 +460,7 @@ fn the_small_export_lands_as_the_fixture_readme_says() {
 
     // Warnings, per post.
     let expected: &[(&str, &[&str])] = &[
-        ("101", &["also filed in 1 more: sleep", "[caption] converted", "feature image not imported: upload https://wp.example.org/wp-content/uploads/2024/01/sleeping-cat.jpg", "alt \"A cat asleep on a windowsill\"", "caption \"Photo: Jane Doe\""]),
+        ("101", &["also filed in 1 more: sleep", "[caption] converted", "feature image kept as an external reference to https://wp.example.org/wp-content/uploads/2024/01/sleeping-cat.jpg"]),
         ("102", &["status 'pending' imported as a draft", "slug 'why-we-wake-at-3am' is taken"]),
         ("103", &["[gallery ids=\"100\" columns=\"1\"] removed", "embed kept as a link", "rank_math_title has template variables"]),
         ("104", &["'lnwm-lshy'", "<iframe> replaced by a link", "<script> removed", "tag 'night-shift' is not declared"]),

@@ -9,7 +9,9 @@ use super::slugs::Slugs;
 use super::{sections, Converted, Notes, MAX_ITEMS};
 use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
-use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
+use crate::dataset::{
+    ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
+};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -321,7 +323,8 @@ impl<'a> Export<'a> {
             .collect();
         let meta = self.data.posts_meta.iter().find(|m| m.post_id == post.id);
         let seo = seo(meta, post.canonical_url.as_deref(), notes);
-        self.feature_image(&post, meta, notes);
+        let feature_image =
+            self.feature_image(&post, meta, status == ArticleStatus::Published, notes);
         let html = post.html.clone().unwrap_or_default();
         if html.trim().is_empty() && (post.lexical.is_some() || post.mobiledoc.is_some()) {
             notes.push((
@@ -347,6 +350,7 @@ impl<'a> Export<'a> {
             author_slugs,
             tag_slugs,
             seo,
+            feature_image,
             ..super::article_record(title, slug, CATEGORY.0.to_owned())
         };
         Ok((post.id, article))
@@ -369,10 +373,16 @@ impl<'a> Export<'a> {
         }
     }
 
-    fn feature_image(&self, post: &Post, meta: Option<&Meta>, notes: &mut Notes) {
-        let Some(image) = post.feature_image.as_deref().filter(|i| !i.is_empty()) else {
-            return;
-        };
+    /// The post's feature image as an external reference (`__GHOST_URL__` resolved with
+    /// `--site-url`): no file is fetched at import time.
+    fn feature_image(
+        &self,
+        post: &Post,
+        meta: Option<&Meta>,
+        published: bool,
+        notes: &mut Notes,
+    ) -> Option<Box<FeatureImageRecord>> {
+        let image = post.feature_image.as_deref().filter(|i| !i.is_empty())?;
         let url = match (image.strip_prefix(GHOST_URL), self.site_url) {
             (Some(path), Some(site)) => format!("{}{path}", site.trim_end_matches('/')),
             (Some(_), None) => {
@@ -380,7 +390,7 @@ impl<'a> Export<'a> {
                     "feature image",
                     format!("feature image {image}: pass --site-url; no feature image"),
                 ));
-                return;
+                return None;
             }
             (None, _) => image.to_owned(),
         };
@@ -391,10 +401,7 @@ impl<'a> Export<'a> {
             .and_then(|m| m.feature_image_caption.as_deref())
             .map(plain_text)
             .unwrap_or_default();
-        notes.push((
-            "feature image",
-            format!("feature image not imported: upload {url} and set feature_image (alt \"{alt}\", caption \"{caption}\")"),
-        ));
+        super::external_feature_image(&url, &alt, &caption, published, notes)
     }
 }
 

@@ -11,7 +11,8 @@ pub mod sections;
 pub mod slugs;
 pub mod wordpress;
 
-use super::Record;
+use super::{FeatureImageRecord, Record};
+use crate::webhooks::target::check_url;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -227,6 +228,50 @@ pub fn keep_tags(slugs: &mut Vec<String>, notes: &mut Notes) {
             ),
         ));
     }
+}
+
+/// The feature image at `url` with `alt` and `caption`, kept as an external reference (its file is
+/// not fetched at import time, and a note says so), or `None` with a note saying why not: `url` is
+/// not an `http`/`https` URL the API takes (`feature_image.source_url`), or the article is
+/// `published` and the image has no alt text, which a published article's feature image needs.
+pub fn external_feature_image(
+    url: &str,
+    alt: &str,
+    caption: &str,
+    published: bool,
+    notes: &mut Notes,
+) -> Option<Box<FeatureImageRecord>> {
+    if let Err(problem) = check_url(url) {
+        notes.push((
+            "feature image",
+            format!("feature image {url}: its address {problem}: no feature image"),
+        ));
+        return None;
+    }
+    let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
+    if published && alt.is_empty() {
+        notes.push((
+            "feature image",
+            format!(
+                "feature image {url} has no alt text and the article is published: no feature \
+                 image (set it with alt text afterwards)"
+            ),
+        ));
+        return None;
+    }
+    notes.push((
+        "feature image",
+        format!(
+            "feature image kept as an external reference to {url} (feature_image.source_url): \
+             the file was not fetched; upload it and set feature_image.media_id to serve it here"
+        ),
+    ));
+    Some(Box::new(FeatureImageRecord {
+        sha256: None,
+        source_url: Some(url.to_owned()),
+        alt,
+        caption: caption.trim().to_owned(),
+    }))
 }
 
 /// An article record with what every source leaves empty (subtitle, references, reviewer,

@@ -10,7 +10,9 @@ use super::slugs::Slugs;
 use super::{sections, Converted, Notes, MAX_FILE_BYTES, MAX_ITEMS};
 use crate::articles::seo::MAX_META_DESCRIPTION;
 use crate::articles::status::ArticleStatus;
-use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
+use crate::dataset::{
+    ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
+};
 use crate::support::slug::generate;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
@@ -221,7 +223,7 @@ impl Site {
         let author_slugs = self.authors(&fields);
         let excerpt = string(&fields, &["excerpt", "summary", "description"]).unwrap_or_default();
         let seo = seo(&fields, &mut notes);
-        feature_image(&fields, site_url, status, &mut notes);
+        let feature_image = feature_image(&fields, site_url, status, &mut notes);
         let body = strip_templates(&body, &mut notes);
         let body = neutralize_raw_html(&body, &mut notes);
         let sections = sections::split_noting(&body, &mut notes);
@@ -234,6 +236,7 @@ impl Site {
             author_slugs,
             tag_slugs,
             seo,
+            feature_image,
             ..super::article_record(title, slug, category_slug)
         }))
     }
@@ -536,13 +539,14 @@ fn seo(fields: &Map<String, Value>, notes: &mut Notes) -> Option<SeoRecord> {
     super::seo_record(None, meta_description, canonical_url)
 }
 
-/// Reports the feature image the front matter names: no file is fetched at import time.
+/// The feature image the front matter names, as an external reference: no file is fetched at
+/// import time.
 fn feature_image(
     fields: &Map<String, Value>,
     site_url: Option<&str>,
     status: ArticleStatus,
     notes: &mut Notes,
-) {
+) -> Option<Box<FeatureImageRecord>> {
     let cover = fields.get("cover").and_then(Value::as_object);
     let image = string(
         fields,
@@ -560,9 +564,7 @@ fn feature_image(
             .and_then(Value::as_str)
             .map(str::to_owned)
     });
-    let Some(image) = image else {
-        return;
-    };
+    let image = image?;
     let alt = cover
         .and_then(|c| string(c, &["alt"]))
         .or_else(|| string(fields, &["image_alt"]));
@@ -576,7 +578,7 @@ fn feature_image(
                     "feature image",
                     format!("image {image} is root-relative: pass --site-url; no feature image"),
                 ));
-                return;
+                return None;
             }
         }
     } else {
@@ -584,19 +586,13 @@ fn feature_image(
             "feature image",
             format!("image {image} is page-relative: no feature image"),
         ));
-        return;
+        return None;
     };
-    match alt {
-        None if status == ArticleStatus::Published => notes.push((
-            "feature image",
-            format!("image {url} has no alt text and the article is published: no feature image"),
-        )),
-        alt => notes.push((
-            "feature image",
-            format!(
-                "feature image not imported: upload {url} and set feature_image (alt \"{}\")",
-                alt.unwrap_or_default()
-            ),
-        )),
-    }
+    super::external_feature_image(
+        &url,
+        alt.as_deref().unwrap_or_default(),
+        "",
+        status == ArticleStatus::Published,
+        notes,
+    )
 }

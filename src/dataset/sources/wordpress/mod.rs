@@ -12,7 +12,9 @@ use super::slugs::{percent_decode, Slugs};
 use super::{sections, Converted, Notes, MAX_ITEMS};
 use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
-use crate::dataset::{ArticleRecord, CategoryRecord, PersonRecord, Record, SeoRecord, TagRecord};
+use crate::dataset::{
+    ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
+};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::HashMap;
 use xml::Element;
@@ -285,7 +287,7 @@ impl Site {
         if item.text_of("wp:is_sticky").trim() == "1" {
             notes.push(("sticky", "sticky not carried".to_owned()));
         }
-        self.feature_image(&meta, notes);
+        let feature_image = self.feature_image(&meta, status == ArticleStatus::Published, notes);
         let mut excerpt = plain_text(item.text_of("excerpt:encoded"));
         if excerpt.chars().count() > 1_000 {
             excerpt = excerpt.chars().take(999).collect::<String>() + "…";
@@ -302,6 +304,7 @@ impl Site {
             author_slugs,
             tag_slugs,
             seo: seo(&meta, notes),
+            feature_image,
             ..super::article_record(title, slug, category_slug)
         })
     }
@@ -387,35 +390,38 @@ impl Site {
         slugs
     }
 
-    /// Reports the featured image: no file is fetched at import time.
-    fn feature_image(&self, meta: &HashMap<String, String>, notes: &mut Notes) {
-        let Some(id) = meta.get("_thumbnail_id").map(|s| s.trim()) else {
-            return;
-        };
+    /// The featured image (`_thumbnail_id`, an attachment of the file) as an external
+    /// reference: no file is fetched at import time.
+    fn feature_image(
+        &self,
+        meta: &HashMap<String, String>,
+        published: bool,
+        notes: &mut Notes,
+    ) -> Option<Box<FeatureImageRecord>> {
+        let id = meta.get("_thumbnail_id").map(|s| s.trim())?;
         match self.attachments.get(id) {
             Some(image) => {
-                let alt = if image.alt.is_empty() {
-                    format!("no alt text; its title '{}' would serve", image.title)
+                let alt = if image.alt.trim().is_empty() && !image.title.trim().is_empty() {
+                    notes.push((
+                        "feature image",
+                        format!(
+                            "the featured image has no alt text: its title '{}' is used",
+                            image.title
+                        ),
+                    ));
+                    &image.title
                 } else {
-                    format!("alt \"{}\"", image.alt)
+                    &image.alt
                 };
-                let caption = if image.caption.is_empty() {
-                    String::new()
-                } else {
-                    format!(", caption \"{}\"", image.caption)
-                };
+                super::external_feature_image(&image.url, alt, &image.caption, published, notes)
+            }
+            None => {
                 notes.push((
                     "feature image",
-                    format!(
-                        "feature image not imported: upload {} and set feature_image ({alt}{caption})",
-                        image.url
-                    ),
+                    format!("_thumbnail_id {id} is not in the file: no feature image"),
                 ));
+                None
             }
-            None => notes.push((
-                "feature image",
-                format!("_thumbnail_id {id} is not in the file: no feature image"),
-            )),
         }
     }
 }
