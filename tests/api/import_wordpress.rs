@@ -636,6 +636,17 @@ fn the_wordpress_theme_unit_test_imports_with_its_category_tree() {
         .map(|(k, n)| (k.to_owned(), n))
     );
     let data = stored(&db, dir.path());
+    let external_images = data["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.get("feature_image")?["source_url"].as_str())
+        .filter(|url| url.starts_with("https://wpthemetestdata.files.wordpress.com/"))
+        .count();
+    assert_eq!(
+        external_images, 6,
+        "every featured image, kept by its address"
+    );
 
     // Every post of the file, with its categories nested as declared there.
     let text = std::fs::read_to_string(&path).unwrap();
