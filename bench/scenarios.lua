@@ -92,6 +92,8 @@ function init(args)
 end
 
 function done(summary, latency, requests)
+    io.write(string.format("latency tail: p99.9 %.2f ms, max %.2f ms\n",
+        latency:percentile(99.9) / 1000, latency.max / 1000))
     for i, thread in ipairs(threads) do
         local counts = thread:get("status_line")
         local first = thread:get("first_error")

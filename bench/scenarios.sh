@@ -35,7 +35,7 @@ connections=${BENCH_CONNECTIONS:-16}
 search_connections=${SEARCH_CONNECTIONS:-16}
 write_percent=${WRITE_PERCENT:-10}
 depth=${DEPTH:-1000}
-scenarios=" ${SCENARIOS:-ceiling 1 1again 2a 2a-cursor 2b 3 4 4+1 5 6} "
+scenarios=" ${SCENARIOS:-ceiling 1 1again 2a 2a-cursor 2b 3 4 4+1 5 7 6} "
 lua=$root/bench/scenarios.lua
 ceiling_bin=${CEILING_BIN:-$root/target/release/examples/ceiling}
 ceiling_port=${CEILING_PORT:-$((port + 1))}
@@ -189,6 +189,8 @@ report() {
         "$name" "$c" "${r:-?}" "$p50" "$p99" "$non2xx" "$socket" "${cpu[0]}" "${cpu[1]}" "${cpu[2]}" "$flag"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$seconds" "${r:-}" "$p50" "$p99" \
         "${requests:-}" "$non2xx" "$socket" "${cpu[0]}" "${cpu[1]}" "${cpu[2]}" >>"$results"
+    # The slowest requests (scenarios run with the Lua script), for the writes' stall targets.
+    grep -E '^latency tail:' <<<"$out" | sed "s/^/    $name c=$c: /" || true
     if [ -n "${STATUS_DETAIL:-}" ] && [ -n "$flag" ]; then
         grep -E '^(status counts|first error)' <<<"$out" | sed 's/^/    /' || true
     fi
@@ -313,6 +315,24 @@ if wants 5; then
     run "5 create (5 sections)" 1 / "${create_args[@]}" "run=c1-$run_id"
     run "5 create (5 sections)" 16 / "${create_args[@]}" "run=c16-$run_id"
     ran="$ran 5"
+fi
+if wants 7; then
+    # Writes after a read-heavy period: reads and views together (as 4+1), then sequential
+    # creations for STALL_SECONDS, then 16 creators; the tails (p99.9, max) are the figures.
+    wal_size() { [ -n "$pg_url" ] && echo "-" || stat -c %s "$run_db-wal" 2>/dev/null || echo 0; }
+    views=$(mktemp) reads=$(mktemp)
+    wrk_to "$views" "$connections" / "${view_args[@]}" &
+    views_pid=$!
+    wrk_to "$reads" "$connections" / "${read_args[@]}"
+    wait "$views_pid"
+    rm -f "$views" "$reads"
+    echo "7: WAL after the read-heavy period: $(wal_size) bytes"
+    seconds_saved=$seconds seconds=${STALL_SECONDS:-60}
+    run "7 create after reads (5 sections)" 1 / "${create_args[@]}" "run=s1-$run_id"
+    run "7 create after reads (5 sections)" 16 / "${create_args[@]}" "run=s16-$run_id"
+    seconds=$seconds_saved
+    echo "7: WAL at the end: $(wal_size) bytes"
+    ran="$ran 7"
 fi
 if wants 6; then
     run "6 mix ${write_percent}% creations" "$connections" / mode=mix "list=${input[slugs_file]}" \
