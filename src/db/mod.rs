@@ -5,7 +5,6 @@
 
 pub mod backup;
 pub mod bulk;
-pub mod checkpoint;
 pub mod conn;
 pub mod idempotency;
 pub mod notifications;
@@ -171,12 +170,6 @@ fn connection_setup(backend: Backend, read_only: bool, timeouts: &DbTimeouts) ->
             pragmas.push_str(&format!(" PRAGMA busy_timeout = {lock_ms};"));
             if read_only {
                 pragmas.push_str(" PRAGMA query_only = ON;");
-            } else {
-                pragmas.push_str(&format!(
-                    " {} PRAGMA journal_size_limit = {};",
-                    checkpoint::WRITER_PRAGMAS,
-                    checkpoint::JOURNAL_SIZE_LIMIT
-                ));
             }
             pragmas
         }

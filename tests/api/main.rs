@@ -16,7 +16,6 @@ mod categories;
 mod category_depth;
 mod category_tree;
 mod changes;
-mod checkpoints;
 mod common;
 mod compression;
 mod cors_refusals;
