@@ -153,8 +153,8 @@ impl Inner {
 
 impl ResponseCache {
     /// A cache holding at most `capacity` bytes of responses (`0` switches it off), whose
-    /// entries show view counts at most `view_count_max_age` older than the last flush of
-    /// views (`0`: a flush drops the entries showing what it moved, as any change does).
+    /// entries may show view counts up to `view_count_max_age` old (`0`: a flush of views drops
+    /// the entries showing what it moved, as any change does).
     pub fn new(capacity: usize, view_count_max_age: Duration) -> Self {
         Self {
             capacity,
