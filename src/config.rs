@@ -59,6 +59,11 @@ pub struct Config {
     /// How often counted views are written, in milliseconds (`HEALTHHUB_VIEW_FLUSH_MS`, default
     /// 1000; 0 writes each view at once).
     pub view_flush_ms: u64,
+    /// How long after it was filled a cached answer may still be served while it shows view
+    /// counts that a later flush of views has moved, in seconds
+    /// (`HEALTHHUB_VIEW_COUNT_MAX_AGE_SECONDS`, default 60, at most a day; 0 drops such answers
+    /// at the flush, as any other change does). Nothing but `view_count` ever lags.
+    pub view_count_max_age_seconds: u64,
     /// The changes log, the scheduler, revisions and previews.
     pub journal: Journal,
     /// Webhook delivery.
@@ -633,6 +638,7 @@ impl Config {
             cors_origins: CorsOrigins::parse(&var_or("HEALTHHUB_CORS_ORIGINS", ""))?,
             response_cache_bytes: parse_number("HEALTHHUB_RESPONSE_CACHE_BYTES", 64 << 20)?,
             view_flush_ms: parse_number("HEALTHHUB_VIEW_FLUSH_MS", 1000)?,
+            view_count_max_age_seconds: view_count_max_age_seconds()?,
             journal: Journal::from_env()?,
             webhooks: Webhooks::from_env()?,
             site: Site::from_env()?,
@@ -667,6 +673,7 @@ impl Config {
             cors_origins: CorsOrigins::None,
             response_cache_bytes: 64 << 20,
             view_flush_ms: 0,
+            view_count_max_age_seconds: DEFAULT_VIEW_COUNT_MAX_AGE_SECONDS,
             journal: Journal::default(),
             webhooks: Webhooks::default(),
             site: Site::default(),
@@ -694,6 +701,19 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."));
         dir.join(".healthhub-jwt-secret")
     }
+}
+
+/// The default of `HEALTHHUB_VIEW_COUNT_MAX_AGE_SECONDS`.
+const DEFAULT_VIEW_COUNT_MAX_AGE_SECONDS: u64 = 60;
+
+/// `HEALTHHUB_VIEW_COUNT_MAX_AGE_SECONDS`: from 0 to a day.
+fn view_count_max_age_seconds() -> anyhow::Result<u64> {
+    const NAME: &str = "HEALTHHUB_VIEW_COUNT_MAX_AGE_SECONDS";
+    let seconds = parse_number(NAME, DEFAULT_VIEW_COUNT_MAX_AGE_SECONDS)?;
+    if seconds > 24 * 3600 {
+        bail!("{NAME} must be from 0 to 86400 (a day), not {seconds}");
+    }
+    Ok(seconds)
 }
 
 /// `HEALTHHUB_REPLICA_URL`, which only a PostgreSQL `DATABASE_URL` can have.

@@ -9,7 +9,7 @@ use crate::caching::{schedule::Schedule, store::Change, store::ResponseCache};
 use crate::categories::links_cache::LinksCache;
 use crate::changes::model::Journal;
 use crate::config::Config;
-use crate::db::notifications::Notice;
+use crate::db::notifications::{Announced, Notice};
 use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::limits::RateLimits;
@@ -19,6 +19,7 @@ use crate::site::urls::SiteUrls;
 use crate::support::clock::Clock;
 use actix_web::{web, HttpRequest};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// What every request handler can reach.
 pub struct AppState {
@@ -60,7 +61,10 @@ impl AppState {
         let keys = TokenKeys::from_config(&config)?;
         let media = MediaStore::open(&config.media.storage)?;
         let limiters = RateLimits::new(&config.limits, &db);
-        let responses = ResponseCache::new(config.response_cache_bytes);
+        let responses = ResponseCache::new(
+            config.response_cache_bytes,
+            Duration::from_secs(config.view_count_max_age_seconds),
+        );
         // On PostgreSQL other nodes write too: nothing is cached before the notification
         // listener (jobs::listener) hears of their writes.
         let shared = db.backend() == Backend::Postgres;
@@ -112,12 +116,17 @@ impl AppState {
     }
 
     /// Records a committed change of content: cached responses that show it stop being served
-    /// and the publication schedule is read again.
+    /// (for a flush of views, once they are older than the view-count max age) and, unless only
+    /// view counts moved, the publication schedule is read again.
     pub fn content_changed(&self, change: &Change) {
         self.responses.changed(change);
-        self.schedule.forget();
-        if matches!(change, Change::Everything) {
-            self.category_links.forget();
+        match change {
+            Change::Views(_) => {}
+            Change::Articles(_) => self.schedule.forget(),
+            Change::Everything => {
+                self.schedule.forget();
+                self.category_links.forget();
+            }
         }
     }
 
@@ -137,9 +146,10 @@ impl AppState {
         if notice.node != self.db.node() {
             self.db.saw_write(now.max(notice.at_micros));
         }
-        self.content_changed(&match notice.articles {
-            Some(ids) => Change::Articles(ids),
-            None => Change::Everything,
+        self.content_changed(&match notice.what {
+            Announced::Everything => Change::Everything,
+            Announced::Articles(ids) => Change::Articles(ids),
+            Announced::Views(ids) => Change::Views(ids),
         });
     }
 

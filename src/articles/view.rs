@@ -58,6 +58,10 @@ pub struct ArticleView {
     #[schema(required = true)]
     pub unpublish_at: Option<DateTime<Utc>>,
     pub category_id: i32,
+    /// Counted views. Anonymous reads answered from the server's response cache may show a count
+    /// up to `HEALTHHUB_VIEW_COUNT_MAX_AGE_SECONDS` (default 60) behind the stored one, which
+    /// itself lags counted views by up to `HEALTHHUB_VIEW_FLUSH_MS`; nothing else in a response
+    /// ever lags, and its `ETag` covers the count it shows.
     pub view_count: i64,
     /// Starts at 1 and grows with every change to the article or its sections.
     pub version: i32,

@@ -7,16 +7,23 @@
 //! depends on, so a read that raced a write can never be served later as current: its ticket
 //! predates the write's. Entries also expire at the next scheduled (un)publication they were
 //! filled before, since the clock alone changes what anonymous readers see then.
+//!
+//! A flush of counted views is a change of its own kind ([`Change::Views`]): it changes nothing
+//! but `view_count`, so it drops no entry. An entry showing an article whose count such a flush
+//! moved after the entry was filled (any list, for a flush of any article) is served for at
+//! most the *view-count max age* after it was filled, then computed again: a cached answer's
+//! view counts lag the stored ones by at most that long, and nothing else in it ever lags.
 
 use super::flight::Flights;
 use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, TimeDelta};
 use lru::LruCache;
 use prometheus_client::metrics::counter::Counter;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 /// What a response depends on, or what a write changed; handlers put it in the response's
 /// extensions. A read without one depends on everything; a write without one changed everything.
@@ -37,6 +44,9 @@ pub enum Change {
     Everything,
     /// These articles (their rows or sections) and nothing else.
     Articles(Vec<i32>),
+    /// The view counts of these articles and nothing else (a flush of counted views): entries
+    /// showing them are served until the view-count max age after they were filled.
+    Views(Vec<i32>),
 }
 
 /// A stored response: the headers and body the application produced for a `200`.
@@ -57,10 +67,14 @@ pub struct Fill {
     pub article: Option<i32>,
     /// The next scheduled (un)publication after the response was computed, if any.
     pub valid_until: Option<NaiveDateTime>,
+    /// When the request began, before it read the database: the view counts the response shows
+    /// are at least as recent as this.
+    pub filled_at: NaiveDateTime,
 }
 
 /// Beyond this many individually tracked changed articles, a change counts as a change of
-/// everything (which empties the table), so bookkeeping stays bounded.
+/// everything (which empties the table), and a flush of views as one of every article's views,
+/// so bookkeeping stays bounded.
 const MAX_TRACKED_ARTICLES: usize = 65_536;
 
 /// Bytes counted for an entry beyond its key, headers and body (the map slot, the `Arc`, …).
@@ -80,6 +94,8 @@ pub struct CacheCounters {
 /// The cache; share it through `AppState`.
 pub struct ResponseCache {
     capacity: usize,
+    /// How long after it was filled an entry may show view counts a flush has moved since.
+    view_count_max_age: TimeDelta,
     /// Hits, misses and evictions.
     pub counters: CacheCounters,
     /// Set while the node cannot hear of other nodes' writes: nothing is served or stored.
@@ -101,15 +117,30 @@ struct Inner {
     everything_changed: u64,
     lists_changed: u64,
     articles_changed: HashMap<i32, u64>,
+    /// The last flush of views of any article (lists may show any article's count).
+    lists_viewed: u64,
+    /// The last flush of views of each article, since `all_viewed`.
+    articles_viewed: HashMap<i32, u64>,
+    /// A flush of views that counts as one of every article's (bookkeeping overflow).
+    all_viewed: u64,
 }
 
 impl Inner {
-    fn is_current(&self, fill: &Fill, now: NaiveDateTime) -> bool {
-        let depends = match fill.article {
-            Some(id) => self.articles_changed.get(&id).copied().unwrap_or(0),
-            None => self.lists_changed,
+    fn is_current(&self, fill: &Fill, now: NaiveDateTime, view_count_max_age: TimeDelta) -> bool {
+        let (depends, viewed) = match fill.article {
+            Some(id) => (
+                self.articles_changed.get(&id).copied().unwrap_or(0),
+                self.articles_viewed.get(&id).copied().unwrap_or(0),
+            ),
+            None => (self.lists_changed, self.lists_viewed),
         };
+        let counts_recent_enough = fill.ticket >= viewed.max(self.all_viewed)
+            || fill
+                .filled_at
+                .checked_add_signed(view_count_max_age)
+                .is_none_or(|until| now < until);
         fill.ticket >= self.everything_changed.max(depends)
+            && counts_recent_enough
             && fill.valid_until.is_none_or(|until| now < until)
     }
 
@@ -121,10 +152,13 @@ impl Inner {
 }
 
 impl ResponseCache {
-    /// A cache holding at most `capacity` bytes of responses; `0` switches it off.
-    pub fn new(capacity: usize) -> Self {
+    /// A cache holding at most `capacity` bytes of responses (`0` switches it off), whose
+    /// entries may show view counts up to `view_count_max_age` old (`0`: a flush of views drops
+    /// the entries showing what it moved, as any change does).
+    pub fn new(capacity: usize, view_count_max_age: Duration) -> Self {
         Self {
             capacity,
+            view_count_max_age: TimeDelta::from_std(view_count_max_age).unwrap_or(TimeDelta::MAX),
             counters: CacheCounters::default(),
             suspended: AtomicBool::new(false),
             flights: Flights::default(),
@@ -135,6 +169,9 @@ impl ResponseCache {
                 everything_changed: 0,
                 lists_changed: 0,
                 articles_changed: HashMap::new(),
+                lists_viewed: 0,
+                articles_viewed: HashMap::new(),
+                all_viewed: 0,
             }),
         }
     }
@@ -178,7 +215,7 @@ impl ResponseCache {
         let current = inner
             .entries
             .peek(key)
-            .map(|entry| inner.is_current(&entry.fill, now));
+            .map(|entry| inner.is_current(&entry.fill, now, self.view_count_max_age));
         let found = match current {
             Some(true) => inner
                 .entries
@@ -213,7 +250,7 @@ impl ResponseCache {
             return;
         }
         let mut inner = self.lock();
-        if !inner.is_current(&fill, now) {
+        if !inner.is_current(&fill, now, self.view_count_max_age) {
             return;
         }
         if inner
@@ -245,11 +282,26 @@ impl ResponseCache {
         );
     }
 
-    /// Records a committed write: every entry that shows what it changed stops being served.
+    /// Records a committed write: every entry that shows what it changed stops being served
+    /// (for a flush of views: once it is older than the view-count max age). Costs O(articles
+    /// named), whatever the cache holds.
     pub fn changed(&self, change: &Change) {
         let mut inner = self.lock();
         let ticket = self.tickets.fetch_add(1, Ordering::SeqCst) + 1;
         match change {
+            Change::Views(ids)
+                if inner.articles_viewed.len() + ids.len() <= MAX_TRACKED_ARTICLES =>
+            {
+                for id in ids {
+                    inner.articles_viewed.insert(*id, ticket);
+                }
+                inner.lists_viewed = ticket;
+            }
+            Change::Views(_) => {
+                inner.all_viewed = ticket;
+                inner.lists_viewed = ticket;
+                inner.articles_viewed.clear();
+            }
             Change::Articles(ids)
                 if inner.articles_changed.len() + ids.len() <= MAX_TRACKED_ARTICLES =>
             {
@@ -258,9 +310,10 @@ impl ResponseCache {
                 }
                 inner.lists_changed = ticket;
             }
-            _ => {
+            Change::Articles(_) | Change::Everything => {
                 inner.everything_changed = ticket;
                 inner.articles_changed.clear();
+                inner.articles_viewed.clear();
                 inner.entries.clear();
                 inner.bytes = 0;
             }
@@ -294,11 +347,14 @@ mod tests {
         }
     }
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     fn fill(cache: &ResponseCache, article: Option<i32>) -> Fill {
         Fill {
             ticket: cache.ticket(),
             article,
             valid_until: None,
+            filled_at: at(0),
         }
     }
 
@@ -308,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_change_of_one_article_drops_it_and_the_lists_but_not_other_articles() {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, MINUTE);
         cache.put("/a/1".into(), fill(&cache, Some(1)), response("one"), at(0));
         cache.put("/a/2".into(), fill(&cache, Some(2)), response("two"), at(0));
         cache.put("/a".into(), fill(&cache, None), response("list"), at(0));
@@ -322,7 +378,7 @@ mod tests {
 
     #[test]
     fn a_read_that_raced_a_write_is_never_stored() {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, MINUTE);
         let before_the_write = fill(&cache, Some(1));
         cache.changed(&Change::Articles(vec![1]));
         cache.put("/a/1".into(), before_the_write, response("old"), at(0));
@@ -333,7 +389,7 @@ mod tests {
 
     #[test]
     fn entries_expire_at_the_next_scheduled_change() {
-        let cache = ResponseCache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20, MINUTE);
         let fill = Fill {
             valid_until: Some(at(100)),
             ..fill(&cache, None)
@@ -346,7 +402,7 @@ mod tests {
     #[test]
     fn the_least_recently_used_entries_make_room_within_the_capacity() {
         let body = "x".repeat(1000).leak();
-        let cache = ResponseCache::new(10 * (1000 + ENTRY_OVERHEAD + 4));
+        let cache = ResponseCache::new(10 * (1000 + ENTRY_OVERHEAD + 4), MINUTE);
         for key in 0..10 {
             cache.put(
                 format!("/{key:03}"),
@@ -364,6 +420,79 @@ mod tests {
         assert!(
             cache.get("/001", at(0)).is_none(),
             "least recently used, evicted"
+        );
+    }
+
+    #[test]
+    fn a_flush_of_views_keeps_entries_until_the_max_age_after_they_were_filled() {
+        let cache = ResponseCache::new(1 << 20, MINUTE);
+        cache.put("/a/1".into(), fill(&cache, Some(1)), response("one"), at(0));
+        cache.put("/a/2".into(), fill(&cache, Some(2)), response("two"), at(0));
+        cache.put("/a".into(), fill(&cache, None), response("list"), at(0));
+        cache.changed(&Change::Views(vec![1]));
+        assert!(
+            cache.get("/a/1", at(59)).is_some(),
+            "counts lag at most a minute"
+        );
+        assert!(cache.get("/a", at(59)).is_some());
+        assert!(cache.get("/a/1", at(60)).is_none(), "then computed again");
+        assert!(
+            cache.get("/a", at(60)).is_none(),
+            "a list may show any count"
+        );
+        assert!(
+            cache.get("/a/2", at(3600)).is_some(),
+            "an article whose count did not move stays"
+        );
+        let refilled = Fill {
+            filled_at: at(60),
+            ..fill(&cache, Some(1))
+        };
+        cache.put("/a/1".into(), refilled, response("one, counted"), at(60));
+        assert!(
+            cache.get("/a/1", at(3600)).is_some(),
+            "filled after the flush: no count of it lags"
+        );
+        cache.changed(&Change::Articles(vec![2]));
+        assert!(
+            cache.get("/a/2", at(3600)).is_none(),
+            "content changes drop at once"
+        );
+    }
+
+    #[test]
+    fn a_read_that_raced_a_flush_of_views_is_kept_for_the_max_age() {
+        let cache = ResponseCache::new(1 << 20, MINUTE);
+        let before_the_flush = fill(&cache, Some(1));
+        cache.changed(&Change::Views(vec![1]));
+        cache.put("/a/1".into(), before_the_flush, response("old"), at(1));
+        assert!(cache.get("/a/1", at(59)).is_some());
+        assert!(cache.get("/a/1", at(60)).is_none());
+    }
+
+    #[test]
+    fn with_no_max_age_a_flush_of_views_drops_at_once() {
+        let cache = ResponseCache::new(1 << 20, Duration::ZERO);
+        cache.put("/a/1".into(), fill(&cache, Some(1)), response("one"), at(0));
+        cache.put("/a/2".into(), fill(&cache, Some(2)), response("two"), at(0));
+        cache.put("/a".into(), fill(&cache, None), response("list"), at(0));
+        cache.changed(&Change::Views(vec![1]));
+        assert_eq!(body(&cache, "/a/1"), None);
+        assert_eq!(body(&cache, "/a"), None);
+        assert_eq!(body(&cache, "/a/2").as_deref(), Some(&b"two"[..]));
+    }
+
+    #[test]
+    fn too_many_viewed_articles_count_as_every_articles_views() {
+        let cache = ResponseCache::new(1 << 20, MINUTE);
+        cache.put("/a/1".into(), fill(&cache, Some(1)), response("one"), at(0));
+        let many: Vec<i32> = (2..).take(MAX_TRACKED_ARTICLES).collect();
+        cache.changed(&Change::Views(many));
+        cache.changed(&Change::Views(vec![2]));
+        assert!(cache.get("/a/1", at(59)).is_some(), "nothing is dropped");
+        assert!(
+            cache.get("/a/1", at(60)).is_none(),
+            "but article 1 ages too"
         );
     }
 }

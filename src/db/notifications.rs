@@ -1,6 +1,7 @@
 //! The change notifications of a PostgreSQL database (channel `healthhub_changes`, sent by the
-//! triggers of migration `2026-12-08-000001_change_notifications`): their payload, and a
-//! blocking listener that follows them on a connection of its own.
+//! triggers of migrations `2026-12-08-000001_change_notifications` and
+//! `2026-12-14-000001_view_notifications`): their payload, and a blocking listener that follows
+//! them on a connection of its own.
 
 use super::replica;
 use diesel::connection::SimpleConnection;
@@ -26,15 +27,27 @@ const PING_INTERVAL: Duration = Duration::from_secs(1);
 /// How long the listener waits before connecting again after losing its connection.
 const RECONNECT_DELAY: Duration = Duration::from_millis(500);
 
-/// One announced change: `<node>|<micros>|a:<ids>` or `<node>|<micros>|all`.
+/// One announced change: `<node>|<micros>|a:<ids>`, `<node>|<micros>|v:<ids>` or
+/// `<node>|<micros>|all`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     /// The id of the node that wrote ([`super::Database::node`]); empty for other writers.
     pub node: String,
     /// When the write happened, microseconds since the epoch.
     pub at_micros: i64,
-    /// The articles changed (rows or sections), or `None` for anything at all.
-    pub articles: Option<Vec<i32>>,
+    /// What changed.
+    pub what: Announced,
+}
+
+/// What a notice says changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announced {
+    /// Anything at all (`all`).
+    Everything,
+    /// These articles: their rows, sections or other parts (`a:<ids>`).
+    Articles(Vec<i32>),
+    /// The view counts of these articles and nothing else in their rows (`v:<ids>`).
+    Views(Vec<i32>),
 }
 
 impl Notice {
@@ -43,20 +56,24 @@ impl Notice {
         let mut parts = payload.splitn(3, '|');
         let node = parts.next()?.to_owned();
         let at_micros = parts.next()?.parse().ok()?;
-        let articles = match parts.next()? {
-            "all" => None,
-            what => Some(
-                what.strip_prefix("a:")?
-                    .split(',')
-                    .map(str::parse)
-                    .collect::<Result<Vec<i32>, _>>()
-                    .ok()?,
-            ),
+        let ids = |list: &str| {
+            list.split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<i32>, _>>()
+                .ok()
+        };
+        let what = match parts.next()? {
+            "all" => Announced::Everything,
+            what => match what.split_at_checked(2)? {
+                ("a:", list) => Announced::Articles(ids(list)?),
+                ("v:", list) => Announced::Views(ids(list)?),
+                _ => return None,
+            },
         };
         Some(Self {
             node,
             at_micros,
-            articles,
+            what,
         })
     }
 }
@@ -177,11 +194,17 @@ mod tests {
             Some(Notice {
                 node: "n1".to_owned(),
                 at_micros: 1_700_000_000_000_000,
-                articles: Some(vec![3, 14]),
+                what: Announced::Articles(vec![3, 14]),
             })
         );
-        assert_eq!(Notice::parse("|5|all").unwrap().articles, None);
+        assert_eq!(Notice::parse("|5|all").unwrap().what, Announced::Everything);
+        assert_eq!(
+            Notice::parse("|5|v:7").unwrap().what,
+            Announced::Views(vec![7])
+        );
         assert_eq!(Notice::parse("|5|a:x"), None);
+        assert_eq!(Notice::parse("|5|v:"), None);
+        assert_eq!(Notice::parse("|5|z:1"), None);
         assert_eq!(Notice::parse("garbage"), None);
     }
 }

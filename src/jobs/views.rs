@@ -12,7 +12,7 @@ pub async fn flush(state: &AppState) -> Result<usize, ApiError> {
     let articles = state.views.flush(&state.db).await?;
     let moved = articles.len();
     if moved > 0 {
-        state.content_changed(&Change::Articles(articles));
+        state.content_changed(&Change::Views(articles));
     }
     Ok(moved)
 }

@@ -11,6 +11,7 @@ mod backup_postgres;
 mod bad_input;
 mod busy;
 mod bylines;
+mod cached_view_counts;
 mod caching;
 mod categories;
 mod category_depth;

@@ -219,6 +219,7 @@ pub async fn cache_headers(
             ticket,
             article,
             valid_until: schedule.and_then(|around| around.next),
+            filled_at: now.naive_utc(),
         };
         let cached = Cached {
             headers: head.headers().clone(),
