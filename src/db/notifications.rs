@@ -1,6 +1,6 @@
 //! The change notifications of a PostgreSQL database (channel `healthhub_changes`, sent by the
 //! triggers of migrations `2026-12-08-000001_change_notifications` and
-//! `2026-12-14-000001_view_notifications`): their payload, and a blocking listener that follows
+//! `2026-12-14-000002_view_notifications`): their payload, and a blocking listener that follows
 //! them on a connection of its own.
 
 use super::replica;
