@@ -106,6 +106,142 @@ pub fn to_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// The deepest nesting a Markdown body (section bodies, biographies) may have: block quotes,
+/// lists and HTML elements, raw or rendered, counted as [`nesting_depth`] does. Sanitizing a
+/// rendered body takes time that grows with the square of its depth; real bodies stay far
+/// below this.
+pub const MAX_BODY_DEPTH: usize = 32;
+
+/// Elements whose end tag may be left out or that never have content: not counted as nesting.
+const UNNESTED: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
+];
+
+/// How deep the HTML rendered from `markdown` nests its elements (block quotes, lists, emphasis,
+/// raw HTML): [`html_depth`] of the unsanitized rendering, in time linear in the body's length.
+pub fn nesting_depth(markdown: &str) -> usize {
+    let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut rendered, Parser::new_ext(markdown, markdown_options()));
+    html_depth(&rendered)
+}
+
+/// The deepest nesting of elements in `html`, counted on its tags (a bound, not a parse; the
+/// elements of [`UNNESTED`] and comments are not counted), in time linear in its length.
+pub fn html_depth(html: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    // The first `>` at or after the tag being read: found once for every run of tags before it.
+    let mut tag_end = 0usize;
+    let mut at = 0usize;
+    while let Some(found) = html[at..].find('<') {
+        at += found + 1;
+        let rest = &html[at..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            match comment.find("-->") {
+                Some(end) => at += 3 + end + 3,
+                None => break,
+            }
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() || UNNESTED.contains(&name.as_str()) {
+            continue;
+        }
+        if tag_end < at {
+            tag_end = html[at..].find('>').map_or(html.len(), |end| at + end);
+        }
+        let self_closing = html[at..tag_end].ends_with('/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// Most container markers (`>`, `-`, `*`, `+`, `1.`) [`flatten`] keeps at the start of a line.
+const KEPT_MARKERS: usize = MAX_BODY_DEPTH / 2;
+
+/// `markdown` made no deeper than [`MAX_BODY_DEPTH`], keeping its text: the block-quote and list
+/// markers after the first [`KEPT_MARKERS`] of each line are removed; a body still too deep
+/// (nested by indentation or raw HTML) becomes one fenced code block of its text.
+pub fn flatten(markdown: &str) -> String {
+    let mut flat = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let (kept, rest) = split_markers(line, KEPT_MARKERS);
+        flat.push_str(kept);
+        flat.push_str(skip_markers(rest));
+    }
+    if nesting_depth(&flat) <= MAX_BODY_DEPTH {
+        return flat;
+    }
+    let longest_run = markdown
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("{fence}\n{}\n{fence}", markdown.trim_end_matches('\n'))
+}
+
+/// The container markers at the start of `line`, each with the up to three spaces before it and
+/// the one space or tab after it, up to `most` of them; and the rest of the line.
+fn split_markers(line: &str, most: usize) -> (&str, &str) {
+    let mut end = 0;
+    for _ in 0..most {
+        match marker_len(&line[end..]) {
+            Some(len) => end += len,
+            None => break,
+        }
+    }
+    line.split_at(end)
+}
+
+/// `line` without the container markers at its start.
+fn skip_markers(line: &str) -> &str {
+    let mut rest = line;
+    while let Some(len) = marker_len(rest) {
+        rest = &rest[len..];
+    }
+    rest
+}
+
+/// The length of the container marker at the start of `text` (block quote `>` or list item
+/// `-`, `*`, `+`, `1.`, `1)`), with up to three spaces before it and one space or tab after it.
+fn marker_len(text: &str) -> Option<usize> {
+    let indent = text.bytes().take(3).take_while(|b| *b == b' ').count();
+    let rest = &text.as_bytes()[indent..];
+    let marker = match rest.first()? {
+        b'>' => 1,
+        b'-' | b'*' | b'+' if matches!(rest.get(1), Some(b' ' | b'\t')) => 1,
+        b'0'..=b'9' => {
+            let digits = rest
+                .iter()
+                .take(9)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let delimited = matches!(rest.get(digits), Some(b'.' | b')'))
+                && matches!(rest.get(digits + 1), Some(b' ' | b'\t'));
+            if !delimited {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    let space = usize::from(matches!(rest.get(marker), Some(b' ' | b'\t')));
+    Some(indent + marker + space)
+}
+
 /// The text content of a Markdown body: text and code spans kept, raw HTML and image
 /// descriptions dropped, blocks separated, whitespace collapsed to single spaces and trimmed.
 pub fn to_plain_text(markdown: &str) -> String {
@@ -470,5 +606,51 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn nesting_counts_block_quotes_lists_and_html_elements() {
+        assert_eq!(nesting_depth("plain *text*"), 1);
+        assert_eq!(nesting_depth(&format!("{}deep", ">".repeat(40))), 40);
+        assert_eq!(nesting_depth(&format!("{}deep", "- ".repeat(40))), 40);
+        assert_eq!(nesting_depth(&format!("{}deep", "<div>".repeat(40))), 40);
+        let lines: String = (0..40)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        assert_eq!(nesting_depth(&lines), 40);
+        assert_eq!(html_depth("<p><br><img src=x/><!-- <div> --></p>"), 0);
+        assert_eq!(html_depth("<a<a<a"), 3, "unclosed tags still count");
+    }
+
+    #[test]
+    fn flattening_keeps_the_text_and_nests_within_the_limit() {
+        let at_limit = format!("{}deep", ">".repeat(MAX_BODY_DEPTH));
+        assert_eq!(nesting_depth(&at_limit), MAX_BODY_DEPTH);
+        for deep in [
+            format!("Intro\n\n{}deep quote\n\nafter", "> ".repeat(5_000)),
+            format!("{}deep item", "- ".repeat(5_000)),
+            format!("{}1. numbered", "1. ".repeat(100)),
+            (0..200)
+                .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+                .collect(),
+            format!("{}raw", "<blockquote>".repeat(100)),
+        ] {
+            let flat = flatten(&deep);
+            assert!(nesting_depth(&flat) <= MAX_BODY_DEPTH, "{flat:.80}");
+            let words = |text: &str| {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() > 1)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            };
+            let kept = words(&flat);
+            for word in words(&deep) {
+                assert!(kept.contains(&word), "{word} lost");
+            }
+        }
+        let quote = flatten(&format!("{}deep quote", "> ".repeat(5_000)));
+        assert_eq!(quote, format!("{}deep quote", "> ".repeat(KEPT_MARKERS)));
+        let code = flatten(&format!("{}x ```` y", "<div>".repeat(40)));
+        assert!(code.starts_with("`````\n"), "{code:.40}");
     }
 }

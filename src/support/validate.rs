@@ -25,6 +25,10 @@ pub enum Syntax {
     RequiredLine(usize),
     /// Any text of at most this many characters.
     Text(usize),
+    /// A Markdown body (rendered to HTML when read): a [`Syntax::Text`] of at most this many
+    /// characters whose block quotes, lists and HTML elements nest at most
+    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep.
+    Markdown(usize),
     /// A slug ([`crate::support::slug::validate`]).
     Slug,
 }
@@ -35,7 +39,7 @@ impl Syntax {
         match self {
             Syntax::Line(_) => Some(LINE_PATTERN),
             Syntax::RequiredLine(_) => Some(REQUIRED_LINE_PATTERN),
-            Syntax::Text(_) => Some(TEXT_PATTERN),
+            Syntax::Text(_) | Syntax::Markdown(_) => Some(TEXT_PATTERN),
             Syntax::Slug => Some(crate::support::slug::SLUG_PATTERN),
         }
     }
@@ -44,14 +48,17 @@ impl Syntax {
     pub fn min_length(self) -> Option<usize> {
         match self {
             Syntax::RequiredLine(_) | Syntax::Slug => Some(1),
-            Syntax::Line(_) | Syntax::Text(_) => None,
+            Syntax::Line(_) | Syntax::Text(_) | Syntax::Markdown(_) => None,
         }
     }
 
     /// The JSON Schema `maxLength` (characters: Unicode scalar values, as JSON Schema counts).
     pub fn max_length(self) -> usize {
         match self {
-            Syntax::Line(max) | Syntax::RequiredLine(max) | Syntax::Text(max) => max,
+            Syntax::Line(max)
+            | Syntax::RequiredLine(max)
+            | Syntax::Text(max)
+            | Syntax::Markdown(max) => max,
             Syntax::Slug => crate::support::slug::MAX_SLUG_LEN,
         }
     }
@@ -115,6 +122,27 @@ impl Checks {
         }
     }
 
+    /// `value` must be a [`Self::text`] whose rendering nests at most
+    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep.
+    pub fn markdown(&mut self, field: &str, value: &str, max: usize) {
+        use crate::support::markdown::{nesting_depth, MAX_BODY_DEPTH};
+        let errors = self.0.len();
+        self.text(field, value, max);
+        if self.0.len() > errors {
+            return;
+        }
+        let depth = nesting_depth(value);
+        if depth > MAX_BODY_DEPTH {
+            self.fail(
+                field,
+                format!(
+                    "must not nest block quotes, lists or HTML elements more than \
+                     {MAX_BODY_DEPTH} levels deep (got {depth})"
+                ),
+            );
+        }
+    }
+
     /// `value` must be at most `max` characters and hold no line break or control character.
     pub fn line(&mut self, field: &str, value: &str, max: usize) {
         let breaks_or_controls = value
@@ -174,6 +202,7 @@ impl Checks {
             Syntax::Line(max) => self.line(field, value, max),
             Syntax::RequiredLine(max) => self.required_line(field, value, max),
             Syntax::Text(max) => self.text(field, value, max),
+            Syntax::Markdown(max) => self.markdown(field, value, max),
             Syntax::Slug => self.slug(field, value),
         }
     }
@@ -236,6 +265,7 @@ mod tests {
             Syntax::Line(300),
             Syntax::RequiredLine(300),
             Syntax::Text(300),
+            Syntax::Markdown(300),
             Syntax::Slug,
         ] {
             let pattern = syntax.pattern().map(|p| regex::Regex::new(p).unwrap());

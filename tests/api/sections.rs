@@ -576,6 +576,76 @@ async fn a_body_over_200000_characters_is_a_422_on_body() {
     .expect(201);
 }
 
+/// A body nested deeper than the limit (block quotes, lists or raw HTML) is a 422 naming the
+/// field on every write that takes a section body; one at the limit is accepted.
+#[actix_web::test]
+async fn a_body_nested_deeper_than_32_levels_is_a_422_on_body_on_every_write() {
+    let app = spawn().await;
+    let ids = draft_abc(&app).await;
+    let category = app.category("Other", None).await["id"].clone();
+    for deep in [
+        format!("{}quoted", "> ".repeat(5_000)),
+        format!("{}item", "- ".repeat(33)),
+        format!("{}raw", "<div>".repeat(33)),
+    ] {
+        let writes = [
+            (
+                "POST",
+                SECTIONS.to_owned(),
+                json!({"heading": "Deep", "body": deep}),
+                "body",
+            ),
+            (
+                "PATCH",
+                format!("/api/v1/sections/{}", ids[0]),
+                json!({"body": deep}),
+                "body",
+            ),
+            (
+                "PUT",
+                SECTIONS.to_owned(),
+                json!({"sections": [{"heading": "Deep", "body": deep}]}),
+                "sections[0].body",
+            ),
+            (
+                "POST",
+                "/api/v1/articles".to_owned(),
+                json!({"title": "Deep", "category_id": category,
+                       "sections": [{"heading": "Deep", "body": deep}]}),
+                "sections[0].body",
+            ),
+        ];
+        for (method, path, body, field) in writes {
+            let reply = app
+                .json(method, &path, Some(&app.editor()), body)
+                .await
+                .expect_problem(422, "validation_failed");
+            assert_eq!(reply.error_fields(), [field], "{method} {path}");
+            let message = reply.body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                message.contains("more than 32 levels deep"),
+                "{method} {path}: {message}"
+            );
+        }
+    }
+    assert_eq!(app.count("sections"), 3);
+    assert_eq!(version(&app).await, 1);
+
+    let reply = app
+        .post(
+            &app.editor(),
+            SECTIONS,
+            json!({"heading": "At the limit", "body": format!("{}quoted", "> ".repeat(32))}),
+        )
+        .await
+        .expect(201);
+    assert!(reply.body["body_html"]
+        .as_str()
+        .is_some_and(|html| html.matches("<blockquote>").count() == 32));
+}
+
 #[actix_web::test]
 async fn every_section_write_increments_the_article_version() {
     let app = spawn().await;
