@@ -106,11 +106,15 @@ pub fn to_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
-/// The deepest nesting a Markdown body (section bodies, biographies) may have: block quotes,
-/// lists and HTML elements, raw or rendered, counted as [`nesting_depth`] does. Sanitizing a
-/// rendered body takes time that grows with the square of its depth; real bodies stay far
-/// below this.
+/// The deepest a Markdown body (section bodies, biographies) may nest block quotes and lists.
+/// Sanitizing a rendered body takes time that grows with the square of its depth; real bodies
+/// stay far below this.
 pub const MAX_BODY_DEPTH: usize = 32;
+
+/// The deepest a Markdown body may nest HTML elements, raw or rendered from its Markdown (as
+/// [`html_depth`] counts them): the bound on the sanitizer's work, high enough for text that
+/// leaves tags unclosed (`Option<T>` in prose is an element), as for imported HTML.
+pub const MAX_ELEMENT_DEPTH: usize = 256;
 
 /// Elements whose end tag may be left out or that never have content: not counted as nesting.
 const UNNESTED: &[&str] = &[
@@ -118,12 +122,47 @@ const UNNESTED: &[&str] = &[
     "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
 ];
 
-/// How deep the HTML rendered from `markdown` nests its elements (block quotes, lists, emphasis,
-/// raw HTML): [`html_depth`] of the unsanitized rendering, in time linear in the body's length.
-pub fn nesting_depth(markdown: &str) -> usize {
+/// How deep a Markdown body nests, measured by [`nesting`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Block quotes and lists inside one another.
+    pub blocks: usize,
+    /// HTML elements inside one another, raw or rendered from the Markdown.
+    pub elements: usize,
+}
+
+impl Nesting {
+    /// What nests deeper than allowed, if anything: its name, its depth and the limit
+    /// ([`MAX_BODY_DEPTH`], [`MAX_ELEMENT_DEPTH`]).
+    pub fn excess(self) -> Option<(&'static str, usize, usize)> {
+        if self.blocks > MAX_BODY_DEPTH {
+            Some(("block quotes and lists", self.blocks, MAX_BODY_DEPTH))
+        } else if self.elements > MAX_ELEMENT_DEPTH {
+            Some(("HTML elements", self.elements, MAX_ELEMENT_DEPTH))
+        } else {
+            None
+        }
+    }
+}
+
+/// How deep `markdown` nests its block quotes and lists, and the HTML elements of its
+/// unsanitized rendering ([`html_depth`]), in time linear in its length.
+pub fn nesting(markdown: &str) -> Nesting {
+    let (mut blocks, mut open) = (0usize, 0usize);
+    let events = Parser::new_ext(markdown, markdown_options()).inspect(|event| match event {
+        Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+            open += 1;
+            blocks = blocks.max(open);
+        }
+        Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => open = open.saturating_sub(1),
+        _ => {}
+    });
     let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut rendered, Parser::new_ext(markdown, markdown_options()));
-    html_depth(&rendered)
+    html::push_html(&mut rendered, events);
+    Nesting {
+        blocks,
+        elements: html_depth(&rendered),
+    }
 }
 
 /// The deepest nesting of elements in `html`, counted on its tags (a bound, not a parse; the
@@ -171,9 +210,10 @@ pub fn html_depth(html: &str) -> usize {
 /// Most container markers (`>`, `-`, `*`, `+`, `1.`) [`flatten`] keeps at the start of a line.
 const KEPT_MARKERS: usize = MAX_BODY_DEPTH / 2;
 
-/// `markdown` made no deeper than [`MAX_BODY_DEPTH`], keeping its text: the block-quote and list
-/// markers after the first [`KEPT_MARKERS`] of each line are removed; a body still too deep
-/// (nested by indentation or raw HTML) becomes one fenced code block of its text.
+/// `markdown` made to nest within [`MAX_BODY_DEPTH`] and [`MAX_ELEMENT_DEPTH`], keeping its
+/// text: the block-quote and list markers after the first [`KEPT_MARKERS`] of each line are
+/// removed; a body still too deep (nested by indentation or raw HTML) becomes one fenced code
+/// block of its text.
 pub fn flatten(markdown: &str) -> String {
     let mut flat = String::with_capacity(markdown.len());
     for line in markdown.split_inclusive('\n') {
@@ -181,7 +221,7 @@ pub fn flatten(markdown: &str) -> String {
         flat.push_str(kept);
         flat.push_str(skip_markers(rest));
     }
-    if nesting_depth(&flat) <= MAX_BODY_DEPTH {
+    if nesting(&flat).excess().is_none() {
         return flat;
     }
     let longest_run = markdown
@@ -610,22 +650,33 @@ mod tests {
 
     #[test]
     fn nesting_counts_block_quotes_lists_and_html_elements() {
-        assert_eq!(nesting_depth("plain *text*"), 1);
-        assert_eq!(nesting_depth(&format!("{}deep", ">".repeat(40))), 40);
-        assert_eq!(nesting_depth(&format!("{}deep", "- ".repeat(40))), 40);
-        assert_eq!(nesting_depth(&format!("{}deep", "<div>".repeat(40))), 40);
+        let depth = |markdown: &str| {
+            let found = nesting(markdown);
+            (found.blocks, found.elements)
+        };
+        assert_eq!(depth("plain *text*"), (0, 1));
+        assert_eq!(depth(&format!("{}deep", ">".repeat(40))), (40, 40));
+        assert_eq!(depth(&format!("{}deep", "- ".repeat(40))), (40, 40));
+        assert_eq!(depth(&format!("{}deep", "<div>".repeat(40))), (0, 40));
         let lines: String = (0..40)
             .map(|i| format!("{}- x\n", "  ".repeat(i)))
             .collect();
-        assert_eq!(nesting_depth(&lines), 40);
+        assert_eq!(depth(&lines), (40, 40));
         assert_eq!(html_depth("<p><br><img src=x/><!-- <div> --></p>"), 0);
         assert_eq!(html_depth("<a<a<a"), 3, "unclosed tags still count");
+        assert_eq!(nesting(&format!("{}x", "> ".repeat(32))).excess(), None);
+        assert_eq!(
+            nesting(&format!("{}x", "> ".repeat(33))).excess(),
+            Some(("block quotes and lists", 33, MAX_BODY_DEPTH))
+        );
+        assert_eq!(
+            nesting(&"Option<T> ".repeat(257)).excess(),
+            Some(("HTML elements", 257, MAX_ELEMENT_DEPTH))
+        );
     }
 
     #[test]
-    fn flattening_keeps_the_text_and_nests_within_the_limit() {
-        let at_limit = format!("{}deep", ">".repeat(MAX_BODY_DEPTH));
-        assert_eq!(nesting_depth(&at_limit), MAX_BODY_DEPTH);
+    fn flattening_keeps_the_text_and_nests_within_the_limits() {
         for deep in [
             format!("Intro\n\n{}deep quote\n\nafter", "> ".repeat(5_000)),
             format!("{}deep item", "- ".repeat(5_000)),
@@ -633,10 +684,10 @@ mod tests {
             (0..200)
                 .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
                 .collect(),
-            format!("{}raw", "<blockquote>".repeat(100)),
+            format!("{}raw", "<blockquote>".repeat(300)),
         ] {
             let flat = flatten(&deep);
-            assert!(nesting_depth(&flat) <= MAX_BODY_DEPTH, "{flat:.80}");
+            assert_eq!(nesting(&flat).excess(), None, "{flat:.80}");
             let words = |text: &str| {
                 text.split(|c: char| !c.is_alphanumeric())
                     .filter(|w| w.len() > 1)
@@ -650,7 +701,7 @@ mod tests {
         }
         let quote = flatten(&format!("{}deep quote", "> ".repeat(5_000)));
         assert_eq!(quote, format!("{}deep quote", "> ".repeat(KEPT_MARKERS)));
-        let code = flatten(&format!("{}x ```` y", "<div>".repeat(40)));
+        let code = flatten(&format!("{}x ```` y", "<div>".repeat(300)));
         assert!(code.starts_with("`````\n"), "{code:.40}");
     }
 }

@@ -26,8 +26,7 @@ pub enum Syntax {
     /// Any text of at most this many characters.
     Text(usize),
     /// A Markdown body (rendered to HTML when read): a [`Syntax::Text`] of at most this many
-    /// characters whose block quotes, lists and HTML elements nest at most
-    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep.
+    /// characters that nests within [`crate::support::markdown::Nesting::excess`]'s limits.
     Markdown(usize),
     /// A slug ([`crate::support::slug::validate`]).
     Slug,
@@ -122,23 +121,19 @@ impl Checks {
         }
     }
 
-    /// `value` must be a [`Self::text`] whose rendering nests at most
-    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep.
+    /// `value` must be a [`Self::text`] that nests block quotes and lists at most
+    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep, and HTML elements at most
+    /// [`crate::support::markdown::MAX_ELEMENT_DEPTH`].
     pub fn markdown(&mut self, field: &str, value: &str, max: usize) {
-        use crate::support::markdown::{nesting_depth, MAX_BODY_DEPTH};
         let errors = self.0.len();
         self.text(field, value, max);
         if self.0.len() > errors {
             return;
         }
-        let depth = nesting_depth(value);
-        if depth > MAX_BODY_DEPTH {
+        if let Some((what, depth, limit)) = crate::support::markdown::nesting(value).excess() {
             self.fail(
                 field,
-                format!(
-                    "must not nest block quotes, lists or HTML elements more than \
-                     {MAX_BODY_DEPTH} levels deep (got {depth})"
-                ),
+                format!("must not nest {what} more than {limit} levels deep (got {depth})"),
             );
         }
     }

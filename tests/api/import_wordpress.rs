@@ -840,7 +840,10 @@ pub fn assert_fitted(article: &Value, warnings: &[String]) {
         );
     }
     assert!(sections[1].1.contains("deep words"), "{}", sections[1].1);
-    assert!(healthhub::support::markdown::nesting_depth(&sections[1].1) <= 32);
+    assert_eq!(
+        healthhub::support::markdown::nesting(&sections[1].1).excess(),
+        None
+    );
     for expected in [
         "title is 419 characters, over the limit of 300: cut to ",
         "excerpt is 1499 characters, over the limit of 1000: cut to ",

@@ -576,17 +576,27 @@ async fn a_body_over_200000_characters_is_a_422_on_body() {
     .expect(201);
 }
 
-/// A body nested deeper than the limit (block quotes, lists or raw HTML) is a 422 naming the
-/// field on every write that takes a section body; one at the limit is accepted.
+/// A body nesting block quotes and lists deeper than 32 levels, or HTML elements deeper than
+/// 256, is a 422 naming the field on every write that takes a section body; one at the limit
+/// is accepted.
 #[actix_web::test]
-async fn a_body_nested_deeper_than_32_levels_is_a_422_on_body_on_every_write() {
+async fn a_body_nested_deeper_than_the_limits_is_a_422_on_body_on_every_write() {
     let app = spawn().await;
     let ids = draft_abc(&app).await;
     let category = app.category("Other", None).await["id"].clone();
-    for deep in [
-        format!("{}quoted", "> ".repeat(5_000)),
-        format!("{}item", "- ".repeat(33)),
-        format!("{}raw", "<div>".repeat(33)),
+    for (deep, refusal) in [
+        (
+            format!("{}quoted", "> ".repeat(5_000)),
+            "must not nest block quotes and lists more than 32 levels deep (got 5000)",
+        ),
+        (
+            format!("{}item", "- ".repeat(33)),
+            "must not nest block quotes and lists more than 32 levels deep (got 33)",
+        ),
+        (
+            format!("{}raw", "<div>".repeat(257)),
+            "must not nest HTML elements more than 256 levels deep (got 257)",
+        ),
     ] {
         let writes = [
             (
@@ -624,10 +634,7 @@ async fn a_body_nested_deeper_than_32_levels_is_a_422_on_body_on_every_write() {
             let message = reply.body["errors"][0]["message"]
                 .as_str()
                 .unwrap_or_default();
-            assert!(
-                message.contains("more than 32 levels deep"),
-                "{method} {path}: {message}"
-            );
+            assert_eq!(message, refusal, "{method} {path}");
         }
     }
     assert_eq!(app.count("sections"), 3);

@@ -3,8 +3,9 @@
 //! warning naming the field, its length and the limit; a one-line field has its line breaks
 //! and control characters made spaces, a text field loses its NUL characters; an article with
 //! more than [`MAX_SECTIONS`] sections keeps the first ones and joins the rest into its last;
-//! a Markdown body (a section's, a biography) nested deeper than [`MAX_BODY_DEPTH`] is
-//! flattened. What cannot be fitted (a
+//! a Markdown body (a section's, a biography) nesting block quotes and lists deeper than
+//! [`markdown::MAX_BODY_DEPTH`], or HTML elements deeper than [`markdown::MAX_ELEMENT_DEPTH`],
+//! is flattened. What cannot be fitted (a
 //! required field left empty) is left for the import's checks, which name its record.
 
 use super::{Converted, Notes};
@@ -12,7 +13,7 @@ use crate::articles::input as articles;
 use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::dataset::{ArticleRecord, Record, SectionRecord};
 use crate::sections::input::{self as sections, MAX_SECTIONS};
-use crate::support::markdown::{self, MAX_BODY_DEPTH};
+use crate::support::markdown;
 use crate::support::validate::Syntax;
 use crate::{categories, people, tags};
 
@@ -147,17 +148,15 @@ fn join_extra_sections(sections: &mut Vec<SectionRecord>, notes: &mut Notes) {
     ));
 }
 
-/// A Markdown body nested deeper than [`MAX_BODY_DEPTH`] made flat enough to be accepted
-/// ([`markdown::flatten`]), with a note.
+/// A Markdown body nested deeper than the API allows ([`markdown::Nesting::excess`]) made flat
+/// enough to be accepted ([`markdown::flatten`]), with a note.
 fn flatten(field: &str, body: &mut String, notes: &mut Notes) {
-    let depth = markdown::nesting_depth(body);
-    if depth > MAX_BODY_DEPTH {
+    if let Some((what, depth, limit)) = markdown::nesting(body).excess() {
         *body = markdown::flatten(body);
         notes.push((
             KIND,
             format!(
-                "{field} is nested {depth} levels deep (block quotes and lists), over the \
-                 limit of {MAX_BODY_DEPTH}: flattened"
+                "{field} nests {what} {depth} levels deep, over the limit of {limit}: flattened"
             ),
         ));
     }

@@ -12,7 +12,7 @@ use htmd::{Element, HtmlToMarkdown};
 use std::sync::{Arc, Mutex};
 
 /// The deepest HTML element nesting converted; deeper bodies are refused (a bad record).
-pub const MAX_HTML_DEPTH: usize = 256;
+pub const MAX_HTML_DEPTH: usize = crate::support::markdown::MAX_ELEMENT_DEPTH;
 
 /// The custom element the source-specific passes use for "a link to this URL on its own line"
 /// (`<hh-link href="…"></hh-link>`): it survives conversion as `<URL>`.
