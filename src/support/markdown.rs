@@ -166,7 +166,8 @@ pub fn nesting(markdown: &str) -> Nesting {
 }
 
 /// The deepest nesting of elements in `html`, counted on its tags (a bound, not a parse; the
-/// elements of [`UNNESTED`] and comments are not counted), in time linear in its length.
+/// elements whose end tag may be left out, void elements and comments are not counted), in
+/// time linear in its length.
 pub fn html_depth(html: &str) -> usize {
     let mut depth = 0usize;
     let mut deepest = 0usize;
@@ -211,7 +212,7 @@ pub fn html_depth(html: &str) -> usize {
 const KEPT_MARKERS: usize = MAX_BODY_DEPTH / 2;
 
 /// `markdown` made to nest within [`MAX_BODY_DEPTH`] and [`MAX_ELEMENT_DEPTH`], keeping its
-/// text: the block-quote and list markers after the first [`KEPT_MARKERS`] of each line are
+/// text: the block-quote and list markers after the first 16 of each line are
 /// removed; a body still too deep (nested by indentation or raw HTML) becomes one fenced code
 /// block of its text.
 pub fn flatten(markdown: &str) -> String {

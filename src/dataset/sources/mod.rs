@@ -1,7 +1,7 @@
 //! Importing from other systems: a WordPress export (WXR), a Ghost JSON export or a folder of
 //! Markdown files. Each source turns its input into
 //! data-set [`Record`]s plus what it could not carry (warnings per article, items skipped by
-//! kind); [`crate::dataset::import::import_records`] then writes them like any data set (one
+//! kind); [`crate::dataset::import::import_converted`] then writes them like any data set (one
 //! transaction, upserts by slug, the changes log).
 
 pub mod fit;
