@@ -16,11 +16,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// A title: one line, 1–300 characters.
-const TITLE: Syntax = Syntax::RequiredLine(300);
+pub const TITLE: Syntax = Syntax::RequiredLine(300);
 /// A subtitle: one line, at most 300 characters.
-const SUBTITLE: Syntax = Syntax::Line(300);
+pub const SUBTITLE: Syntax = Syntax::Line(300);
 /// An excerpt: at most 1 000 characters.
-const EXCERPT: Syntax = Syntax::Text(1_000);
+pub const EXCERPT: Syntax = Syntax::Text(1_000);
 
 /// The syntax of the article bodies' text fields, for the OpenAPI document.
 pub const TEXT_FIELDS: &[FieldSyntax] = &[

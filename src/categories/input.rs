@@ -7,9 +7,9 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 /// A category name: one line, 1–120 characters.
-const NAME: Syntax = Syntax::RequiredLine(120);
+pub const NAME: Syntax = Syntax::RequiredLine(120);
 /// A category description: at most 2 000 characters.
-const DESCRIPTION: Syntax = Syntax::Text(2_000);
+pub const DESCRIPTION: Syntax = Syntax::Text(2_000);
 
 /// The syntax of the category bodies' text fields, for the OpenAPI document.
 pub const TEXT_FIELDS: &[FieldSyntax] = &[

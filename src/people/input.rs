@@ -9,11 +9,12 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 /// A person's name: one line, 1–200 characters.
-const NAME: Syntax = Syntax::RequiredLine(200);
+pub const NAME: Syntax = Syntax::RequiredLine(200);
 /// Credentials after the name ("MD", "PhD, RN"): one line, at most 100 characters.
-const CREDENTIALS: Syntax = Syntax::Line(100);
-/// A biography: Markdown, at most 20 000 characters.
-const BIO: Syntax = Syntax::Text(20_000);
+pub const CREDENTIALS: Syntax = Syntax::Line(100);
+/// A biography: Markdown, at most 20 000 characters, block quotes and lists nested at most 32
+/// levels deep and HTML elements 256.
+pub const BIO: Syntax = Syntax::Markdown(20_000);
 /// Most links a person may have.
 pub const MAX_LINKS: usize = 10;
 /// The default `limit` of `GET /people`.
@@ -80,7 +81,8 @@ pub struct CreatePerson {
     /// Credentials shown after the name ("MD", "PhD, RN"); at most 100 characters.
     #[serde(default)]
     pub credentials: String,
-    /// Biography, Markdown (at most 20 000 characters); served also as sanitized HTML.
+    /// Biography, Markdown (at most 20 000 characters; block quotes and lists nested at most 32
+    /// levels deep, HTML elements at most 256); served also as sanitized HTML.
     #[serde(default)]
     pub bio: String,
     /// Profile pages: at most 10 `http` or `https` URLs (the syntax webhook targets have).
@@ -131,7 +133,8 @@ pub struct UpdatePerson {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>)]
     pub credentials: Option<Option<String>>,
-    /// Markdown, at most 20 000 characters; `null` clears it.
+    /// Markdown, at most 20 000 characters (block quotes and lists nested at most 32 levels
+    /// deep, HTML elements at most 256); `null` clears it.
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>)]
     pub bio: Option<Option<String>>,

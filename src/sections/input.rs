@@ -7,9 +7,10 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 /// A section heading: one line, 1–500 characters.
-const HEADING: Syntax = Syntax::RequiredLine(500);
-/// A section body: Markdown, at most 200 000 characters.
-const BODY: Syntax = Syntax::Text(200_000);
+pub const HEADING: Syntax = Syntax::RequiredLine(500);
+/// A section body: Markdown, at most 200 000 characters, block quotes and lists nested at most
+/// 32 levels deep and HTML elements 256.
+pub const BODY: Syntax = Syntax::Markdown(200_000);
 
 /// The syntax of the section bodies' text fields, for the OpenAPI document.
 pub const TEXT_FIELDS: &[FieldSyntax] = &[
@@ -32,7 +33,8 @@ pub const MAX_SECTIONS: usize = 200;
 pub struct SectionInput {
     /// 1–500 characters, one line.
     pub heading: String,
-    /// Markdown, at most 200 000 characters.
+    /// Markdown, at most 200 000 characters; block quotes and lists nested at most 32 levels
+    /// deep, HTML elements (raw or rendered) at most 256.
     pub body: String,
 }
 
@@ -93,7 +95,8 @@ pub struct UpdateSection {
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = String)]
     pub heading: Option<Option<String>>,
-    /// Markdown, at most 200 000 characters.
+    /// Markdown, at most 200 000 characters; block quotes and lists nested at most 32 levels
+    /// deep, HTML elements (raw or rendered) at most 256.
     #[serde(default, deserialize_with = "nullable::deserialize")]
     #[schema(value_type = String)]
     pub body: Option<Option<String>>,

@@ -106,6 +106,183 @@ pub fn to_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// The deepest a Markdown body (section bodies, biographies) may nest block quotes and lists.
+/// Sanitizing a rendered body takes time that grows with the square of its depth; real bodies
+/// stay far below this.
+pub const MAX_BODY_DEPTH: usize = 32;
+
+/// The deepest a Markdown body may nest HTML elements, raw or rendered from its Markdown (as
+/// [`html_depth`] counts them): the bound on the sanitizer's work, high enough for text that
+/// leaves tags unclosed (`Option<T>` in prose is an element), as for imported HTML.
+pub const MAX_ELEMENT_DEPTH: usize = 256;
+
+/// Elements whose end tag may be left out or that never have content: not counted as nesting.
+const UNNESTED: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
+];
+
+/// How deep a Markdown body nests, measured by [`nesting`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Block quotes and lists inside one another.
+    pub blocks: usize,
+    /// HTML elements inside one another, raw or rendered from the Markdown.
+    pub elements: usize,
+}
+
+impl Nesting {
+    /// What nests deeper than allowed, if anything: its name, its depth and the limit
+    /// ([`MAX_BODY_DEPTH`], [`MAX_ELEMENT_DEPTH`]).
+    pub fn excess(self) -> Option<(&'static str, usize, usize)> {
+        if self.blocks > MAX_BODY_DEPTH {
+            Some(("block quotes and lists", self.blocks, MAX_BODY_DEPTH))
+        } else if self.elements > MAX_ELEMENT_DEPTH {
+            Some(("HTML elements", self.elements, MAX_ELEMENT_DEPTH))
+        } else {
+            None
+        }
+    }
+}
+
+/// How deep `markdown` nests its block quotes and lists, and the HTML elements of its
+/// unsanitized rendering ([`html_depth`]), in time linear in its length.
+pub fn nesting(markdown: &str) -> Nesting {
+    let (mut blocks, mut open) = (0usize, 0usize);
+    let events = Parser::new_ext(markdown, markdown_options()).inspect(|event| match event {
+        Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+            open += 1;
+            blocks = blocks.max(open);
+        }
+        Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => open = open.saturating_sub(1),
+        _ => {}
+    });
+    let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut rendered, events);
+    Nesting {
+        blocks,
+        elements: html_depth(&rendered),
+    }
+}
+
+/// The deepest nesting of elements in `html`, counted on its tags (a bound, not a parse; the
+/// elements whose end tag may be left out, void elements and comments are not counted), in
+/// time linear in its length.
+pub fn html_depth(html: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    // The first `>` at or after the tag being read: found once for every run of tags before it.
+    let mut tag_end = 0usize;
+    let mut at = 0usize;
+    while let Some(found) = html[at..].find('<') {
+        at += found + 1;
+        let rest = &html[at..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            match comment.find("-->") {
+                Some(end) => at += 3 + end + 3,
+                None => break,
+            }
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() || UNNESTED.contains(&name.as_str()) {
+            continue;
+        }
+        if tag_end < at {
+            tag_end = html[at..].find('>').map_or(html.len(), |end| at + end);
+        }
+        let self_closing = html[at..tag_end].ends_with('/');
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// Most container markers (`>`, `-`, `*`, `+`, `1.`) [`flatten`] keeps at the start of a line.
+const KEPT_MARKERS: usize = MAX_BODY_DEPTH / 2;
+
+/// `markdown` made to nest within [`MAX_BODY_DEPTH`] and [`MAX_ELEMENT_DEPTH`], keeping its
+/// text: the block-quote and list markers after the first 16 of each line are
+/// removed; a body still too deep (nested by indentation or raw HTML) becomes one fenced code
+/// block of its text.
+pub fn flatten(markdown: &str) -> String {
+    let mut flat = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let (kept, rest) = split_markers(line, KEPT_MARKERS);
+        flat.push_str(kept);
+        flat.push_str(skip_markers(rest));
+    }
+    if nesting(&flat).excess().is_none() {
+        return flat;
+    }
+    let longest_run = markdown
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("{fence}\n{}\n{fence}", markdown.trim_end_matches('\n'))
+}
+
+/// The container markers at the start of `line`, each with the up to three spaces before it and
+/// the one space or tab after it, up to `most` of them; and the rest of the line.
+fn split_markers(line: &str, most: usize) -> (&str, &str) {
+    let mut end = 0;
+    for _ in 0..most {
+        match marker_len(&line[end..]) {
+            Some(len) => end += len,
+            None => break,
+        }
+    }
+    line.split_at(end)
+}
+
+/// `line` without the container markers at its start.
+fn skip_markers(line: &str) -> &str {
+    let mut rest = line;
+    while let Some(len) = marker_len(rest) {
+        rest = &rest[len..];
+    }
+    rest
+}
+
+/// The length of the container marker at the start of `text` (block quote `>` or list item
+/// `-`, `*`, `+`, `1.`, `1)`), with up to three spaces before it and one space or tab after it.
+fn marker_len(text: &str) -> Option<usize> {
+    let indent = text.bytes().take(3).take_while(|b| *b == b' ').count();
+    let rest = &text.as_bytes()[indent..];
+    let marker = match rest.first()? {
+        b'>' => 1,
+        b'-' | b'*' | b'+' if matches!(rest.get(1), Some(b' ' | b'\t')) => 1,
+        b'0'..=b'9' => {
+            let digits = rest
+                .iter()
+                .take(9)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let delimited = matches!(rest.get(digits), Some(b'.' | b')'))
+                && matches!(rest.get(digits + 1), Some(b' ' | b'\t'));
+            if !delimited {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    let space = usize::from(matches!(rest.get(marker), Some(b' ' | b'\t')));
+    Some(indent + marker + space)
+}
+
 /// The text content of a Markdown body: text and code spans kept, raw HTML and image
 /// descriptions dropped, blocks separated, whitespace collapsed to single spaces and trimmed.
 pub fn to_plain_text(markdown: &str) -> String {
@@ -470,5 +647,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn nesting_counts_block_quotes_lists_and_html_elements() {
+        let depth = |markdown: &str| {
+            let found = nesting(markdown);
+            (found.blocks, found.elements)
+        };
+        assert_eq!(depth("plain *text*"), (0, 1));
+        assert_eq!(depth(&format!("{}deep", ">".repeat(40))), (40, 40));
+        assert_eq!(depth(&format!("{}deep", "- ".repeat(40))), (40, 40));
+        assert_eq!(depth(&format!("{}deep", "<div>".repeat(40))), (0, 40));
+        let lines: String = (0..40)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        assert_eq!(depth(&lines), (40, 40));
+        assert_eq!(html_depth("<p><br><img src=x/><!-- <div> --></p>"), 0);
+        assert_eq!(html_depth("<a<a<a"), 3, "unclosed tags still count");
+        assert_eq!(nesting(&format!("{}x", "> ".repeat(32))).excess(), None);
+        assert_eq!(
+            nesting(&format!("{}x", "> ".repeat(33))).excess(),
+            Some(("block quotes and lists", 33, MAX_BODY_DEPTH))
+        );
+        assert_eq!(
+            nesting(&"Option<T> ".repeat(257)).excess(),
+            Some(("HTML elements", 257, MAX_ELEMENT_DEPTH))
+        );
+    }
+
+    #[test]
+    fn flattening_keeps_the_text_and_nests_within_the_limits() {
+        for deep in [
+            format!("Intro\n\n{}deep quote\n\nafter", "> ".repeat(5_000)),
+            format!("{}deep item", "- ".repeat(5_000)),
+            format!("{}1. numbered", "1. ".repeat(100)),
+            (0..200)
+                .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+                .collect(),
+            format!("{}raw", "<blockquote>".repeat(300)),
+        ] {
+            let flat = flatten(&deep);
+            assert_eq!(nesting(&flat).excess(), None, "{flat:.80}");
+            let words = |text: &str| {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() > 1)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            };
+            let kept = words(&flat);
+            for word in words(&deep) {
+                assert!(kept.contains(&word), "{word} lost");
+            }
+        }
+        let quote = flatten(&format!("{}deep quote", "> ".repeat(5_000)));
+        assert_eq!(quote, format!("{}deep quote", "> ".repeat(KEPT_MARKERS)));
+        let code = flatten(&format!("{}x ```` y", "<div>".repeat(300)));
+        assert!(code.starts_with("`````\n"), "{code:.40}");
     }
 }

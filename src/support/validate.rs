@@ -25,6 +25,9 @@ pub enum Syntax {
     RequiredLine(usize),
     /// Any text of at most this many characters.
     Text(usize),
+    /// A Markdown body (rendered to HTML when read): a [`Syntax::Text`] of at most this many
+    /// characters that nests within [`crate::support::markdown::Nesting::excess`]'s limits.
+    Markdown(usize),
     /// A slug ([`crate::support::slug::validate`]).
     Slug,
 }
@@ -35,7 +38,7 @@ impl Syntax {
         match self {
             Syntax::Line(_) => Some(LINE_PATTERN),
             Syntax::RequiredLine(_) => Some(REQUIRED_LINE_PATTERN),
-            Syntax::Text(_) => Some(TEXT_PATTERN),
+            Syntax::Text(_) | Syntax::Markdown(_) => Some(TEXT_PATTERN),
             Syntax::Slug => Some(crate::support::slug::SLUG_PATTERN),
         }
     }
@@ -44,14 +47,17 @@ impl Syntax {
     pub fn min_length(self) -> Option<usize> {
         match self {
             Syntax::RequiredLine(_) | Syntax::Slug => Some(1),
-            Syntax::Line(_) | Syntax::Text(_) => None,
+            Syntax::Line(_) | Syntax::Text(_) | Syntax::Markdown(_) => None,
         }
     }
 
     /// The JSON Schema `maxLength` (characters: Unicode scalar values, as JSON Schema counts).
     pub fn max_length(self) -> usize {
         match self {
-            Syntax::Line(max) | Syntax::RequiredLine(max) | Syntax::Text(max) => max,
+            Syntax::Line(max)
+            | Syntax::RequiredLine(max)
+            | Syntax::Text(max)
+            | Syntax::Markdown(max) => max,
             Syntax::Slug => crate::support::slug::MAX_SLUG_LEN,
         }
     }
@@ -115,6 +121,23 @@ impl Checks {
         }
     }
 
+    /// `value` must be a [`Self::text`] that nests block quotes and lists at most
+    /// [`crate::support::markdown::MAX_BODY_DEPTH`] levels deep, and HTML elements at most
+    /// [`crate::support::markdown::MAX_ELEMENT_DEPTH`].
+    pub fn markdown(&mut self, field: &str, value: &str, max: usize) {
+        let errors = self.0.len();
+        self.text(field, value, max);
+        if self.0.len() > errors {
+            return;
+        }
+        if let Some((what, depth, limit)) = crate::support::markdown::nesting(value).excess() {
+            self.fail(
+                field,
+                format!("must not nest {what} more than {limit} levels deep (got {depth})"),
+            );
+        }
+    }
+
     /// `value` must be at most `max` characters and hold no line break or control character.
     pub fn line(&mut self, field: &str, value: &str, max: usize) {
         let breaks_or_controls = value
@@ -174,6 +197,7 @@ impl Checks {
             Syntax::Line(max) => self.line(field, value, max),
             Syntax::RequiredLine(max) => self.required_line(field, value, max),
             Syntax::Text(max) => self.text(field, value, max),
+            Syntax::Markdown(max) => self.markdown(field, value, max),
             Syntax::Slug => self.slug(field, value),
         }
     }
@@ -236,6 +260,7 @@ mod tests {
             Syntax::Line(300),
             Syntax::RequiredLine(300),
             Syntax::Text(300),
+            Syntax::Markdown(300),
             Syntax::Slug,
         ] {
             let pattern = syntax.pattern().map(|p| regex::Regex::new(p).unwrap());

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 /// A tag's name: one line, 1–100 characters.
-const NAME: Syntax = Syntax::RequiredLine(100);
+pub const NAME: Syntax = Syntax::RequiredLine(100);
 /// A tag's description: plain text, at most 1 000 characters.
-const DESCRIPTION: Syntax = Syntax::Text(1_000);
+pub const DESCRIPTION: Syntax = Syntax::Text(1_000);
 /// The default `limit` of `GET /tags`.
 pub const DEFAULT_LIMIT: i64 = 100;
 /// The largest `limit` of `GET /tags`.

@@ -3,7 +3,8 @@
 //! dry runs and the hostile files.
 
 use crate::import_wordpress::{
-    assert_articles, by_slug, count, fresh, has, run_source, section_bodies, stored, strings, Row,
+    assert_articles, assert_fitted, by_slug, count, fresh, has, long_excerpt, long_title,
+    over_limit_html, run_source, section_bodies, stored, strings, Row,
 };
 use healthhub::dataset::import::ImportSummary;
 use healthhub::dataset::sources::{Converted, Source};
@@ -315,4 +316,43 @@ fn a_body_the_converter_refuses_is_a_bad_post_and_lexical_only_content_is_report
         .warnings
         .iter()
         .any(|w| w.message.contains("only in lexical or mobiledoc")));
+}
+
+#[test]
+fn over_long_texts_and_too_many_sections_are_cut_with_warnings_and_a_post_without_authors_is_noted()
+{
+    let (db, _database, dir) = fresh();
+    let mut export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("small.json")).unwrap()).unwrap();
+    let data = &mut export["db"][0]["data"];
+    let long_id = data["posts"][0]["id"].as_str().unwrap().to_owned();
+    let lonely_id = data["posts"][1]["id"].as_str().unwrap().to_owned();
+    data["posts"][0]["title"] = long_title().into();
+    data["posts"][0]["custom_excerpt"] = long_excerpt().into();
+    data["posts"][0]["html"] = over_limit_html().into();
+    let links = data["posts_authors"].as_array_mut().unwrap();
+    links.retain(|link| link["post_id"] != lonely_id.as_str());
+    links.push(serde_json::json!({"id": "x", "post_id": long_id, "author_id": "no-such-user", "sort_order": 9}));
+    let path = dir.path().join("long.json");
+    std::fs::write(&path, export.to_string()).unwrap();
+    let (converted, summary) = run(&db, &path, SITE, false).unwrap();
+    assert_eq!(summary.articles, 9, "{summary}");
+    let of = |id: &str| -> Vec<String> {
+        converted
+            .warnings
+            .iter()
+            .filter(|w| w.item.starts_with(&format!("post {id} ")))
+            .map(|w| w.message.clone())
+            .collect()
+    };
+    let data = stored(&db, dir.path());
+    let articles = by_slug(&data, "articles");
+    let long = of(&long_id);
+    assert_fitted(articles["hydration-myths"], &long);
+    assert!(
+        has(&long, "author no-such-user is not in the file"),
+        "{long:?}"
+    );
+    assert!(has(&of(&lonely_id), "no author: no byline"));
+    assert!(strings(&articles["electrolytes-and-you"]["author_slugs"]).is_empty());
 }

@@ -3,7 +3,8 @@
 //! slugs, warnings, re-runs, dry runs and the hostile files.
 
 use crate::import_wordpress::{
-    assert_articles, assert_sections, by_slug, count, fresh, has, run_source, stored, Row,
+    assert_articles, assert_fitted, assert_sections, by_slug, count, fresh, has, long_excerpt,
+    long_title, over_limit_markdown, run_source, stored, Row,
 };
 use healthhub::dataset::import::ImportSummary;
 use healthhub::dataset::sources::{Converted, Source};
@@ -305,7 +306,12 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
         ("_drafts/new-sleep-study.md", &["no category"][..]),
         (
             "_posts/2024-02-14-heart-health-basics.md",
-            &["also in Prevention", "Liquid tag", "no alt text"],
+            &[
+                "also in Prevention",
+                "Liquid tag",
+                "no alt text",
+                "unmapped front matter keys: layout",
+            ],
         ),
         (
             "health/desk-stretches.md",
@@ -317,6 +323,7 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
                 "<iframe> replaced by a link",
                 "<script> removed",
                 "no alt text",
+                "unmapped front matter keys: updatedDate",
             ],
         ),
         (
@@ -340,7 +347,11 @@ fn the_site_lands_as_the_fixture_readme_says_and_a_rerun_changes_nothing() {
             assert!(has(&found, text), "{file}: {text:?} not in {found:?}");
         }
     }
-    assert!(warnings("notes/").is_empty());
+    assert_eq!(
+        warnings("notes/"),
+        ["unmapped front matter keys: permalink"],
+        "one warning per file lists the keys not carried"
+    );
 
     let changes = count(&db, "SELECT COUNT(*) AS n FROM changes");
     let (again, summary) = run(&db, &site(), true, false).unwrap();
@@ -459,4 +470,39 @@ fn draft_switches_are_read_as_hugo_reads_them_and_md_and_markdown_files_are_read
         .map(|w| w.item.as_str())
         .collect();
     assert_eq!(doubtful.len(), 3, "{doubtful:?}");
+}
+
+#[test]
+fn over_long_front_matter_and_too_many_sections_are_cut_and_unmapped_keys_listed_once() {
+    let (db, _database, dir) = fresh();
+    let site = dir.path().join("long");
+    std::fs::create_dir_all(&site).unwrap();
+    let text = format!(
+        "---\ntitle: {}\ndate: 2024-01-02\ndescription: {}\nlayout: post\nweight: 3\n---\n{}",
+        long_title(),
+        long_excerpt(),
+        over_limit_markdown()
+    );
+    std::fs::write(site.join("long-post.md"), text).unwrap();
+    let (converted, summary) = run(&db, &site, false, false).unwrap();
+    assert_eq!(summary.articles, 1, "{summary}");
+    let warnings: Vec<String> = converted
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let data = stored(&db, dir.path());
+    let article = by_slug(&data, "articles")["long-post"];
+    assert_fitted(article, &warnings);
+    let description = article["seo"]["meta_description"].as_str().unwrap();
+    assert!(
+        description.chars().count() <= 160 && description.ends_with('…'),
+        "{description}"
+    );
+    assert!(has(
+        &warnings,
+        "seo.meta_description is 1499 characters, over the limit of 160"
+    ));
+    let unmapped: Vec<&String> = warnings.iter().filter(|w| w.contains("unmapped")).collect();
+    assert_eq!(unmapped, ["unmapped front matter keys: layout, weight"]);
 }

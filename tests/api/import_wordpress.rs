@@ -792,3 +792,260 @@ fn the_command_line_reports_a_dry_run_a_real_run_and_refuses_a_hostile_file() {
     assert!(stderr.contains("line 3: a DOCTYPE"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The over-long title every source's limits test gives: 419 characters.
+pub fn long_title() -> String {
+    "Sleep ".repeat(70).trim_end().to_owned()
+}
+
+/// The over-long excerpt every source's limits test gives: 1 499 characters.
+pub fn long_excerpt() -> String {
+    "word ".repeat(300).trim_end().to_owned()
+}
+
+/// How many sections the limits tests' bodies have: over the 200 an article may have.
+const SECTION_COUNT: usize = 205;
+
+/// A body of [`SECTION_COUNT`] sections as HTML: the first heading 599 characters long, the
+/// second section's body 100 block quotes deep.
+pub fn over_limit_html() -> String {
+    let mut html = format!(
+        "<h2>{}</h2>\n\n<p>Body 1</p>",
+        "Long ".repeat(120).trim_end()
+    );
+    html.push_str(&format!(
+        "\n\n<h2>Heading 2</h2>\n\n{}<p>deep words</p>{}",
+        "<blockquote>".repeat(100),
+        "</blockquote>".repeat(100)
+    ));
+    for i in 3..=SECTION_COUNT {
+        html.push_str(&format!("\n\n<h2>Heading {i}</h2>\n\n<p>Body {i}</p>"));
+    }
+    html
+}
+
+/// [`over_limit_html`] as Markdown.
+pub fn over_limit_markdown() -> String {
+    let mut markdown = format!("## {}\n\nBody 1\n", "Long ".repeat(120).trim_end());
+    markdown.push_str(&format!(
+        "\n## Heading 2\n\n{}deep words\n",
+        "> ".repeat(100)
+    ));
+    for i in 3..=SECTION_COUNT {
+        markdown.push_str(&format!("\n## Heading {i}\n\nBody {i}\n"));
+    }
+    markdown
+}
+
+/// Asserts that the stored `article` made from [`long_title`], [`long_excerpt`] and
+/// [`over_limit_html`] (or its Markdown) was fitted into the API's limits, each change named in
+/// `warnings`.
+pub fn assert_fitted(article: &Value, warnings: &[String]) {
+    let chars = |value: &Value| value.as_str().map_or(0, |s| s.chars().count());
+    let title = article["title"].as_str().unwrap_or_default();
+    assert!(
+        chars(&article["title"]) <= 300 && title.starts_with("Sleep Sleep") && title.ends_with('…'),
+        "{title}"
+    );
+    assert!(chars(&article["excerpt"]) <= 1000);
+    let sections = section_bodies(article);
+    assert_eq!(sections.len(), 200);
+    assert!(sections[0].0.starts_with("Long Long") && sections[0].0.chars().count() <= 500);
+    assert_eq!(sections[199].0, "Heading 200");
+    for text in ["Body 200", "### Heading 201", "### Heading 205", "Body 205"] {
+        assert!(
+            sections[199].1.contains(text),
+            "{text}: {}",
+            sections[199].1
+        );
+    }
+    assert!(sections[1].1.contains("deep words"), "{}", sections[1].1);
+    assert_eq!(
+        healthhub::support::markdown::nesting(&sections[1].1).excess(),
+        None
+    );
+    for expected in [
+        "title is 419 characters, over the limit of 300: cut to ",
+        "excerpt is 1499 characters, over the limit of 1000: cut to ",
+        "sections[0].heading is 599 characters, over the limit of 500: cut to ",
+        "205 sections, over the limit of 200: sections 200 to 205 joined into the last",
+        "over the limit of 32: flattened",
+    ] {
+        assert!(has(warnings, expected), "{expected}: {warnings:?}");
+    }
+}
+
+/// A WXR 1.2 export with one author (`amara`), the term declarations `declarations` and the
+/// `<item>`s `items`.
+pub fn wxr(declarations: &str, items: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <rss version=\"2.0\" xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\n\
+         <channel><wp:wxr_version>1.2</wp:wxr_version>\n\
+         <wp:author><wp:author_login><![CDATA[amara]]></wp:author_login>\
+         <wp:author_display_name><![CDATA[Amara]]></wp:author_display_name></wp:author>\n\
+         {declarations}\n{items}\n</channel></rss>\n"
+    )
+}
+
+/// A published post `id` of the export, by `creator`, with its `content`, `excerpt` and any
+/// further raw XML `extra` (post meta, categories).
+fn post(
+    id: u32,
+    slug: &str,
+    title: &str,
+    creator: &str,
+    excerpt: &str,
+    content: &str,
+    extra: &str,
+) -> String {
+    format!(
+        "<item><title><![CDATA[{title}]]></title><dc:creator><![CDATA[{creator}]]></dc:creator>\
+         <content:encoded><![CDATA[{content}]]></content:encoded>\
+         <excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded>\
+         <wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-02 03:04:05</wp:post_date_gmt>\
+         <wp:post_name><![CDATA[{slug}]]></wp:post_name><wp:status>publish</wp:status>\
+         <wp:post_type>post</wp:post_type>{extra}</item>\n"
+    )
+}
+
+#[test]
+fn over_long_texts_and_too_many_sections_are_cut_with_warnings_and_the_post_is_imported() {
+    let (db, _database, dir) = fresh();
+    let long_tag = "Tag ".repeat(40);
+    let declarations = format!(
+        "<wp:tag><wp:tag_slug>long-tag</wp:tag_slug><wp:tag_name><![CDATA[{long_tag}]]></wp:tag_name></wp:tag>"
+    );
+    let meta = format!(
+        "<category domain=\"post_tag\" nicename=\"long-tag\"><![CDATA[x]]></category>\
+         <wp:postmeta><wp:meta_key>_yoast_wpseo_title</wp:meta_key>\
+         <wp:meta_value><![CDATA[{}]]></wp:meta_value></wp:postmeta>",
+        "Meta ".repeat(20).trim_end()
+    );
+    let items = post(
+        1,
+        "long-post",
+        &long_title(),
+        "amara",
+        &long_excerpt(),
+        &over_limit_html(),
+        &meta,
+    );
+    let path = dir.path().join("long.xml");
+    std::fs::write(&path, wxr(&declarations, &items)).unwrap();
+    let (converted, summary) = run(&db, &path, false, false).unwrap();
+    assert_eq!(summary.articles, 1, "{summary}");
+    let data = stored(&db, dir.path());
+    let articles = by_slug(&data, "articles");
+    let warnings = warnings_of(&converted, "1");
+    assert_fitted(articles["long-post"], &warnings);
+    let meta_title = articles["long-post"]["seo"]["meta_title"].as_str().unwrap();
+    assert!(meta_title.chars().count() <= 70, "{meta_title}");
+    assert!(
+        has(
+            &warnings,
+            "seo.meta_title is 99 characters, over the limit of 70"
+        ),
+        "{warnings:?}"
+    );
+    let tags = by_slug(&data, "tags");
+    assert!(tags["long-tag"]["name"].as_str().unwrap().chars().count() <= 100);
+    assert!(converted.warnings.iter().any(|w| w.item == "tag 'long-tag'"
+        && w.message
+            .starts_with("name is 159 characters, over the limit of 100")));
+}
+
+#[test]
+fn a_tag_declared_twice_and_a_post_without_an_author_are_warned_about() {
+    let (db, _database, dir) = fresh();
+    let declarations =
+        "<wp:tag><wp:tag_slug>sleep</wp:tag_slug><wp:tag_name>Sleep</wp:tag_name></wp:tag>\
+        <wp:tag><wp:tag_slug>sleep</wp:tag_slug><wp:tag_name>Sleep again</wp:tag_name></wp:tag>\
+        <wp:term><wp:term_taxonomy>post_tag</wp:term_taxonomy><wp:term_slug>sleep</wp:term_slug>\
+        <wp:term_name>Sleep as a term</wp:term_name></wp:term>";
+    let items = post(7, "no-author", "No author", "", "", "<p>Text.</p>", "");
+    let path = dir.path().join("twice.xml");
+    std::fs::write(&path, wxr(declarations, &items)).unwrap();
+    let (converted, _) = run(&db, &path, false, false).unwrap();
+    let file: Vec<String> = converted
+        .warnings
+        .iter()
+        .filter(|w| w.item == "file")
+        .map(|w| w.message.clone())
+        .collect();
+    for second in ["Sleep again", "Sleep as a term"] {
+        let expected = format!("tag 'sleep' is declared again ('{second}'): the first is kept");
+        assert!(has(&file, &expected), "{expected}: {file:?}");
+    }
+    let data = stored(&db, dir.path());
+    assert_eq!(by_slug(&data, "tags")["sleep"]["name"], "Sleep");
+    assert!(has(
+        &warnings_of(&converted, "7"),
+        "no author (dc:creator): no byline"
+    ));
+}
+
+#[test]
+fn a_bad_site_url_is_refused_before_anything_is_read_or_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("never.db");
+    let url = database.to_str().unwrap();
+    for bad in [
+        "example.org",
+        "https://example.org/?ref=x",
+        "https://example.org/#top",
+        "ftp://example.org",
+    ] {
+        let out = healthhub(
+            url,
+            dir.path(),
+            &[
+                "import",
+                "--from",
+                "ghost",
+                "--site-url",
+                bad,
+                "missing-file.json",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad}: {stderr}");
+        assert!(
+            stderr.contains("--site-url must be an absolute http(s) URL"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("missing-file.json"),
+            "the file is not read: {stderr}"
+        );
+        assert!(!database.exists(), "no database is created");
+    }
+}
+
+#[test]
+fn a_dry_run_on_a_database_that_does_not_exist_creates_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("not-yet.db");
+    let small = fixture("small.xml");
+    let out = healthhub(
+        database.to_str().unwrap(),
+        dir.path(),
+        &[
+            "import",
+            "--from",
+            "wordpress",
+            "--dry-run",
+            small.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("would write: 5 categories, 2 people, 6 tags, 7 articles"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+}

@@ -115,6 +115,7 @@ async fn every_field_is_checked_and_a_refused_write_changes_nothing() {
         ("credentials", json!("x".repeat(101))),
         ("bio", json!("nul \u{0} inside")),
         ("bio", json!("x".repeat(20_001))),
+        ("bio", json!(format!("{}nested too deep", "> ".repeat(33)))),
         ("links", json!(["ftp://example.org/me"])),
         ("links", json!(["https://user@example.org/"])),
         ("links", json!(vec!["https://example.org/"; 11])),

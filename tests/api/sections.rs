@@ -576,6 +576,83 @@ async fn a_body_over_200000_characters_is_a_422_on_body() {
     .expect(201);
 }
 
+/// A body nesting block quotes and lists deeper than 32 levels, or HTML elements deeper than
+/// 256, is a 422 naming the field on every write that takes a section body; one at the limit
+/// is accepted.
+#[actix_web::test]
+async fn a_body_nested_deeper_than_the_limits_is_a_422_on_body_on_every_write() {
+    let app = spawn().await;
+    let ids = draft_abc(&app).await;
+    let category = app.category("Other", None).await["id"].clone();
+    for (deep, refusal) in [
+        (
+            format!("{}quoted", "> ".repeat(5_000)),
+            "must not nest block quotes and lists more than 32 levels deep (got 5000)",
+        ),
+        (
+            format!("{}item", "- ".repeat(33)),
+            "must not nest block quotes and lists more than 32 levels deep (got 33)",
+        ),
+        (
+            format!("{}raw", "<div>".repeat(257)),
+            "must not nest HTML elements more than 256 levels deep (got 257)",
+        ),
+    ] {
+        let writes = [
+            (
+                "POST",
+                SECTIONS.to_owned(),
+                json!({"heading": "Deep", "body": deep}),
+                "body",
+            ),
+            (
+                "PATCH",
+                format!("/api/v1/sections/{}", ids[0]),
+                json!({"body": deep}),
+                "body",
+            ),
+            (
+                "PUT",
+                SECTIONS.to_owned(),
+                json!({"sections": [{"heading": "Deep", "body": deep}]}),
+                "sections[0].body",
+            ),
+            (
+                "POST",
+                "/api/v1/articles".to_owned(),
+                json!({"title": "Deep", "category_id": category,
+                       "sections": [{"heading": "Deep", "body": deep}]}),
+                "sections[0].body",
+            ),
+        ];
+        for (method, path, body, field) in writes {
+            let reply = app
+                .json(method, &path, Some(&app.editor()), body)
+                .await
+                .expect_problem(422, "validation_failed");
+            assert_eq!(reply.error_fields(), [field], "{method} {path}");
+            let message = reply.body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default();
+            assert_eq!(message, refusal, "{method} {path}");
+        }
+    }
+    assert_eq!(app.count("sections"), 3);
+    assert_eq!(version(&app).await, 1);
+
+    let reply = app
+        .post(
+            &app.editor(),
+            SECTIONS,
+            json!({"heading": "At the limit", "body": format!("{}quoted", "> ".repeat(32))}),
+        )
+        .await
+        .expect(201);
+    assert!(reply.body["body_html"]
+        .as_str()
+        .is_some_and(|html| html.matches("<blockquote>").count() == 32));
+}
+
 #[actix_web::test]
 async fn every_section_write_increments_the_article_version() {
     let app = spawn().await;

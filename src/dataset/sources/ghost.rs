@@ -7,7 +7,6 @@
 use super::html::{is_web_url, plain_text, to_markdown};
 use super::slugs::Slugs;
 use super::{sections, Converted, Notes, MAX_ITEMS};
-use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{
     ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
@@ -236,7 +235,8 @@ impl<'a> Export<'a> {
             let mut notes = Notes::new();
             let id = post.id.clone();
             match self.article(post, &mut articles, &mut notes) {
-                Ok((id, article)) => {
+                Ok((id, mut article)) => {
+                    super::fit::article(&mut article, &mut notes);
                     converted.warn(&format!("post {id} ({})", article.slug), notes);
                     converted.records.push(Record::Article(Box::new(article)));
                 }
@@ -317,10 +317,16 @@ impl<'a> Export<'a> {
             notes.push(("tag", format!("{internal} internal tag(s) not carried")));
         }
         super::keep_tags(&mut tag_slugs, notes);
-        let author_slugs = Self::linked(&self.data.posts_authors, &post.id)
-            .into_iter()
-            .filter_map(|id| self.people.get(&id).cloned())
-            .collect();
+        let mut author_slugs = Vec::new();
+        for id in Self::linked(&self.data.posts_authors, &post.id) {
+            match self.people.get(&id) {
+                Some(slug) => author_slugs.push(slug.clone()),
+                None => notes.push(("author", format!("author {id} is not in the file"))),
+            }
+        }
+        if author_slugs.is_empty() {
+            notes.push(("author", "no author: no byline".to_owned()));
+        }
         let meta = self.data.posts_meta.iter().find(|m| m.post_id == post.id);
         let seo = seo(meta, post.canonical_url.as_deref(), notes);
         let feature_image =
@@ -406,28 +412,10 @@ impl<'a> Export<'a> {
 }
 
 fn seo(meta: Option<&Meta>, canonical: Option<&str>, notes: &mut Notes) -> Option<SeoRecord> {
-    let fits = |field: &str, value: Option<&String>, max: usize, notes: &mut Notes| {
-        let value = value
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())?;
-        if value.chars().count() > max || value.contains('\n') {
-            notes.push(("seo", format!("{field} over {max} characters: not carried")));
-            return None;
-        }
-        Some(value)
-    };
-    let meta_title = fits(
-        "meta_title",
-        meta.and_then(|m| m.meta_title.as_ref()),
-        MAX_META_TITLE,
-        notes,
-    );
-    let meta_description = fits(
-        "meta_description",
-        meta.and_then(|m| m.meta_description.as_ref()),
-        MAX_META_DESCRIPTION,
-        notes,
-    );
+    let given =
+        |value: Option<&String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let meta_title = given(meta.and_then(|m| m.meta_title.as_ref()));
+    let meta_description = given(meta.and_then(|m| m.meta_description.as_ref()));
     let canonical_url = canonical.filter(|c| !c.is_empty()).and_then(|c| {
         if is_web_url(c) {
             Some(c.to_owned())

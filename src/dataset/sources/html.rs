@@ -5,27 +5,22 @@
 //! converter walks the tree recursively). Also plain text from HTML for titles and excerpts.
 
 use super::Notes;
+use crate::support::markdown::html_depth;
 use htmd::element_handler::Handlers;
 use htmd::options::{BulletListMarker, Options};
 use htmd::{Element, HtmlToMarkdown};
 use std::sync::{Arc, Mutex};
 
 /// The deepest HTML element nesting converted; deeper bodies are refused (a bad record).
-pub const MAX_HTML_DEPTH: usize = 256;
+pub const MAX_HTML_DEPTH: usize = crate::support::markdown::MAX_ELEMENT_DEPTH;
 
 /// The custom element the source-specific passes use for "a link to this URL on its own line"
 /// (`<hh-link href="…"></hh-link>`): it survives conversion as `<URL>`.
 pub const LINK_ELEMENT: &str = "hh-link";
 
-/// Elements whose end tag may be left out or that never have content: not counted as nesting.
-const UNNESTED: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
-];
-
 /// Converts `html` to Markdown, adding a warning for each element it could not carry.
 pub fn to_markdown(html: &str, warnings: &mut Notes) -> Result<String, String> {
-    let depth = nesting_depth(html);
+    let depth = html_depth(html);
     if depth > MAX_HTML_DEPTH {
         return Err(format!(
             "HTML nested deeper than the limit ({depth} levels, at most {MAX_HTML_DEPTH})"
@@ -268,39 +263,6 @@ pub fn is_web_url(text: &str) -> bool {
     (text.starts_with("https://") || text.starts_with("http://"))
         && text.len() > 8
         && !text.contains(|c: char| c.is_whitespace() || c == '<' || c == '>')
-}
-
-/// The deepest nesting of elements in `html`, counted on its tags (a bound, not a parse).
-pub fn nesting_depth(html: &str) -> usize {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").map(|end| &after[end + 3..]).unwrap_or("");
-            continue;
-        }
-        let closing = rest.starts_with('/');
-        let name: String = rest
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() || UNNESTED.contains(&name.as_str()) {
-            continue;
-        }
-        let end = rest.find('>').unwrap_or(rest.len());
-        let self_closing = rest[..end].ends_with('/');
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !self_closing {
-            depth += 1;
-            deepest = deepest.max(depth);
-        }
-    }
-    deepest
 }
 
 /// Plain text from an HTML fragment: tags removed, character references decoded once, white

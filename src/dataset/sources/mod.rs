@@ -1,9 +1,10 @@
 //! Importing from other systems: a WordPress export (WXR), a Ghost JSON export or a folder of
 //! Markdown files. Each source turns its input into
 //! data-set [`Record`]s plus what it could not carry (warnings per article, items skipped by
-//! kind); [`crate::dataset::import::import_records`] then writes them like any data set (one
+//! kind); [`crate::dataset::import::import_converted`] then writes them like any data set (one
 //! transaction, upserts by slug, the changes log).
 
+pub mod fit;
 pub mod ghost;
 pub mod html;
 pub mod markdown;
@@ -120,14 +121,20 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Converts the file at `path` from `source` (not [`Source::Healthhub`], which is read as it
-/// is written); `continue_on_error` leaves bad items out (listed) instead of failing.
+/// is written), every record fitted into the API's limits ([`fit`]); `continue_on_error`
+/// leaves bad items out (listed) instead of failing.
 pub fn convert(
     source: Source,
     path: &Path,
     site_url: Option<&str>,
     continue_on_error: bool,
 ) -> anyhow::Result<Converted> {
-    match source {
+    let site_url = site_url
+        .map(check_site_url)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let site_url = site_url.as_deref();
+    let mut converted = match source {
         Source::Healthhub => anyhow::bail!("a HealthHub data set needs no conversion"),
         Source::Wordpress => {
             let text = read_text(path)?;
@@ -141,7 +148,38 @@ pub fn convert(
         }
         Source::Markdown => markdown::convert(path, site_url, continue_on_error)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+    }?;
+    fit::records(&mut converted);
+    Ok(converted)
+}
+
+/// The site's address given with `--site-url`, checked before anything is read: an absolute
+/// http(s) URL with a host and without credentials, query or fragment; returned as the URL
+/// serializes it (percent-encoded), without a trailing `/`.
+pub fn check_site_url(text: &str) -> Result<String, String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "--site-url must be an absolute http(s) URL without a query or fragment, such as \
+             https://example.org ({why}: '{text}')"
+        ))
+    };
+    let url = match url::Url::parse(text.trim()) {
+        Ok(url) => url,
+        Err(error) => return refuse(&error.to_string()),
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return refuse("not http or https");
     }
+    if url.host_str().is_none_or(str::is_empty) {
+        return refuse("no host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("credentials");
+    }
+    if url.query().is_some() || url.fragment().is_some() || text.contains(['?', '#']) {
+        return refuse("a query or fragment");
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// The closing report of an import from another system: what was (or, on a dry run, would
@@ -295,5 +333,40 @@ pub fn article_record(title: String, slug: String, category_slug: String) -> sup
         tag_slugs: Vec::new(),
         seo: None,
         feature_image: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_site_url;
+
+    #[test]
+    fn a_site_url_must_be_an_absolute_web_address_without_query_or_fragment() {
+        assert_eq!(
+            check_site_url("https://example.org/").as_deref(),
+            Ok("https://example.org")
+        );
+        assert_eq!(
+            check_site_url("http://example.org/blog/a b").as_deref(),
+            Ok("http://example.org/blog/a%20b")
+        );
+        for bad in [
+            "example.org",
+            "/blog",
+            "ftp://example.org",
+            "javascript:alert(1)",
+            "https://example.org/?x=1",
+            "https://example.org/?",
+            "https://example.org/#top",
+            "https://user:pw@example.org",
+            "https://",
+            "",
+        ] {
+            let refused = check_site_url(bad).unwrap_err();
+            assert!(
+                refused.starts_with("--site-url must be"),
+                "{bad}: {refused}"
+            );
+        }
     }
 }

@@ -59,10 +59,16 @@ pub fn valid(wanted: &str, title: &str, notes: &mut Notes) -> String {
         return wanted.to_owned();
     }
     let generated = slug::generate(wanted, "item");
-    notes.push((
-        "slug",
-        format!("slug '{wanted}' is not a valid HealthHub slug: '{generated}'"),
-    ));
+    let length = wanted.chars().count();
+    let reason = if length > slug::MAX_SLUG_LEN {
+        format!(
+            "is {length} characters, over the limit of {}",
+            slug::MAX_SLUG_LEN
+        )
+    } else {
+        "is not a valid HealthHub slug".to_owned()
+    };
+    notes.push(("slug", format!("slug '{wanted}' {reason}: '{generated}'")));
     generated
 }
 
@@ -85,6 +91,15 @@ mod tests {
         let second = slugs.make(&long, "L", true, &mut notes);
         assert_eq!(second, format!("{}-2", "a".repeat(slug::MAX_SLUG_LEN - 2)));
         assert!(slug::validate(&second).is_ok());
+        let too_long = "ab-".repeat(50) + "c";
+        let cut = slugs.make(&too_long, "T", true, &mut notes);
+        assert!(
+            slug::validate(&cut).is_ok() && too_long.starts_with(&cut),
+            "{cut}"
+        );
+        assert!(notes
+            .last()
+            .is_some_and(|(_, n)| n.contains("is 151 characters, over the limit of 100")));
         let dashed = format!("{}-b", "a".repeat(slug::MAX_SLUG_LEN - 3));
         assert_eq!(slugs.make(&dashed, "D", true, &mut notes), dashed);
         let next = slugs.make(&dashed, "D", true, &mut notes);

@@ -8,7 +8,6 @@ pub mod front_matter;
 use super::html::{is_web_url, neutralize_raw_html};
 use super::slugs::Slugs;
 use super::{sections, Converted, Notes, MAX_FILE_BYTES, MAX_ITEMS};
-use crate::articles::seo::MAX_META_DESCRIPTION;
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{
     ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
@@ -81,6 +80,36 @@ pub fn convert(
         .extend(articles.into_iter().map(|a| Record::Article(Box::new(a))));
     Ok(converted)
 }
+
+/// The front matter keys an article is made from; any other is listed in a warning.
+const MAPPED_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "date",
+    "pubDate",
+    "publishDate",
+    "publishdate",
+    "pubdate",
+    "draft",
+    "published",
+    "categories",
+    "category",
+    "tags",
+    "author",
+    "authors",
+    "excerpt",
+    "summary",
+    "description",
+    "canonical_url",
+    "canonicalURL",
+    "image",
+    "featured_image",
+    "feature_image",
+    "heroImage",
+    "cover",
+    "images",
+    "image_alt",
+];
 
 /// The extensions of Markdown files, in any case: `.md`, and `.markdown` (Jekyll's default).
 const EXTENSIONS: [&str; 2] = ["md", "markdown"];
@@ -191,6 +220,17 @@ impl Site {
         if fields.is_empty() {
             notes.push(("front matter", "no front matter".to_owned()));
         }
+        let unmapped: Vec<&str> = fields
+            .keys()
+            .map(String::as_str)
+            .filter(|key| !MAPPED_KEYS.contains(key))
+            .collect();
+        if !unmapped.is_empty() {
+            notes.push((
+                "front matter",
+                format!("unmapped front matter keys: {}", unmapped.join(", ")),
+            ));
+        }
         let wanted = string(&fields, &["slug"]).unwrap_or_else(|| stem.clone());
         let slug = self.articles.make(&wanted, &title, true, &mut notes);
         let date_field = ["date", "pubDate", "publishDate", "publishdate", "pubdate"]
@@ -227,8 +267,7 @@ impl Site {
         let body = strip_templates(&body, &mut notes);
         let body = neutralize_raw_html(&body, &mut notes);
         let sections = sections::split_noting(&body, &mut notes);
-        converted.warn(&format!("{shown} ({slug})"), notes);
-        Ok(Some(ArticleRecord {
+        let mut article = ArticleRecord {
             excerpt,
             status,
             published_at,
@@ -238,7 +277,10 @@ impl Site {
             seo,
             feature_image,
             ..super::article_record(title, slug, category_slug)
-        }))
+        };
+        super::fit::article(&mut article, &mut notes);
+        converted.warn(&format!("{shown} ({})", article.slug), notes);
+        Ok(Some(article))
     }
 
     /// The slug of the category `name` under `parent`, created when new.
@@ -516,16 +558,7 @@ fn strip_templates(body: &str, notes: &mut Notes) -> String {
 }
 
 fn seo(fields: &Map<String, Value>, notes: &mut Notes) -> Option<SeoRecord> {
-    let meta_description = string(fields, &["description"]).filter(|d| {
-        let fits = d.chars().count() <= MAX_META_DESCRIPTION && !d.contains('\n');
-        if !fits {
-            notes.push((
-                "seo",
-                "description over 160 characters: not the meta description".to_owned(),
-            ));
-        }
-        fits
-    });
+    let meta_description = string(fields, &["description"]);
     let canonical_url = string(fields, &["canonical_url", "canonicalURL"]).filter(|u| {
         let ok = is_web_url(u);
         if !ok {

@@ -81,7 +81,7 @@ const BLOCKS: &[&str] = &[
 pub fn prepare(html: &str, notes: &mut Notes) -> String {
     let html = html.replace("\r\n", "\n");
     report_comments(&html, notes);
-    let html = shortcodes(&html, notes);
+    let html = outside_code(&html, |text| shortcodes(text, notes));
     let html = embed_lines(&html, notes);
     if html.contains("<!-- wp:") {
         html
@@ -172,6 +172,57 @@ fn shortcodes(html: &str, notes: &mut Notes) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The elements whose content is code, kept literally: shortcodes inside are text.
+const CODE: [&str; 2] = ["pre", "code"];
+
+/// `html` with `apply` run on the text outside [`CODE`] elements, whose content (from the start
+/// tag to the matching end tag, or to the end of the body) is kept as it is.
+fn outside_code(html: &str, mut apply: impl FnMut(&str) -> String) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    // The next start tag of each element at or after `at` (`None`: there is none).
+    let mut next = CODE.map(|tag| start_tag(&lower, 0, tag));
+    let mut at = 0;
+    loop {
+        for (slot, tag) in next.iter_mut().zip(CODE) {
+            if slot.is_some_and(|i| i < at) {
+                *slot = start_tag(&lower, at, tag);
+            }
+        }
+        let Some((start, tag)) = next
+            .iter()
+            .zip(CODE)
+            .filter_map(|(slot, tag)| slot.map(|i| (i, tag)))
+            .min_by_key(|(i, _)| *i)
+        else {
+            break;
+        };
+        out.push_str(&apply(&html[at..start]));
+        let close = format!("</{tag}>");
+        let end = lower[start..]
+            .find(&close)
+            .map_or(html.len(), |i| start + i + close.len());
+        out.push_str(&html[start..end]);
+        at = end;
+    }
+    out.push_str(&apply(&html[at..]));
+    out
+}
+
+/// Where the first start tag `<tag>` (or `<tag ` with attributes) at or after `from` begins.
+fn start_tag(lower: &str, from: usize, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let mut search = from;
+    loop {
+        let found = search + lower[search..].find(&open)?;
+        let after = lower.as_bytes().get(found + open.len());
+        if matches!(after, Some(b'>' | b' ' | b'\t' | b'\n' | b'/')) {
+            return Some(found);
+        }
+        search = found + open.len();
+    }
 }
 
 /// A web address alone on a line (WordPress turns those into embeds) becomes a link element.
@@ -276,5 +327,29 @@ mod tests {
             "{html}"
         );
         assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn shortcodes_inside_code_and_pre_are_kept_literally() {
+        let mut notes = Notes::new();
+        let html = prepare(
+            "Use <code>[gallery ids=\"1\"]</code> in a post.\n\n<pre class=\"x\">[embed]https://a.example/v[/embed]\n[caption]c[/caption]</pre>\n\n<CODE>[audio src=\"a.mp3\"]</CODE> [gallery]\n\n<preview>[video]</preview>",
+            &mut notes,
+        );
+        assert!(html.contains("<code>[gallery ids=\"1\"]</code>"), "{html}");
+        assert!(
+            html.contains("[embed]https://a.example/v[/embed]\n[caption]c[/caption]</pre>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<CODE>[audio src=\"a.mp3\"]</CODE>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("</CODE> [gallery]"),
+            "outside code: removed: {html}"
+        );
+        assert!(!html.contains("[video]"), "<preview> is not <pre>: {html}");
+        assert_eq!(notes.len(), 2, "{notes:?}");
     }
 }

@@ -10,7 +10,6 @@ pub mod xml;
 use super::html::{plain_text, to_markdown};
 use super::slugs::{percent_decode, Slugs};
 use super::{sections, Converted, Notes, MAX_ITEMS};
-use crate::articles::seo::{MAX_META_DESCRIPTION, MAX_META_TITLE};
 use crate::articles::status::ArticleStatus;
 use crate::dataset::{
     ArticleRecord, CategoryRecord, FeatureImageRecord, PersonRecord, Record, SeoRecord, TagRecord,
@@ -174,6 +173,17 @@ impl Site {
                 _ => continue,
             };
             let mut notes = std::mem::take(&mut site.file_notes);
+            let raw = term.text_of(slug);
+            if site.tag_slugs.contains_key(&percent_decode(raw.trim())) {
+                notes.push((
+                    "tag",
+                    format!(
+                        "tag '{}' is declared again ('{}'): the first is kept",
+                        raw.trim(),
+                        plain_text(term.text_of(name))
+                    ),
+                ));
+            }
             site.tag(
                 term.text_of(slug),
                 term.text_of(name),
@@ -245,7 +255,8 @@ impl Site {
             return Ok(None);
         }
         let mut notes = Notes::new();
-        let article = self.article(item, id, &mut notes)?;
+        let mut article = self.article(item, id, &mut notes)?;
+        super::fit::article(&mut article, &mut notes);
         converted.warn(&format!("post {id} ({})", article.slug), notes);
         Ok(Some(article))
     }
@@ -272,7 +283,10 @@ impl Site {
         let category_slug = self.category(item, &meta, notes);
         let tag_slugs = self.post_tags(item, notes);
         let author_slugs = match item.text_of("dc:creator").trim() {
-            "" => Vec::new(),
+            "" => {
+                notes.push(("author", "no author (dc:creator): no byline".to_owned()));
+                Vec::new()
+            }
             login => match self.logins.get(login) {
                 Some(slug) => vec![slug.clone()],
                 None => {
@@ -288,11 +302,7 @@ impl Site {
             notes.push(("sticky", "sticky not carried".to_owned()));
         }
         let feature_image = self.feature_image(&meta, status == ArticleStatus::Published, notes);
-        let mut excerpt = plain_text(item.text_of("excerpt:encoded"));
-        if excerpt.chars().count() > 1_000 {
-            excerpt = excerpt.chars().take(999).collect::<String>() + "…";
-            notes.push(("excerpt", "excerpt cut to 1 000 characters".to_owned()));
-        }
+        let excerpt = plain_text(item.text_of("excerpt:encoded"));
         let html = body::prepare(item.text_of("content:encoded"), notes);
         let markdown = to_markdown(&html, notes)?;
         let sections = sections::split_noting(&markdown, notes);
@@ -481,7 +491,8 @@ fn date(item: &Element, notes: &mut Notes) -> Result<DateTime<Utc>, String> {
     Ok(local)
 }
 
-/// Yoast or Rank Math fields that fit HealthHub's (others reported and left to derivation).
+/// Yoast or Rank Math fields without template variables (others reported and left to
+/// derivation); over-long ones are cut by [`super::fit`].
 fn seo(meta: &HashMap<String, String>, notes: &mut Notes) -> Option<SeoRecord> {
     let pick = |keys: [&'static str; 2]| {
         keys.iter()
@@ -489,7 +500,7 @@ fn seo(meta: &HashMap<String, String>, notes: &mut Notes) -> Option<SeoRecord> {
             .find(|(_, v)| !v.is_empty())
             .map(|(k, v)| (k, v.to_owned()))
     };
-    let text = |field: (&str, String), max: usize, notes: &mut Notes| {
+    let text = |field: (&str, String), notes: &mut Notes| {
         let (key, value) = field;
         let templated =
             value.contains("%%")
@@ -499,20 +510,13 @@ fn seo(meta: &HashMap<String, String>, notes: &mut Notes) -> Option<SeoRecord> {
         if templated {
             notes.push(("seo", format!("{key} has template variables: not carried")));
             None
-        } else if value.chars().count() > max || value.contains('\n') {
-            notes.push((
-                "seo",
-                format!("{key} is over {max} characters or several lines: not carried"),
-            ));
-            None
         } else {
             Some(value)
         }
     };
-    let meta_title = pick(["_yoast_wpseo_title", "rank_math_title"])
-        .and_then(|f| text(f, MAX_META_TITLE, notes));
-    let meta_description = pick(["_yoast_wpseo_metadesc", "rank_math_description"])
-        .and_then(|f| text(f, MAX_META_DESCRIPTION, notes));
+    let meta_title = pick(["_yoast_wpseo_title", "rank_math_title"]).and_then(|f| text(f, notes));
+    let meta_description =
+        pick(["_yoast_wpseo_metadesc", "rank_math_description"]).and_then(|f| text(f, notes));
     let canonical_url =
         pick(["_yoast_wpseo_canonical", "rank_math_canonical_url"]).and_then(|(key, url)| {
             if super::html::is_web_url(&url) {
