@@ -13,6 +13,7 @@ pub mod redirects;
 pub mod replica;
 pub mod schema;
 pub mod search_index;
+pub mod search_merge;
 pub mod sql;
 pub mod transaction;
 pub mod write_gate;

@@ -1,4 +1,4 @@
-//! The background work `healthhub serve` runs beside the server: the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker, the one-off rendering of older sections and the media variants still missing.
+//! The background work `healthhub serve` runs beside the server: the search index's merges (SQLite), the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker, the one-off rendering of older sections and the media variants still missing.
 //!
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
@@ -6,11 +6,13 @@
 pub mod listener;
 pub mod media;
 pub mod scheduler;
+pub mod search_merges;
 pub mod usage;
 pub mod views;
 pub mod webhooks;
 
 use crate::db::notifications::Listener;
+use crate::db::Backend;
 use crate::sections::rendering;
 use crate::state::AppState;
 use actix_web::rt::task::JoinHandle;
@@ -26,7 +28,8 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Starts the change notification listener (PostgreSQL), and spawns the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
+    /// Starts the change notification listener (PostgreSQL), and spawns the search index's merge
+    /// steps (SQLite, every [`crate::db::search_merge::INTERVAL`]), the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
     /// worker (every `HEALTHHUB_WEBHOOKS_POLL_MS`), the view flush (every
     /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
     /// the rendering of sections stored without HTML and the media variants still missing.
@@ -44,6 +47,11 @@ impl Jobs {
                 Duration::from_millis(state.config.webhooks.poll_ms),
             )),
         ];
+        if state.db.backend() == Backend::Sqlite {
+            tasks.push(actix_web::rt::spawn(search_merges::run_periodically(
+                state.db.clone(),
+            )));
+        }
         if state.config.view_flush_ms > 0 {
             let period = Duration::from_millis(state.config.view_flush_ms);
             tasks.push(actix_web::rt::spawn(views::flush_periodically(

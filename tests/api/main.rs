@@ -51,6 +51,7 @@ mod replica;
 mod response_cache;
 mod revisions;
 mod search;
+mod search_merges;
 mod search_text;
 mod sections;
 mod security_headers;

@@ -1,0 +1,56 @@
+//! Merging the SQLite search index's segments in the background, a bounded amount at a time.
+//!
+//! FTS5 writes each transaction's new terms as a new segment and merges segments as they pile up
+//! (<https://sqlite.org/fts5.html#the_automerge_configuration_option>). Left to the writes
+//! themselves, now and then one creation pays for merging the large segments: seconds at 100 000
+//! articles. Migration `2026-12-14-000003_search_merges` turns that off (`automerge = 0`), and
+//! `healthhub serve` calls [`Database::merge_search_index`] every [`INTERVAL`] instead: each
+//! call is one short write transaction doing at most [`PAGES_PER_STEP`] pages of merge work
+//! (FTS5's `merge` command), so a write waits for at most one such step. FTS5's crisis merge
+//! (16 segments on one level) still runs inside a write if the steps ever fall behind.
+
+use super::{Backend, Database, DbConn};
+use crate::error::ApiResult;
+use diesel::connection::SimpleConnection;
+use diesel::sql_types::BigInt;
+use diesel::{QueryResult, QueryableByName, RunQueryDsl};
+use std::time::Duration;
+
+/// How often the server takes a merge step.
+pub const INTERVAL: Duration = Duration::from_millis(100);
+
+/// The most pages of merge work one step does (FTS5 `merge` with this as its argument: it merges
+/// the levels holding at least `usermerge`, by default 4, segments).
+pub const PAGES_PER_STEP: i32 = 200;
+
+impl Database {
+    /// Takes one merge step on the search index, as bookkeeping (`Last-Modified` does not move):
+    /// returns whether it merged anything. Nothing to do on PostgreSQL.
+    ///
+    /// Errors: the writer could not be had within the pool's timeout, or SQLite failed.
+    pub async fn merge_search_index(&self) -> ApiResult<bool> {
+        if self.backend != Backend::Sqlite {
+            return Ok(false);
+        }
+        self.bookkeeping(|conn| {
+            let before = total_changes(conn)?;
+            conn.batch_execute(&format!(
+                "INSERT INTO article_search (article_search, rank) VALUES ('merge', {PAGES_PER_STEP});"
+            ))?;
+            // FTS5's own test for "no more work": the statement changed fewer than two rows.
+            Ok(total_changes(conn)? - before >= 2)
+        })
+        .await
+    }
+}
+
+/// SQLite's count of rows changed on `conn` since it was opened.
+fn total_changes(conn: &mut DbConn) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Changes {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let changes: Changes = diesel::sql_query("SELECT total_changes() AS n").get_result(conn)?;
+    Ok(changes.n)
+}
