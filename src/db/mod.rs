@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod bulk;
 pub mod conn;
+pub mod foreign_writes;
 pub mod idempotency;
 pub mod notifications;
 pub mod rate_buckets;
@@ -140,6 +141,8 @@ pub struct Database {
     /// PostgreSQL: this node's queue for writes, so writes waiting for the cluster-wide lock
     /// hold no connection that reads need. SQLite: none (its writer pool is one connection).
     write_gate: Option<WriteGate>,
+    /// SQLite: the changes-log entries this process knows of, to notice other processes' writes.
+    foreign_writes: Arc<foreign_writes::ForeignWrites>,
 }
 
 /// What became of the reads that could use the replica (Prometheus counters).
@@ -206,14 +209,17 @@ impl Database {
         };
         let pool_waits = Histogram::new(POOL_WAIT_BUCKETS);
         let writer = build_pool(url, writer_size, false, timeouts, &pool_waits)?;
-        let fresh = {
+        let (fresh, foreign) = {
             // A connection of its own, without the request timeouts of the pool's.
             let mut conn = DbConn::open(url).context("connecting to the database")?;
             if backend == Backend::Sqlite {
                 conn.batch_execute(&connection_setup(backend, false, timeouts))
                     .context("setting up the migration connection")?;
             }
-            migrate(&mut conn)?
+            let fresh = migrate(&mut conn)?;
+            let foreign = foreign_writes::ForeignWrites::starting_at(&mut conn)
+                .context("reading the changes log")?;
+            (fresh, foreign)
         };
         let reader = match backend {
             Backend::Sqlite => build_pool(url, read_pool_size.max(1), true, timeouts, &pool_waits)?,
@@ -235,6 +241,7 @@ impl Database {
             replica_blind: Arc::new(AtomicBool::new(true)),
             replica_reads: ReplicaReads::default(),
             write_gate: (backend == Backend::Postgres).then(|| WriteGate::new(timeouts.pool_wait)),
+            foreign_writes: Arc::new(foreign),
         };
         database.refresh_statistics()?;
         Ok((database, fresh))
@@ -517,7 +524,17 @@ impl Database {
             node: &self.node,
             now_micros: &now_micros,
         };
-        let committed = transaction::run(conn, Access::Write, Some(&stamp), change)?;
+        let committed = if self.backend == Backend::Sqlite && written == Written::Content {
+            let foreign = &self.foreign_writes;
+            transaction::run(conn, Access::Write, Some(&stamp), |conn| -> ApiResult<T> {
+                foreign.before_write(conn)?;
+                let value = change(conn)?;
+                foreign.after_write(conn)?;
+                Ok(value)
+            })?
+        } else {
+            transaction::run(conn, Access::Write, Some(&stamp), change)?
+        };
         if self.replica.is_some() && written == Written::Content {
             // This node's next reads must not come from a replica without this commit. The write
             // has committed whatever happens here: a failure only keeps reads on the primary

@@ -1,8 +1,9 @@
-//! The background work `healthhub serve` runs beside the server: the search index's merges (SQLite), the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker, the one-off rendering of older sections and the media variants still missing.
+//! The background work `healthhub serve` runs beside the server: the search index's merges and the look for other processes' writes (SQLite), the view-count and token-use flushes, the scheduler of time-driven changes, the webhook worker, the one-off rendering of older sections and the media variants still missing.
 //!
 //! [`Jobs::start`] spawns them on the actix runtime; [`Jobs::stop`] cancels them once the server
 //! has stopped and flushes what is still buffered, so a graceful stop loses nothing.
 
+pub mod foreign_writes;
 pub mod listener;
 pub mod media;
 pub mod scheduler;
@@ -29,7 +30,9 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts the change notification listener (PostgreSQL), and spawns the search index's merge
-    /// steps (SQLite, every [`crate::db::search_merge::INTERVAL`]), the token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
+    /// steps and the look for other processes' writes (SQLite, every
+    /// [`crate::db::search_merge::INTERVAL`] and [`crate::db::foreign_writes::INTERVAL`]), the
+    /// token-use flush (every [`usage::FLUSH_INTERVAL`]), the scheduler, the webhook
     /// worker (every `HEALTHHUB_WEBHOOKS_POLL_MS`), the view flush (every
     /// `HEALTHHUB_VIEW_FLUSH_MS`; none when it is 0, views are then written on the request) and
     /// the rendering of sections stored without HTML and the media variants still missing.
@@ -50,6 +53,9 @@ impl Jobs {
         if state.db.backend() == Backend::Sqlite {
             tasks.push(actix_web::rt::spawn(search_merges::run_periodically(
                 state.db.clone(),
+            )));
+            tasks.push(actix_web::rt::spawn(foreign_writes::check_periodically(
+                state.clone(),
             )));
         }
         if state.config.view_flush_ms > 0 {

@@ -25,6 +25,7 @@ mod dataset_fields;
 mod error_logs;
 mod feature_images;
 mod feeds;
+mod foreign_writes;
 mod graphemes;
 mod idempotency;
 mod import_ghost;
