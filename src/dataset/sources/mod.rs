@@ -279,10 +279,12 @@ pub fn external_feature_image(
     published: bool,
     notes: &mut Notes,
 ) -> Option<Box<FeatureImageRecord>> {
+    let written = url;
+    let url = &web_address(url);
     if let Err(problem) = check_url(url) {
         notes.push((
             "feature image",
-            format!("feature image {url}: its address {problem}: no feature image"),
+            format!("feature image {written}: its address {problem}: no feature image"),
         ));
         return None;
     }
@@ -312,6 +314,22 @@ pub fn external_feature_image(
     }))
 }
 
+/// `address` as the API takes it: a scheme-relative `//host/…` gets `https:`, and an `http(s)`
+/// address is written in the WHATWG URL syntax (spaces and other characters outside URLs
+/// percent-encoded as UTF-8, an internationalised host in Punycode), as browsers would request
+/// it; anything else is left as it is (and refused by the caller's check).
+fn web_address(address: &str) -> String {
+    let address = address.trim();
+    let absolute = match address.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => address.to_owned(),
+    };
+    match url::Url::parse(&absolute) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed.to_string(),
+        _ => absolute,
+    }
+}
+
 /// An article record with what every source leaves empty (subtitle, references, reviewer,
 /// feature image, end of publication, views): a draft until the source says otherwise.
 pub fn article_record(title: String, slug: String, category_slug: String) -> super::ArticleRecord {
@@ -338,6 +356,28 @@ pub fn article_record(title: String, slug: String, category_slug: String) -> sup
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn image_addresses_are_written_as_browsers_request_them() {
+        let mut notes = super::Notes::new();
+        let kept = |url: &str, notes: &mut super::Notes| {
+            super::external_feature_image(url, "alt", "", true, notes).and_then(|image| image.source_url)
+        };
+        assert_eq!(
+            kept("https://wp.example.org/uploads/Schlafqualität über.jpg", &mut notes).as_deref(),
+            Some("https://wp.example.org/uploads/Schlafqualit%C3%A4t%20%C3%BCber.jpg")
+        );
+        assert_eq!(
+            kept("//cdn.example.org/a.jpg", &mut notes).as_deref(),
+            Some("https://cdn.example.org/a.jpg")
+        );
+        assert_eq!(
+            kept("https://bücher.example/a.jpg", &mut notes).as_deref(),
+            Some("https://xn--bcher-kva.example/a.jpg")
+        );
+        assert_eq!(kept("data:image/png;base64,AAAA", &mut notes), None);
+        assert_eq!(kept("/images/a.jpg", &mut notes), None);
+    }
     use super::check_site_url;
 
     #[test]
