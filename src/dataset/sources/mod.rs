@@ -361,10 +361,15 @@ mod tests {
     fn image_addresses_are_written_as_browsers_request_them() {
         let mut notes = super::Notes::new();
         let kept = |url: &str, notes: &mut super::Notes| {
-            super::external_feature_image(url, "alt", "", true, notes).and_then(|image| image.source_url)
+            super::external_feature_image(url, "alt", "", true, notes)
+                .and_then(|image| image.source_url)
         };
         assert_eq!(
-            kept("https://wp.example.org/uploads/Schlafqualität über.jpg", &mut notes).as_deref(),
+            kept(
+                "https://wp.example.org/uploads/Schlafqualität über.jpg",
+                &mut notes
+            )
+            .as_deref(),
             Some("https://wp.example.org/uploads/Schlafqualit%C3%A4t%20%C3%BCber.jpg")
         );
         assert_eq!(
