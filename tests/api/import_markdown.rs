@@ -506,3 +506,35 @@ fn over_long_front_matter_and_too_many_sections_are_cut_and_unmapped_keys_listed
     let unmapped: Vec<&String> = warnings.iter().filter(|w| w.contains("unmapped")).collect();
     assert_eq!(unmapped, ["unmapped front matter keys: layout, weight"]);
 }
+
+#[test]
+fn names_that_collide_on_one_slug_or_are_empty_are_reported_not_merged_silently() {
+    let (db, _database, dir) = fresh();
+    let site = dir.path().join("names");
+    std::fs::create_dir_all(&site).unwrap();
+    let text = "---\ntitle: Names\ndate: 2024-01-02\ncategories: [\"\", Health]\n\
+                tags: [sleep, \"C++\", \"C\", \"\"]\n\
+                authors: [\"Jane Doe\", \"jane doe\", \"\"]\n---\nBody.\n";
+    std::fs::write(site.join("names.md"), text).unwrap();
+    let (converted, summary) = run(&db, &site, false, false).unwrap();
+    assert_eq!(summary.articles, 1, "{summary}");
+    let warnings: Vec<String> = converted
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    for expected in [
+        "an empty category name is left out",
+        "tag 'C' has the slug of tag 'C++' ('c'): tagged 'C++'",
+        "an empty tag name is left out",
+        "author 'jane doe' has the slug of author 'Jane Doe' ('jane-doe'): credited as 'Jane Doe'",
+        "an empty author name is left out",
+    ] {
+        assert!(has(&warnings, expected), "{expected:?} not in {warnings:?}");
+    }
+    let data = stored(&db, dir.path());
+    let article = by_slug(&data, "articles")["names"];
+    assert_eq!(article["tag_slugs"], serde_json::json!(["sleep", "c"]));
+    assert_eq!(article["author_slugs"], serde_json::json!(["jane-doe"]));
+    assert_eq!(article["category_slug"], "health");
+}

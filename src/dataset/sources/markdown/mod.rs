@@ -260,7 +260,7 @@ impl Site {
         };
         let category_slug = self.category(&fields, &folders, bundle, &mut notes);
         let tag_slugs = self.tags(&fields, &mut notes);
-        let author_slugs = self.authors(&fields);
+        let author_slugs = self.authors(&fields, &mut notes);
         let excerpt = string(&fields, &["excerpt", "summary", "description"]).unwrap_or_default();
         let seo = seo(&fields, &mut notes);
         let feature_image = feature_image(&fields, site_url, status, &mut notes);
@@ -324,7 +324,11 @@ impl Site {
         bundle: bool,
         notes: &mut Notes,
     ) -> String {
-        let named = list(fields, &["categories", "category"]);
+        let mut named = list(fields, &["categories", "category"]);
+        if named.iter().any(String::is_empty) {
+            named.retain(|name| !name.is_empty());
+            notes.push(("category", "an empty category name is left out".to_owned()));
+        }
         if let Some(first) = named.first() {
             if named.len() > 1 {
                 notes.push((
@@ -354,7 +358,19 @@ impl Site {
     fn tags(&mut self, fields: &Map<String, Value>, notes: &mut Notes) -> Vec<String> {
         let mut slugs: Vec<String> = Vec::new();
         for name in list(fields, &["tags"]) {
+            if name.trim().is_empty() {
+                notes.push(("tag", "an empty tag name is left out".to_owned()));
+                continue;
+            }
             let slug = generate(&name, "tag");
+            if let Some(first) = self.tag_slugs.get(&slug).filter(|first| **first != name) {
+                notes.push((
+                    "tag",
+                    format!(
+                        "tag '{name}' has the slug of tag '{first}' ('{slug}'): tagged '{first}'"
+                    ),
+                ));
+            }
             if !self.tag_slugs.contains_key(&slug) {
                 self.tag_slugs.insert(slug.clone(), name.clone());
                 self.tags.push(TagRecord {
@@ -371,18 +387,36 @@ impl Site {
         slugs
     }
 
-    fn authors(&mut self, fields: &Map<String, Value>) -> Vec<String> {
+    fn authors(&mut self, fields: &Map<String, Value>, notes: &mut Notes) -> Vec<String> {
         let mut slugs = Vec::new();
         let names = match fields.get("authors").or_else(|| fields.get("author")) {
             Some(Value::String(name)) => vec![name.trim().to_owned()],
             _ => list(fields, &["authors", "author"]),
         };
-        for name in names.into_iter().filter(|n| !n.is_empty()) {
+        for name in names {
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                notes.push(("author", "an empty author name is left out".to_owned()));
+                continue;
+            }
             let slug = self
                 .person_slugs
                 .entry(name.clone())
                 .or_insert_with(|| generate(&name, "author"))
                 .clone();
+            if let Some(first) = self
+                .people
+                .iter()
+                .find(|p| p.slug == slug && p.name != name)
+            {
+                notes.push((
+                    "author",
+                    format!(
+                        "author '{name}' has the slug of author '{}' ('{slug}'): credited as '{}'",
+                        first.name, first.name
+                    ),
+                ));
+            }
             if !self.people.iter().any(|p| p.slug == slug) {
                 self.people.push(PersonRecord {
                     name,
@@ -440,7 +474,8 @@ fn string(fields: &Map<String, Value>, keys: &[&str]) -> Option<String> {
         .find(|s| !s.is_empty())
 }
 
-/// The first of `keys` as a list: an array, or a string split on commas, else on white space.
+/// The first of `keys` as a list: an array, or a string split on commas, else on white space;
+/// each item trimmed, empty ones kept (their callers say they leave them out).
 fn list(fields: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
     let Some(value) = keys.iter().find_map(|k| fields.get(*k)) else {
         return Vec::new();
@@ -458,11 +493,7 @@ fn list(fields: &Map<String, Value>, keys: &[&str]) -> Vec<String> {
         Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
         _ => Vec::new(),
     };
-    items
-        .into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
+    items.into_iter().map(|s| s.trim().to_owned()).collect()
 }
 
 /// "nutrition-facts" → "Nutrition Facts".
