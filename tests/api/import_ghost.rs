@@ -356,3 +356,24 @@ fn over_long_texts_and_too_many_sections_are_cut_with_warnings_and_a_post_withou
     assert!(has(&of(&lonely_id), "no author: no byline"));
     assert!(strings(&articles["electrolytes-and-you"]["author_slugs"]).is_empty());
 }
+
+#[test]
+fn a_root_relative_feature_image_of_an_older_export_is_resolved_with_the_site_url() {
+    let (db, _database, dir) = fresh();
+    let mut export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("small.json")).unwrap()).unwrap();
+    let post = &mut export["db"][0]["data"]["posts"][0];
+    assert_eq!(post["slug"], "hydration-myths");
+    post["feature_image"] = "/content/images/2019/05/glass.jpg".into();
+    let path = dir.path().join("older.json");
+    std::fs::write(&path, export.to_string()).unwrap();
+    run(&db, &path, SITE, false).unwrap();
+    let data = stored(&db, dir.path());
+    assert_eq!(
+        by_slug(&data, "articles")["hydration-myths"]["feature_image"]["source_url"],
+        format!(
+            "{}/content/images/2019/05/glass.jpg",
+            SITE.unwrap().trim_end_matches('/')
+        )
+    );
+}

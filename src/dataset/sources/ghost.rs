@@ -389,7 +389,13 @@ impl<'a> Export<'a> {
         notes: &mut Notes,
     ) -> Option<Box<FeatureImageRecord>> {
         let image = post.feature_image.as_deref().filter(|i| !i.is_empty())?;
-        let url = match (image.strip_prefix(GHOST_URL), self.site_url) {
+        // Exports before Ghost 4 write root-relative paths (`/content/images/…`) instead of
+        // `__GHOST_URL__/content/images/…`.
+        let root_relative = (image.starts_with('/') && !image.starts_with("//")).then_some(image);
+        let url = match (
+            image.strip_prefix(GHOST_URL).or(root_relative),
+            self.site_url,
+        ) {
             (Some(path), Some(site)) => format!("{}{path}", site.trim_end_matches('/')),
             (Some(_), None) => {
                 notes.push((
