@@ -90,6 +90,7 @@ fn write_all(
             slug: category.slug,
             description: category.description,
             position: Some(category.position),
+            only_if_missing: false,
         }))?;
         summary.categories += 1;
     }

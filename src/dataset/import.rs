@@ -394,6 +394,10 @@ impl<'a> Importer<'a> {
     }
 
     fn category(&mut self, record: CategoryRecord) -> Result<(), String> {
+        if record.only_if_missing && self.category_id(&record.slug).is_ok() {
+            self.summary.categories_unchanged += 1;
+            return Ok(());
+        }
         let parent_id = match &record.parent_slug {
             Some(parent) if *parent == record.slug => {
                 return Err(format!(

@@ -25,6 +25,11 @@ pub struct CategoryRecord {
     /// Order among siblings; when absent, the record's place among the file's categories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
+    /// Created only when no category has its slug, never updated (not part of the format: an
+    /// importer's fallback category, such as Ghost's `uncategorized`, must not undo what editors
+    /// made of an existing one).
+    #[serde(skip)]
+    pub only_if_missing: bool,
 }
 
 /// A person record (an author or a medical reviewer).

@@ -377,3 +377,28 @@ fn a_root_relative_feature_image_of_an_older_export_is_resolved_with_the_site_ur
         )
     );
 }
+
+#[test]
+fn the_fallback_category_is_created_when_missing_and_an_existing_one_is_left_as_it_is() {
+    use diesel::RunQueryDsl;
+    let (db, _database, dir) = fresh();
+    let path = fixture("small.json");
+    run(&db, &path, SITE, false).unwrap();
+    db.write_blocking(|conn| {
+        diesel::sql_query(
+            "UPDATE categories SET name = 'Misc', description = 'Keep me', position = 5 \
+             WHERE slug = 'uncategorized'",
+        )
+        .execute(conn)?;
+        Ok(())
+    })
+    .unwrap();
+    let (_, summary) = run(&db, &path, SITE, false).unwrap();
+    assert_eq!(summary.categories, 0, "{summary}");
+    let data = stored(&db, dir.path());
+    let category = by_slug(&data, "categories")["uncategorized"];
+    assert_eq!(
+        (&category["name"], &category["description"], &category["position"]),
+        (&"Misc".into(), &"Keep me".into(), &5.into())
+    );
+}

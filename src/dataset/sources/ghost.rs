@@ -207,6 +207,7 @@ impl<'a> Export<'a> {
             description: String::new(),
             parent_slug: None,
             position: None,
+            only_if_missing: true,
         }));
         let mut tag_slugs = Slugs::default();
         let tags = std::mem::take(&mut self.data.tags);

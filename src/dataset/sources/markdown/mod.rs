@@ -300,6 +300,7 @@ impl Site {
                 description: String::new(),
                 parent_slug: parent.map(str::to_owned),
                 position: Some(i32::try_from(position).unwrap_or(i32::MAX)),
+                only_if_missing: false,
             });
         }
         slug
@@ -350,7 +351,13 @@ impl Site {
                     "category",
                     "no category: filed in 'uncategorized'".to_owned(),
                 ));
-                self.category_named("Uncategorized", None)
+                let slug = self.category_named("Uncategorized", None);
+                if let Some(&index) = self.category_index.get(&slug) {
+                    // Created for the fallback alone: an existing one is left as it is.
+                    let fallback = &mut self.categories[index];
+                    fallback.only_if_missing |= fallback.name == "Uncategorized";
+                }
+                slug
             }
         }
     }

@@ -579,6 +579,7 @@ impl Tree {
                 description: description.to_owned(),
                 parent_slug: None,
                 position: None,
+                only_if_missing: false,
             },
             percent_decode(parent),
         ));
