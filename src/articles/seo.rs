@@ -125,6 +125,7 @@ pub struct SeoView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct SocialImageView {
     /// The media item; `null` when an external feature image stands in.
+    #[schema(required = true)]
     pub media_id: Option<i32>,
     /// `og:image:alt`: the media item's alt text, or, when the feature image stands in, the alt
     /// text it has on the article.
@@ -133,10 +134,13 @@ pub struct SocialImageView {
     /// address when it stands in).
     pub url: String,
     /// `og:image:type`; `null` for an external image (never fetched, so unknown).
+    #[schema(required = true)]
     pub media_type: Option<String>,
     /// `og:image:width` in pixels; `null` for an external image.
+    #[schema(required = true)]
     pub width: Option<i32>,
     /// `og:image:height` in pixels; `null` for an external image.
+    #[schema(required = true)]
     pub height: Option<i32>,
 }
 

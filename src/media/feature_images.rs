@@ -188,8 +188,10 @@ pub enum FeatureSource {
 }))]
 pub struct FeatureImageView {
     /// The media item shown; `null` for an external reference.
+    #[schema(required = true)]
     pub media_id: Option<i32>,
     /// The external reference's address; `null` for a stored media item.
+    #[schema(required = true)]
     pub source_url: Option<String>,
     /// The alt text it has on this article.
     pub alt: String,
@@ -199,11 +201,13 @@ pub struct FeatureImageView {
     /// or `source_url`.
     pub url: String,
     /// The file's format; `null` for an external reference.
-    #[schema(value_type = Option<super::format::Format>)]
+    #[schema(value_type = Option<super::format::Format>, required = true)]
     pub media_type: Option<String>,
     /// Width in pixels; `null` for an external reference.
+    #[schema(required = true)]
     pub width: Option<i32>,
     /// Height in pixels; `null` for an external reference.
+    #[schema(required = true)]
     pub height: Option<i32>,
     /// The variants made so far, narrowest first (for `srcset`); none for an external reference.
     pub variants: Vec<VariantView>,
