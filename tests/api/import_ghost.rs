@@ -398,7 +398,11 @@ fn the_fallback_category_is_created_when_missing_and_an_existing_one_is_left_as_
     let data = stored(&db, dir.path());
     let category = by_slug(&data, "categories")["uncategorized"];
     assert_eq!(
-        (&category["name"], &category["description"], &category["position"]),
+        (
+            &category["name"],
+            &category["description"],
+            &category["position"]
+        ),
         (&"Misc".into(), &"Keep me".into(), &5.into())
     );
 }
