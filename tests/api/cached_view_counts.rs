@@ -3,7 +3,9 @@
 //! `304` only ever hides a view count, and a real change still empties the cache at once, on
 //! this node and on the others.
 
-use crate::common::{spawn, spawn_with, Reply, TestApp};
+use crate::common::{spawn, spawn_with, TestApp};
+use crate::nodes::eventually;
+use crate::response_cache::seeded;
 use crate::test_db::postgres_only;
 use actix_http::Request;
 use actix_web::body::MessageBody;
@@ -11,29 +13,9 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::TestRequest;
 use chrono::TimeDelta;
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
 
 const ALPHA: &str = "/api/v1/articles/alpha";
 const LIST: &str = "/api/v1/articles?sort=-view_count";
-
-/// Category "Health" with the published articles alpha and beta.
-async fn seeded<S, B>(app: &TestApp<S>)
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let health = app.category("Health", None).await["id"]
-        .as_i64()
-        .expect("category id");
-    for title in ["Alpha", "Beta"] {
-        app.article(
-            title,
-            health,
-            json!({"status": "published", "published_at": "2026-01-01T00:00:00Z"}),
-        )
-        .await;
-    }
-}
 
 /// Counts one anonymous view of `slug` by reader number `reader` (each reader is counted once
 /// per article in the view window); the tests' configuration writes it at once.
@@ -222,26 +204,6 @@ async fn with_no_max_age_a_flush_of_views_drops_the_answers_at_once() {
             .status,
         200
     );
-}
-
-/// How long a node may take to hear of another's write before a test fails (only bounds a
-/// hung test; the notification takes milliseconds).
-const PATIENCE: Duration = Duration::from_secs(5);
-
-/// Reads `path` from `read` until `done` holds or [`PATIENCE`] runs out.
-async fn eventually<F, Fut>(mut read: F, done: impl Fn(&Reply) -> bool) -> Reply
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Reply>,
-{
-    let started = Instant::now();
-    loop {
-        let reply = read().await;
-        if done(&reply) || started.elapsed() > PATIENCE {
-            return reply;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(2)).await;
-    }
 }
 
 #[actix_web::test]

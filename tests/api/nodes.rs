@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 
 /// How long a node may take to hear of another's write before a test fails. The proofs measure
 /// the real delay (milliseconds); this only bounds a hung test.
-const PATIENCE: Duration = Duration::from_secs(5);
+pub const PATIENCE: Duration = Duration::from_secs(5);
 
 /// Polls `read` until `done` says its reply is the one expected, or [`PATIENCE`] runs out.
-async fn eventually<F, Fut>(mut read: F, done: impl Fn(&Reply) -> bool) -> Reply
+pub async fn eventually<F, Fut>(mut read: F, done: impl Fn(&Reply) -> bool) -> Reply
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Reply>,

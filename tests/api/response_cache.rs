@@ -10,7 +10,7 @@ use healthhub::jobs::views;
 use serde_json::{json, Value};
 
 /// Category "Health" with the published articles alpha and beta (two sections each).
-async fn seeded<S, B>(app: &TestApp<S>) -> i64
+pub async fn seeded<S, B>(app: &TestApp<S>) -> i64
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
