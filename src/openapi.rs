@@ -24,7 +24,8 @@ use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::ArrayItems;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
-    HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, SchemaFormat, Type,
+    AllOfBuilder, HeaderBuilder, ObjectBuilder, OneOfBuilder, Ref, RefOr, Required,
+    ResponseBuilder, Schema, SchemaFormat, Type,
 };
 use utoipa::{Modify, OpenApi};
 
@@ -108,7 +109,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         part.tags = None;
         document.merge(part);
     }
-    let modifiers: [&dyn Modify; 8] = [
+    let modifiers: [&dyn Modify; 9] = [
         &BearerScheme,
         &HttpCaching,
         &IdempotencyKeys,
@@ -117,6 +118,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         &Preconditions,
         &TextSyntax,
         &PathKeys,
+        &OneImageSource,
     ];
     for modifier in modifiers {
         modifier.modify(&mut document);
@@ -577,6 +579,36 @@ impl Modify for Preconditions {
                 );
             }
         }
+    }
+}
+
+/// Says in the schema what `FeatureImage`'s description says, for validators and generated
+/// clients: exactly one of `media_id` (an integer) and `source_url` (a string) is given, the
+/// other absent or `null` (`allOf` the properties and a `oneOf` of the two). Runs after
+/// [`TextSyntax`], which gives `source_url` its pattern.
+struct OneImageSource;
+
+impl Modify for OneImageSource {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let Some(RefOr::T(properties)) = components.schemas.remove("FeatureImage") else {
+            return;
+        };
+        let given = |property: &str, kind: Type| {
+            ObjectBuilder::new()
+                .property(property, ObjectBuilder::new().schema_type(kind))
+                .required(property)
+        };
+        let one_source = OneOfBuilder::new()
+            .item(given("media_id", Type::Integer))
+            .item(given("source_url", Type::String));
+        let schema = AllOfBuilder::new().item(properties).item(one_source);
+        components.schemas.insert(
+            "FeatureImage".to_owned(),
+            RefOr::T(Schema::AllOf(schema.build())),
+        );
     }
 }
 
