@@ -722,7 +722,14 @@ fn nested_object_properties(document: &Value) -> std::collections::BTreeSet<(Str
                 .as_array()
                 .and_then(|alts| alts.iter().find_map(|a| name_of(&a["$ref"])))
         });
-        target.is_some_and(|name| schemas[&name]["type"] == "object")
+        // An object, or an `allOf` of one and its constraints (`FeatureImage`).
+        target.is_some_and(|name| {
+            let schema = &schemas[&name];
+            schema["type"] == "object"
+                || schema["allOf"]
+                    .as_array()
+                    .is_some_and(|parts| parts.iter().any(|part| part["type"] == "object"))
+        })
     };
     let mut bodies = std::collections::BTreeSet::new();
     for item in document["paths"].as_object().unwrap().values() {
