@@ -28,6 +28,11 @@
 # Response cache: once the server has one, run scenario 1 both with it and without it
 #   SCENARIOS=1 bash bench/scenarios.sh && RESPONSE_CACHE_BYTES=0 SCENARIOS=1 bash bench/scenarios.sh
 # RESPONSE_CACHE_BYTES is passed to the server as HEALTHHUB_RESPONSE_CACHE_BYTES only when set.
+#
+# Compressed answers: BENCH_ENCODING=br (or gzip) sends `Accept-Encoding: <it>` with every
+# request, and the ceiling then serves, as stored bytes, the compressed body of one scenario-1
+# article fetched from the API:
+#   BENCH_ENCODING=br RESPONSE_CACHE_BYTES=268435456 SCENARIOS="ceiling 1 1again" bash bench/scenarios.sh
 source "$(dirname "$0")/common.sh"
 articles=${ARTICLES:-100000}
 seconds=${BENCH_SECONDS:-10}
@@ -114,11 +119,19 @@ serve
 python3 "$root/bench/scenario_inputs.py" "$base" "$inputs" --dataset "$(dataset "$articles")" \
     --depth "$depth" ${token:+--token "$token"} "${read_only[@]}" \
     >"${inputs}inputs.txt" || { echo "gathering the inputs failed" >&2; exit 1; }
-stop_server
 declare -A input
 while IFS='=' read -r key value; do
     input[$key]=$value
 done <"${inputs}inputs.txt"
+encoding=${BENCH_ENCODING:-}
+encoded_body=${inputs}s1-body.$encoding
+if [ -n "$encoding" ]; then
+    curl -sf -H "Accept-Encoding: $encoding" -o "$encoded_body" -D "$encoded_body.headers" \
+        "$base/api/v1/articles/$(head -n 1 "${input[slugs_file]}")${input[s1_suffix]}"
+    grep -qi "^content-encoding: $encoding" "$encoded_body.headers" ||
+        { echo "the API did not answer in $encoding" >&2; exit 1; }
+fi
+stop_server
 
 load() { awk '{print $1, $2, $3}' /proc/loadavg; }
 commit=$(git -C "$root" rev-parse --short HEAD)
@@ -136,6 +149,7 @@ fi
 echo "data set: $articles articles (${input[published]} visible to anonymous readers), database copy $run_db"
 echo "wrk: 2 threads (1 at 1 connection), -c$connections -d${seconds}s --timeout ${WRK_TIMEOUT:-10s} --latency; search at -c$search_connections"
 echo "response cache: HEALTHHUB_RESPONSE_CACHE_BYTES=${HEALTHHUB_RESPONSE_CACHE_BYTES-<server default>}"
+[ -z "$encoding" ] || echo "every request: Accept-Encoding: $encoding (one scenario-1 body in it: $(stat -c %s "$encoded_body") B)"
 echo "scenario 1: ${input[slug_count]} random slugs, default shape${input[s1_suffix]:+ plus ${input[s1_suffix]}} (${input[s1_sections]} sections and category in the response), mean body ${input[s1_bytes]} B (${input[s1_bytes_min]}–${input[s1_bytes_max]})"
 echo "scenario 2: category '${input[category_slug]}' (${input[category_total]} articles); deep cursor at page ${input[deep_depth]}"
 echo "scenario 3: ${input[word_count]} words ($(head -c 60 "${input[words_file]}" | tr '\n' ' ')…)"
@@ -158,7 +172,9 @@ wrk_to() {
     local threads=$((c < 2 ? c : 2))
     local script=()
     [ $# -eq 0 ] || script=(-s "$lua")
-    wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout "${WRK_TIMEOUT:-10s}" --latency "${script[@]}" "$base$path" \
+    local header=()
+    [ -z "$encoding" ] || header=(-H "Accept-Encoding: $encoding")
+    wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout "${WRK_TIMEOUT:-10s}" --latency "${header[@]}" "${script[@]}" "$base$path" \
         ${1:+--} "$@" >"$file" 2>&1
 }
 
@@ -213,7 +229,14 @@ view_args=(mode=post "list=${input[slugs_file]}" prefix=/api/v1/articles/ suffix
 create_args=(mode=create "token=$token" "category=${input[category_id]}" $detail)
 
 if wants ceiling; then
-    "$ceiling_bin" "127.0.0.1:$ceiling_port" "${input[s1_bytes]}" 2>/dev/null &
+    if [ -n "$encoding" ]; then
+        ceiling_body=("@$encoded_body" "$encoding")
+        ceiling_name="ceiling ($(stat -c %s "$encoded_body") B $encoding body)"
+    else
+        ceiling_body=("${input[s1_bytes]}")
+        ceiling_name="ceiling (${input[s1_bytes]} B static body)"
+    fi
+    "$ceiling_bin" "127.0.0.1:$ceiling_port" "${ceiling_body[@]}" 2>/dev/null &
     ceiling_pid=$!
     for _ in $(seq 1 50); do
         curl -sf "http://127.0.0.1:$ceiling_port/" >/dev/null && break
@@ -223,7 +246,7 @@ if wants ceiling; then
     base_saved=$base base="http://127.0.0.1:$ceiling_port"
     wrk_to "$file" "$connections" / "${read_args[@]}"
     base=$base_saved
-    report "ceiling (${input[s1_bytes]} B static body)" "$connections" "$file"
+    report "$ceiling_name" "$connections" "$file"
     rm -f "$file"
     kill "$ceiling_pid"
     wait "$ceiling_pid" 2>/dev/null || true

@@ -5,6 +5,7 @@
 //! |---|---|---|---|
 //! | `healthhub_http_request_duration_seconds` | histogram | `method`, `route` (the route pattern, `unmatched` for none), `status` | every answer, from the outermost layer; `_count` is requests by route and status |
 //! | `healthhub_response_cache_hits_total`, `_misses_total`, `_evictions_total` | counter | | the response cache |
+//! | `healthhub_response_cache_encodings_total` | counter | | compressed copies of cached answers made (at most one per entry and content coding; hits reuse them) |
 //! | `healthhub_db_pool_wait_seconds` | histogram | | how long requests waited for a pooled database connection |
 //! | `healthhub_notification_channel_up` | gauge | | 1 while this node hears of other nodes' writes (always 1 on SQLite) |
 //! | `healthhub_webhook_backlog` | gauge | | deliveries pending (due or waiting for a retry), read when scraped |
@@ -76,6 +77,11 @@ impl Metrics {
             "response_cache_evictions",
             "Responses dropped from the cache to make room",
             cache.evictions.clone(),
+        );
+        registry.register(
+            "response_cache_encodings",
+            "Compressed copies of cached answers made (one per entry and content coding at most)",
+            cache.encodings.clone(),
         );
         registry.register(
             "db_pool_wait_seconds",

@@ -14,6 +14,7 @@
 //! most the *view-count max age* after it was filled, then computed again: a cached answer's
 //! view counts lag the stored ones by at most that long, and nothing else in it ever lags.
 
+use super::encodings::Coding;
 use super::flight::Flights;
 use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
@@ -22,7 +23,7 @@ use lru::LruCache;
 use prometheus_client::metrics::counter::Counter;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
 /// What a response depends on, or what a write changed; handlers put it in the response's
@@ -49,13 +50,45 @@ pub enum Change {
     Views(Vec<i32>),
 }
 
-/// A stored response: the headers and body the application produced for a `200`.
+/// A stored response: the headers and body the application produced for a `200`, and the
+/// compressed copies of the body made so far (one per content coding, each made once).
 #[derive(Debug)]
 pub struct Cached {
     /// The headers, entity tag included (outer layers add theirs on every request).
     pub headers: HeaderMap,
-    /// The body.
+    /// The body (identity coding).
     pub body: Bytes,
+    /// The body in each [`Coding`], by [`Coding::index`], once a request has asked for it.
+    encoded: [OnceLock<Bytes>; Coding::COUNT],
+}
+
+impl Cached {
+    /// A response with no compressed copy yet.
+    pub fn new(headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            headers,
+            body,
+            encoded: Default::default(),
+        }
+    }
+
+    /// The bytes the cache counts for this response under `key`, compressed copies included.
+    fn size(&self, key: &str) -> usize {
+        key.len()
+            + self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len())
+                .sum::<usize>()
+            + self
+                .encoded
+                .iter()
+                .filter_map(OnceLock::get)
+                .map(Bytes::len)
+                .sum::<usize>()
+            + ENTRY_OVERHEAD
+    }
 }
 
 /// Where a new entry comes from.
@@ -89,6 +122,8 @@ pub struct CacheCounters {
     pub misses: Counter,
     /// Entries dropped to make room (least recently used first).
     pub evictions: Counter,
+    /// Compressed copies of stored bodies made (one per entry and content coding at most).
+    pub encodings: Counter,
 }
 
 /// The cache; share it through `AppState`.
@@ -237,15 +272,8 @@ impl ResponseCache {
     /// Stores `response` under `key`, unless a write has made it stale already, a newer one is
     /// there, or it is bigger than a tenth of the capacity; evicts the least recently used
     /// entries to make room.
-    pub fn put(&self, key: String, fill: Fill, response: Cached, now: NaiveDateTime) {
-        let bytes = key.len()
-            + response.body.len()
-            + response
-                .headers
-                .iter()
-                .map(|(name, value)| name.as_str().len() + value.len())
-                .sum::<usize>()
-            + ENTRY_OVERHEAD;
+    pub fn put(&self, key: String, fill: Fill, response: Arc<Cached>, now: NaiveDateTime) {
+        let bytes = response.size(&key);
         if bytes > self.capacity / 10 || !self.is_enabled() {
             return;
         }
@@ -261,6 +289,53 @@ impl ResponseCache {
             return;
         }
         inner.remove(&key);
+        self.make_room(&mut inner, bytes);
+        inner.bytes += bytes;
+        inner.entries.put(
+            key,
+            Entry {
+                response,
+                fill,
+                bytes,
+            },
+        );
+    }
+
+    /// `response`'s body in `coding`: the copy made earlier, or one made now and kept with
+    /// `response` (and counted in the cache's bytes while `response` is still the entry under
+    /// `key`). Errors only if the encoder fails.
+    pub fn encoded(
+        &self,
+        key: &str,
+        response: &Arc<Cached>,
+        coding: Coding,
+    ) -> std::io::Result<Bytes> {
+        let slot = &response.encoded[coding.index()];
+        if let Some(bytes) = slot.get() {
+            return Ok(bytes.clone());
+        }
+        let fresh = coding.encode(&response.body)?;
+        let grown = fresh.len();
+        if slot.set(fresh).is_ok() {
+            self.counters.encodings.inc();
+            let mut inner = self.lock();
+            let stored = inner
+                .entries
+                .peek(key)
+                .is_some_and(|entry| Arc::ptr_eq(&entry.response, response));
+            if stored {
+                self.make_room(&mut inner, grown);
+                if let Some(entry) = inner.entries.peek_mut(key) {
+                    entry.bytes += grown;
+                    inner.bytes += grown;
+                }
+            }
+        }
+        Ok(slot.get().cloned().unwrap_or_default())
+    }
+
+    /// Evicts the least recently used entries until `bytes` more fit in the capacity.
+    fn make_room(&self, inner: &mut Inner, bytes: usize) {
         while inner.bytes + bytes > self.capacity {
             match inner.entries.pop_lru() {
                 Some((_, evicted)) => {
@@ -270,16 +345,6 @@ impl ResponseCache {
                 None => break,
             }
         }
-        inner.bytes += bytes;
-        let response = Arc::new(response);
-        inner.entries.put(
-            key,
-            Entry {
-                response,
-                fill,
-                bytes,
-            },
-        );
     }
 
     /// Records a committed write: every entry that shows what it changed stops being served
@@ -340,11 +405,11 @@ mod tests {
         DateTime::from_timestamp(seconds, 0).unwrap().naive_utc()
     }
 
-    fn response(body: &'static str) -> Cached {
-        Cached {
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(body.as_bytes()),
-        }
+    fn response(body: &'static str) -> Arc<Cached> {
+        Arc::new(Cached::new(
+            HeaderMap::new(),
+            Bytes::from_static(body.as_bytes()),
+        ))
     }
 
     const MINUTE: Duration = Duration::from_secs(60);
@@ -374,6 +439,34 @@ mod tests {
         assert_eq!(body(&cache, "/a/2").as_deref(), Some(&b"two"[..]));
         cache.changed(&Change::Everything);
         assert_eq!(body(&cache, "/a/2"), None);
+    }
+
+    #[test]
+    fn each_coding_is_encoded_once_and_counted_in_the_bytes() {
+        let cache = ResponseCache::new(1 << 20, MINUTE);
+        let stored = response("a body worth compressing, a body worth compressing");
+        cache.put(
+            "/a/1".into(),
+            fill(&cache, Some(1)),
+            Arc::clone(&stored),
+            at(0),
+        );
+        let (_, before) = cache.usage();
+        let hit = cache.get("/a/1", at(0)).expect("stored");
+        let gzip = cache.encoded("/a/1", &hit, Coding::Gzip).expect("gzip");
+        let again = cache.encoded("/a/1", &hit, Coding::Gzip).expect("gzip");
+        assert_eq!(gzip, again);
+        assert_eq!(cache.counters.encodings.get(), 1);
+        assert_eq!(cache.usage().1, before + gzip.len());
+        let brotli = cache.encoded("/a/1", &hit, Coding::Brotli).expect("br");
+        assert_eq!(cache.counters.encodings.get(), 2);
+        assert_eq!(cache.usage().1, before + gzip.len() + brotli.len());
+        // A copy made for a response no longer stored is not counted.
+        cache.changed(&Change::Everything);
+        cache
+            .encoded("/a/1", &hit, Coding::Deflate)
+            .expect("deflate");
+        assert_eq!(cache.usage(), (0, 0));
     }
 
     #[test]

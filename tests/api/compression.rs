@@ -1,13 +1,16 @@
 //! Tests: gzip and brotli by `Accept-Encoding` (identity otherwise), `Vary: Accept-Encoding`,
 //! one strong `ETag` per representation with `304`s for whichever a client holds, and the
-//! long-lived `Cache-Control` of Swagger UI's files.
+//! long-lived `Cache-Control` of Swagger UI's files; cached answers compressed once per coding.
 
 use crate::common::{spawn, Reply, TestApp};
 use crate::listing::published;
+use crate::metrics::sample;
+use crate::test_db::backend;
 use actix_http::Request;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::TestRequest;
+use healthhub::db::Backend;
 use std::io::Read;
 
 /// Reads that have a body worth compressing, one of each kind of route.
@@ -153,4 +156,71 @@ async fn swagger_ui_files_are_cached_for_a_day_and_revalidate() {
     app.get("/docs/nope.js")
         .await
         .expect_problem(404, "not_found");
+}
+
+/// How many compressed copies of cached answers the server has made so far.
+async fn encodings_made<S, B>(app: &TestApp<S>) -> f64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let text = String::from_utf8(app.get("/metrics").await.expect(200).raw).expect("UTF-8");
+    sample(&text, "healthhub_response_cache_encodings_total").expect("the counter")
+}
+
+#[actix_web::test]
+async fn cached_answers_are_compressed_once_per_coding_and_sent_as_stored() {
+    let app = spawn().await;
+    seeded(&app).await;
+    let path = "/api/v1/articles/sleep-basics";
+    let before = encodings_made(&app).await;
+    let identity = app.send(get(path, None, None)).await.expect(200);
+    for coding in ["br", "gzip", "deflate"] {
+        let first = app.send(get(path, Some(coding), None)).await.expect(200);
+        for _ in 0..3 {
+            let again = app.send(get(path, Some(coding), None)).await.expect(200);
+            assert_eq!(again.header("content-encoding"), coding);
+            assert_eq!(
+                again.raw, first.raw,
+                "{coding}: one strong tag, one byte sequence"
+            );
+            assert_eq!(again.header("etag"), first.header("etag"));
+        }
+        if coding != "deflate" {
+            assert_eq!(decoded(&first, coding), identity.raw, "{coding}");
+        }
+    }
+    let made = encodings_made(&app).await - before;
+    // On PostgreSQL the node's own write notifications may empty the cache once more between
+    // two reads, and each refilled entry makes its copies again.
+    match backend() {
+        Backend::Sqlite => assert_eq!(made, 3.0, "one copy per coding, none per hit"),
+        Backend::Postgres => assert!((3.0..=6.0).contains(&made), "{made} copies"),
+    }
+
+    // A write drops the entry with its copies: the next reader gets the new body, compressed.
+    let patch = TestRequest::patch()
+        .uri(path)
+        .insert_header(("Authorization", format!("Bearer {}", app.editor())))
+        .set_json(serde_json::json!({"title": "Sleep Better"}));
+    app.send(patch).await.expect(200);
+    let fresh = app.send(get(path, Some("br"), None)).await.expect(200);
+    let body: serde_json::Value =
+        serde_json::from_slice(&decoded(&fresh, "br")).expect("JSON after brotli");
+    assert_eq!(body["title"], "Sleep Better");
+}
+
+#[actix_web::test]
+async fn a_hit_answers_if_none_match_with_a_304_and_no_body() {
+    let app = spawn().await;
+    seeded(&app).await;
+    let path = "/api/v1/articles/sleep-basics";
+    let first = app.send(get(path, Some("gzip"), None)).await.expect(200);
+    let tag = first.header("etag").to_owned();
+    for _ in 0..2 {
+        let again = app.send(get(path, Some("gzip"), Some(&tag))).await;
+        assert_eq!(again.status.as_u16(), 304);
+        assert_eq!(again.header("content-encoding"), "");
+        assert!(again.raw.is_empty());
+    }
 }

@@ -7,7 +7,7 @@ use healthhub::db::Backend;
 use serde_json::json;
 
 /// The value of the sample `name` (with its labels as written) in `text`, if present.
-fn sample(text: &str, name: &str) -> Option<f64> {
+pub fn sample(text: &str, name: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
 }

@@ -6,11 +6,13 @@
 //! `"<version>"` (so `If-Match` still finds the version). API reads also get `Last-Modified`:
 //! the later of the last committed write and the last scheduled publication or unpublication
 //! that has come to pass. Anonymous API reads are answered from the [`ResponseCache`](crate::caching::store::ResponseCache)
-//! when it holds a current copy; each committed write tells it what changed. [`no_store`] wraps
+//! when it holds a current copy, compressed in the request's negotiated coding from a copy made
+//! once per entry and coding; each committed write tells it what changed. [`no_store`] wraps
 //! everything and marks writes, errors (including those of the outer layers) and probes as
 //! never to be stored.
 
 use super::compression::identity_tag;
+use crate::caching::encodings::{is_compressible, Coding};
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
 use crate::caching::store::{CacheScope, Cached, Change, Fill};
@@ -19,13 +21,14 @@ use crate::state::AppState;
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::ErrorInternalServerError;
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::header::{self, AcceptEncoding, Header, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// The IMF-fixdate format of HTTP dates (RFC 9110 §5.6.7), always in GMT.
 const HTTP_DATE: &str = "%a, %d %b %Y %H:%M:%S GMT";
@@ -176,6 +179,7 @@ pub async fn cache_headers(
         && schedule.is_some()
         && state.responses.is_enabled())
     .then(|| format!("{}?{}", req.path(), req.query_string()));
+    let coding = Coding::negotiate(AcceptEncoding::parse(&req).ok().as_ref());
 
     let lookup = |key: &str| state.responses.get(key, now.naive_utc());
     let mut hit = cache_key.as_deref().and_then(lookup);
@@ -190,10 +194,10 @@ pub async fn cache_headers(
             }
         }
     }
-    if let Some(hit) = hit {
+    if let (Some(hit), Some(key)) = (hit, cache_key.as_deref()) {
         let mut head = HttpResponse::with_body(StatusCode::OK, ());
         *head.headers_mut() = hit.headers.clone();
-        let response = validators.apply(head, hit.body.clone())?;
+        let response = validators.apply(head, || representation(&state, key, &hit, coding))?;
         return Ok(req.into_response(response));
     }
 
@@ -214,25 +218,48 @@ pub async fn cache_headers(
     let etag = entity_tag(head.headers().get(header::ETAG), &bytes);
     head.headers_mut()
         .insert(header::ETAG, header_value(&etag)?);
-    if let Some(key) = cache_key {
-        let fill = Fill {
-            ticket,
-            article,
-            valid_until: schedule.and_then(|around| around.next),
-            filled_at: now.naive_utc(),
-        };
-        let cached = Cached {
-            headers: head.headers().clone(),
-            body: bytes.clone(),
-        };
-        state.responses.put(key, fill, cached, now.naive_utc());
-    }
+    let Some(key) = cache_key else {
+        return Ok(ServiceResponse::new(
+            request,
+            validators.apply(head, || Ok((bytes, None)))?,
+        ));
+    };
+    let fill = Fill {
+        ticket,
+        article,
+        valid_until: schedule.and_then(|around| around.next),
+        filled_at: now.naive_utc(),
+    };
+    let cached = Arc::new(Cached::new(head.headers().clone(), bytes));
+    state
+        .responses
+        .put(key.clone(), fill, Arc::clone(&cached), now.naive_utc());
     // Only now, with the answer in the cache, are the requests waiting for it let go.
     drop(computing);
-    Ok(ServiceResponse::new(
-        request,
-        validators.apply(head, bytes)?,
-    ))
+    let response = validators.apply(head, || representation(&state, &key, &cached, coding))?;
+    Ok(ServiceResponse::new(request, response))
+}
+
+/// The body a request gets of the response stored under `key`, with the coding it is in: the
+/// copy in the request's negotiated `coding` (made now by the first request to ask for it), or
+/// the identity body (`None`) when it asked for none or `Compress` would not encode this
+/// response (an image, say), which `Compress` then leaves as it is too.
+fn representation(
+    state: &AppState,
+    key: &str,
+    cached: &Arc<Cached>,
+    coding: Option<Coding>,
+) -> Result<(Bytes, Option<Coding>), actix_web::Error> {
+    match coding.filter(|_| is_compressible(&cached.headers)) {
+        Some(coding) => {
+            let encoded = state
+                .responses
+                .encoded(key, cached, coding)
+                .map_err(ErrorInternalServerError)?;
+            Ok((encoded, Some(coding)))
+        }
+        None => Ok((cached.body.clone(), None)),
+    }
 }
 
 /// Tells the response cache and the schedule what a write to the API changed, unless it was
@@ -263,11 +290,12 @@ struct Validators {
 
 impl Validators {
     /// `head` (a `200` carrying its `ETag`) with `Last-Modified`, `Cache-Control` and `Vary`,
-    /// and `body` — or, when the client's copy is current, a `304` without it.
+    /// and the body `body` gives, labelled with its `Content-Encoding` when it has one — or,
+    /// when the client's copy is current, a `304` without it (`body` is not called).
     fn apply(
         &self,
         mut head: HttpResponse<()>,
-        body: Bytes,
+        body: impl FnOnce() -> Result<(Bytes, Option<Coding>), actix_web::Error>,
     ) -> Result<HttpResponse<BoxBody>, actix_web::Error> {
         let etag = head
             .headers()
@@ -288,6 +316,11 @@ impl Validators {
             head.headers_mut().remove(header::CONTENT_TYPE);
             head.set_body(BoxBody::new(()))
         } else {
+            let (body, coding) = body()?;
+            if let Some(coding) = coding {
+                head.headers_mut()
+                    .insert(header::CONTENT_ENCODING, coding.header_value());
+            }
             head.set_body(BoxBody::new(body))
         })
     }
