@@ -27,7 +27,9 @@ fn body_of(size: usize) -> Bytes {
 async fn main() -> std::io::Result<ExitCode> {
     let mut args = std::env::args().skip(1);
     let (Some(addr), Some(what)) = (args.next(), args.next()) else {
-        eprintln!("usage: ceiling ADDRESS BYTES|@FILE [CODING]   (e.g. ceiling 127.0.0.1:18182 9000)");
+        eprintln!(
+            "usage: ceiling ADDRESS BYTES|@FILE [CODING]   (e.g. ceiling 127.0.0.1:18182 9000)"
+        );
         return Ok(ExitCode::from(2));
     };
     let coding = args.next();
@@ -44,7 +46,10 @@ async fn main() -> std::io::Result<ExitCode> {
     eprintln!(
         "ceiling: {} bytes{} on every GET at http://{addr}/",
         body.len(),
-        coding.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+        coding
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default()
     );
     HttpServer::new(move || {
         let body = body.clone();

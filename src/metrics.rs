@@ -3,7 +3,7 @@
 //!
 //! | metric | type | labels | what |
 //! |---|---|---|---|
-//! | `healthhub_http_request_duration_seconds` | histogram | `method`, `route` (the route pattern, `unmatched` for none), `status` | every answer, from the outermost layer; `_count` is requests by route and status |
+//! | `healthhub_http_request_duration_seconds` | histogram | `method`, `route` (the route pattern; `unmatched` for none, and for the rare request an inner layer failed before it was routed), `status` | every answer, from the outermost layer; `_count` is requests by route and status |
 //! | `healthhub_response_cache_hits_total`, `_misses_total`, `_evictions_total` | counter | | the response cache |
 //! | `healthhub_response_cache_encodings_total` | counter | | compressed copies of cached answers made (at most one per entry and content coding; hits reuse them) |
 //! | `healthhub_db_pool_wait_seconds` | histogram | | how long requests waited for a pooled database connection |

@@ -58,16 +58,20 @@ pub struct Cached {
     pub headers: HeaderMap,
     /// The body (identity coding).
     pub body: Bytes,
+    /// The pattern of the route that made it (`/api/v1/articles/{id_or_slug}`), if one did: a
+    /// hit is answered without routing, and still counted under its route.
+    pub route: Option<Arc<str>>,
     /// The body in each [`Coding`], by [`Coding::index`], once a request has asked for it.
     encoded: [OnceLock<Bytes>; Coding::COUNT],
 }
 
 impl Cached {
-    /// A response with no compressed copy yet.
-    pub fn new(headers: HeaderMap, body: Bytes) -> Self {
+    /// A response made by the route with this pattern, with no compressed copy yet.
+    pub fn new(headers: HeaderMap, body: Bytes, route: Option<Arc<str>>) -> Self {
         Self {
             headers,
             body,
+            route,
             encoded: Default::default(),
         }
     }
@@ -409,6 +413,7 @@ mod tests {
         Arc::new(Cached::new(
             HeaderMap::new(),
             Bytes::from_static(body.as_bytes()),
+            None,
         ))
     }
 

@@ -121,6 +121,9 @@ pub struct Database {
     /// When the last write through these handles (or, on PostgreSQL, announced by another
     /// node) committed (microseconds since the epoch).
     last_write: Arc<AtomicI64>,
+    /// How many content writes these handles have committed or heard of (another node's
+    /// announcement, another process's entries in the changes log).
+    content_writes: Arc<AtomicU64>,
     /// The source of "now" for `last_write`.
     clock: Clock,
     /// This process's id among the nodes sharing a PostgreSQL database (random hexadecimal).
@@ -232,6 +235,7 @@ impl Database {
             reader,
             writer,
             last_write,
+            content_writes: Arc::new(AtomicU64::new(0)),
             clock,
             node: uuid::Uuid::new_v4().simple().to_string().into(),
             pool_waits,
@@ -326,6 +330,14 @@ impl Database {
     /// [`Self::last_write`] covers every node's writes.
     pub fn saw_write(&self, at_micros: i64) {
         self.last_write.fetch_max(at_micros, Ordering::AcqRel);
+        self.content_writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// How many content writes these handles have committed or heard of ([`Self::saw_write`])
+    /// since they were opened: a number that moves with every content change, for work that
+    /// can rest while it does not (bookkeeping writes do not move it).
+    pub fn content_writes(&self) -> u64 {
+        self.content_writes.load(Ordering::Acquire)
     }
 
     /// Lets the database gather the statistics its query planner chooses indexes by, for every
@@ -365,6 +377,7 @@ impl Database {
     fn wrote(&self) {
         self.last_write
             .fetch_max(self.clock.now().timestamp_micros(), Ordering::AcqRel);
+        self.content_writes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Runs `query` on a read connection, in one read-only transaction so it sees a single

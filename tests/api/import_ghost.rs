@@ -4,7 +4,7 @@
 
 use crate::import_wordpress::{
     assert_articles, assert_fitted, by_slug, count, fresh, has, long_excerpt, long_title,
-    over_limit_html, run_source, section_bodies, stored, strings, Row,
+    over_limit_html, run_source, section_bodies, stored, strings, warnings_of, Row,
 };
 use healthhub::dataset::import::ImportSummary;
 use healthhub::dataset::sources::{Converted, Source};
@@ -337,14 +337,7 @@ fn over_long_texts_and_too_many_sections_are_cut_with_warnings_and_a_post_withou
     std::fs::write(&path, export.to_string()).unwrap();
     let (converted, summary) = run(&db, &path, SITE, false).unwrap();
     assert_eq!(summary.articles, 9, "{summary}");
-    let of = |id: &str| -> Vec<String> {
-        converted
-            .warnings
-            .iter()
-            .filter(|w| w.item.starts_with(&format!("post {id} ")))
-            .map(|w| w.message.clone())
-            .collect()
-    };
+    let of = |id: &str| warnings_of(&converted, id);
     let data = stored(&db, dir.path());
     let articles = by_slug(&data, "articles");
     let long = of(&long_id);

@@ -4,8 +4,9 @@
 
 use crate::import_wordpress::{
     assert_articles, assert_fitted, assert_sections, by_slug, count, fresh, has, long_excerpt,
-    long_title, over_limit_markdown, run_source, stored, Row,
+    long_title, messages, over_limit_markdown, run_source, stored, Row,
 };
+use crate::test_db::TestDatabase;
 use healthhub::dataset::import::ImportSummary;
 use healthhub::dataset::sources::{Converted, Source};
 use healthhub::db::Database;
@@ -23,6 +24,27 @@ fn run(
 ) -> anyhow::Result<(Converted, ImportSummary)> {
     let site = Some("https://md.example.org");
     run_source(db, Source::Markdown, dir, site, continue_on_error, dry_run)
+}
+
+/// A fresh database after importing a folder holding one file, `name` with `text`: the
+/// database, its handle and folder (kept while they are used), the warnings' messages and the
+/// summary.
+fn import_one_file(
+    name: &str,
+    text: &str,
+) -> (
+    Database,
+    TestDatabase,
+    tempfile::TempDir,
+    Vec<String>,
+    ImportSummary,
+) {
+    let (db, database, dir) = fresh();
+    let site = dir.path().join("one-file");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join(name), text).unwrap();
+    let (converted, summary) = run(&db, &site, false, false).unwrap();
+    (db, database, dir, messages(&converted), summary)
 }
 
 #[test]
@@ -474,23 +496,14 @@ fn draft_switches_are_read_as_hugo_reads_them_and_md_and_markdown_files_are_read
 
 #[test]
 fn over_long_front_matter_and_too_many_sections_are_cut_and_unmapped_keys_listed_once() {
-    let (db, _database, dir) = fresh();
-    let site = dir.path().join("long");
-    std::fs::create_dir_all(&site).unwrap();
     let text = format!(
         "---\ntitle: {}\ndate: 2024-01-02\ndescription: {}\nlayout: post\nweight: 3\n---\n{}",
         long_title(),
         long_excerpt(),
         over_limit_markdown()
     );
-    std::fs::write(site.join("long-post.md"), text).unwrap();
-    let (converted, summary) = run(&db, &site, false, false).unwrap();
+    let (db, _database, dir, warnings, summary) = import_one_file("long-post.md", &text);
     assert_eq!(summary.articles, 1, "{summary}");
-    let warnings: Vec<String> = converted
-        .warnings
-        .iter()
-        .map(|w| w.message.clone())
-        .collect();
     let data = stored(&db, dir.path());
     let article = by_slug(&data, "articles")["long-post"];
     assert_fitted(article, &warnings);
@@ -509,20 +522,11 @@ fn over_long_front_matter_and_too_many_sections_are_cut_and_unmapped_keys_listed
 
 #[test]
 fn names_that_collide_on_one_slug_or_are_empty_are_reported_not_merged_silently() {
-    let (db, _database, dir) = fresh();
-    let site = dir.path().join("names");
-    std::fs::create_dir_all(&site).unwrap();
     let text = "---\ntitle: Names\ndate: 2024-01-02\ncategories: [\"\", Health]\n\
                 tags: [sleep, \"C++\", \"C\", \"\"]\n\
                 authors: [\"Jane Doe\", \"jane doe\", \"\"]\n---\nBody.\n";
-    std::fs::write(site.join("names.md"), text).unwrap();
-    let (converted, summary) = run(&db, &site, false, false).unwrap();
+    let (db, _database, dir, warnings, summary) = import_one_file("names.md", text);
     assert_eq!(summary.articles, 1, "{summary}");
-    let warnings: Vec<String> = converted
-        .warnings
-        .iter()
-        .map(|w| w.message.clone())
-        .collect();
     for expected in [
         "an empty category name is left out",
         "tag 'C' has the slug of tag 'C++' ('c'): tagged 'C++'",

@@ -93,7 +93,17 @@ pub fn by_slug<'a>(data: &'a Value, kind: &str) -> HashMap<String, &'a Value> {
         .collect()
 }
 
-fn warnings_of(converted: &Converted, post: &str) -> Vec<String> {
+/// The messages of every warning of `converted`.
+pub fn messages(converted: &Converted) -> Vec<String> {
+    converted
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect()
+}
+
+/// The messages of the warnings about the post with this id (`post <id> …`).
+pub fn warnings_of(converted: &Converted, post: &str) -> Vec<String> {
     converted
         .warnings
         .iter()

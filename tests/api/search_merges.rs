@@ -2,6 +2,7 @@
 //! the write that adds one (issue 16, writes without stalls): FTS5's automatic merging is off,
 //! each step reports whether it merged anything, steps run to the end leave fewer segments and an
 //! index that passes FTS5's integrity check and still finds every article.
+//! The job rests while no content write has happened since its last step found nothing to do.
 
 use crate::common::spawn;
 use serde_json::json;
@@ -59,4 +60,20 @@ async fn the_search_index_is_merged_by_background_steps_and_stays_whole() {
             "{word}: {found}"
         );
     }
+}
+
+/// The merge job rests while `content_writes` stands still: content writes move it, the merge
+/// steps (bookkeeping) do not.
+#[actix_web::test]
+async fn content_writes_move_the_counter_the_merge_job_waits_on_and_merges_do_not() {
+    let app = spawn().await;
+    let db = &app.state.db;
+    let start = db.content_writes();
+    let category = app.category("Health", None).await["id"].as_i64().unwrap();
+    app.article("Counted write", category, json!({"status": "published"}))
+        .await;
+    let after_writes = db.content_writes();
+    assert!(after_writes >= start + 2, "{start} → {after_writes}");
+    while db.merge_search_index().await.unwrap() {}
+    assert_eq!(db.content_writes(), after_writes, "merges are bookkeeping");
 }

@@ -12,6 +12,7 @@
 //! never to be stored.
 
 use super::compression::identity_tag;
+use super::request_log::RoutePattern;
 use crate::caching::encodings::{is_compressible, Coding};
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
@@ -197,7 +198,12 @@ pub async fn cache_headers(
     if let (Some(hit), Some(key)) = (hit, cache_key.as_deref()) {
         let mut head = HttpResponse::with_body(StatusCode::OK, ());
         *head.headers_mut() = hit.headers.clone();
-        let response = validators.apply(head, || representation(&state, key, &hit, coding))?;
+        let mut response = validators.apply(head, || representation(&state, key, &hit, coding))?;
+        if let Some(route) = &hit.route {
+            response
+                .extensions_mut()
+                .insert(RoutePattern(Arc::clone(route)));
+        }
         return Ok(req.into_response(response));
     }
 
@@ -230,7 +236,8 @@ pub async fn cache_headers(
         valid_until: schedule.and_then(|around| around.next),
         filled_at: now.naive_utc(),
     };
-    let cached = Arc::new(Cached::new(head.headers().clone(), bytes));
+    let route = request.match_pattern().map(Arc::from);
+    let cached = Arc::new(Cached::new(head.headers().clone(), bytes, route));
     state
         .responses
         .put(key.clone(), fill, Arc::clone(&cached), now.naive_utc());

@@ -16,6 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest};
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
@@ -133,9 +134,6 @@ pub async fn log_requests(
     req.extensions_mut().insert(request_id.clone());
     let line = RequestLine::of(req.request(), &request_id, client_ip);
     let method = req.method().to_string();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
     let span = tracing::info_span!("request", request_id = %request_id);
     // An inner layer's `Err` (never a handler's: those are responses by now) is turned into a
     // response by the server, past this layer; it is still logged.
@@ -144,7 +142,13 @@ pub async fn log_requests(
         Err(error) => {
             let status = error.as_response_error().status_code();
             line.emit(status, started.elapsed());
-            observe(&state, method, route, status.as_u16(), started);
+            observe(
+                &state,
+                method,
+                UNMATCHED.to_owned(),
+                status.as_u16(),
+                started,
+            );
             return Err(error);
         }
     };
@@ -152,9 +156,28 @@ pub async fn log_requests(
         res.headers_mut().insert(X_REQUEST_ID, value);
     }
     line.emit(res.status(), started.elapsed());
+    // Asked once the request has been routed: the router's match is then looked up, not
+    // matched again against every route's pattern. An answer made without routing (the
+    // response cache's) may say which route made it.
+    let route = res
+        .response()
+        .extensions()
+        .get::<RoutePattern>()
+        .map(|known| known.0.to_string())
+        .or_else(|| res.request().match_pattern())
+        .unwrap_or_else(|| UNMATCHED.to_owned());
     observe(&state, method, route, res.status().as_u16(), started);
     Ok(res)
 }
+
+/// The route pattern (`/api/v1/articles/{id_or_slug}`) of an answer a layer made without
+/// routing the request, set in the response's extensions by that layer (the response cache, for
+/// the route that made the stored answer).
+#[derive(Debug, Clone)]
+pub struct RoutePattern(pub Arc<str>);
+
+/// The `route` label of a request no route matched, or that failed before it was routed.
+const UNMATCHED: &str = "unmatched";
 
 /// Records one answer in the request-duration histogram.
 fn observe(state: &AppState, method: String, route: String, status: u16, started: Instant) {
