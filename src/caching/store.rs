@@ -14,7 +14,7 @@
 //! most the *view-count max age* after it was filled, then computed again: a cached answer's
 //! view counts lag the stored ones by at most that long, and nothing else in it ever lags.
 
-use super::encodings::Coding;
+use super::encodings::{is_compressible, Coding};
 use super::flight::Flights;
 use actix_web::http::header::HeaderMap;
 use actix_web::web::Bytes;
@@ -61,6 +61,8 @@ pub struct Cached {
     /// The pattern of the route that made it (`/api/v1/articles/{id_or_slug}`), if one did: a
     /// hit is answered without routing, and still counted under its route.
     pub route: Option<Arc<str>>,
+    /// Whether `Compress` would encode it ([`is_compressible`]), decided once when stored.
+    pub compressible: bool,
     /// The body in each [`Coding`], by [`Coding::index`], once a request has asked for it.
     encoded: [OnceLock<Bytes>; Coding::COUNT],
 }
@@ -69,6 +71,7 @@ impl Cached {
     /// A response made by the route with this pattern, with no compressed copy yet.
     pub fn new(headers: HeaderMap, body: Bytes, route: Option<Arc<str>>) -> Self {
         Self {
+            compressible: is_compressible(&headers),
             headers,
             body,
             route,

@@ -13,7 +13,7 @@
 
 use super::compression::identity_tag;
 use super::request_log::RoutePattern;
-use crate::caching::encodings::{is_compressible, Coding};
+use crate::caching::encodings::Coding;
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
 use crate::caching::store::{CacheScope, Cached, Change, Fill};
@@ -257,7 +257,7 @@ fn representation(
     cached: &Arc<Cached>,
     coding: Option<Coding>,
 ) -> Result<(Bytes, Option<Coding>), actix_web::Error> {
-    match coding.filter(|_| is_compressible(&cached.headers)) {
+    match coding.filter(|_| cached.compressible) {
         Some(coding) => {
             let encoded = state
                 .responses
