@@ -408,6 +408,28 @@ fn nul_text_sql(column: &str, op: Op, values: &[Value]) -> Option<Sql> {
     Some(sql)
 }
 
+/// SQLite: `a.id IN (…)` the articles whose `column` (`a.title` or `a.slug`) the trigram index
+/// `article_trigrams` says may contain (`Op::Contains`) or start with (`Op::StartsWith`)
+/// `text`, a superset (it folds case beyond ASCII) of those the LIKE that follows it keeps.
+/// `None` when the index cannot answer: `text` has fewer than three characters (FTS5 would scan
+/// its whole index), or a LIKE wildcard or escape character (FTS5's LIKE takes no `ESCAPE`).
+fn trigram_candidates(column: &str, text: &str, op: Op) -> Option<Sql> {
+    let indexed = column.strip_prefix("a.")?;
+    let answerable = text.chars().count() >= 3 && !text.contains(['%', '_', '\\']);
+    if !answerable || !matches!(indexed, "title" | "slug") {
+        return None;
+    }
+    let pattern = match op {
+        Op::Contains => format!("%{text}%"),
+        _ => format!("{text}%"),
+    };
+    let mut sql = Sql::new(&format!(
+        "a.id IN (SELECT rowid FROM article_trigrams WHERE {indexed} LIKE "
+    ));
+    sql.bind(Bind::Text(pattern)).push(")");
+    Some(sql)
+}
+
 fn filter_sql(
     conn: &mut DbConn,
     field: FilterField,
@@ -466,6 +488,11 @@ fn filter_sql(
                 Backend::Sqlite => "LIKE",
                 Backend::Postgres => "ILIKE",
             };
+            if conn.backend() == Backend::Sqlite {
+                if let Some(candidates) = trigram_candidates(column, &text, op) {
+                    sql.append(&candidates).push(" AND ");
+                }
+            }
             sql.push(&format!("{column} {like} "))
                 .bind(Bind::Text(pattern))
                 .push(" ESCAPE '\\'");

@@ -567,7 +567,11 @@ mod tests {
         .into_iter()
         .map(|row| row.name)
         .collect();
-        assert_eq!(triggers, ["article_search_article_update"]);
+        // The trigram index of titles and slugs follows those two columns only.
+        assert_eq!(
+            triggers,
+            ["article_search_article_update", "article_trigrams_update"]
+        );
     }
 
     #[test]

@@ -23,8 +23,12 @@ pub const INTERVAL: Duration = Duration::from_millis(100);
 /// the levels holding at least `usermerge`, by default 4, segments).
 pub const PAGES_PER_STEP: i32 = 200;
 
+/// The FTS5 tables whose segments the steps merge: the search index and the trigram index of
+/// titles and slugs (migration `2026-12-15-000002_title_trigrams`), both with `automerge = 0`.
+const MERGED_INDEXES: [&str; 2] = ["article_search", "article_trigrams"];
+
 impl Database {
-    /// Takes one merge step on the search index, as bookkeeping (`Last-Modified` does not move):
+    /// Takes one merge step on each of the [`MERGED_INDEXES`], as bookkeeping (`Last-Modified` does not move):
     /// returns whether it merged anything. Nothing to do on PostgreSQL.
     ///
     /// Errors: the writer could not be had within the pool's timeout, or SQLite failed.
@@ -33,12 +37,16 @@ impl Database {
             return Ok(false);
         }
         self.bookkeeping(|conn| {
-            let before = total_changes(conn)?;
-            conn.batch_execute(&format!(
-                "INSERT INTO article_search (article_search, rank) VALUES ('merge', {PAGES_PER_STEP});"
-            ))?;
-            // FTS5's own test for "no more work": the statement changed fewer than two rows.
-            Ok(total_changes(conn)? - before >= 2)
+            let mut merged = false;
+            for index in MERGED_INDEXES {
+                let before = total_changes(conn)?;
+                conn.batch_execute(&format!(
+                    "INSERT INTO {index} ({index}, rank) VALUES ('merge', {PAGES_PER_STEP});"
+                ))?;
+                // FTS5's own test for "no more work": the statement changed fewer than two rows.
+                merged |= total_changes(conn)? - before >= 2;
+            }
+            Ok(merged)
         })
         .await
     }

@@ -60,6 +60,7 @@ mod seed_page;
 mod seo;
 mod sitemap;
 mod startup;
+mod substring_filters;
 mod tags;
 mod test_db;
 mod token_attacks;

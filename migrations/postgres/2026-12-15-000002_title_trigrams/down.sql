@@ -1,0 +1,2 @@
+DROP INDEX articles_slug_trigrams;
+DROP INDEX articles_title_trigrams;
