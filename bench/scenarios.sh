@@ -6,6 +6,8 @@
 #   2a         GET /api/v1/articles?category=<largest>&per_page=20 (page mode: counts the total)
 #   2a-cursor  GET /api/v1/articles?category=<largest>&limit=20 (cursor mode, page 1)
 #   2b         the same cursor list DEPTH (1000) pages deep, or its last page if it has fewer
+#   2c         GET /api/v1/articles?filter[title][contains]=<random word of scenario 3>&per_page=20
+#              (page mode: counts the total)
 #   3          GET /api/v1/search?q=<random common word> at SEARCH_CONNECTIONS (16)
 #   4          POST /api/v1/articles/{slug}/views, random slugs
 #   4+1        scenarios 4 and 1 at once (two wrk processes)
@@ -40,7 +42,7 @@ connections=${BENCH_CONNECTIONS:-16}
 search_connections=${SEARCH_CONNECTIONS:-16}
 write_percent=${WRITE_PERCENT:-10}
 depth=${DEPTH:-1000}
-scenarios=" ${SCENARIOS:-ceiling 1 1again 2a 2a-cursor 2b 3 4 4+1 5 7 6} "
+scenarios=" ${SCENARIOS:-ceiling 1 1again 2a 2a-cursor 2b 2c 3 4 4+1 5 7 6} "
 lua=$root/bench/scenarios.lua
 ceiling_bin=${CEILING_BIN:-$root/target/release/examples/ceiling}
 ceiling_port=${CEILING_PORT:-$((port + 1))}
@@ -61,7 +63,7 @@ db=$(database "$articles")
 if [ -n "${IN_PLACE:-}" ]; then
     for scenario in $scenarios; do
         case $scenario in
-            ceiling | 1 | 1again | 2a | 2a-cursor | 2b | 3) ;;
+            ceiling | 1 | 1again | 2a | 2a-cursor | 2b | 2c | 3) ;;
             *) echo "IN_PLACE=1 runs read scenarios only, not $scenario" >&2; exit 2 ;;
         esac
     done
@@ -307,6 +309,13 @@ if wants 2b; then
     run "2b category cursor page ${input[deep_depth]}" "$connections" \
         "/api/v1/articles?category=${input[category_slug]}&limit=20&after=${input[deep_cursor]}"
     ran="$ran 2b"
+fi
+if wants 2c; then
+    run "2c title contains <word>, page 1 with total" "$connections" / mode=get \
+        "list=${input[words_file]}" "prefix=/api/v1/articles?filter[title][contains]=" \
+        "suffix=&per_page=20" $detail
+    ran="$ran 2c"
+    drain
 fi
 if wants 3; then
     run "3 search q=<word>" "$search_connections" / mode=get "list=${input[words_file]}" \
