@@ -54,7 +54,7 @@ fn selected(
         .collect()
 }
 
-/// The slugs (sorted) and the total a list answers.
+/// The slugs (sorted) and the total a list answers in page mode.
 async fn listed<S, B>(app: &TestApp<S>, query: &str) -> (BTreeSet<String>, i64)
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
@@ -67,6 +67,19 @@ where
     let total = reply.header("x-total-count").parse().expect("a total");
     let found = slugs(&reply.body).into_iter().map(str::to_owned).collect();
     (found, total)
+}
+
+/// The slugs (sorted) a list answers in cursor mode (one page of 100, no total), sorted by title.
+async fn listed_by_cursor<S, B>(app: &TestApp<S>, query: &str) -> BTreeSet<String>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let reply = app
+        .get(&format!("/api/v1/articles?{query}&limit=100&sort=title"))
+        .await
+        .expect(200);
+    slugs(&reply.body).into_iter().map(str::to_owned).collect()
 }
 
 fn encoded(needle: &str) -> String {
@@ -113,6 +126,11 @@ async fn contains_and_starts_with_answer_by_their_rule_for_every_kind_of_needle(
                 }
             }
             assert_eq!(total, found.len() as i64, "{query}: the total");
+            assert_eq!(
+                listed_by_cursor(&app, &query).await,
+                found,
+                "{query}: cursor mode, another plan"
+            );
         }
     }
 }
