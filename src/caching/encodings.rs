@@ -36,6 +36,25 @@ impl Coding {
     /// How many codings there are: the number of encoded copies an entry may keep.
     pub const COUNT: usize = 3;
 
+    /// Every coding, in `Compress`'s order of preference.
+    pub const ALL: [Coding; Self::COUNT] = [Self::Brotli, Self::Gzip, Self::Deflate];
+
+    /// The coding's name, as in `Content-Encoding` and as the suffix of an entity tag.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
+            Self::Deflate => "deflate",
+        }
+    }
+
+    /// The coding a `Content-Encoding` value names (any case), if it is one of these.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|coding| coding.name().eq_ignore_ascii_case(name.trim()))
+    }
+
     /// The coding a request with `accept` (its `Accept-Encoding`, if any) is answered in, by
     /// `Compress`'s rules (RFC 9110 §12.5.3: highest q-value, then br before gzip before
     /// deflate); `None` for identity, which includes a missing header and one nothing suits.
@@ -59,11 +78,7 @@ impl Coding {
 
     /// The coding's `Content-Encoding` value.
     pub fn header_value(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            Self::Brotli => "br",
-            Self::Gzip => "gzip",
-            Self::Deflate => "deflate",
-        })
+        HeaderValue::from_static(self.name())
     }
 
     /// `body` encoded in this coding, written in one piece with the settings of actix-http's

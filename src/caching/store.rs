@@ -278,22 +278,22 @@ impl ResponseCache {
 
     /// Stores `response` under `key`, unless a write has made it stale already, a newer one is
     /// there, or it is bigger than a tenth of the capacity; evicts the least recently used
-    /// entries to make room.
-    pub fn put(&self, key: String, fill: Fill, response: Arc<Cached>, now: NaiveDateTime) {
+    /// entries to make room. Returns whether it stored it.
+    pub fn put(&self, key: String, fill: Fill, response: Arc<Cached>, now: NaiveDateTime) -> bool {
         let bytes = response.size(&key);
         if bytes > self.capacity / 10 || !self.is_enabled() {
-            return;
+            return false;
         }
         let mut inner = self.lock();
         if !inner.is_current(&fill, now, self.view_count_max_age) {
-            return;
+            return false;
         }
         if inner
             .entries
             .peek(&key)
             .is_some_and(|existing| existing.fill.ticket > fill.ticket)
         {
-            return;
+            return false;
         }
         inner.remove(&key);
         self.make_room(&mut inner, bytes);
@@ -306,6 +306,7 @@ impl ResponseCache {
                 bytes,
             },
         );
+        true
     }
 
     /// `response`'s body in `coding`: the copy made earlier, or one made now and kept with

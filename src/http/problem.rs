@@ -148,8 +148,16 @@ pub fn problem_for_bare_errors<B>(
             other.canonical_reason().unwrap_or("error").to_owned(),
         ),
     };
-    let (request, _) = response.into_parts();
-    let rewritten = ServiceResponse::new(request, error.error_response());
+    let (request, bare) = response.into_parts();
+    let mut problem = error.error_response();
+    // What the bare answer said about negotiation and methods stays true of the problem: a
+    // `406` varies on `Accept-Encoding`, a `405` lists what is allowed.
+    for name in [header::VARY, header::ALLOW] {
+        for value in bare.headers().get_all(&name) {
+            problem.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    let rewritten = ServiceResponse::new(request, problem);
     Ok(ErrorHandlerResponse::Response(
         rewritten.map_into_right_body(),
     ))

@@ -224,3 +224,68 @@ async fn a_hit_answers_if_none_match_with_a_304_and_no_body() {
         assert!(again.raw.is_empty());
     }
 }
+
+/// A `304` only for the representation the request selects (RFC 9110 §13.1.2): a tag of another
+/// coding's representation is not the client's copy of this one. A shared cache revalidating
+/// with every variant's tag learns which one to send.
+#[actix_web::test]
+async fn a_304_is_given_only_for_the_selected_representations_own_tag() {
+    let app = spawn().await;
+    seeded(&app).await;
+    for path in READS {
+        let identity = app.send(get(path, None, None)).await.expect(200);
+        let plain = identity.header("etag").to_owned();
+        let gzip = format!("{}-gzip\"", &plain[..plain.len() - 1]);
+        let br = format!("{}-br\"", &plain[..plain.len() - 1]);
+        // A client that takes no coding holds only a gzip copy: it gets the identity body.
+        let fresh = app.send(get(path, None, Some(&gzip))).await.expect(200);
+        assert_eq!(fresh.header("etag"), plain, "{path}");
+        assert_eq!(fresh.raw, identity.raw, "{path}");
+        // Several variants named: the 304 carries the one this request selects.
+        let all = format!("{plain}, {br}, {gzip}");
+        for (accept, selected) in [(None, &plain), (Some("gzip"), &gzip), (Some("br"), &br)] {
+            let again = app.send(get(path, accept, Some(&all))).await;
+            assert_eq!(again.status.as_u16(), 304, "{path} {accept:?}");
+            assert_eq!(again.header("etag"), selected.as_str(), "{path} {accept:?}");
+        }
+        // A br copy does not answer for a client that asks for gzip.
+        let other = app
+            .send(get(path, Some("gzip"), Some(&br)))
+            .await
+            .expect(200);
+        assert_eq!(other.header("content-encoding"), "gzip", "{path}");
+    }
+}
+
+/// An answer too big for the response cache is compressed by `Compress` on every request,
+/// and no copy is counted for it.
+#[actix_web::test]
+async fn an_answer_the_cache_does_not_keep_makes_no_copy() {
+    let app = crate::common::spawn_with(|config| config.response_cache_bytes = 2_000).await;
+    seeded(&app).await;
+    let path = "/api/v1/articles/sleep-basics";
+    let before = encodings_made(&app).await;
+    let identity = app.send(get(path, None, None)).await.expect(200);
+    assert!(identity.raw.len() > 200, "bigger than a tenth of the cache");
+    for _ in 0..3 {
+        let reply = app.send(get(path, Some("gzip"), None)).await.expect(200);
+        assert_eq!(reply.header("content-encoding"), "gzip");
+        assert_eq!(decoded(&reply, "gzip"), identity.raw);
+    }
+    assert_eq!(encodings_made(&app).await, before);
+}
+
+/// A request that refuses every coding the server has gets a `406` problem that still says it
+/// varies on `Accept-Encoding`.
+#[actix_web::test]
+async fn refusing_every_coding_is_a_406_problem_that_varies_on_accept_encoding() {
+    let app = spawn().await;
+    seeded(&app).await;
+    for path in READS {
+        let reply = app
+            .send(get(path, Some("identity;q=0"), None))
+            .await
+            .expect_problem(406, "http_error");
+        assert!(varies_on_accept_encoding(&reply), "{path}");
+    }
+}

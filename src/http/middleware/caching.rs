@@ -11,9 +11,9 @@
 //! everything and marks writes, errors (including those of the outer layers) and probes as
 //! never to be stored.
 
-use super::compression::identity_tag;
+use super::compression::coded_tag;
 use super::request_log::RoutePattern;
-use crate::caching::encodings::Coding;
+use crate::caching::encodings::{is_compressible, Coding};
 use crate::caching::flight::Turn;
 use crate::caching::schedule::Around;
 use crate::caching::store::{CacheScope, Cached, Change, Fill};
@@ -77,7 +77,7 @@ impl Area {
 
 /// The validators a request sent.
 struct Conditions {
-    /// `If-None-Match` entity tags (opaque parts, `W/` stripped), or `["*"]`.
+    /// `If-None-Match` entity tags as sent (`W/` stripped, a coding suffix kept), or `["*"]`.
     if_none_match: Option<Vec<String>>,
     /// `If-Modified-Since`, when present and parsable.
     if_modified_since: Option<NaiveDateTime>,
@@ -91,7 +91,7 @@ impl Conditions {
             .flat_map(|value| value.split(','))
             .map(str::trim)
             .filter(|tag| !tag.is_empty())
-            .map(|tag| identity_tag(tag.trim_start_matches("W/")))
+            .map(|tag| tag.trim_start_matches("W/").to_owned())
             .collect();
         let if_modified_since = headers
             .get(header::IF_MODIFIED_SINCE)
@@ -103,8 +103,10 @@ impl Conditions {
         }
     }
 
-    /// True when the client's copy is current: a matching `If-None-Match` (weak comparison), or,
-    /// only without `If-None-Match`, an `If-Modified-Since` no earlier than `last_modified`.
+    /// True when the client's copy is current: `If-None-Match` names `etag`, the tag of the
+    /// representation this request is answered with (weak comparison; a tag of another coding's
+    /// representation does not count, RFC 9110 §13.1.2), or, only without `If-None-Match`, an
+    /// `If-Modified-Since` no earlier than `last_modified`.
     fn not_modified(&self, etag: &str, last_modified: Option<DateTime<Utc>>) -> bool {
         match &self.if_none_match {
             Some(tags) => tags.iter().any(|tag| tag == "*" || tag == etag),
@@ -198,7 +200,9 @@ pub async fn cache_headers(
     if let (Some(hit), Some(key)) = (hit, cache_key.as_deref()) {
         let mut head = HttpResponse::with_body(StatusCode::OK, ());
         *head.headers_mut() = hit.headers.clone();
-        let mut response = validators.apply(head, || representation(&state, key, &hit, coding))?;
+        let coding = coding.filter(|_| hit.compressible);
+        let mut response =
+            validators.apply(head, coding, || representation(&state, key, &hit, coding))?;
         if let Some(route) = &hit.route {
             response
                 .extensions_mut()
@@ -224,10 +228,12 @@ pub async fn cache_headers(
     let etag = entity_tag(head.headers().get(header::ETAG), &bytes);
     head.headers_mut()
         .insert(header::ETAG, header_value(&etag)?);
+    // The coding `Compress` would choose, which this layer applies itself to what it caches.
+    let coding = coding.filter(|_| is_compressible(head.headers()));
     let Some(key) = cache_key else {
         return Ok(ServiceResponse::new(
             request,
-            validators.apply(head, || Ok((bytes, None)))?,
+            validators.apply(head, coding, || Ok((bytes, false)))?,
         ));
     };
     let fill = Fill {
@@ -238,34 +244,40 @@ pub async fn cache_headers(
     };
     let route = request.match_pattern().map(Arc::from);
     let cached = Arc::new(Cached::new(head.headers().clone(), bytes, route));
-    state
+    let stored = state
         .responses
         .put(key.clone(), fill, Arc::clone(&cached), now.naive_utc());
     // Only now, with the answer in the cache, are the requests waiting for it let go.
     drop(computing);
-    let response = validators.apply(head, || representation(&state, &key, &cached, coding))?;
+    let response = validators.apply(head, coding, || {
+        if stored {
+            representation(&state, &key, &cached, coding)
+        } else {
+            // Not kept (too big for the cache, say): `Compress` encodes it, as any answer.
+            Ok((cached.body.clone(), false))
+        }
+    })?;
     Ok(ServiceResponse::new(request, response))
 }
 
-/// The body a request gets of the response stored under `key`, with the coding it is in: the
-/// copy in the request's negotiated `coding` (made now by the first request to ask for it), or
-/// the identity body (`None`) when it asked for none or `Compress` would not encode this
-/// response (an image, say), which `Compress` then leaves as it is too.
+/// The body a request gets of the response stored under `key`, and whether it is encoded: the
+/// copy in `coding` (made now by the first request to ask for it), or the identity body when
+/// the answer is in no coding.
 fn representation(
     state: &AppState,
     key: &str,
     cached: &Arc<Cached>,
     coding: Option<Coding>,
-) -> Result<(Bytes, Option<Coding>), actix_web::Error> {
-    match coding.filter(|_| cached.compressible) {
+) -> Result<(Bytes, bool), actix_web::Error> {
+    match coding {
         Some(coding) => {
             let encoded = state
                 .responses
                 .encoded(key, cached, coding)
                 .map_err(ErrorInternalServerError)?;
-            Ok((encoded, Some(coding)))
+            Ok((encoded, true))
         }
-        None => Ok((cached.body.clone(), None)),
+        None => Ok((cached.body.clone(), false)),
     }
 }
 
@@ -296,13 +308,15 @@ struct Validators {
 }
 
 impl Validators {
-    /// `head` (a `200` carrying its `ETag`) with `Last-Modified`, `Cache-Control` and `Vary`,
-    /// and the body `body` gives, labelled with its `Content-Encoding` when it has one — or,
-    /// when the client's copy is current, a `304` without it (`body` is not called).
+    /// `head` (a `200` carrying its identity `ETag`) with `Last-Modified`, `Cache-Control` and
+    /// `Vary`, and the body `body` gives (with whether it is already encoded in `coding`, the
+    /// coding of the answer: else `Compress` encodes it) — or, when the client holds this very
+    /// representation, a `304` without a body (`body` is not called) carrying its tag.
     fn apply(
         &self,
         mut head: HttpResponse<()>,
-        body: impl FnOnce() -> Result<(Bytes, Option<Coding>), actix_web::Error>,
+        coding: Option<Coding>,
+        body: impl FnOnce() -> Result<(Bytes, bool), actix_web::Error>,
     ) -> Result<HttpResponse<BoxBody>, actix_web::Error> {
         let etag = head
             .headers()
@@ -310,7 +324,10 @@ impl Validators {
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let not_modified = self.conditions.not_modified(&etag, self.last_modified);
+        let representation_tag = coding.map_or_else(|| etag.clone(), |c| coded_tag(&etag, c));
+        let not_modified = self
+            .conditions
+            .not_modified(&representation_tag, self.last_modified);
         let headers = head.headers_mut();
         if let Some(at) = self.last_modified {
             let date = at.format(HTTP_DATE).to_string();
@@ -321,10 +338,12 @@ impl Validators {
         Ok(if not_modified {
             *head.status_mut() = StatusCode::NOT_MODIFIED;
             head.headers_mut().remove(header::CONTENT_TYPE);
+            head.headers_mut()
+                .insert(header::ETAG, header_value(&representation_tag)?);
             head.set_body(BoxBody::new(()))
         } else {
-            let (body, coding) = body()?;
-            if let Some(coding) = coding {
+            let (body, encoded) = body()?;
+            if let Some(coding) = coding.filter(|_| encoded) {
                 head.headers_mut()
                     .insert(header::CONTENT_ENCODING, coding.header_value());
             }

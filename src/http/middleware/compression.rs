@@ -1,26 +1,23 @@
 //! Content codings (gzip, brotli) and the validators that go with them: a compressed answer is another representation, so its strong `ETag` is the identity one with the coding appended (`"<tag>-gzip"`, RFC 9110 §8.8.3), and every answer says `Vary: Accept-Encoding`.
 //!
 //! actix-web's `Compress` (the layer just inside this one) encodes a body when the client's
-//! `Accept-Encoding` allows it; the response cache and the entity tags are computed further in,
-//! on the identity body. This layer, just outside `Compress`, labels what came out.
+//! `Accept-Encoding` allows it, unless the response cache's layer further in has already sent
+//! its stored copy in that coding; entity tags are computed on the identity body. This layer,
+//! just outside `Compress`, labels what came out.
 
+use crate::caching::encodings::Coding;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-
-/// The content codings `Compress` may apply, as they appear in `Content-Encoding` and as the
-/// suffix of an entity tag.
-const CODINGS: [&str; 3] = ["br", "gzip", "deflate"];
 
 /// The identity representation's tag for a tag that may carry a coding suffix:
 /// `"abc-gzip"` → `"abc"`; any other tag is returned as it is.
 pub fn identity_tag(tag: &str) -> String {
     if let Some(opaque) = tag.strip_suffix('"') {
-        for coding in CODINGS {
+        for coding in Coding::ALL {
             if let Some(rest) = opaque
-                .strip_suffix(coding)
+                .strip_suffix(coding.name())
                 .and_then(|rest| rest.strip_suffix('-'))
             {
                 return format!("{rest}\"");
@@ -30,44 +27,36 @@ pub fn identity_tag(tag: &str) -> String {
     tag.to_owned()
 }
 
+/// The tag of `identity`'s representation in `coding`: `"abc"` → `"abc-gzip"`; a weak tag, or
+/// one that is not quoted, is returned as it is (RFC 9110 §8.8.3: only strong tags name bytes).
+pub fn coded_tag(identity: &str, coding: Coding) -> String {
+    match identity.strip_suffix('"') {
+        Some(opaque) if !identity.starts_with("W/") => format!("{opaque}-{}\"", coding.name()),
+        _ => identity.to_owned(),
+    }
+}
+
 /// The compression labelling layer (position 5 of the table in `super`): a compressed answer's
-/// strong `ETag` gets its coding appended; a `304` carries the tag the client sent back (the
-/// representation it holds); every answer gets `Vary: Accept-Encoding`, merged into one `Vary`.
+/// strong `ETag` gets its coding appended (a `304` already carries the tag of the
+/// representation the request selected: the response cache's layer sets it); every answer gets
+/// `Vary: Accept-Encoding`, merged into one `Vary`.
 pub async fn tag_representations(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let sent_tags: Vec<String> = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|tag| tag.trim().to_owned())
-        .collect();
     let mut res = next.call(req).await?.map_into_boxed_body();
     let headers = res.headers_mut();
-    if let Some(etag) = headers
+    let etag = headers
         .get(header::ETAG)
         .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-    {
-        let coding = headers
-            .get(header::CONTENT_ENCODING)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|coding| CODINGS.iter().find(|c| c.eq_ignore_ascii_case(coding)));
-        let labelled = if res.status() == StatusCode::NOT_MODIFIED {
-            sent_tags
-                .iter()
-                .find(|sent| identity_tag(sent.trim_start_matches("W/")) == etag)
-                .map(|sent| sent.trim_start_matches("W/").to_owned())
-        } else {
-            coding.and_then(|coding| {
-                let opaque = etag.strip_suffix('"')?;
-                (!etag.starts_with("W/")).then(|| format!("{opaque}-{coding}\""))
-            })
-        };
-        if let Some(value) = labelled.and_then(|tag| HeaderValue::from_str(&tag).ok()) {
-            res.headers_mut().insert(header::ETAG, value);
+        .map(str::to_owned);
+    let coding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .and_then(Coding::from_name);
+    if let (Some(etag), Some(coding)) = (etag, coding) {
+        if let Ok(value) = HeaderValue::from_str(&coded_tag(&etag, coding)) {
+            headers.insert(header::ETAG, value);
         }
     }
     vary_on_accept_encoding(res.headers_mut());
