@@ -130,30 +130,47 @@ pub fn run(
         condition.bind(Bind::Int(person.id.into())).push(")");
         conditions.push(condition);
     }
-    for filter in &query.filters {
-        conditions.push(filter_sql(
-            conn,
-            filter.field,
-            filter.op,
-            &filter.values,
-            now,
-        )?);
-    }
-    // SQLite: the trigram index's candidates, when a filter lets it answer (see below).
+    // SQLite: the trigram index's candidates for the first filter it can answer (see below),
+    // and the conditions without that filter's own look-up in the index (`lean`).
     let candidates = (backend == Backend::Sqlite && search.is_none())
         .then(|| from_trigram_candidates(query))
         .flatten();
+    let mut lean = conditions.clone();
+    for (i, filter) in query.filters.iter().enumerate() {
+        let (field, op, values) = (filter.field, filter.op, &filter.values);
+        let condition = filter_sql(conn, field, op, values, now, true)?;
+        lean.push(match &candidates {
+            Some((driver, _)) if *driver == i => filter_sql(conn, field, op, values, now, false)?,
+            _ => condition.clone(),
+        });
+        conditions.push(condition);
+    }
     let total = match (&query.paging, query.count) {
         (Paging::Pages { .. }, _) | (_, true) => {
             // Counted over the candidates: otherwise SQLite walks every visible article's
             // index entry to test it against them.
             let mut count = Sql::new("SELECT COUNT(*) AS n");
-            count
-                .append(candidates.as_ref().unwrap_or(&from))
-                .append(&where_clause(&conditions));
+            match &candidates {
+                Some((_, from_candidates)) => {
+                    count.append(from_candidates).append(&where_clause(&lean))
+                }
+                None => count.append(&from).append(&where_clause(&conditions)),
+            };
             Some(count.query(conn).get_result::<Count>(conn)?.n)
         }
         _ => None,
+    };
+    // The page: a small known total is read from the candidates (rather than by walking the
+    // visibility index in date order until enough of them turn up: all of it, for a word no
+    // title holds); a large one by that walk, which soon fills a page, testing each article's
+    // text as it goes (looking every candidate up first would cost more); an unknown one (a
+    // cursor page without `count`) by the walk, tested against the candidates.
+    let (select_from, mut conditions) = match (candidates, total) {
+        (Some((_, from_candidates)), Some(total)) if total <= CANDIDATES_FIRST_MAX => {
+            (from_candidates, lean)
+        }
+        (Some(_), Some(_)) => (from, lean),
+        _ => (from, conditions),
     };
 
     let keys = effective_keys(&query.sort);
@@ -172,18 +189,11 @@ pub fn run(
         let nulls_possible = !matches!(audience, Audience::Public(_));
         conditions.insert(0, keyset_condition(&keys, cursor, nulls_possible, rank));
     }
-    // A page whose small total is known is read from the trigram index's candidates rather than
-    // by walking the visibility index in date order until enough of them turn up (all of it,
-    // for a word no title holds).
-    let select_from = match (&candidates, total) {
-        (Some(candidates), Some(total)) if total <= CANDIDATES_FIRST_MAX => candidates,
-        _ => &from,
-    };
     let mut select = Sql::new("SELECT a.*, ");
     select.push(rank);
     select.push(" AS rank, '' AS snippet");
     select
-        .append(select_from)
+        .append(&select_from)
         .append(&where_clause(&conditions));
     select.push(" ORDER BY ");
     for (i, key) in keys.iter().enumerate() {
@@ -456,9 +466,9 @@ fn trigram_lookup(field: FilterField, op: Op, text: &str) -> Option<(&'static st
 /// ([`trigram_lookup`]), each joined to its article (`CROSS JOIN` makes SQLite loop over the
 /// candidates and look each article up by id): a plan whose cost is the number of candidates,
 /// for a total, and for a page whose total is known to be small (its candidates are then
-/// sorted). `None` without such a filter.
-fn from_trigram_candidates(query: &ListQuery) -> Option<Sql> {
-    query.filters.iter().find_map(|filter| {
+/// sorted). Also the filter's index among the query's filters. `None` without such a filter.
+fn from_trigram_candidates(query: &ListQuery) -> Option<(usize, Sql)> {
+    query.filters.iter().enumerate().find_map(|(i, filter)| {
         let Some(Value::Text(text)) = filter.values.first() else {
             return None;
         };
@@ -468,16 +478,19 @@ fn from_trigram_candidates(query: &ListQuery) -> Option<Sql> {
         ));
         from.bind(Bind::Text(pattern))
             .push(") AS t CROSS JOIN articles a ON a.id = t.id");
-        Some(from)
+        Some((i, from))
     })
 }
 
+/// The condition of one filter. `trigram_in`: on SQLite, a `contains`/`starts_with` the trigram
+/// index can answer also tests the article against the index's candidates (`a.id IN (…)`).
 fn filter_sql(
     conn: &mut DbConn,
     field: FilterField,
     op: Op,
     values: &[Value],
     now: NaiveDateTime,
+    trigram_in: bool,
 ) -> ApiResult<Sql> {
     let column = match field {
         FilterField::Status => return Ok(status_sql(op, values, now)),
@@ -530,7 +543,7 @@ fn filter_sql(
                 Backend::Sqlite => "LIKE",
                 Backend::Postgres => "ILIKE",
             };
-            if conn.backend() == Backend::Sqlite {
+            if trigram_in && conn.backend() == Backend::Sqlite {
                 if let Some((indexed, pattern)) = trigram_lookup(field, op, &text) {
                     sql.push(&format!(
                         "a.id IN (SELECT rowid FROM article_trigrams WHERE {indexed} LIKE "
