@@ -54,32 +54,39 @@ fn selected(
         .collect()
 }
 
+/// The slugs (sorted) a list answers with `query` in page mode (`per_page=100`) and its total,
+/// or in cursor mode (`cursor`: `limit=100`, sorted by title; no total, so `None`).
+async fn listed_as<S, B>(
+    app: &TestApp<S>,
+    query: &str,
+    cursor: bool,
+) -> (BTreeSet<String>, Option<i64>)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let paging = if cursor {
+        "limit=100&sort=title"
+    } else {
+        "per_page=100"
+    };
+    let reply = app
+        .get(&format!("/api/v1/articles?{query}&{paging}"))
+        .await
+        .expect(200);
+    let total = reply.header("x-total-count").parse().ok();
+    let found = slugs(&reply.body).into_iter().map(str::to_owned).collect();
+    (found, total)
+}
+
 /// The slugs (sorted) and the total a list answers in page mode.
 async fn listed<S, B>(app: &TestApp<S>, query: &str) -> (BTreeSet<String>, i64)
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let reply = app
-        .get(&format!("/api/v1/articles?{query}&per_page=100"))
-        .await
-        .expect(200);
-    let total = reply.header("x-total-count").parse().expect("a total");
-    let found = slugs(&reply.body).into_iter().map(str::to_owned).collect();
-    (found, total)
-}
-
-/// The slugs (sorted) a list answers in cursor mode (one page of 100, no total), sorted by title.
-async fn listed_by_cursor<S, B>(app: &TestApp<S>, query: &str) -> BTreeSet<String>
-where
-    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let reply = app
-        .get(&format!("/api/v1/articles?{query}&limit=100&sort=title"))
-        .await
-        .expect(200);
-    slugs(&reply.body).into_iter().map(str::to_owned).collect()
+    let (found, total) = listed_as(app, query, false).await;
+    (found, total.expect("a total in page mode"))
 }
 
 fn encoded(needle: &str) -> String {
@@ -127,7 +134,7 @@ async fn contains_and_starts_with_answer_by_their_rule_for_every_kind_of_needle(
             }
             assert_eq!(total, found.len() as i64, "{query}: the total");
             assert_eq!(
-                listed_by_cursor(&app, &query).await,
+                listed_as(&app, &query, true).await.0,
                 found,
                 "{query}: cursor mode, another plan"
             );
