@@ -140,7 +140,8 @@ healthhub_pg_replica() {
     local attempt port
     for attempt in 1 2 3 4 5; do
         port=$(_healthhub_pg_free_port) || break
-        if _healthhub_pg_ctl_start replica "$port" replica.log -c hot_standby=on; then
+        if _healthhub_pg_ctl_start replica "$port" replica.log -c hot_standby=on \
+            -c log_recovery_conflict_waits=on; then
             export HEALTHHUB_PG_REPLICA_DIR="$HEALTHHUB_PG_DIR/replica"
             export HEALTHHUB_PG_REPLICA_PORT=$port
             export HEALTHHUB_PG_REPLICA_URL="postgres://postgres@127.0.0.1:$port/postgres"
