@@ -7,7 +7,7 @@ use crate::changes;
 use crate::error::ApiError;
 use crate::http::middleware::{
     caching, compression, cors, idempotency, preview_scope, query_tokens, rate_limit,
-    replica_reads, request_log, security_headers, trailing_slash,
+    replica_reads, request_log, security_headers, trailing_slash, url_encoding,
 };
 use crate::http::problem::problem_for_bare_errors;
 use crate::http::routing::{self, no_route, on, Endpoint};
@@ -63,6 +63,7 @@ pub fn build(
         .wrap(from_fn(rate_limit::per_subject))
         .wrap(from_fn(trailing_slash::redirect_trailing_slash))
         .wrap(from_fn(query_tokens::refuse_query_tokens))
+        .wrap(from_fn(url_encoding::refuse_undecodable_urls))
         .wrap(from_fn(rate_limit::per_client))
         .wrap(cors)
         .wrap(from_fn(cors::explain_refusals))

@@ -84,6 +84,10 @@ pub enum ApiError {
     /// The body is not `application/json`.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// No representation the request accepts can be sent: `Accept-Encoding` refuses every
+    /// content coding the server has, identity included (RFC 9110 §12.5.3): a 406.
+    #[error("{0}")]
+    NotAcceptable(String),
     /// The URL's path or query string is longer than the configured limit.
     #[error("{0}")]
     UriTooLong(String),
@@ -181,6 +185,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             Self::RateLimited { .. } | Self::ViewAlreadyCounted { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
@@ -196,7 +201,7 @@ impl ApiError {
 
     /// Every value [`ApiError::code`] can take: the `enum` of `Problem.code` in the OpenAPI
     /// document (a test checks each variant's code is listed).
-    pub const CODES: [&'static str; 24] = [
+    pub const CODES: [&'static str; 25] = [
         "bad_request",
         "unauthorized",
         "forbidden",
@@ -212,6 +217,7 @@ impl ApiError {
         "precondition_failed",
         "payload_too_large",
         "unsupported_media_type",
+        "not_acceptable",
         "uri_too_long",
         "rate_limited",
         "view_already_counted",
@@ -243,6 +249,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => "precondition_failed",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::NotAcceptable(_) => "not_acceptable",
             Self::UriTooLong(_) => "uri_too_long",
             Self::RateLimited { .. } => "rate_limited",
             Self::ViewAlreadyCounted { .. } => "view_already_counted",
@@ -344,6 +351,7 @@ mod tests {
             ApiError::PreconditionFailed(String::new()),
             ApiError::PayloadTooLarge(String::new()),
             ApiError::UnsupportedMediaType(String::new()),
+            ApiError::NotAcceptable(String::new()),
             ApiError::UriTooLong(String::new()),
             ApiError::RateLimited {
                 detail: String::new(),
@@ -372,6 +380,7 @@ mod tests {
                 | ApiError::PreconditionFailed(_)
                 | ApiError::PayloadTooLarge(_)
                 | ApiError::UnsupportedMediaType(_)
+                | ApiError::NotAcceptable(_)
                 | ApiError::UriTooLong(_)
                 | ApiError::RateLimited { .. }
                 | ApiError::ViewAlreadyCounted { .. }

@@ -110,6 +110,64 @@ impl Coding {
     }
 }
 
+/// `accept` (an `Accept-Encoding` value) with what actix-web's negotiation does not read spelled
+/// out, or `None` when it needs no change (RFC 9110 §12.5.3 and §8.4.1.3):
+/// - `x-gzip` is `gzip`;
+/// - `*` with a q-value above zero stands for every coding the header does not name, so each
+///   coding of [`Coding::ALL`] not named is added with the `*`'s q-value (`*` itself stays, as it
+///   still says whether identity is acceptable).
+///
+/// Both the response cache and `Compress` then negotiate on the rewritten value.
+pub fn spelled_out_accept_encoding(accept: &str) -> Option<String> {
+    let mut changed = false;
+    let mut items: Vec<(String, String)> = accept
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (name, parameters) = item.split_once(';').unwrap_or((item, ""));
+            let mut name = name.trim().to_ascii_lowercase();
+            if name == "x-gzip" {
+                name = Coding::Gzip.name().to_owned();
+                changed = true;
+            }
+            (name, parameters.trim().to_owned())
+        })
+        .collect();
+    let any = items
+        .iter()
+        .find(|(name, parameters)| name == "*" && quality_above_zero(parameters))
+        .map(|(_, parameters)| parameters.clone());
+    if let Some(parameters) = any {
+        for coding in Coding::ALL.map(Coding::name) {
+            if !items.iter().any(|(name, _)| name == coding) {
+                items.push((coding.to_owned(), parameters.clone()));
+                changed = true;
+            }
+        }
+    }
+    changed.then(|| {
+        items
+            .iter()
+            .map(|(name, parameters)| match parameters.as_str() {
+                "" => name.clone(),
+                parameters => format!("{name};{parameters}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+/// True when an item's parameters (`q=0.5`, or none) give it a q-value above zero.
+fn quality_above_zero(parameters: &str) -> bool {
+    parameters
+        .split(';')
+        .filter_map(|parameter| parameter.trim().split_once('='))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
+        .and_then(|(_, value)| value.trim().parse::<f32>().ok())
+        .is_none_or(|quality| quality > 0.0)
+}
+
 /// True when `Compress` would encode an answer with these headers: one not encoded already,
 /// whose `Content-Type` is missing or neither an image (but SVG) nor a video.
 pub fn is_compressible(headers: &HeaderMap) -> bool {
@@ -136,6 +194,44 @@ mod tests {
     use actix_web::http::header::Header;
     use actix_web::test::TestRequest;
     use std::io::Read;
+
+    #[test]
+    fn accept_encoding_is_spelled_out_only_where_actix_would_misread_it() {
+        for untouched in [
+            "",
+            "gzip",
+            "br;q=0.5, gzip",
+            "identity",
+            "*;q=0",
+            "*;q=0.0, gzip",
+        ] {
+            assert_eq!(spelled_out_accept_encoding(untouched), None, "{untouched}");
+        }
+        let cases = [
+            ("x-gzip", "gzip"),
+            ("X-GZIP;q=0.5", "gzip;q=0.5"),
+            ("*", "*, br, gzip, deflate"),
+            ("identity;q=0, *", "identity;q=0, *, br, gzip, deflate"),
+            (
+                "gzip;q=0, *;q=0.5",
+                "gzip;q=0, *;q=0.5, br;q=0.5, deflate;q=0.5",
+            ),
+            ("br, *;q=0.1", "br, *;q=0.1, gzip;q=0.1, deflate;q=0.1"),
+        ];
+        for (accept, spelled) in cases {
+            assert_eq!(
+                spelled_out_accept_encoding(accept).as_deref(),
+                Some(spelled),
+                "{accept}"
+            );
+        }
+        // What the negotiation then chooses: `*` reaches the codings it stands for, and a coding
+        // refused by name stays refused.
+        let chosen = |accept: &str| negotiated(&spelled_out_accept_encoding(accept).unwrap());
+        assert_eq!(chosen("identity;q=0, *"), Some(Coding::Brotli));
+        assert_eq!(chosen("br;q=0, *"), Some(Coding::Gzip));
+        assert_eq!(chosen("x-gzip"), Some(Coding::Gzip));
+    }
 
     fn negotiated(accept: &str) -> Option<Coding> {
         let request = TestRequest::default()

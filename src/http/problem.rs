@@ -143,6 +143,11 @@ pub fn problem_for_bare_errors<B>(
         StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::PayloadTooLarge("the request body is too large".to_owned())
         }
+        StatusCode::NOT_ACCEPTABLE => ApiError::NotAcceptable(
+            "Accept-Encoding refuses every content coding this server sends \
+             (br, gzip, deflate, and identity: no coding)"
+                .to_owned(),
+        ),
         other => ApiError::Http(
             other,
             other.canonical_reason().unwrap_or("error").to_owned(),

@@ -591,3 +591,101 @@ async fn a_nul_character_in_any_text_field_is_422_naming_it() {
     .await
     .expect_problem(422, "validation_failed");
 }
+
+/// Percent-encoded bytes that are not UTF-8: a lone continuation byte, a truncated sequence, an
+/// overlong `/`, a UTF-16 surrogate, a 5-byte form.
+const NOT_UTF8: [&str; 5] = ["%FF", "%C3", "%C0%AF", "%ED%A0%80", "%F8%88%80%80%80"];
+
+#[actix_web::test]
+async fn bytes_that_are_not_utf8_anywhere_in_a_url_are_400_on_every_route_and_write_nothing() {
+    // The rule: every path parameter, query name and query value is UTF-8 text, so a URL whose
+    // path or query percent-decodes to anything else is refused, whatever the route or method,
+    // before it is looked up, cached or written (never read with U+FFFD in the bytes' place).
+    let (app, category) = app_with_category().await;
+    app.send(json_create(
+        &app,
+        article_body(category, json!({"title": "Kept"})),
+    ))
+    .await
+    .expect(201);
+    let token = app.editor();
+    let writes_before = (
+        app.count("articles"),
+        app.count("sections"),
+        app.count("categories"),
+    );
+    let operations: Vec<(Method, String)> = healthhub::app::routed_operations()
+        .into_iter()
+        .chain(healthhub::app::reference_operations())
+        .collect();
+    // Each operation gets each kind of target, with the bad bytes taken in turn from
+    // `NOT_UTF8` (every combination would spend the test's write quota).
+    let mut turn = NOT_UTF8.iter().cycle();
+    for (method, path) in operations {
+        let concrete = |with: &str| {
+            path.split('/')
+                .map(|part| if part.starts_with('{') { with } else { part })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let mut bad = || turn.next().expect("cycle");
+        let mut targets = vec![
+            format!("{}?q={}", concrete("1"), bad()),
+            format!("{}?{}=1", concrete("1"), bad()),
+            format!("{}?page=1&x=a{}b", concrete("1"), bad()),
+        ];
+        if path.contains('{') {
+            targets.push(concrete(&format!("a{}", bad())));
+        }
+        for target in targets {
+            let reply = app
+                .send(
+                    TestRequest::default()
+                        .method(method.clone())
+                        .uri(&target)
+                        .insert_header(bearer(&token))
+                        .set_json(json!({"title": "Never"})),
+                )
+                .await
+                .expect_problem(400, "bad_request");
+            assert!(
+                reply.body["detail"]
+                    .as_str()
+                    .is_some_and(|detail| detail.contains("not UTF-8")),
+                "{method} {target}: {}",
+                reply.body
+            );
+        }
+    }
+    let writes_after = (
+        app.count("articles"),
+        app.count("sections"),
+        app.count("categories"),
+    );
+    assert_eq!(writes_after, writes_before);
+}
+
+#[actix_web::test]
+async fn utf8_text_percent_encoded_anywhere_in_a_url_is_read_as_that_text() {
+    let (app, category) = app_with_category().await;
+    app.send(json_create(&app, article_body(
+            category,
+            json!({"title": "Été à Paris", "status": "published", "published_at": "2025-01-01T00:00:00Z"}),
+        )))
+        .await
+        .expect(201);
+    let found = app
+        .get("/api/v1/articles?filter%5Btitle%5D%5Bcontains%5D=%C3%A0%20Paris")
+        .await
+        .expect(200);
+    assert_eq!(found.body["meta"]["total"], 1, "{}", found.body);
+    // A slug in UTF-8 that names nothing is looked up as written: a 404, not a 400.
+    let missing = app
+        .get("/api/v1/articles/%C3%A9t%C3%A9")
+        .await
+        .expect_problem(404, "not_found");
+    assert!(missing.body["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("été"));
+}

@@ -60,6 +60,11 @@ fn decoded(reply: &Reply, coding: &str) -> Vec<u8> {
                 .read_to_end(&mut out)
                 .expect("brotli");
         }
+        "deflate" => {
+            flate2::read::ZlibDecoder::new(reply.raw.as_slice())
+                .read_to_end(&mut out)
+                .expect("deflate");
+        }
         _ => out = reply.raw.clone(),
     }
     out
@@ -285,7 +290,36 @@ async fn refusing_every_coding_is_a_406_problem_that_varies_on_accept_encoding()
         let reply = app
             .send(get(path, Some("identity;q=0"), None))
             .await
-            .expect_problem(406, "http_error");
+            .expect_problem(406, "not_acceptable");
         assert!(varies_on_accept_encoding(&reply), "{path}");
+    }
+}
+
+/// `x-gzip` is gzip, and `*` stands for every coding the header does not name (RFC 9110
+/// §8.4.1.3 and §12.5.3), on cached and uncached answers alike.
+#[actix_web::test]
+async fn x_gzip_is_gzip_and_a_star_reaches_the_codings_it_does_not_name() {
+    let app = spawn().await;
+    seeded(&app).await;
+    let cases = [
+        ("x-gzip", "gzip"),
+        ("identity;q=0, *", "br"),
+        ("br;q=0, *", "gzip"),
+        ("br;q=0, gzip;q=0, *;q=0.5", "deflate"),
+    ];
+    for path in READS {
+        let identity = app.send(get(path, None, None)).await.expect(200);
+        for (accept, coding) in cases {
+            // Twice: the first answer may fill the response cache, the second comes from it.
+            for _ in 0..2 {
+                let reply = app.send(get(path, Some(accept), None)).await.expect(200);
+                assert_eq!(reply.header("content-encoding"), coding, "{path} {accept}");
+                assert_eq!(decoded(&reply, coding), identity.raw, "{path} {accept}");
+            }
+        }
+        // A `*` refused with q=0 and identity refused by name leaves nothing: still a 406.
+        app.send(get(path, Some("identity;q=0, *;q=0"), None))
+            .await
+            .expect_problem(406, "not_acceptable");
     }
 }

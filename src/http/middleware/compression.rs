@@ -5,7 +5,7 @@
 //! its stored copy in that coding; entity tags are computed on the identity body. This layer,
 //! just outside `Compress`, labels what came out.
 
-use crate::caching::encodings::Coding;
+use crate::caching::encodings::{spelled_out_accept_encoding, Coding};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
@@ -36,14 +36,16 @@ pub fn coded_tag(identity: &str, coding: Coding) -> String {
     }
 }
 
-/// The compression labelling layer (position 5 of the table in `super`): a compressed answer's
+/// The compression labelling layer (position 5 of the table in `super`): the request's
+/// `Accept-Encoding` is first spelled out (`x-gzip`, `*`); then a compressed answer's
 /// strong `ETag` gets its coding appended (a `304` already carries the tag of the
 /// representation the request selected: the response cache's layer sets it); every answer gets
 /// `Vary: Accept-Encoding`, merged into one `Vary`.
 pub async fn tag_representations(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    spell_out_accept_encoding(&mut req);
     let mut res = next.call(req).await?.map_into_boxed_body();
     let headers = res.headers_mut();
     let etag = headers
@@ -61,6 +63,22 @@ pub async fn tag_representations(
     }
     vary_on_accept_encoding(res.headers_mut());
     Ok(res)
+}
+
+/// Rewrites the request's `Accept-Encoding` with [`spelled_out_accept_encoding`], so `x-gzip` and
+/// `*` mean what RFC 9110 says to the response cache and to `Compress` alike.
+fn spell_out_accept_encoding(req: &mut ServiceRequest) {
+    let spelled = req
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(value) = spelled_out_accept_encoding(&spelled)
+        .and_then(|spelled| HeaderValue::from_str(&spelled).ok())
+    {
+        req.headers_mut().insert(header::ACCEPT_ENCODING, value);
+    }
 }
 
 /// Merges every `Vary` into one value that names `Accept-Encoding` once.
