@@ -2,6 +2,7 @@
 //! and the feature image with its media item (or external address).
 
 use super::seo::SeoInput;
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{article_feature_images, article_seo, articles, media};
 use crate::db::DbConn;
 use crate::media::feature_images::FeatureSource;
@@ -53,21 +54,25 @@ pub fn of_articles(
     conn: &mut DbConn,
     article_ids: &[i32],
 ) -> QueryResult<HashMap<i32, OneRowParts>> {
-    let rows: Vec<PartsRow> = articles::table
-        .left_join(article_seo::table.on(article_seo::article_id.eq(articles::id)))
-        .left_join(
-            article_feature_images::table.on(article_feature_images::article_id.eq(articles::id)),
-        )
-        .left_join(media::table.on(media::id.nullable().eq(article_feature_images::media_id)))
-        .filter(articles::id.eq_any(article_ids))
-        .select((
-            articles::id,
-            Option::<SeoInput>::as_select(),
-            (article_feature_images::alt, article_feature_images::caption).nullable(),
-            article_feature_images::source_url.nullable(),
-            Option::<MediaRow>::as_select(),
-        ))
-        .load(conn)?;
+    let rows: Vec<PartsRow> = load_by_ids!(
+        articles::table
+            .left_join(article_seo::table.on(article_seo::article_id.eq(articles::id)))
+            .left_join(
+                article_feature_images::table
+                    .on(article_feature_images::article_id.eq(articles::id)),
+            )
+            .left_join(media::table.on(media::id.nullable().eq(article_feature_images::media_id)))
+            .select((
+                articles::id,
+                Option::<SeoInput>::as_select(),
+                (article_feature_images::alt, article_feature_images::caption).nullable(),
+                article_feature_images::source_url.nullable(),
+                Option::<MediaRow>::as_select(),
+            )),
+        articles::id,
+        article_ids,
+        conn
+    )?;
     Ok(rows
         .into_iter()
         .map(|(id, seo, texts, source_url, medium)| {

@@ -3,6 +3,7 @@
 //! and the values a frontend uses when one is absent (derived from the title, the excerpt, the
 //! public page and the feature image).
 
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::article_seo;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -225,10 +226,12 @@ fn one_line(text: &str) -> String {
 
 /// The stored SEO fields of each of `article_ids` (an article with none is absent).
 pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, SeoInput>> {
-    let rows: Vec<(i32, SeoInput)> = article_seo::table
-        .filter(article_seo::article_id.eq_any(article_ids))
-        .select((article_seo::article_id, SeoInput::as_select()))
-        .load(conn)?;
+    let rows: Vec<(i32, SeoInput)> = load_by_ids!(
+        article_seo::table.select((article_seo::article_id, SeoInput::as_select())),
+        article_seo::article_id,
+        article_ids,
+        conn
+    )?;
     Ok(rows.into_iter().collect())
 }
 

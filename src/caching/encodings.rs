@@ -113,36 +113,41 @@ impl Coding {
 /// `accept` (an `Accept-Encoding` value) with what actix-web's negotiation does not read spelled
 /// out, or `None` when it needs no change (RFC 9110 §12.5.3 and §8.4.1.3):
 /// - `x-gzip` is `gzip`;
-/// - `*` with a q-value above zero stands for every coding the header does not name, so each
-///   coding of [`Coding::ALL`] not named is added with the `*`'s q-value (`*` itself stays, as it
-///   still says whether identity is acceptable).
+/// - `*` stands for every coding the header does not name, identity included, so it is replaced
+///   by each of them (the codings of [`Coding::ALL`] and `identity`) with the `*`'s parameters.
+///   actix reads `*` only as whether identity is acceptable, and before a more specific
+///   `identity;q=0`, so without this `identity;q=0, br;q=0, gzip;q=0, deflate;q=0, *` would get
+///   identity, and `identity;q=0, *` no compression.
 ///
 /// Both the response cache and `Compress` then negotiate on the rewritten value.
 pub fn spelled_out_accept_encoding(accept: &str) -> Option<String> {
     let mut changed = false;
-    let mut items: Vec<(String, String)> = accept
+    let mut items: Vec<(String, String)> = Vec::new();
+    let mut any: Option<String> = None;
+    for item in accept
         .split(',')
         .map(str::trim)
         .filter(|item| !item.is_empty())
-        .map(|item| {
-            let (name, parameters) = item.split_once(';').unwrap_or((item, ""));
-            let mut name = name.trim().to_ascii_lowercase();
-            if name == "x-gzip" {
-                name = Coding::Gzip.name().to_owned();
-                changed = true;
-            }
-            (name, parameters.trim().to_owned())
-        })
-        .collect();
-    let any = items
-        .iter()
-        .find(|(name, parameters)| name == "*" && quality_above_zero(parameters))
-        .map(|(_, parameters)| parameters.clone());
+    {
+        let (name, parameters) = item.split_once(';').unwrap_or((item, ""));
+        let mut name = name.trim().to_ascii_lowercase();
+        let parameters = parameters.trim().to_owned();
+        if name == "*" {
+            changed = true;
+            any.get_or_insert(parameters);
+            continue;
+        }
+        if name == "x-gzip" {
+            name = Coding::Gzip.name().to_owned();
+            changed = true;
+        }
+        items.push((name, parameters));
+    }
     if let Some(parameters) = any {
-        for coding in Coding::ALL.map(Coding::name) {
+        let codings = Coding::ALL.map(Coding::name);
+        for coding in codings.into_iter().chain(["identity"]) {
             if !items.iter().any(|(name, _)| name == coding) {
                 items.push((coding.to_owned(), parameters.clone()));
-                changed = true;
             }
         }
     }
@@ -156,16 +161,6 @@ pub fn spelled_out_accept_encoding(accept: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(", ")
     })
-}
-
-/// True when an item's parameters (`q=0.5`, or none) give it a q-value above zero.
-fn quality_above_zero(parameters: &str) -> bool {
-    parameters
-        .split(';')
-        .filter_map(|parameter| parameter.trim().split_once('='))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
-        .and_then(|(_, value)| value.trim().parse::<f32>().ok())
-        .is_none_or(|quality| quality > 0.0)
 }
 
 /// True when `Compress` would encode an answer with these headers: one not encoded already,
@@ -197,26 +192,23 @@ mod tests {
 
     #[test]
     fn accept_encoding_is_spelled_out_only_where_actix_would_misread_it() {
-        for untouched in [
-            "",
-            "gzip",
-            "br;q=0.5, gzip",
-            "identity",
-            "*;q=0",
-            "*;q=0.0, gzip",
-        ] {
+        for untouched in ["", "gzip", "br;q=0.5, gzip", "identity", "identity;q=0"] {
             assert_eq!(spelled_out_accept_encoding(untouched), None, "{untouched}");
         }
         let cases = [
             ("x-gzip", "gzip"),
             ("X-GZIP;q=0.5", "gzip;q=0.5"),
-            ("*", "*, br, gzip, deflate"),
-            ("identity;q=0, *", "identity;q=0, *, br, gzip, deflate"),
+            ("*", "br, gzip, deflate, identity"),
+            ("identity;q=0, *", "identity;q=0, br, gzip, deflate"),
             (
                 "gzip;q=0, *;q=0.5",
-                "gzip;q=0, *;q=0.5, br;q=0.5, deflate;q=0.5",
+                "gzip;q=0, br;q=0.5, deflate;q=0.5, identity;q=0.5",
             ),
-            ("br, *;q=0.1", "br, *;q=0.1, gzip;q=0.1, deflate;q=0.1"),
+            ("*;q=0, gzip", "gzip, br;q=0, deflate;q=0, identity;q=0"),
+            (
+                "*;q=0.1, *;q=0.9",
+                "br;q=0.1, gzip;q=0.1, deflate;q=0.1, identity;q=0.1",
+            ),
         ];
         for (accept, spelled) in cases {
             assert_eq!(
@@ -225,12 +217,25 @@ mod tests {
                 "{accept}"
             );
         }
-        // What the negotiation then chooses: `*` reaches the codings it stands for, and a coding
-        // refused by name stays refused.
-        let chosen = |accept: &str| negotiated(&spelled_out_accept_encoding(accept).unwrap());
-        assert_eq!(chosen("identity;q=0, *"), Some(Coding::Brotli));
-        assert_eq!(chosen("br;q=0, *"), Some(Coding::Gzip));
-        assert_eq!(chosen("x-gzip"), Some(Coding::Gzip));
+        // What the negotiation then chooses: `*` reaches the codings it stands for, and what is
+        // refused by name stays refused; nothing left is `None` from actix (a 406).
+        let chosen = |accept: &str| {
+            let spelled = spelled_out_accept_encoding(accept).unwrap();
+            let request = TestRequest::default()
+                .insert_header(("Accept-Encoding", spelled))
+                .to_http_request();
+            let parsed = AcceptEncoding::parse(&request).expect("parses");
+            parsed.negotiate(SUPPORTED.iter())
+        };
+        assert_eq!(chosen("identity;q=0, *"), Some(Encoding::brotli()));
+        assert_eq!(chosen("br;q=0, *"), Some(Encoding::gzip()));
+        assert_eq!(chosen("x-gzip"), Some(Encoding::gzip()));
+        assert_eq!(chosen("*;q=0"), None);
+        assert_eq!(
+            chosen("identity;q=0, br;q=0, gzip;q=0, deflate;q=0, *"),
+            None,
+            "every coding refused by name leaves the * nothing"
+        );
     }
 
     fn negotiated(accept: &str) -> Option<Coding> {

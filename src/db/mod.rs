@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod by_ids;
 pub mod conn;
 pub mod foreign_writes;
 pub mod idempotency;

@@ -5,6 +5,7 @@
 use super::input::ALT;
 use super::model::{self as media_model, MediaRow, VariantRow};
 use super::view::ImageFile;
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{media, person_avatars};
 use crate::db::DbConn;
 use crate::error::ApiResult;
@@ -39,14 +40,16 @@ pub fn of(conn: &mut DbConn, person_id: i32) -> QueryResult<Option<Avatar>> {
 
 /// The avatars of `person_ids` (a person without one is absent).
 pub fn of_people(conn: &mut DbConn, person_ids: &[i32]) -> QueryResult<HashMap<i32, Avatar>> {
-    let rows: Vec<(i32, i32, String)> = person_avatars::table
-        .filter(person_avatars::person_id.eq_any(person_ids))
-        .select((
+    let rows: Vec<(i32, i32, String)> = load_by_ids!(
+        person_avatars::table.select((
             person_avatars::person_id,
             person_avatars::media_id,
             person_avatars::alt,
-        ))
-        .load(conn)?;
+        )),
+        person_avatars::person_id,
+        person_ids,
+        conn
+    )?;
     Ok(rows
         .into_iter()
         .map(|(person, media_id, alt)| (person, Avatar { media_id, alt }))
@@ -117,15 +120,16 @@ pub fn view(joined: Joined, variants: &HashMap<i32, Vec<VariantRow>>) -> Option<
 
 /// The avatars of `person_ids` with their files (two queries at most, media joined in).
 pub fn shown(conn: &mut DbConn, person_ids: &[i32]) -> QueryResult<HashMap<i32, AvatarView>> {
-    let rows: Vec<(i32, String, MediaRow)> = person_avatars::table
-        .inner_join(media::table)
-        .filter(person_avatars::person_id.eq_any(person_ids))
-        .select((
+    let rows: Vec<(i32, String, MediaRow)> = load_by_ids!(
+        person_avatars::table.inner_join(media::table).select((
             person_avatars::person_id,
             person_avatars::alt,
             MediaRow::as_select(),
-        ))
-        .load(conn)?;
+        )),
+        person_avatars::person_id,
+        person_ids,
+        conn
+    )?;
     let joined: Vec<(i32, Joined)> = rows
         .into_iter()
         .map(|(person, alt, medium)| (person, (Some(alt), Some(medium))))

@@ -6,6 +6,7 @@
 use super::input::{ALT, CAPTION};
 use super::model::{self as media_model, MediaRow, VariantRow};
 use super::view::{file_urls, VariantView};
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::article_feature_images;
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -97,16 +98,18 @@ pub fn of_articles(
     article_ids: &[i32],
 ) -> QueryResult<HashMap<i32, FeatureImage>> {
     type Row = (i32, Option<i32>, Option<String>, String, String);
-    let rows: Vec<Row> = article_feature_images::table
-        .filter(article_feature_images::article_id.eq_any(article_ids))
-        .select((
+    let rows: Vec<Row> = load_by_ids!(
+        article_feature_images::table.select((
             article_feature_images::article_id,
             article_feature_images::media_id,
             article_feature_images::source_url,
             article_feature_images::alt,
             article_feature_images::caption,
-        ))
-        .load(conn)?;
+        )),
+        article_feature_images::article_id,
+        article_ids,
+        conn
+    )?;
     Ok(rows
         .into_iter()
         .map(|(article, media_id, source_url, alt, caption)| {

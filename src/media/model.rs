@@ -4,6 +4,7 @@
 
 use super::format::Format;
 use super::input::UpdateMedia;
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{media, media_variants};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
@@ -108,10 +109,12 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<MediaRow>> {
 
 /// The media with each of `ids` (ids of no medium are absent).
 pub fn find_many(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, MediaRow>> {
-    let rows: Vec<MediaRow> = media::table
-        .filter(media::id.eq_any(ids))
-        .select(MediaRow::as_select())
-        .load(conn)?;
+    let rows: Vec<MediaRow> = load_by_ids!(
+        media::table.select(MediaRow::as_select()),
+        media::id,
+        ids,
+        conn
+    )?;
     Ok(rows.into_iter().map(|row| (row.id, row)).collect())
 }
 
@@ -143,10 +146,12 @@ pub fn find_by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<Med
 
 /// The SHA-256 naming the file of each of `ids` (ids of no medium are absent).
 pub fn sha256_of(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
-    let rows: Vec<(i32, String)> = media::table
-        .filter(media::id.eq_any(ids))
-        .select((media::id, media::sha256))
-        .load(conn)?;
+    let rows: Vec<(i32, String)> = load_by_ids!(
+        media::table.select((media::id, media::sha256)),
+        media::id,
+        ids,
+        conn
+    )?;
     Ok(rows.into_iter().collect())
 }
 
@@ -166,11 +171,14 @@ pub fn variants_of(conn: &mut DbConn, ids: &[i32]) -> QueryResult<HashMap<i32, V
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<VariantRow> = media_variants::table
-        .filter(media_variants::media_id.eq_any(ids))
-        .order((media_variants::media_id, media_variants::width))
-        .select(VariantRow::as_select())
-        .load(conn)?;
+    let rows: Vec<VariantRow> = load_by_ids!(
+        media_variants::table
+            .order((media_variants::media_id, media_variants::width))
+            .select(VariantRow::as_select()),
+        media_variants::media_id,
+        ids,
+        conn
+    )?;
     let mut by_media: HashMap<i32, Vec<VariantRow>> = HashMap::new();
     for row in rows {
         by_media.entry(row.media_id).or_default().push(row);

@@ -1,6 +1,7 @@
 //! Bylines: who wrote an article (its authors, in order) and who last reviewed it medically (a
 //! person and a date), stored beside the article in `article_authors` and `article_reviews`.
 
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{article_authors, article_reviews, media, people, person_avatars};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -78,22 +79,27 @@ pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<Byline> {
 /// The bylines of `article_ids` (an article without authors or review has none in the map).
 pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, Byline>> {
     let mut bylines: HashMap<i32, Byline> = HashMap::new();
-    let authors: Vec<(i32, i32)> = article_authors::table
-        .filter(article_authors::article_id.eq_any(article_ids))
-        .order((article_authors::article_id, article_authors::position))
-        .select((article_authors::article_id, article_authors::person_id))
-        .load(conn)?;
+    let authors: Vec<(i32, i32)> = load_by_ids!(
+        article_authors::table
+            .order((article_authors::article_id, article_authors::position))
+            .select((article_authors::article_id, article_authors::person_id)),
+        article_authors::article_id,
+        article_ids,
+        conn
+    )?;
     for (article, person) in authors {
         bylines.entry(article).or_default().authors.push(person);
     }
-    let reviews: Vec<(i32, i32, NaiveDate)> = article_reviews::table
-        .filter(article_reviews::article_id.eq_any(article_ids))
-        .select((
+    let reviews: Vec<(i32, i32, NaiveDate)> = load_by_ids!(
+        article_reviews::table.select((
             article_reviews::article_id,
             article_reviews::reviewer_id,
             article_reviews::reviewed_at,
-        ))
-        .load(conn)?;
+        )),
+        article_reviews::article_id,
+        article_ids,
+        conn
+    )?;
     for (article, reviewer, at) in reviews {
         let byline = bylines.entry(article).or_default();
         byline.reviewer_id = Some(reviewer);
@@ -116,10 +122,12 @@ pub fn write(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<b
 /// stored one (for a caller that has). Errors: as [`write`]'s.
 pub fn store(conn: &mut DbConn, article_id: i32, byline: &Byline) -> ApiResult<()> {
     let named = byline.people();
-    let existing: Vec<i32> = people::table
-        .filter(people::id.eq_any(&named))
-        .select(people::id)
-        .load(conn)?;
+    let existing: Vec<i32> = load_by_ids!(
+        people::table.select(people::id),
+        people::id,
+        named.as_slice(),
+        conn
+    )?;
     let missing = |id: &i32| !existing.contains(id);
     let mut unknown: Vec<FieldError> = byline
         .authors
@@ -201,29 +209,35 @@ pub fn shown(
     );
     let mut author_rows: Vec<(i32, PersonColumns, Joined)> = Vec::new();
     if authors {
-        author_rows = article_authors::table
-            .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
-            .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
-            .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
-            .filter(article_authors::article_id.eq_any(article_ids))
-            .order((article_authors::article_id, article_authors::position))
-            .select((article_authors::article_id, person, avatar))
-            .load(conn)?;
+        author_rows = load_by_ids!(
+            article_authors::table
+                .inner_join(people::table.on(people::id.eq(article_authors::person_id)))
+                .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
+                .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
+                .order((article_authors::article_id, article_authors::position))
+                .select((article_authors::article_id, person, avatar)),
+            article_authors::article_id,
+            article_ids,
+            conn
+        )?;
     }
     let mut review_rows: Vec<(i32, NaiveDate, PersonColumns, Joined)> = Vec::new();
     if review {
-        review_rows = article_reviews::table
-            .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
-            .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
-            .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
-            .filter(article_reviews::article_id.eq_any(article_ids))
-            .select((
-                article_reviews::article_id,
-                article_reviews::reviewed_at,
-                person,
-                avatar,
-            ))
-            .load(conn)?;
+        review_rows = load_by_ids!(
+            article_reviews::table
+                .inner_join(people::table.on(people::id.eq(article_reviews::reviewer_id)))
+                .left_join(person_avatars::table.on(person_avatars::person_id.eq(people::id)))
+                .left_join(media::table.on(media::id.eq(person_avatars::media_id)))
+                .select((
+                    article_reviews::article_id,
+                    article_reviews::reviewed_at,
+                    person,
+                    avatar,
+                )),
+            article_reviews::article_id,
+            article_ids,
+            conn
+        )?;
     }
     let joined = author_rows
         .iter()

@@ -2,6 +2,7 @@
 //! articles and replaced as a whole.
 
 use super::input::ReferenceInput;
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{article_references, articles};
 use crate::db::DbConn;
 use chrono::NaiveDateTime;
@@ -57,11 +58,14 @@ pub fn for_article(conn: &mut DbConn, article_id: i32) -> QueryResult<Vec<Refere
 
 /// The references of every article in `article_ids`, by article then position.
 pub fn for_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<Vec<ReferenceRow>> {
-    article_references::table
-        .filter(article_references::article_id.eq_any(article_ids))
-        .order((article_references::article_id, article_references::position))
-        .select(ReferenceRow::as_select())
-        .load(conn)
+    load_by_ids!(
+        article_references::table
+            .order((article_references::article_id, article_references::position))
+            .select(ReferenceRow::as_select()),
+        article_references::article_id,
+        article_ids,
+        conn
+    )
 }
 
 /// Stores `items` ([`ReferenceInput::normalized`]) as the references of `article_id` (positions

@@ -1,6 +1,7 @@
 //! Section rows and every query on the `sections` table, keeping positions 1..n without gaps.
 
 use super::input::{ReplacementSection, SectionInput, MAX_SECTIONS};
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{articles, sections};
 use crate::db::search_index;
 use crate::db::DbConn;
@@ -402,11 +403,14 @@ pub fn replace_all(
 
 /// The sections of all `article_ids`, each article's in order (one query for a whole list).
 pub fn for_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<Vec<SectionRow>> {
-    sections::table
-        .filter(sections::article_id.eq_any(article_ids))
-        .order((sections::article_id, sections::position))
-        .select(SectionRow::as_select())
-        .load(conn)
+    load_by_ids!(
+        sections::table
+            .order((sections::article_id, sections::position))
+            .select(SectionRow::as_select()),
+        sections::article_id,
+        article_ids,
+        conn
+    )
 }
 
 /// Renders and stores the HTML of up to `batch` sections after id `after` that have none yet

@@ -1,6 +1,7 @@
 //! The tags an article carries, in the order its writer gave, stored beside the article in
 //! `article_tags` and written with it like its sections.
 
+use crate::db::by_ids::load_by_ids;
 use crate::db::schema::{article_tags, tags};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -28,11 +29,14 @@ pub fn of(conn: &mut DbConn, article_id: i32) -> QueryResult<Vec<i32>> {
 
 /// The tag ids of each of `article_ids`, in order (an article without tags is absent).
 pub fn of_articles(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<i32>>> {
-    let rows: Vec<(i32, i32)> = article_tags::table
-        .filter(article_tags::article_id.eq_any(article_ids))
-        .order((article_tags::article_id, article_tags::position))
-        .select((article_tags::article_id, article_tags::tag_id))
-        .load(conn)?;
+    let rows: Vec<(i32, i32)> = load_by_ids!(
+        article_tags::table
+            .order((article_tags::article_id, article_tags::position))
+            .select((article_tags::article_id, article_tags::tag_id)),
+        article_tags::article_id,
+        article_ids,
+        conn
+    )?;
     let mut carried: HashMap<i32, Vec<i32>> = HashMap::new();
     for (article, tag) in rows {
         carried.entry(article).or_default().push(tag);
@@ -53,10 +57,7 @@ pub fn write(conn: &mut DbConn, article_id: i32, tags: &[i32]) -> ApiResult<bool
 /// Stores `tags` as those of `article_id` like [`write`], without first comparing them with the
 /// stored ones (for a caller that has). Errors: as [`write`]'s.
 pub fn store(conn: &mut DbConn, article_id: i32, ids: &[i32]) -> ApiResult<()> {
-    let existing: Vec<i32> = tags::table
-        .filter(tags::id.eq_any(ids))
-        .select(tags::id)
-        .load(conn)?;
+    let existing: Vec<i32> = load_by_ids!(tags::table.select(tags::id), tags::id, ids, conn)?;
     let unknown: Vec<FieldError> = ids
         .iter()
         .enumerate()
@@ -91,12 +92,15 @@ pub struct TagRef {
 
 /// The tags of `article_ids` with their names, in order (one query, tags joined in).
 pub fn shown(conn: &mut DbConn, article_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
-    let rows: Vec<(i32, i32, String, String)> = article_tags::table
-        .inner_join(tags::table)
-        .filter(article_tags::article_id.eq_any(article_ids))
-        .order((article_tags::article_id, article_tags::position))
-        .select((article_tags::article_id, tags::id, tags::slug, tags::name))
-        .load(conn)?;
+    let rows: Vec<(i32, i32, String, String)> = load_by_ids!(
+        article_tags::table
+            .inner_join(tags::table)
+            .order((article_tags::article_id, article_tags::position))
+            .select((article_tags::article_id, tags::id, tags::slug, tags::name)),
+        article_tags::article_id,
+        article_ids,
+        conn
+    )?;
     let mut shown: HashMap<i32, Vec<TagRef>> = HashMap::new();
     for (article, id, slug, name) in rows {
         shown

@@ -317,9 +317,16 @@ async fn x_gzip_is_gzip_and_a_star_reaches_the_codings_it_does_not_name() {
                 assert_eq!(decoded(&reply, coding), identity.raw, "{path} {accept}");
             }
         }
-        // A `*` refused with q=0 and identity refused by name leaves nothing: still a 406.
-        app.send(get(path, Some("identity;q=0, *;q=0"), None))
-            .await
-            .expect_problem(406, "not_acceptable");
+        // A `*` refused with q=0, or one that every coding and identity refused by name leave
+        // nothing to stand for: still a 406.
+        for refused in [
+            "identity;q=0, *;q=0",
+            "identity;q=0, br;q=0, gzip;q=0, deflate;q=0, *",
+            "*, x-gzip;q=0, br;q=0, deflate;q=0, identity;q=0",
+        ] {
+            app.send(get(path, Some(refused), None))
+                .await
+                .expect_problem(406, "not_acceptable");
+        }
     }
 }

@@ -68,3 +68,36 @@ async fn metrics_count_requests_by_route_and_the_caches_hits() {
     );
     assert_eq!(sample(&text, "healthhub_webhook_backlog"), Some(0.0));
 }
+
+/// Any token is a valid method name, so a method outside RFC 9110's and `PATCH` is labelled
+/// `other`: made-up methods cannot grow `/metrics` without bound.
+#[actix_web::test]
+async fn made_up_methods_share_one_method_label() {
+    let app = spawn().await;
+    for made_up in [
+        "FROB",
+        "M12345",
+        "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+    ] {
+        let method = actix_web::http::Method::from_bytes(made_up.as_bytes()).expect("a token");
+        app.send(
+            actix_web::test::TestRequest::default()
+                .method(method)
+                .uri("/healthz"),
+        )
+        .await
+        .expect_problem(405, "method_not_allowed");
+    }
+    let text = String::from_utf8(app.get("/metrics").await.expect(200).raw).unwrap();
+    for made_up in ["FROB", "M12345", "XXXXXXXX"] {
+        assert!(!text.contains(made_up), "{made_up} became a label");
+    }
+    assert_eq!(
+        sample(
+            &text,
+            "healthhub_http_request_duration_seconds_count{method=\"other\",route=\"/healthz\",status=\"405\"}"
+        ),
+        Some(3.0),
+        "{text}"
+    );
+}

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage, HttpRequest};
 use std::fmt;
@@ -28,6 +28,9 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// Longest path written to a log line; longer ones are cut (they are refused with 414 anyway).
 const MAX_LOGGED_PATH: usize = 256;
+
+/// Longest method logged, in bytes (a method is any token, of any length).
+const MAX_LOGGED_METHOD: usize = 32;
 
 /// The id of one request: echoed from the client when acceptable, generated otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +90,8 @@ impl RequestLine {
             path.push('…');
         }
         Self {
-            method: req.method().to_string(),
+            method: crate::support::text::prefix_bytes(req.method().as_str(), MAX_LOGGED_METHOD)
+                .to_owned(),
             path,
             request_id: request_id.to_string(),
             client_ip: client_ip.to_string(),
@@ -133,7 +137,7 @@ pub async fn log_requests(
     req.extensions_mut().insert(client_ip);
     req.extensions_mut().insert(request_id.clone());
     let line = RequestLine::of(req.request(), &request_id, client_ip);
-    let method = req.method().to_string();
+    let method = method_label(req.method()).to_owned();
     let span = tracing::info_span!("request", request_id = %request_id);
     // An inner layer's `Err` (never a handler's: those are responses by now) is turned into a
     // response by the server, past this layer; it is still logged.
@@ -178,6 +182,21 @@ pub struct RoutePattern(pub Arc<str>);
 
 /// The `route` label of a request no route matched, or that failed before it was routed.
 const UNMATCHED: &str = "unmatched";
+
+/// The methods that are `method` labels as themselves: RFC 9110's and `PATCH` (RFC 5789).
+const LABELLED_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
+];
+
+/// The `method` label of a request: its method when it is one of [`LABELLED_METHODS`], else
+/// `other`, so that made-up methods (any token is a valid method name) cannot grow the metrics'
+/// label sets without bound.
+fn method_label(method: &Method) -> &'static str {
+    LABELLED_METHODS
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("other")
+}
 
 /// Records one answer in the request-duration histogram.
 fn observe(state: &AppState, method: String, route: String, status: u16, started: Instant) {
