@@ -67,14 +67,24 @@ pub async fn tag_representations(
 
 /// Rewrites the request's `Accept-Encoding` with [`spelled_out_accept_encoding`], so `x-gzip` and
 /// `*` mean what RFC 9110 says to the response cache and to `Compress` alike.
+/// Costs a scan of the header on the hot path; only a header naming `*` or `x-gzip` is copied.
 fn spell_out_accept_encoding(req: &mut ServiceRequest) {
-    let spelled = req
-        .headers()
-        .get_all(header::ACCEPT_ENCODING)
+    let values = req.headers().get_all(header::ACCEPT_ENCODING);
+    let misread = values.clone().any(|value| {
+        let bytes = value.as_bytes();
+        bytes.contains(&b'*')
+            || bytes
+                .windows(b"x-gzip".len())
+                .any(|window| window.eq_ignore_ascii_case(b"x-gzip"))
+    });
+    if !misread {
+        return;
+    }
+    let joined = values
         .filter_map(|value| value.to_str().ok())
         .collect::<Vec<_>>()
         .join(", ");
-    if let Some(value) = spelled_out_accept_encoding(&spelled)
+    if let Some(value) = spelled_out_accept_encoding(&joined)
         .and_then(|spelled| HeaderValue::from_str(&spelled).ok())
     {
         req.headers_mut().insert(header::ACCEPT_ENCODING, value);
