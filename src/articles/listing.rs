@@ -17,6 +17,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
+#[cfg(test)]
+mod plans;
+
 /// An article on a list page, with its search rank and highlighted snippet when searching.
 #[derive(Debug, QueryableByName)]
 pub struct ListedArticle {
@@ -86,18 +89,16 @@ pub fn run(
     } else {
         from.push(" FROM articles a");
     }
+    let keys = effective_keys(&query.sort);
+    // Where the visibility test is among the conditions: the count takes it as it is, the page
+    // in the form `page_visibility` gives.
+    let mut visibility = None;
     if let Audience::Public(now) = audience {
-        // After a cursor, `+` keeps SQLite from bounding the index range with `published_at <=
-        // now`: given that and the cursor's bound on the same column, it took the looser one
-        // and walked every entry above the cursor. (PostgreSQL has no unary `+` on times.)
-        let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. })
-            && backend == Backend::Sqlite;
-        let published_at = if after_cursor {
-            "+a.published_at"
-        } else {
-            "a.published_at"
-        };
-        conditions.push(published_sql(now, published_at));
+        visibility = Some((
+            conditions.len(),
+            page_visibility(query, &keys, backend, now),
+        ));
+        conditions.push(published_sql(now, "a.status", "a.published_at"));
     }
     if let Some(category) = &query.category {
         let root = categories_model::get(conn, &Key::parse(category))?;
@@ -172,8 +173,10 @@ pub fn run(
         (Some(_), Some(_)) => (from, lean),
         _ => (from, conditions),
     };
+    if let Some((at, page_form)) = visibility {
+        conditions[at] = page_form;
+    }
 
-    let keys = effective_keys(&query.sort);
     // Without a search every rank is 0 (PostgreSQL refuses a bare constant in ORDER BY).
     let unranked = match backend {
         Backend::Sqlite => "0.0",
@@ -266,6 +269,34 @@ fn highlight_page(
         item.snippet = marked.remove(&item.article.id).unwrap_or_default();
     }
     Ok(())
+}
+
+/// The visibility test of a page for anonymous callers. On SQLite, `+` (see [`published_sql`])
+/// steers the planner where its statistics would not:
+/// - after a cursor, on `published_at`: given `published_at <= now` and the cursor's bound on
+///   the same column, SQLite took the looser one and walked every entry above the cursor;
+/// - sorted by anything but the publication date (without a search), on `status` and
+///   `published_at` both: otherwise SQLite reads every visible article through the visibility
+///   index and sorts them all (about 100 ms at 100 000 articles) rather than walking the sort
+///   field's index and stopping after a page, as nine in ten articles are visible. Another
+///   filter's index stays usable, and the planner weighs it against the walk.
+///
+/// PostgreSQL has no unary `+` on times and plans from real statistics: the plain test.
+fn page_visibility(
+    query: &ListQuery,
+    keys: &[SortKey],
+    backend: Backend,
+    now: NaiveDateTime,
+) -> Sql {
+    let by_date = keys.first().map(|key| key.field) == Some(SortField::PublishedAt);
+    let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. });
+    match backend {
+        Backend::Sqlite if !by_date && query.q.is_none() => {
+            published_sql(now, "+a.status", "+a.published_at")
+        }
+        Backend::Sqlite if after_cursor => published_sql(now, "a.status", "+a.published_at"),
+        _ => published_sql(now, "a.status", "a.published_at"),
+    }
 }
 
 /// ` WHERE c1 AND c2 …`, or nothing without conditions.

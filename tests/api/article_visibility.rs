@@ -196,10 +196,14 @@ fn every_encoding_of_visibility_agrees_with_the_article_state() {
             .collect();
         agree("PUBLIC_SQL", now, &rows, &public, &raw);
 
-        for column in ["a.published_at", "+a.published_at"] {
-            let got = select(&db, published_sql(now, column));
+        for (status, published_at) in [
+            ("a.status", "a.published_at"),
+            ("a.status", "+a.published_at"),
+            ("+a.status", "+a.published_at"),
+        ] {
+            let got = select(&db, published_sql(now, status, published_at));
             agree(
-                &format!("published_sql({column})"),
+                &format!("published_sql({status}, {published_at})"),
                 now,
                 &rows,
                 &public,
