@@ -228,3 +228,57 @@ fn equality_filters_on_indexed_fields_are_found_through_their_index() {
         }
     }
 }
+
+/// A filter on `view_count` or `updated_at` that few articles match is found through its own
+/// index, for the total and the page; one that many match is left to the visibility index
+/// (`has_few_matches` counts them first).
+#[test]
+fn narrow_range_filters_are_found_through_their_index() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = database(&dir, COUNTED);
+    conn.batch_execute(
+        "INSERT INTO categories (slug, name, created_at, updated_at) \
+         VALUES ('c', 'C', '2020-01-01 00:00:00', '2020-01-01 00:00:00'); \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) \
+         INSERT INTO articles (slug, title, status, published_at, category_id, view_count, \
+                               created_at, updated_at) \
+         SELECT 'a-' || i, 'A ' || i, 'published', '2020-01-01 00:00:00', \
+                (SELECT id FROM categories), i, '2020-01-01 00:00:00', '2020-01-01 00:00:00' \
+         FROM n;",
+    )
+    .expect("1 200 articles");
+    for (raw, index) in [
+        (
+            "filter[view_count][gt]=1100&per_page=20",
+            "articles_view_count_order",
+        ),
+        (
+            "filter[view_count][in]=5,6&per_page=20",
+            "articles_view_count_order",
+        ),
+        (
+            "filter[updated_at][gt]=2021-01-01&per_page=20",
+            "articles_updated_order",
+        ),
+        (
+            "filter[view_count][lt]=50&sort=title&per_page=20",
+            "articles_view_count_order",
+        ),
+    ] {
+        for (sql, plan) in plans(&mut conn, raw) {
+            assert!(
+                plan.contains(index),
+                "{raw}: not through {index}:\n{sql}\n{plan}"
+            );
+        }
+    }
+    let raw = "filter[view_count][gt]=10&per_page=20";
+    let (sql, count) = plans(&mut conn, raw)
+        .into_iter()
+        .find(|(sql, _)| sql.starts_with("SELECT COUNT(*) AS n FROM articles"))
+        .expect("a count statement");
+    assert!(
+        count.contains("articles_visibility"),
+        "{raw} (1 190 matches): the total is not read through the visibility index:\n{sql}\n{count}"
+    );
+}
