@@ -90,15 +90,23 @@ pub fn run(
         from.push(" FROM articles a");
     }
     let keys = effective_keys(&query.sort);
-    // Where the visibility test is among the conditions: the count takes it as it is, the page
-    // in the form `page_visibility` gives.
-    let mut visibility = None;
+    // A narrow filter finds its few matches through its own index, and the page sorts them.
+    let narrow = match audience {
+        Audience::Public(now) if backend == Backend::Sqlite && search.is_none() => {
+            has_few_matches(conn, query, now)?
+        }
+        _ => false,
+    };
+    // Where the visibility test is among the conditions: the total takes it as written here,
+    // the page in the form `page_visibility` gives.
+    let mut visibility_at = None;
     if let Audience::Public(now) = audience {
-        visibility = Some((
-            conditions.len(),
-            page_visibility(query, &keys, backend, now),
-        ));
-        conditions.push(published_sql(now, "a.status", "a.published_at"));
+        visibility_at = Some(conditions.len());
+        conditions.push(if narrow {
+            published_sql(now, "+a.status", "+a.published_at")
+        } else {
+            published_sql(now, "a.status", "a.published_at")
+        });
     }
     if let Some(category) = &query.category {
         let root = categories_model::get(conn, &Key::parse(category))?;
@@ -146,17 +154,6 @@ pub fn run(
         });
         conditions.push(condition);
     }
-    // A narrow filter finds its few matches through its own index, and the page sorts them.
-    let mut narrow = false;
-    if let (Some((at, page_form)), Audience::Public(now)) = (&mut visibility, audience) {
-        if backend == Backend::Sqlite && search.is_none() && has_few_matches(conn, query, now)? {
-            let unindexed = published_sql(now, "+a.status", "+a.published_at");
-            conditions[*at] = unindexed.clone();
-            lean[*at] = unindexed.clone();
-            *page_form = unindexed;
-            narrow = true;
-        }
-    }
     let total = match (&query.paging, query.count) {
         (Paging::Pages { .. }, _) | (_, true) => {
             // Counted over the candidates: otherwise SQLite walks every visible article's
@@ -184,8 +181,8 @@ pub fn run(
         (Some(_), Some(_)) => (from, lean),
         _ => (from, conditions),
     };
-    if let Some((at, page_form)) = visibility {
-        conditions[at] = page_form;
+    if let (Some(at), Audience::Public(now)) = (visibility_at, audience) {
+        conditions[at] = page_visibility(query, &keys, backend, now, narrow);
     }
 
     // Without a search every rank is 0 (PostgreSQL refuses a bare constant in ORDER BY).
@@ -294,7 +291,8 @@ fn highlight_page(
 ///   `published_at` both: otherwise SQLite reads every visible article through the visibility
 ///   index and sorts them all (about 100 ms at 100 000 articles) rather than walking the sort
 ///   field's index and stopping after a page, as nine in ten articles are visible. Another
-///   filter's index stays usable, and the planner weighs it against the walk.
+///   filter's index stays usable, and the planner weighs it against the walk;
+/// - when a filter is `narrow` ([`has_few_matches`]), on both, whatever the order.
 ///
 /// PostgreSQL has no unary `+` on times and plans from real statistics: the plain test.
 fn page_visibility(
@@ -302,11 +300,12 @@ fn page_visibility(
     keys: &[SortKey],
     backend: Backend,
     now: NaiveDateTime,
+    narrow: bool,
 ) -> Sql {
     let by_date = keys.first().map(|key| key.field) == Some(SortField::PublishedAt);
     let after_cursor = matches!(query.paging, Paging::Cursor { after: Some(_), .. });
     match backend {
-        Backend::Sqlite if !by_date && query.q.is_none() => {
+        Backend::Sqlite if narrow || (!by_date && query.q.is_none()) => {
             published_sql(now, "+a.status", "+a.published_at")
         }
         Backend::Sqlite if after_cursor => published_sql(now, "a.status", "+a.published_at"),
