@@ -250,7 +250,7 @@ pub async fn get_article(
     let site = state.site.clone();
     let found = state
         .db
-        .read(move |conn| match model::lookup(conn, &key, audience)? {
+        .read_by_key(move |conn| match model::lookup(conn, &key, audience)? {
             Found::Here(row) => Ok(Found::Here(view::single_with(
                 conn,
                 row,
@@ -701,7 +701,7 @@ pub async fn add_view(
     // writer.
     let article = state
         .db
-        .read(move |conn| model::get(conn, &key, audience))
+        .read_by_key(move |conn| model::get(conn, &key, audience))
         .await?;
     state.limiters.count_view(client.0, article.id, now).await?;
     let waiting = state.views.add(article.id);

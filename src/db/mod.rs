@@ -445,6 +445,28 @@ impl Database {
         .await?
     }
 
+    /// Runs `query` like [`Self::read`], but on SQLite, when a read connection is open and
+    /// idle, on the calling thread instead of the blocking pool (else as [`Self::read`], which
+    /// waits for or opens one).
+    ///
+    /// For reads by key (one article and its parts), which take tens of microseconds of CPU:
+    /// the hop to the blocking pool and back (two thread wake-ups) cost more than such a read
+    /// (BENCHMARKS.md, "Reads by key on the worker"). Not for reads whose time grows with the
+    /// data (lists, searches, counts): the worker's other connections wait while it runs. On
+    /// PostgreSQL every query is a network round trip, so this is [`Self::read`].
+    pub async fn read_by_key<T, F>(&self, query: F) -> ApiResult<T>
+    where
+        F: Fn(&mut DbConn) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.backend == Backend::Sqlite {
+            if let Some(mut conn) = self.reader.try_get() {
+                return transaction::run(&mut conn, Access::Read, None, query);
+            }
+        }
+        self.read(query).await
+    }
+
     /// Runs `change` in a write transaction, off the async executor: it commits only when
     /// `change` returns `Ok`.
     pub async fn write<T, F>(&self, change: F) -> ApiResult<T>
@@ -699,6 +721,37 @@ mod tests {
         let sqlite = known_versions(Backend::Sqlite);
         assert!(!sqlite.is_empty());
         assert_eq!(sqlite, known_versions(Backend::Postgres));
+    }
+
+    /// The thread `read_by_key` ran its query on, for a database whose only read connection is
+    /// idle or (with `busy`) held by another thread for a moment.
+    fn thread_of_read_by_key(busy: bool) -> std::thread::ThreadId {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("by-key.db").display().to_string();
+        let (db, _) = Database::open(&url, 1).expect("open");
+        // Connections are opened on demand: open the one read connection, and leave it idle.
+        drop(db.reader.get().expect("connection"));
+        let holder = busy.then(|| {
+            let held = db.reader.get().expect("connection");
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                drop(held);
+            })
+        });
+        let ran_on = actix_web::rt::System::new()
+            .block_on(db.read_by_key(|_conn| Ok(std::thread::current().id())))
+            .expect("read");
+        if let Some(holder) = holder {
+            holder.join().expect("holder");
+        }
+        ran_on
+    }
+
+    #[test]
+    fn reads_by_key_run_on_the_caller_when_a_connection_is_idle_else_wait_in_the_pool() {
+        let here = std::thread::current().id();
+        assert_eq!(thread_of_read_by_key(false), here);
+        assert_ne!(thread_of_read_by_key(true), here);
     }
 
     #[test]
