@@ -449,11 +449,11 @@ impl Database {
     /// idle, on the calling thread instead of the blocking pool (else as [`Self::read`], which
     /// waits for or opens one).
     ///
-    /// For reads by key (one article and its parts), which take tens of microseconds of CPU:
-    /// the hop to the blocking pool and back (two thread wake-ups) cost more than such a read
-    /// (BENCHMARKS.md, "Reads by key on the worker"). Not for reads whose time grows with the
-    /// data (lists, searches, counts): the worker's other connections wait while it runs. On
-    /// PostgreSQL every query is a network round trip, so this is [`Self::read`].
+    /// For reads by key (one article and its parts): the hop to the blocking pool and back (two
+    /// thread wake-ups) costs about as much CPU as such a read (BENCHMARKS.md, "Reads by key on
+    /// the worker"). Not for reads whose time grows with the data (lists, searches, counts):
+    /// the worker's other connections wait while it runs. On PostgreSQL every query is a
+    /// network round trip, so this is [`Self::read`].
     pub async fn read_by_key<T, F>(&self, query: F) -> ApiResult<T>
     where
         F: Fn(&mut DbConn) -> ApiResult<T> + Send + 'static,
@@ -724,27 +724,30 @@ mod tests {
     }
 
     /// The thread `read_by_key` ran its query on, for a database whose only read connection is
-    /// idle or (with `busy`) held by another thread for a moment.
+    /// idle or (with `busy`) held until the read has been polled once.
     fn thread_of_read_by_key(busy: bool) -> std::thread::ThreadId {
+        use std::future::Future;
+        use std::task::Poll;
         let dir = tempfile::tempdir().expect("temp dir");
         let url = dir.path().join("by-key.db").display().to_string();
         let (db, _) = Database::open(&url, 1).expect("open");
         // Connections are opened on demand: open the one read connection, and leave it idle.
         drop(db.reader.get().expect("connection"));
-        let holder = busy.then(|| {
-            let held = db.reader.get().expect("connection");
-            std::thread::spawn(move || {
-                std::thread::sleep(std::time::Duration::from_millis(50));
+        let held = busy.then(|| db.reader.get().expect("connection"));
+        actix_web::rt::System::new()
+            .block_on(async {
+                let mut read =
+                    std::pin::pin!(db.read_by_key(|_conn| Ok(std::thread::current().id())));
+                // The first poll either answers here or hands the query to the pool, which
+                // waits for the held connection until it is released.
+                let first = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await;
                 drop(held);
+                match first {
+                    Poll::Ready(answer) => answer,
+                    Poll::Pending => read.await,
+                }
             })
-        });
-        let ran_on = actix_web::rt::System::new()
-            .block_on(db.read_by_key(|_conn| Ok(std::thread::current().id())))
-            .expect("read");
-        if let Some(holder) = holder {
-            holder.join().expect("holder");
-        }
-        ran_on
+            .expect("read")
     }
 
     #[test]
