@@ -93,7 +93,8 @@ pub async fn list_articles(
 
 /// Full-text search over titles, subtitles, excerpts, section headings and bodies.
 ///
-/// Results are ranked by relevance (bm25; a title hit weighs more than a body hit) and carry a
+/// Results are ranked by relevance (a title hit weighs more than a body hit, an exact phrase more
+/// than the same words scattered; bm25 on SQLite, cover density on PostgreSQL) and carry a
 /// highlighted `snippet` (HTML-escaped, hits in `<mark>`). The last word matches as a prefix
 /// (`thera` finds "therapist"); any input is safe (quotes, `*`, `NEAR(`, `-` are plain text).
 /// Takes every parameter of `GET /articles` (default sort `rank`); anonymous searches see

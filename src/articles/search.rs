@@ -57,18 +57,27 @@ pub fn words(input: &str) -> Vec<String> {
 /// `NOT` and `NEAR` are plain words, and all must match (implicit AND). The last word also
 /// matches as a prefix, for search-as-you-type: `sleep thera` becomes `"sleep" "thera"*`.
 ///
+/// With two words or more, the words are also offered as one phrase:
+/// `sleep thera` becomes `("sleep" "thera"*) OR "sleep thera"*`. That matches exactly the same
+/// articles (an article with the phrase has every word), but FTS5's bm25 sums over every phrase of
+/// the query, so an article with the words side by side and in order ranks above one where they
+/// are scattered (PostgreSQL's cover density does the same by itself).
+///
 /// Returns `None` when the input contains no word at all.
 pub fn match_expression(input: &str) -> Option<String> {
     let words: Vec<String> = words(input)
         .iter()
-        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .map(|word| word.replace('"', "\"\""))
         .collect();
     if words.is_empty() {
         return None;
     }
-    let mut expression = words.join(" ");
-    expression.push('*');
-    Some(expression)
+    let quoted: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
+    let every_word = format!("{}*", quoted.join(" "));
+    if words.len() == 1 {
+        return Some(every_word);
+    }
+    Some(format!("({every_word}) OR \"{}\"*", words.join(" ")))
 }
 
 /// One column of a [`HIGHLIGHT_SQL`] result: its text and the byte ranges of its hits, each
@@ -275,12 +284,12 @@ mod tests {
     fn plain_words_are_quoted_and_the_last_is_a_prefix() {
         assert_eq!(
             match_expression("sleep hygiene").as_deref(),
-            Some("\"sleep\" \"hygiene\"*")
+            Some("(\"sleep\" \"hygiene\"*) OR \"sleep hygiene\"*")
         );
         assert_eq!(match_expression("thera").as_deref(), Some("\"thera\"*"));
         assert_eq!(
             match_expression("  Sleep,   better! ").as_deref(),
-            Some("\"Sleep\" \"better\"*")
+            Some("(\"Sleep\" \"better\"*) OR \"Sleep better\"*")
         );
     }
 
@@ -294,7 +303,7 @@ mod tests {
         assert_eq!(match_expression("NEAR(").as_deref(), Some("\"NEAR\"*"));
         assert_eq!(
             match_expression("a AND b OR").as_deref(),
-            Some("\"a\" \"AND\" \"b\" \"OR\"*")
+            Some("(\"a\" \"AND\" \"b\" \"OR\"*) OR \"a AND b OR\"*")
         );
         assert_eq!(
             match_expression("\"unbalanced").as_deref(),
@@ -302,12 +311,12 @@ mod tests {
         );
         assert_eq!(
             match_expression("col:val").as_deref(),
-            Some("\"col\" \"val\"*")
+            Some("(\"col\" \"val\"*) OR \"col val\"*")
         );
         assert_eq!(match_expression("^x").as_deref(), Some("\"x\"*"));
         assert_eq!(
             match_expression("café naïve 睡眠").as_deref(),
-            Some("\"café\" \"naïve\" \"睡眠\"*")
+            Some("(\"café\" \"naïve\" \"睡眠\"*) OR \"café naïve 睡眠\"*")
         );
     }
 
@@ -319,7 +328,8 @@ mod tests {
         assert_eq!(expression.matches("\"word\"").count(), 16);
         for input in hostile_inputs() {
             if let Some(expression) = match_expression(&input) {
-                assert!(expression.len() <= 16 * (64 * 4 + 3) + 1, "{input:?}");
+                // Each word quoted twice (in the list and in the phrase), plus `() OR ""*`.
+                assert!(expression.len() <= 2 * 16 * (64 * 4 + 3) + 10, "{input:?}");
                 assert!(expression.ends_with("\"*"), "{input:?}");
             }
         }

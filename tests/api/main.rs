@@ -47,6 +47,7 @@ mod preview;
 mod purge_keys;
 mod query_params;
 mod references;
+mod relevance;
 mod rendering;
 mod replica;
 mod response_cache;
