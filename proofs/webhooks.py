@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -255,7 +256,11 @@ def main() -> int:
     )
     for problem in problems:
         log(f"FAIL: {problem}")
-    return 1 if problems else 0
+    if problems:
+        log(f"  (database and server log kept in {work})")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
