@@ -13,6 +13,11 @@
 #   4+1        scenarios 4 and 1 at once (two wrk processes)
 #   5          POST /api/v1/articles with five sections, at 1 and at 16 connections
 #   6          90 % scenario-1 reads, 10 % scenario-5 creations (WRITE_PERCENT)
+#   7          writes after a read-heavy period: scenario 4+1, then STALL_SECONDS (60) of
+#              sequential scenario-5 creations, each timed (bench/creation_latency.py: p50, p99,
+#              p99.9, max, creations over 100 ms), then scenario 5 at 16 connections
+#   8          the same timed sequential creations from the server's start, nothing before (run it
+#              alone: SCENARIOS=8)
 # Pick some with SCENARIOS, e.g.  SCENARIOS="ceiling 1" bash bench/scenarios.sh
 # Every run works on a scratch copy of the imported database (deleted at the end unless
 # KEEP_DB=1), so writes never reach the data set of the next run; within a run the writing
@@ -225,6 +230,17 @@ run() {
     rm -f "$file"
 }
 
+# timed_creations LABEL RUN [SECONDS]: sequential creations on one connection for SECONDS
+# (default $seconds), every one timed by bench/creation_latency.py; prints its line and the CPU
+# used
+timed_creations() {
+    local before
+    before=$(cpu_now)
+    python3 "$root/bench/creation_latency.py" "$base" "$token" "${input[category_id]}" \
+        "${3:-$seconds}" "$2" "$1" || echo "$1: some creations failed" >&2
+    echo "$1: cores used (server / postgres / nginx): $(cpu_since "$before")"
+}
+
 detail=${STATUS_DETAIL:+detail=1}
 read_args=(mode=get "list=${input[slugs_file]}" prefix=/api/v1/articles/ "suffix=${input[s1_suffix]}" $detail)
 view_args=(mode=post "list=${input[slugs_file]}" prefix=/api/v1/articles/ suffix=/views $detail)
@@ -360,11 +376,15 @@ if wants 7; then
     rm -f "$views" "$reads"
     echo "7: WAL after the read-heavy period: $(wal_size) bytes"
     seconds_saved=$seconds seconds=${STALL_SECONDS:-60}
-    run "7 create after reads (5 sections)" 1 / "${create_args[@]}" "run=s1-$run_id"
+    timed_creations "7 create after reads, sequential" "s1-$run_id"
     run "7 create after reads (5 sections)" 16 / "${create_args[@]}" "run=s16-$run_id"
     seconds=$seconds_saved
     echo "7: WAL at the end: $(wal_size) bytes"
     ran="$ran 7"
+fi
+if wants 8; then
+    timed_creations "8 create from the start, sequential" "t1-$run_id" "${STALL_SECONDS:-60}"
+    ran="$ran 8"
 fi
 if wants 6; then
     run "6 mix ${write_percent}% creations" "$connections" / mode=mix "list=${input[slugs_file]}" \

@@ -105,7 +105,9 @@ impl fmt::Display for ImportSummary {
     }
 }
 
-/// Imports the data set at `path` (layout from its extension) in one transaction.
+/// Imports the data set at `path` (layout from its extension) in one transaction, then merges
+/// the search index's new segments ([`Database::merge_search_index_until_done`]) and refreshes
+/// the query planner's statistics.
 pub fn import(
     db: &Database,
     path: &Path,
@@ -144,6 +146,7 @@ pub fn import_from(
         db.on_writer(bulk::back_to_wal)?;
     }
     let summary = summary?;
+    db.merge_search_index_until_done()?;
     db.refresh_statistics()?;
     Ok(summary)
 }
@@ -196,6 +199,7 @@ pub fn import_converted(
         return Ok(summary);
     }
     let summary = outcome?;
+    db.merge_search_index_until_done()?;
     db.refresh_statistics()?;
     Ok(summary)
 }

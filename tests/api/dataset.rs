@@ -329,3 +329,32 @@ fn an_import_leaves_the_database_in_wal() {
         20
     );
 }
+
+/// An import leaves no merge work in the search indexes: the server's background merge steps,
+/// which make writes wait, find nothing to do after it, however many segments the import's one
+/// transaction wrote (here one per KiB of terms: FTS5's `hashsize` set to 1 024 bytes).
+#[actix_web::test]
+async fn an_import_leaves_the_search_indexes_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = fresh(dir.path(), "db.db");
+    db.on_writer(|conn| {
+        conn.batch_execute(
+            "INSERT INTO article_search (article_search, rank) VALUES ('hashsize', 1024); \
+             INSERT INTO article_trigrams (article_trigrams, rank) VALUES ('hashsize', 1024);",
+        )
+    })
+    .unwrap();
+    run_import(&db, Path::new(FIXTURE), false).unwrap();
+    assert!(
+        count(
+            &db,
+            "SELECT COUNT(*) AS n FROM article_search WHERE article_search MATCH 'sleep'",
+            None
+        ) > 0,
+        "the imported articles are searchable"
+    );
+    assert!(
+        !db.merge_search_index().await.unwrap(),
+        "a background merge step found work the import left"
+    );
+}
