@@ -21,8 +21,11 @@ use std::time::Duration;
 pub const INTERVAL: Duration = Duration::from_millis(100);
 
 /// The most pages of merge work one step does (FTS5 `merge` with this as its argument: it merges
-/// the levels holding at least `usermerge`, by default 4, segments).
-pub const PAGES_PER_STEP: i32 = 200;
+/// the levels holding at least `usermerge`, by default 4, segments). Under sustained sequential
+/// creations at 100 000 articles, 50 gave a lower p99 and max than 200 in three pairs of runs
+/// (p99 17–24 against 20–24 ms, max 67–95 against 67–131 ms; BENCHMARKS.md); 25 let a crisis
+/// merge into a commit (max 139 ms).
+pub const PAGES_PER_STEP: i32 = 50;
 
 /// The FTS5 tables whose segments the steps merge: the search index and the trigram index of
 /// titles and slugs (migration `2026-12-15-000002_title_trigrams`), both with `automerge = 0`.
