@@ -84,9 +84,11 @@ elif [ -n "$pg_url" ]; then
 else
     # A scratch copy per run: the writes of this run never reach the imported data set.
     run_db=$work/scenarios-$articles.db
-    rm -f "$run_db" "$run_db-wal" "$run_db-shm"
+    rm -rf "$run_db" "$run_db-wal" "$run_db-shm" "$run_db.search"
     cp "$db" "$run_db"
     [ ! -e "$db-wal" ] || cp "$db-wal" "$run_db-wal"
+    # The ranked-search index built beside the imported set (by the first run), if any.
+    [ ! -d "$db.search" ] || cp -r "$db.search" "$run_db.search"
     token=$(DATABASE_URL="$run_db" JWT_SECRET=$secret "$bin" --no-demo token create \
         --subject bench --scopes content:write --ttl 1d)
     read_only=()
@@ -100,12 +102,33 @@ cleanup() {
     if [ -n "$pg_url" ]; then
         [ -n "${KEEP_DB:-}" ] || pg "DROP DATABASE IF EXISTS bench_scratch WITH (FORCE)" || true
     else
-        [ -n "${KEEP_DB:-}" ] || [ -n "${IN_PLACE:-}" ] || rm -f "$run_db" "$run_db-wal" "$run_db-shm"
+        [ -n "${KEEP_DB:-}" ] || [ -n "${IN_PLACE:-}" ] || rm -rf "$run_db" "$run_db-wal" "$run_db-shm" "$run_db.search"
     fi
 }
 serve() {
+    local built
+    built=$(grep -c 'ranked-search index is up to date' "$server_log" 2>/dev/null || true)
     start_server "$run_db" 2>>"$server_log"
     trap cleanup EXIT
+    wait_for_search_index "$built"
+}
+# wait_for_search_index N: waits (up to 30 min) until the server log says the ranked-search index
+# is up to date for the (N+1)th time, so that no scenario measures searches ranked by SQL while it
+# is built; the first build of a SQLite set is kept beside it for the next runs.
+wait_for_search_index() {
+    [ "${HEALTHHUB_SEARCH_INDEX:-}" != off ] || return 0
+    local started=$SECONDS
+    until [ "$(grep -c 'ranked-search index is up to date' "$server_log" || true)" -gt "$1" ]; do
+        if [ $((SECONDS - started)) -ge 1800 ] || grep -q 'ranked-search index could not' "$server_log"; then
+            echo "the ranked-search index was not built" >&2
+            return 1
+        fi
+        sleep 0.5
+    done
+    echo "ranked-search index up to date after $((SECONDS - started)) s"
+    if [ -z "$pg_url" ] && [ -n "${run_db:-}" ] && [ "$run_db" != "$db" ] && [ ! -d "$db.search" ]; then
+        cp -r "$run_db.search" "$db.search"
+    fi
 }
 stop_server() {
     stop_servers

@@ -72,6 +72,49 @@ pub struct Config {
     pub site: Site,
     /// The media library: upload limits, variant widths and where files are stored.
     pub media: Media,
+    /// Where the ranked-search index is kept (`HEALTHHUB_SEARCH_INDEX`: `off`, `memory`, or a
+    /// directory; by default `<database file>.search` beside an SQLite file, in memory on
+    /// PostgreSQL, where each node keeps its own).
+    pub search_index: SearchIndexPlace,
+}
+
+/// Where the ranked-search index is kept (see `articles::ranked_index`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchIndexPlace {
+    /// No index: every search is ranked by the database.
+    Off,
+    /// In memory, built at each start.
+    Memory,
+    /// In this directory, reopened and caught up at the next start.
+    Directory(PathBuf),
+}
+
+impl SearchIndexPlace {
+    /// The default for `database_url`: a directory beside an SQLite file, memory on PostgreSQL.
+    pub fn default_for(database_url: &str) -> Self {
+        if database_url.starts_with("postgres") {
+            return Self::Memory;
+        }
+        let file = database_url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("file:");
+        Self::Directory(PathBuf::from(format!("{file}.search")))
+    }
+
+    /// `HEALTHHUB_SEARCH_INDEX`, or the default for `database_url` when unset or empty.
+    fn from_env(database_url: &str) -> Self {
+        match env::var("HEALTHHUB_SEARCH_INDEX")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            None => Self::default_for(database_url),
+            Some(value) => match value.to_ascii_lowercase().as_str() {
+                "off" => Self::Off,
+                "memory" => Self::Memory,
+                _ => Self::Directory(PathBuf::from(value)),
+            },
+        }
+    }
 }
 
 /// How long the database may keep a request waiting.
@@ -643,6 +686,7 @@ impl Config {
             webhooks: Webhooks::from_env()?,
             site: Site::from_env()?,
             media: Media::from_env(&var_or("DATABASE_URL", "healthhub.db"))?,
+            search_index: SearchIndexPlace::from_env(&var_or("DATABASE_URL", "healthhub.db")),
         })
     }
 
@@ -652,6 +696,7 @@ impl Config {
         let database_url = database_url.into();
         Self {
             media: Media::in_directory(default_media_dir(&database_url)),
+            search_index: SearchIndexPlace::default_for(&database_url),
             addr: "127.0.0.1:0".to_owned(),
             database_url,
             replica_url: None,

@@ -2,6 +2,7 @@
 //!
 //! It imports no handler and no middleware: the wiring (`app.rs`) imports it, never the reverse.
 
+use crate::articles::ranked_index::RankedIndex;
 use crate::articles::view_counter::ViewCounter;
 use crate::auth::keys::{Principal, TokenKeys};
 use crate::auth::usage::TokenUsage;
@@ -19,6 +20,7 @@ use crate::site::urls::SiteUrls;
 use crate::support::clock::Clock;
 use actix_web::{web, HttpRequest};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What every request handler can reach.
@@ -53,6 +55,9 @@ pub struct AppState {
     pub site: SiteUrls,
     /// Where media files are stored.
     pub media: MediaStore,
+    /// The ranked-search index (`None` when off, or when it could not be opened: the database
+    /// ranks every search then).
+    pub ranked_search: Option<Arc<RankedIndex>>,
 }
 
 impl AppState {
@@ -75,7 +80,15 @@ impl AppState {
         let category_links = LinksCache::new(responses.is_enabled());
         let metrics = Metrics::new(&responses.counters, &db.pool_waits, &db.replica_reads);
         metrics.channel_up.set(i64::from(!shared));
+        let ranked_search = match RankedIndex::open(&config.search_index) {
+            Ok(index) => index.map(Arc::new),
+            Err(error) => {
+                tracing::warn!(%error, "the ranked-search index cannot be opened; the database ranks every search");
+                None
+            }
+        };
         Ok(Self {
+            ranked_search,
             site: SiteUrls::new(config.site.clone()),
             config,
             db: db.with_clock(clock.clone()),

@@ -94,7 +94,8 @@ pub async fn list_articles(
 /// Full-text search over titles, subtitles, excerpts, section headings and bodies.
 ///
 /// Results are ranked by relevance (a title hit weighs more than a body hit, an exact phrase more
-/// than the same words scattered; bm25 on SQLite, cover density on PostgreSQL) and carry a
+/// than the same words scattered: BM25 per column from the ranked-search index for a search with
+/// no other filter, else bm25 on SQLite, cover density on PostgreSQL) and carry a
 /// highlighted `snippet` (HTML-escaped, hits in `<mark>`). The last word matches as a prefix
 /// (`thera` finds "therapist"); any input is safe (quotes, `*`, `NEAR(`, `-` are plain text).
 /// Takes every parameter of `GET /articles` (default sort `rank`); anonymous searches see
@@ -141,10 +142,18 @@ async fn list_response(
     let tree = state.category_links.snapshot();
     let known = tree.links.clone();
     let site = state.site.clone();
+    let ranked_search = state.ranked_search.clone();
     let (listing, data, read_links) = state
         .db
         .read(move |conn| {
-            let mut listing = listing::run(conn, &for_db, audience, now)?;
+            let ranked = match &ranked_search {
+                Some(index) => listing::ranked::page(conn, index, &for_db, audience, now)?,
+                None => None,
+            };
+            let mut listing = match ranked {
+                Some(listing) => listing,
+                None => listing::run(conn, &for_db, audience, now)?,
+            };
             let items = std::mem::take(&mut listing.items);
             let searching = for_db.q.is_some();
             let (views, read_links) = view::listed(

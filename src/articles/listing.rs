@@ -19,6 +19,7 @@ use diesel::sql_types::{BigInt, Double, Text};
 
 #[cfg(test)]
 mod plans;
+pub mod ranked;
 
 /// An article on a list page, with its search rank and highlighted snippet when searching.
 #[derive(Debug, QueryableByName)]
@@ -185,12 +186,9 @@ pub fn run(
         conditions[at] = page_visibility(query, &keys, backend, now, narrow);
     }
 
-    // Without a search every rank is 0 (PostgreSQL refuses a bare constant in ORDER BY).
-    let unranked = match backend {
-        Backend::Sqlite => "0.0",
-        Backend::Postgres => "CAST(0.0 AS DOUBLE PRECISION)",
-    };
-    let rank = search.as_ref().map_or(unranked, Search::rank_sql);
+    let rank = search
+        .as_ref()
+        .map_or(unranked_sql(backend), Search::rank_sql);
     if let Paging::Cursor {
         after: Some(cursor),
         ..
@@ -249,6 +247,15 @@ pub fn run(
         next,
         has_more,
     })
+}
+
+/// The rank of every row of a list without a search: 0 (PostgreSQL refuses a bare constant in
+/// ORDER BY, so it is typed there).
+fn unranked_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "0.0",
+        Backend::Postgres => "CAST(0.0 AS DOUBLE PRECISION)",
+    }
 }
 
 #[derive(QueryableByName)]

@@ -14,6 +14,7 @@ pub mod listing;
 pub mod model;
 pub mod parts;
 pub mod query;
+pub mod ranked_index;
 pub mod search;
 pub mod search_sql;
 pub mod seo;

@@ -166,6 +166,15 @@ pub fn pruned_through(conn: &mut DbConn) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// When the entry `seq` was written, if the log still holds it.
+pub fn written_at(conn: &mut DbConn, seq: i64) -> QueryResult<Option<NaiveDateTime>> {
+    changes::table
+        .filter(changes::seq.eq(seq))
+        .select(changes::at)
+        .first(conn)
+        .optional()
+}
+
 /// The newest seq written so far (0 when the log has never had an entry).
 pub fn last_seq(conn: &mut DbConn) -> QueryResult<i64> {
     let newest: Option<i64> = changes::table

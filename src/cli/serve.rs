@@ -6,6 +6,7 @@ use healthhub::app;
 use healthhub::config::Config;
 use healthhub::dataset::demo;
 use healthhub::db::Database;
+use healthhub::error::ApiError;
 use healthhub::jobs::Jobs;
 use healthhub::state::AppState;
 use healthhub::support::clock::Clock;
@@ -52,8 +53,29 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         "mint a token with: {binary} token create --subject you --scopes content:read,content:write,content:publish"
     );
+    warm_ranked_search(&state);
     let jobs = Jobs::start(state);
     let served = server.run().await.context("running the server");
     jobs.stop().await;
     served
+}
+
+/// Builds or catches up the ranked-search index in the background, so that the first search
+/// does not wait for it (searches are ranked by the database until it is built).
+fn warm_ranked_search(state: &web::Data<AppState>) {
+    let Some(index) = state.ranked_search.clone() else {
+        return;
+    };
+    let db = state.db.clone();
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let result = db.read_blocking(|conn| index.catch_up(conn).map_err(ApiError::Internal));
+        match result {
+            Ok(_) => tracing::info!(
+                seconds = started.elapsed().as_secs_f64(),
+                "the ranked-search index is up to date"
+            ),
+            Err(error) => tracing::warn!(%error, "the ranked-search index could not be built"),
+        }
+    });
 }

@@ -1,0 +1,266 @@
+//! Turning search words into a query of the ranked-search index, and reading its top hits.
+//!
+//! The rules are those of the SQL search ([`crate::articles::search::match_expression`]): every
+//! word must match, the last one also as a prefix, and with two words or more the words side by
+//! side, in order, add to the score. Scores are BM25 per column, weighted as the columns of
+//! [`super::schema::COLUMNS`] and summed.
+
+use super::schema::{Fields, COLUMNS, ID, VISIBLE_FROM, VISIBLE_UNTIL};
+use std::cmp::Reverse;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
+
+/// The most index terms the last word's prefix stands for, per column (the terms nearest to it
+/// in byte order, itself first); as the SQL search, a one-letter prefix is not a scan of every
+/// word.
+const MAX_PREFIX_TERMS: usize = 32;
+
+/// Extra hits read past a page so that a tie in score across its end is noticed: when the last
+/// of them still scores as the page's last hit, the page is read again in full order.
+const TIE_MARGIN: usize = 8;
+
+/// One hit: the article id and its score (higher is more relevant).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub id: i32,
+    pub score: Score,
+}
+
+impl Hit {
+    /// The rank the lists order by: lower is more relevant, as with the SQL ranks.
+    pub fn rank(&self) -> f64 {
+        -f64::from(self.score)
+    }
+}
+
+/// Where a cursor page starts: after the hit with this rank and id (ranks ascending, ids
+/// ascending on ties).
+#[derive(Debug, Clone, Copy)]
+pub struct After {
+    pub rank: f64,
+    pub id: i32,
+}
+
+/// The query for `words` (at least one): `None` when a word has no token the index could hold,
+/// so nothing can match. With `visible_at` (microseconds since the Unix epoch), only articles
+/// anonymous readers may see at that instant match.
+pub fn build(
+    searcher: &Searcher,
+    fields: &Fields,
+    analyzer: &mut TextAnalyzer,
+    words: &[String],
+    visible_at: Option<i64>,
+) -> Option<Box<dyn Query>> {
+    let stems: Vec<String> = words
+        .iter()
+        .map(|word| stem(analyzer, word))
+        .collect::<Option<_>>()?;
+    let (last, rest) = stems.split_last()?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = rest
+        .iter()
+        .map(|stem| {
+            (
+                Occur::Must,
+                any_column(fields, |field| vec![text_term(field, stem)]),
+            )
+        })
+        .collect();
+    clauses.push((
+        Occur::Must,
+        any_column(fields, |field| prefix_terms(searcher, field, last)),
+    ));
+    if stems.len() > 1 {
+        for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
+            let terms = stems.iter().map(|stem| text_term(*field, stem)).collect();
+            let phrase = PhrasePrefixQuery::new(terms);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), weight)),
+            ));
+        }
+    }
+    if let Some(now) = visible_at {
+        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible(now), 0.0))));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The number of articles `query` matches.
+pub fn count(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<usize> {
+    searcher.search(query, &Count)
+}
+
+/// The hits `offset..offset + limit` in rank order (score descending, then id ascending), or,
+/// with `after`, the first `limit` hits that follow it.
+pub fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    offset: usize,
+    limit: usize,
+    after: Option<After>,
+) -> tantivy::Result<Vec<Hit>> {
+    if after.is_none() {
+        // Highest scores first, pruned (blocks that cannot reach the page are skipped); only
+        // the order of equal scores is not the lists' (ids ascending), so it is put right, and
+        // when equal scores may go on past what was read, the page is read in full order.
+        let wanted = offset + limit;
+        let read = wanted + TIE_MARGIN;
+        let found = searcher.search(query, &TopDocs::with_limit(read).order_by_score())?;
+        let tie_past_end = found.len() == read
+            && wanted > 0
+            && found.get(wanted - 1).map(|(score, _)| *score) == found.last().map(|(s, _)| *s);
+        if !tie_past_end {
+            let mut hits = with_ids(searcher, found)?;
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+            return Ok(hits.into_iter().skip(offset).take(limit).collect());
+        }
+    }
+    in_rank_order(searcher, query, offset, limit, after)
+}
+
+/// [`top`] by scoring every match with its id as the tie-breaker, skipping those not after
+/// `after`.
+fn in_rank_order(
+    searcher: &Searcher,
+    query: &dyn Query,
+    offset: usize,
+    limit: usize,
+    after: Option<After>,
+) -> tantivy::Result<Vec<Hit>> {
+    let collector = TopDocs::with_limit(limit.max(1))
+        .and_offset(offset)
+        .tweak_score(move |segment: &SegmentReader| {
+            let ids = id_column(segment);
+            move |doc, score: Score| {
+                let id = ids.as_ref().map_or(0, |ids| ids.get_val(doc));
+                let hit = Hit {
+                    id: i32::try_from(id).unwrap_or(i32::MAX),
+                    score,
+                };
+                let follows = after.is_none_or(|after| {
+                    hit.rank() > after.rank || (hit.rank() == after.rank && hit.id > after.id)
+                });
+                if follows {
+                    (score, Reverse(id))
+                } else {
+                    (Score::NEG_INFINITY, Reverse(u64::MAX))
+                }
+            }
+        });
+    let found = searcher.search(query, &collector)?;
+    Ok(found
+        .into_iter()
+        .filter(|((score, _), _)| *score != Score::NEG_INFINITY)
+        .map(|((score, Reverse(id)), _)| Hit {
+            id: i32::try_from(id).unwrap_or(i32::MAX),
+            score,
+        })
+        .take(limit)
+        .collect())
+}
+
+/// The ids of `found`'s documents.
+fn with_ids(searcher: &Searcher, found: Vec<(Score, DocAddress)>) -> tantivy::Result<Vec<Hit>> {
+    let columns: Vec<_> = searcher.segment_readers().iter().map(id_column).collect();
+    Ok(found
+        .into_iter()
+        .filter_map(|(score, address)| {
+            let ids = columns.get(address.segment_ord as usize)?.as_ref()?;
+            let id = i32::try_from(ids.get_val(address.doc_id)).ok()?;
+            Some(Hit { id, score })
+        })
+        .collect())
+}
+
+/// A segment's article ids by document (`None` for a segment without the column: empty).
+fn id_column(
+    segment: &SegmentReader,
+) -> Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>> {
+    let column = segment.fast_fields().u64(ID).ok()?;
+    Some(column.first_or_default_col(0))
+}
+
+/// The index's token for one search word, if it has one.
+fn stem(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    let mut token = None;
+    stream.process(&mut |t| {
+        token.get_or_insert_with(|| t.text.clone());
+    });
+    token
+}
+
+fn text_term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+/// The term `prefix` itself, then up to [`MAX_PREFIX_TERMS`] − 1 index terms that start with it,
+/// in byte order, over every segment.
+fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Vec<Term> {
+    let mut found: Vec<String> = vec![prefix.to_owned()];
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            continue;
+        };
+        let mut taken = 0;
+        while taken < MAX_PREFIX_TERMS && stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !term.starts_with(prefix) {
+                break;
+            }
+            if !found.iter().any(|known| known == term) {
+                found.push(term.to_owned());
+            }
+            taken += 1;
+        }
+    }
+    let (exact, mut others) = (found.remove(0), found);
+    others.sort();
+    others.truncate(MAX_PREFIX_TERMS - 1);
+    std::iter::once(exact)
+        .chain(others)
+        .map(|term| text_term(field, &term))
+        .collect()
+}
+
+/// A match of any of `terms_of(column)` in any column, each scored by BM25 with the column's
+/// weight.
+fn any_column(fields: &Fields, terms_of: impl Fn(Field) -> Vec<Term>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
+        for term in terms_of(*field) {
+            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), weight)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The articles anonymous readers may see at `now` (microseconds since the Unix epoch): published,
+/// their publication instant reached, their unpublication instant not.
+fn visible(now: i64) -> Box<dyn Query> {
+    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
+        let from = segment
+            .fast_fields()
+            .i64(VISIBLE_FROM)?
+            .first_or_default_col(i64::MAX);
+        let until = segment
+            .fast_fields()
+            .i64(VISIBLE_UNTIL)?
+            .first_or_default_col(i64::MAX);
+        Ok(move |doc| from.get_val(doc) <= now && now < until.get_val(doc))
+    });
+    Box::new(DocPredicateQuery::from(predicate))
+}
