@@ -110,7 +110,7 @@ serve() {
     built=$(grep -c 'ranked-search index is up to date' "$server_log" 2>/dev/null || true)
     start_server "$run_db" 2>>"$server_log"
     trap cleanup EXIT
-    wait_for_search_index "$built"
+    wait_for_search_index "${built:-0}"
 }
 # wait_for_search_index N: waits (up to 30 min) until the server log says the ranked-search index
 # is up to date for the (N+1)th time, so that no scenario measures searches ranked by SQL while it
@@ -118,7 +118,9 @@ serve() {
 wait_for_search_index() {
     [ "${HEALTHHUB_SEARCH_INDEX:-}" != off ] || return 0
     local started=$SECONDS
-    until [ "$(grep -c 'ranked-search index is up to date' "$server_log" || true)" -gt "$1" ]; do
+    local now
+    while now=$(grep -c 'ranked-search index is up to date' "$server_log" 2>/dev/null || true)
+          [ "${now:-0}" -le "$1" ]; do
         if [ $((SECONDS - started)) -ge 1800 ] || grep -q 'ranked-search index could not' "$server_log"; then
             echo "the ranked-search index was not built" >&2
             return 1

@@ -46,6 +46,7 @@ mod person_articles;
 mod preview;
 mod purge_keys;
 mod query_params;
+mod ranked_search;
 mod references;
 mod relevance;
 mod rendering;

@@ -1,15 +1,22 @@
 //! Tests: relevance, judged. A small corpus and queries whose best answers are written from the
 //! rules a reader expects (a title hit above a body-only mention, all words above some words, an
 //! exact phrase above scattered words, …). Each "must come first" article is published *before*
-//! its rivals, so an order that fell back to newest-first would fail. The same judgements hold on
-//! SQLite (bm25) and PostgreSQL (cover density), on both endpoints that search.
+//! its rivals, so an order that fell back to newest-first would fail. The same judgements hold for
+//! the ranked-search index (BM25 per column) and for SQL (bm25 on SQLite, cover density on
+//! PostgreSQL), on both endpoints that search.
 
 use crate::common::spawn;
 use crate::listing::{published, slugs};
 use serde_json::json;
 
-/// The two endpoints that search.
-const ENDPOINTS: [&str; 2] = ["/api/v1/search", "/api/v1/articles"];
+/// The two endpoints that search, each followed by `?` or `&`: a plain ranked search is answered
+/// by the ranked-search index; `sort=rank,id` (the same order, written out) by SQL.
+const ENDPOINTS: [&str; 4] = [
+    "/api/v1/search?",
+    "/api/v1/articles?",
+    "/api/v1/search?sort=rank,id&",
+    "/api/v1/articles?sort=rank,id&",
+];
 
 /// One article of the judged corpus.
 struct Doc {
@@ -245,7 +252,7 @@ async fn judged_queries_put_the_expected_articles_first() {
         for judgement in &JUDGEMENTS {
             let q: String = form_urlencoded::byte_serialize(judgement.q.as_bytes()).collect();
             let results = app
-                .get(&format!("{endpoint}?q={q}&per_page=50"))
+                .get(&format!("{endpoint}q={q}&per_page=50"))
                 .await
                 .expect(200)
                 .body;

@@ -195,6 +195,11 @@ impl RankedIndex {
         Ok(true)
     }
 
+    /// The newest changes-log `seq` the committed index reflects (−1 before its first build).
+    pub fn applied_seq(&self) -> i64 {
+        self.applied.load(Ordering::Acquire)
+    }
+
     /// One page of the articles matching `words` (at least one; see [`query::build`]), visible
     /// at `visible_at` (microseconds since the Unix epoch) when given, in rank order; with
     /// `with_total`, the number of matches too. Reads the index as of the last catch-up.

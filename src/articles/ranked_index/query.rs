@@ -9,14 +9,15 @@ use super::schema::{Fields, COLUMNS, ID, VISIBLE_FROM, VISIBLE_UNTIL};
 use std::cmp::Reverse;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
 
-/// The most index terms the last word's prefix stands for, per column (the terms nearest to it
-/// in byte order, itself first); as the SQL search, a one-letter prefix is not a scan of every
-/// word.
+/// The most index terms of the last word's prefix scored one by one, per column (the terms
+/// nearest to it in byte order, itself first); the others match unscored.
 const MAX_PREFIX_TERMS: usize = 32;
 
 /// Extra hits read past a page so that a tie in score across its end is noticed: when the last
@@ -65,13 +66,17 @@ pub fn build(
         .map(|stem| {
             (
                 Occur::Must,
-                any_column(fields, |field| vec![text_term(field, stem)]),
+                any_column(fields, |field, weight| {
+                    scored_terms(vec![text_term(field, stem)], weight)
+                }),
             )
         })
         .collect();
     clauses.push((
         Occur::Must,
-        any_column(fields, |field| prefix_terms(searcher, field, last)),
+        any_column(fields, |field, weight| {
+            prefix_clauses(searcher, field, weight, last)
+        }),
     ));
     if stems.len() > 1 {
         for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
@@ -198,10 +203,12 @@ fn text_term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
 
-/// The term `prefix` itself, then up to [`MAX_PREFIX_TERMS`] − 1 index terms that start with it,
-/// in byte order, over every segment.
-fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Vec<Term> {
+/// The index terms `prefix` stands for in `field`: the term itself and up to
+/// [`MAX_PREFIX_TERMS`] − 1 others that start with it, in byte order over every segment, and
+/// whether more exist than were taken.
+fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> (Vec<Term>, bool) {
     let mut found: Vec<String> = vec![prefix.to_owned()];
+    let mut more = false;
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
@@ -209,42 +216,73 @@ fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Vec<Term> {
         let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else {
             continue;
         };
-        let mut taken = 0;
-        while taken < MAX_PREFIX_TERMS && stream.advance() {
+        while stream.advance() {
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
             if !term.starts_with(prefix) {
                 break;
             }
+            if found.len() >= MAX_PREFIX_TERMS {
+                more = true;
+                break;
+            }
             if !found.iter().any(|known| known == term) {
                 found.push(term.to_owned());
             }
-            taken += 1;
         }
     }
-    let (exact, mut others) = (found.remove(0), found);
-    others.sort();
-    others.truncate(MAX_PREFIX_TERMS - 1);
-    std::iter::once(exact)
-        .chain(others)
-        .map(|term| text_term(field, &term))
-        .collect()
+    let terms = found.iter().map(|term| text_term(field, term)).collect();
+    (terms, more)
 }
 
-/// A match of any of `terms_of(column)` in any column, each scored by BM25 with the column's
-/// weight.
-fn any_column(fields: &Fields, terms_of: impl Fn(Field) -> Vec<Term>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
-        for term in terms_of(*field) {
-            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
+/// The last word's clause in `field`: its [`prefix_terms`], each scored by BM25 with the
+/// column's `weight`; when there are more than those, every other term with the prefix also
+/// matches, unscored (a one-letter prefix matches what it matches in SQL, without thousands of
+/// scorers).
+fn prefix_clauses(
+    searcher: &Searcher,
+    field: Field,
+    weight: Score,
+    prefix: &str,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let (terms, more) = prefix_terms(searcher, field, prefix);
+    let mut clauses = scored_terms(terms, weight);
+    if more {
+        // A stem holds only letters and digits, none of which is special in a pattern.
+        if let Ok(rest) = RegexQuery::from_pattern(&format!("{prefix}.*"), field) {
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), weight)),
+                Box::new(BoostQuery::new(Box::new(rest), 0.0)),
             ));
         }
     }
+    clauses
+}
+
+/// `terms`, each a SHOULD clause scored by BM25 times `weight`.
+fn scored_terms(terms: Vec<Term>, weight: Score) -> Vec<(Occur, Box<dyn Query>)> {
+    terms
+        .into_iter()
+        .map(|term| {
+            let term = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            let clause: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), weight));
+            (Occur::Should, clause)
+        })
+        .collect()
+}
+
+/// A match of any of `clauses_of(column, weight)` in any column.
+fn any_column(
+    fields: &Fields,
+    clauses_of: impl Fn(Field, Score) -> Vec<(Occur, Box<dyn Query>)>,
+) -> Box<dyn Query> {
+    let clauses = fields
+        .columns
+        .iter()
+        .zip(COLUMNS)
+        .flat_map(|(field, (_, weight))| clauses_of(*field, weight))
+        .collect();
     Box::new(BooleanQuery::new(clauses))
 }
 
