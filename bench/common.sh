@@ -79,7 +79,7 @@ start_node() {
     # Load comes from one address: the per-client limits would turn it into 429s.
     DATABASE_URL="$1" HEALTHHUB_ADDR="127.0.0.1:$2" JWT_SECRET=bench-secret-bench-secret-bench-secret \
         HEALTHHUB_RATE_LIMIT_READS=0 HEALTHHUB_RATE_LIMIT_WRITES=0 HEALTHHUB_VIEW_WINDOW_SECONDS=0 \
-        RUST_LOG=warn "$bin" --no-demo serve &
+        RUST_LOG=${BENCH_RUST_LOG:-warn,healthhub::cli::serve=info} "$bin" --no-demo serve &
     server_pids+=($!)
 }
 

@@ -1,15 +1,14 @@
 //! A plain ranked search (`q`, sorted by relevance, no other filter) read through the
 //! ranked-search index ([`crate::articles::ranked_index`]): the index picks the page's article
-//! ids in rank order and counts the matches; the database reads those articles and their
-//! snippets. Any other list goes to SQL ([`super::run`]).
+//! ids in rank order and counts the matches; the database reads those articles and their text,
+//! whose hits are marked as the index matched them. Any other list goes to SQL ([`super::run`]).
 
-use super::{cursor_after, highlight_page, unranked_sql, ListedArticle, Listing};
+use super::{cursor_after, unranked_sql, ListedArticle, Listing};
 use crate::articles::query::cursor::{effective_keys, KeyValue};
 use crate::articles::query::{ListQuery, Paging, SortField};
 use crate::articles::ranked_index::query::After;
-use crate::articles::ranked_index::{RankedIndex, Window};
+use crate::articles::ranked_index::{source, RankedIndex, Window};
 use crate::articles::search;
-use crate::articles::search_sql::Search;
 use crate::articles::status::{published_sql, Audience};
 use crate::db::sql::{Bind, Sql};
 use crate::db::DbConn;
@@ -32,10 +31,7 @@ pub fn page(
         return Ok(None);
     };
     let words = search::words(q);
-    let Some(search) = Search::parse(conn.backend(), q) else {
-        return Ok(None);
-    };
-    if !is_plain_ranked(query) {
+    if words.is_empty() || !is_plain_ranked(query) {
         return Ok(None);
     }
     match index.catch_up(conn) {
@@ -77,7 +73,7 @@ pub fn page(
         }
     };
     let mut items = articles_in_order(conn, &ranked.hits, audience, now)?;
-    highlight_page(conn, &search, &mut items)?;
+    mark_hits(conn, index, &words, &mut items)?;
     let keys = effective_keys(&query.sort);
     let next = match (&query.paging, ranked.has_more, items.last()) {
         (Paging::Cursor { .. }, true, Some(last)) => Some(cursor_after(&keys, last)),
@@ -139,6 +135,28 @@ fn articles_in_order(
             Some(item)
         })
         .collect())
+}
+
+/// Fills each item's `snippet` with its columns, hits marked as the index matched them
+/// ([`crate::articles::ranked_index::marks`]), read for the page's articles only.
+fn mark_hits(
+    conn: &mut DbConn,
+    index: &RankedIndex,
+    words: &[String],
+    items: &mut [ListedArticle],
+) -> ApiResult<()> {
+    let Some(mut marker) = index.marker(words) else {
+        return Ok(());
+    };
+    let ids: Vec<i32> = items.iter().map(|item| item.article.id).collect();
+    let mut marked: HashMap<i32, String> = source::by_ids(conn, &ids)?
+        .into_iter()
+        .map(|row| (row.id, marker.mark(row.columns())))
+        .collect();
+    for item in items {
+        item.snippet = marked.remove(&item.article.id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 fn to_usize(n: i64) -> usize {

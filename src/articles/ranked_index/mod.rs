@@ -18,6 +18,7 @@
 //! file>.search` beside an SQLite file), reopened at the next start and caught up; or in memory
 //! (the default on PostgreSQL, where each node keeps its own), rebuilt at each start.
 
+pub mod marks;
 pub mod query;
 pub mod schema;
 pub mod source;
@@ -193,6 +194,17 @@ impl RankedIndex {
         self.applied.store(newest, Ordering::Release);
         self.verified.store(true, Ordering::Release);
         Ok(true)
+    }
+
+    /// The marker of the hits of a search for `words`; `None` when a word has no token the
+    /// index could hold (nothing matches).
+    pub fn marker(&self, words: &[String]) -> Option<marks::Marker> {
+        let mut analyzer = self.analyzer.clone();
+        let stems: Vec<String> = words
+            .iter()
+            .map(|word| query::stem(&mut analyzer, word))
+            .collect::<Option<_>>()?;
+        marks::Marker::new(&stems)
     }
 
     /// The newest changes-log `seq` the committed index reflects (−1 before its first build).

@@ -190,7 +190,7 @@ fn id_column(
 }
 
 /// The index's token for one search word, if it has one.
-fn stem(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+pub fn stem(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
     let mut stream = analyzer.token_stream(word);
     let mut token = None;
     stream.process(&mut |t| {
