@@ -8,7 +8,7 @@
 use crate::support::search_text::{is_reserved, COLUMN_BREAK, MARK_CLOSE, MARK_OPEN};
 use crate::support::text;
 use std::ops::Range;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 /// The most words taken from one query; the rest of the input is ignored.
 const MAX_WORDS: usize = 16;
@@ -35,6 +35,10 @@ const SNIPPET_CLUSTERS: usize = 120;
 
 /// How many clusters of context a snippet tries to keep before its first hit.
 const SNIPPET_LEAD: usize = 30;
+
+/// Bytes of text read on either side of a snippet to find its word boundaries (UAX #29 looks a
+/// few characters around each one).
+const WORD_CONTEXT_BYTES: usize = 64;
 
 /// The most hits weighed when choosing where a snippet starts.
 const SNIPPET_CANDIDATES: usize = 64;
@@ -122,24 +126,24 @@ impl Marked {
     /// or a grapheme cluster.
     fn window(&self) -> Range<usize> {
         let text = self.text.as_str();
-        let starts: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
-        if starts.len() <= SNIPPET_CLUSTERS {
+        // Clusters are counted from the hits, never over the whole column (15 kB bodies).
+        if clusters_after(text, 0, SNIPPET_CLUSTERS + 1).is_none() {
             return 0..text.len();
         }
-        let cluster_of = |byte: usize| starts.partition_point(|&start| start <= byte) - 1;
-        let span = |first: usize| {
-            let first = first.min(starts.len() - SNIPPET_CLUSTERS);
-            let end = starts
-                .get(first + SNIPPET_CLUSTERS)
-                .copied()
-                .unwrap_or(text.len());
-            starts[first]..end
+        // SNIPPET_CLUSTERS clusters from the cluster starting at `first`, moved back so that
+        // they end at the text's end at the latest.
+        let span = |first: usize| match clusters_after(text, first, SNIPPET_CLUSTERS) {
+            Some(end) => first..end,
+            None => clusters_before(text, text.len(), SNIPPET_CLUSTERS)..text.len(),
         };
         let best = self
             .hits
             .iter()
             .take(SNIPPET_CANDIDATES)
-            .map(|hit| span(cluster_of(hit.start).saturating_sub(SNIPPET_LEAD)))
+            .map(|hit| {
+                let cluster = text::floor_boundary(text, hit.start);
+                span(clusters_before(text, cluster, SNIPPET_LEAD))
+            })
             .max_by_key(|range| {
                 let inside = self
                     .hits
@@ -149,10 +153,14 @@ impl Marked {
                 (inside, std::cmp::Reverse(range.start))
             })
             .unwrap_or_else(|| span(0));
-        let words: Vec<usize> = text
+        // Word starts in the window, read with some text on either side for context.
+        let context = text::floor_boundary(text, best.start.saturating_sub(WORD_CONTEXT_BYTES))
+            ..text::ceil_boundary(text, best.end + WORD_CONTEXT_BYTES);
+        let words: Vec<usize> = text[context.clone()]
             .split_word_bound_indices()
             .filter(|(_, word)| word.chars().any(char::is_alphanumeric))
-            .map(|(i, _)| i)
+            .map(|(i, _)| context.start + i)
+            .filter(|&i| i > context.start || context.start == 0)
             .collect();
         let first_hit = self.hits.iter().find(|h| best.contains(&h.start));
         let last_hit = self.hits.iter().rev().find(|h| best.contains(&h.start));
@@ -177,6 +185,31 @@ impl Marked {
         text::ceil_boundary(text, trimmed_start)
             ..text::floor_boundary(text, trimmed_end).max(trimmed_start)
     }
+}
+
+/// The byte where the `n`th grapheme cluster after the one starting at `from` ends (`from` itself
+/// for 0); `None` when fewer follow.
+fn clusters_after(text: &str, from: usize, n: usize) -> Option<usize> {
+    let mut cursor = GraphemeCursor::new(from, text.len(), true);
+    let mut at = from;
+    for _ in 0..n {
+        at = cursor.next_boundary(text, 0).ok().flatten()?;
+    }
+    Some(at)
+}
+
+/// The start of the `n`th grapheme cluster before the one starting at `to` (0 when fewer
+/// precede it).
+fn clusters_before(text: &str, to: usize, n: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(to, text.len(), true);
+    let mut at = to;
+    for _ in 0..n {
+        match cursor.prev_boundary(text, 0).ok().flatten() {
+            Some(start) => at = start,
+            None => return 0,
+        }
+    }
+    at
 }
 
 /// Renders a [`HIGHLIGHT_SQL`] result as an HTML snippet: from the column with the most hits
@@ -374,6 +407,23 @@ mod tests {
             let end = at + plain.len();
             assert_eq!(text::floor_boundary(&full, at), at, "{cluster:?}: {html}");
             assert_eq!(text::floor_boundary(&full, end), end, "{cluster:?}: {html}");
+        }
+    }
+
+    #[test]
+    fn a_cut_snippet_starts_and_ends_with_whole_words() {
+        let words = ["alpha", "beta", "gamma", "delta", "epsilon"];
+        let text: Vec<&str> = (0..400).map(|i| words[i % words.len()]).collect();
+        for hit_at in [3, 150, 398] {
+            let mut marked: Vec<String> = text.iter().map(|w| (*w).to_owned()).collect();
+            marked[hit_at] = format!("\u{E000}{}\u{E001}", marked[hit_at]);
+            let html = snippet_html(&marked.join(" "));
+            let plain = html.replace("<mark>", "").replace("</mark>", "");
+            let inner = plain.trim_start_matches('…').trim_end_matches('…');
+            for word in inner.split(' ') {
+                assert!(words.contains(&word), "{word:?} cut in {html}");
+            }
+            assert!(html.contains("<mark>"), "{html}");
         }
     }
 
