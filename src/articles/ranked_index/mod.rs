@@ -22,6 +22,7 @@ pub mod marks;
 pub mod query;
 pub mod schema;
 pub mod source;
+pub mod visibility;
 
 use crate::changes::event::ResourceType;
 use crate::changes::model as changes;
@@ -94,6 +95,8 @@ pub struct RankedIndex {
     applied: AtomicI64,
     /// True once the index is known to reflect this database ([`Payload::at`] checked).
     verified: AtomicBool,
+    /// The documents anonymous readers may see, as last computed.
+    visible: visibility::VisibleSets,
 }
 
 /// The writer, with what the last commit recorded.
@@ -135,6 +138,7 @@ impl RankedIndex {
             }),
             applied: AtomicI64::new(applied),
             verified: AtomicBool::new(false),
+            visible: visibility::VisibleSets::default(),
         }))
     }
 
@@ -224,7 +228,8 @@ impl RankedIndex {
     ) -> tantivy::Result<RankedPage> {
         let searcher = self.reader.searcher();
         let mut analyzer = self.analyzer.clone();
-        let Some(query) = query::build(&searcher, &self.fields, &mut analyzer, words, visible_at)
+        let visible_docs = visible_at.map(|now| self.visible.at(&searcher, now));
+        let Some(query) = query::build(&searcher, &self.fields, &mut analyzer, words, visible_docs)
         else {
             return Ok(RankedPage {
                 hits: Vec::new(),

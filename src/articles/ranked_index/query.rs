@@ -5,8 +5,10 @@
 //! side, in order, add to the score. Scores are BM25 per column, weighted as the columns of
 //! [`super::schema::COLUMNS`] and summed.
 
-use super::schema::{Fields, COLUMNS, ID, VISIBLE_FROM, VISIBLE_UNTIL};
+use super::schema::{Fields, COLUMNS, ID};
+use super::visibility::VisibleDocs;
 use std::cmp::Reverse;
+use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
@@ -14,7 +16,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 /// The most index terms of the last word's prefix scored one by one, per column (the terms
 /// nearest to it in byte order, itself first); the others match unscored.
@@ -47,14 +49,14 @@ pub struct After {
 }
 
 /// The query for `words` (at least one): `None` when a word has no token the index could hold,
-/// so nothing can match. With `visible_at` (microseconds since the Unix epoch), only articles
-/// anonymous readers may see at that instant match.
+/// so nothing can match. With `visible_docs`, only the documents it flags match (the articles
+/// anonymous readers may see now).
 pub fn build(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &mut TextAnalyzer,
     words: &[String],
-    visible_at: Option<i64>,
+    visible_docs: Option<VisibleDocs>,
 ) -> Option<Box<dyn Query>> {
     let stems: Vec<String> = words
         .iter()
@@ -88,8 +90,8 @@ pub fn build(
             ));
         }
     }
-    if let Some(now) = visible_at {
-        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible(now), 0.0))));
+    if let Some(docs) = visible_docs {
+        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible(docs), 0.0))));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
@@ -286,19 +288,17 @@ fn any_column(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// The articles anonymous readers may see at `now` (microseconds since the Unix epoch): published,
-/// their publication instant reached, their unpublication instant not.
-fn visible(now: i64) -> Box<dyn Query> {
+/// The documents flagged in `visible` (see [`super::visibility`]).
+fn visible(visible: VisibleDocs) -> Box<dyn Query> {
     let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
-        let from = segment
-            .fast_fields()
-            .i64(VISIBLE_FROM)?
-            .first_or_default_col(i64::MAX);
-        let until = segment
-            .fast_fields()
-            .i64(VISIBLE_UNTIL)?
-            .first_or_default_col(i64::MAX);
-        Ok(move |doc| from.get_val(doc) <= now && now < until.get_val(doc))
+        let docs = Arc::clone(&visible);
+        let id = segment.segment_id();
+        Ok(move |doc: DocId| {
+            docs.get(&id)
+                .and_then(|flags| flags.get(doc as usize))
+                .copied()
+                .unwrap_or(false)
+        })
     });
     Box::new(DocPredicateQuery::from(predicate))
 }
