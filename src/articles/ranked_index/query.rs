@@ -6,17 +6,15 @@
 //! [`super::schema::COLUMNS`] and summed.
 
 use super::schema::{Fields, COLUMNS, ID};
-use super::visibility::VisibleDocs;
+use super::visibility::{VisibleDocs, VisibleQuery};
 use std::cmp::Reverse;
-use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
 
 /// The most index terms of the last word's prefix scored one by one, per column (the terms
 /// nearest to it in byte order, itself first); the others match unscored.
@@ -91,7 +89,8 @@ pub fn build(
         }
     }
     if let Some(docs) = visible_docs {
-        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible(docs), 0.0))));
+        let visible = Box::new(VisibleQuery(docs));
+        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible, 0.0))));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
 }
@@ -286,19 +285,4 @@ fn any_column(
         .flat_map(|(field, (_, weight))| clauses_of(*field, weight))
         .collect();
     Box::new(BooleanQuery::new(clauses))
-}
-
-/// The documents flagged in `visible` (see [`super::visibility`]).
-fn visible(visible: VisibleDocs) -> Box<dyn Query> {
-    let predicate = FunctionPredicate::from(move |segment: &SegmentReader| {
-        let docs = Arc::clone(&visible);
-        let id = segment.segment_id();
-        Ok(move |doc: DocId| {
-            docs.get(&id)
-                .and_then(|flags| flags.get(doc as usize))
-                .copied()
-                .unwrap_or(false)
-        })
-    });
-    Box::new(DocPredicateQuery::from(predicate))
 }

@@ -1,15 +1,19 @@
 //! Which documents anonymous readers may see at an instant, per segment: read from the fast
 //! fields once, then kept until the index changes or the clock reaches the next publication or
-//! unpublication instant, so a search tests one flag per match instead of two columns.
+//! unpublication instant, so a search intersects its matches with a bit set instead of reading
+//! two columns per match.
 
 use super::schema::{VISIBLE_FROM, VISIBLE_UNTIL};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::index::SegmentId;
-use tantivy::Searcher;
+use tantivy::query::{
+    BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::{BitSet, DocId, Score, Searcher, SegmentReader, TantivyError};
 
-/// The visible flags of each segment's documents, by document id.
-pub type VisibleDocs = Arc<HashMap<SegmentId, Vec<bool>>>;
+/// The visible documents of each segment.
+pub type VisibleDocs = Arc<HashMap<SegmentId, Arc<BitSet>>>;
 
 /// The flags for one searcher generation over a span of time.
 struct Computed {
@@ -52,18 +56,19 @@ impl VisibleSets {
                 from.first_or_default_col(i64::MAX),
                 to.first_or_default_col(i64::MAX),
             );
-            let flags = (0..segment.max_doc())
-                .map(|doc| {
-                    let (shown, hidden) = (from.get_val(doc), to.get_val(doc));
-                    for change in [shown, hidden] {
-                        if change > now {
-                            until = until.min(change);
-                        }
+            let mut visible = BitSet::with_max_value(segment.max_doc());
+            for doc in 0..segment.max_doc() {
+                let (shown, hidden) = (from.get_val(doc), to.get_val(doc));
+                for change in [shown, hidden] {
+                    if change > now {
+                        until = until.min(change);
                     }
-                    shown <= now && now < hidden
-                })
-                .collect();
-            docs.insert(segment.segment_id(), flags);
+                }
+                if shown <= now && now < hidden {
+                    visible.insert(doc);
+                }
+            }
+            docs.insert(segment.segment_id(), Arc::new(visible));
         }
         let docs = Arc::new(docs);
         *last = Some(Computed {
@@ -73,5 +78,36 @@ impl VisibleSets {
             docs: Arc::clone(&docs),
         });
         docs
+    }
+}
+
+/// The documents of a [`VisibleDocs`] as a query (scoring nothing: every score is the boost).
+#[derive(Clone, Debug)]
+pub struct VisibleQuery(pub VisibleDocs);
+
+impl Query for VisibleQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for VisibleQuery {
+    fn scorer(&self, segment: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.0.get(&segment.segment_id()) {
+            Some(visible) => Box::new(ConstScorer::new(
+                BitSetDocSet::from(BitSet::clone(visible)),
+                boost,
+            )),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, segment: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        match self.0.get(&segment.segment_id()) {
+            Some(visible) if visible.contains(doc) => Ok(Explanation::new("visible", 0.0)),
+            _ => Err(TantivyError::InvalidArgument(format!(
+                "document {doc} is not visible"
+            ))),
+        }
     }
 }
