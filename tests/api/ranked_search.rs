@@ -14,15 +14,23 @@ use healthhub::config::SearchIndexPlace;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
+/// Creates the category "Health"; returns its id.
+async fn health_category<S, B>(app: &TestApp<S>) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let category = app.category("Health", None).await;
+    category["id"].as_i64().expect("id")
+}
+
 /// Articles whose words fall in every column, in every state a reader can meet.
 async fn corpus<S, B>(app: &TestApp<S>)
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
-    let health = app.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
+    let health = health_category(app).await;
     let docs = [
         (
             "Therapy for Anxiety",
@@ -163,9 +171,7 @@ async fn the_index_matches_exactly_what_sql_matches_for_every_audience() {
 #[actix_web::test]
 async fn equal_scores_are_ordered_by_id_on_every_page_and_cursor() {
     let app = spawn().await;
-    let health = app.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
+    let health = health_category(&app).await;
     let mut created = Vec::new();
     for n in 0..23 {
         let mut fields = published("2025-01-02T00:00:00Z");
@@ -228,17 +234,29 @@ async fn equal_scores_are_ordered_by_id_on_every_page_and_cursor() {
     }
 }
 
+/// A search index directory inside `dir`.
+fn index_in(dir: &tempfile::TempDir) -> SearchIndexPlace {
+    SearchIndexPlace::Directory(dir.path().join("index"))
+}
+
+/// Files a published article titled `title` in a new category; returns the category's id.
+async fn file_article<S, B>(app: &TestApp<S>, title: &str) -> i64
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let health = health_category(app).await;
+    app.article(title, health, published("2025-01-02T00:00:00Z"))
+        .await;
+    health
+}
+
 #[actix_web::test]
 async fn an_index_left_by_another_database_is_rebuilt_not_trusted() {
     let shared = tempfile::tempdir().expect("temp dir");
-    let place = SearchIndexPlace::Directory(shared.path().join("index"));
+    let place = index_in(&shared);
     let first = spawn_with(|config| config.search_index = place.clone()).await;
-    let health = first.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
-    first
-        .article("Alpha Waves", health, published("2025-01-02T00:00:00Z"))
-        .await;
+    file_article(&first, "Alpha Waves").await;
     let (found, _) = matches(&first, None, "/api/v1/search?q=alpha").await;
     assert_eq!(found.len(), 1);
     let written = first.count("changes");
@@ -247,12 +265,7 @@ async fn an_index_left_by_another_database_is_rebuilt_not_trusted() {
     // Another database with as many log entries, written at other instants.
     let second = spawn_with(|config| config.search_index = place.clone()).await;
     second.set_now(start_time() + TimeDelta::days(1));
-    let health = second.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
-    second
-        .article("Beta Blockers", health, published("2025-01-02T00:00:00Z"))
-        .await;
+    file_article(&second, "Beta Blockers").await;
     assert_eq!(second.count("changes"), written);
     assert_eq!(matches(&second, None, "/api/v1/search?q=alpha").await.1, 0);
     let (found, total) = matches(&second, None, "/api/v1/search?q=beta").await;
@@ -265,13 +278,9 @@ async fn an_index_left_by_another_database_is_rebuilt_not_trusted() {
 #[actix_web::test]
 async fn a_reopened_index_catches_up_with_what_was_written_meanwhile() {
     let shared = tempfile::tempdir().expect("temp dir");
-    let place = SearchIndexPlace::Directory(shared.path().join("index"));
+    let place = index_in(&shared);
     let app = spawn_with(|config| config.search_index = place.clone()).await;
-    let health = app.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
-    app.article("Gamma Rays", health, published("2025-01-02T00:00:00Z"))
-        .await;
+    let health = file_article(&app, "Gamma Rays").await;
     assert_eq!(matches(&app, None, "/api/v1/search?q=gamma").await.1, 1);
     let editor = app.editor();
     // A second server over the same database cannot take the index while the first holds it:
@@ -310,9 +319,7 @@ async fn an_index_that_cannot_be_opened_leaves_search_to_the_database() {
 #[actix_web::test]
 async fn a_short_prefix_matches_every_word_it_begins_however_many() {
     let app = spawn().await;
-    let health = app.category("Health", None).await["id"]
-        .as_i64()
-        .expect("id");
+    let health = health_category(&app).await;
     let many: Vec<String> = (0..40).map(|n| format!("zq{n:02}x")).collect();
     for (title, body) in [
         ("Many Words", many.join(" ")),

@@ -247,7 +247,12 @@ impl RankedIndex {
             Window::Offset { offset, limit } => (offset, limit, None),
             Window::After { after, limit } => (0, limit, after),
         };
-        let mut hits = query::top(&searcher, query.as_ref(), offset, limit + 1, after)?;
+        let slice = query::Slice {
+            offset,
+            limit: limit + 1,
+            after,
+        };
+        let mut hits = query::top(&searcher, query.as_ref(), slice)?;
         let has_more = hits.len() > limit;
         hits.truncate(limit);
         Ok(RankedPage {

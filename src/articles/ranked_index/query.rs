@@ -100,16 +100,19 @@ pub fn count(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<usize> {
     searcher.search(query, &Count)
 }
 
-/// The hits `offset..offset + limit` in rank order (score descending, then id ascending), or,
-/// with `after`, the first `limit` hits that follow it.
-pub fn top(
-    searcher: &Searcher,
-    query: &dyn Query,
-    offset: usize,
-    limit: usize,
-    after: Option<After>,
-) -> tantivy::Result<Vec<Hit>> {
-    if after.is_none() {
+/// Which hits to read: `offset..offset + limit` in rank order, or, with `after`, the first
+/// `limit` that follow it (`offset` 0).
+#[derive(Debug, Clone, Copy)]
+pub struct Slice {
+    pub offset: usize,
+    pub limit: usize,
+    pub after: Option<After>,
+}
+
+/// The hits of `slice` in rank order (score descending, then id ascending).
+pub fn top(searcher: &Searcher, query: &dyn Query, slice: Slice) -> tantivy::Result<Vec<Hit>> {
+    let Slice { offset, limit, .. } = slice;
+    if slice.after.is_none() {
         // Highest scores first, pruned (blocks that cannot reach the page are skipped); only
         // the order of equal scores is not the lists' (ids ascending), so it is put right, and
         // when equal scores may go on past what was read, the page is read in full order.
@@ -125,18 +128,21 @@ pub fn top(
             return Ok(hits.into_iter().skip(offset).take(limit).collect());
         }
     }
-    in_rank_order(searcher, query, offset, limit, after)
+    in_rank_order(searcher, query, slice)
 }
 
 /// [`top`] by scoring every match with its id as the tie-breaker, skipping those not after
-/// `after`.
+/// `slice.after`.
 fn in_rank_order(
     searcher: &Searcher,
     query: &dyn Query,
-    offset: usize,
-    limit: usize,
-    after: Option<After>,
+    slice: Slice,
 ) -> tantivy::Result<Vec<Hit>> {
+    let Slice {
+        offset,
+        limit,
+        after,
+    } = slice;
     let collector = TopDocs::with_limit(limit.max(1))
         .and_offset(offset)
         .tweak_score(move |segment: &SegmentReader| {
