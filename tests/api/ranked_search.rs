@@ -336,3 +336,33 @@ async fn a_short_prefix_matches_every_word_it_begins_however_many() {
     }
     assert_eq!(matches(&app, None, "/api/v1/search?q=zq").await.1, 2);
 }
+
+#[actix_web::test]
+async fn drafts_that_outrank_every_visible_article_never_crowd_them_out() {
+    let app = spawn().await;
+    let health = health_category(&app).await;
+    for n in 0..30 {
+        let fields = json!({"status": "draft", "subtitle": "Zebra zebra"});
+        app.article(&format!("Zebra Draft {n}"), health, fields)
+            .await;
+    }
+    for n in 0..3 {
+        let mut fields = published("2025-01-02T00:00:00Z");
+        fields["sections"] = json!([{"heading": "Part", "body": "A zebra crossing."}]);
+        app.article(&format!("Crossings {n}"), health, fields).await;
+    }
+    let body = app
+        .get("/api/v1/search?q=zebra&per_page=2")
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(body["meta"]["total"], 3);
+    assert_eq!(slugs(&body), ["crossings-0", "crossings-1"]);
+    let (found, total) = matches(
+        &app,
+        Some(&app.editor()),
+        "/api/v1/search?q=zebra&per_page=100",
+    )
+    .await;
+    assert_eq!((found.len(), total), (33, 33));
+}

@@ -228,9 +228,8 @@ impl RankedIndex {
     ) -> tantivy::Result<RankedPage> {
         let searcher = self.reader.searcher();
         let mut analyzer = self.analyzer.clone();
-        let visible_docs = visible_at.map(|now| self.visible.at(&searcher, now));
-        let Some(query) = query::build(&searcher, &self.fields, &mut analyzer, words, visible_docs)
-        else {
+        let visible = visible_at.map(|now| self.visible.at(&searcher, now));
+        let Some(query) = query::build(&searcher, &self.fields, &mut analyzer, words) else {
             return Ok(RankedPage {
                 hits: Vec::new(),
                 has_more: false,
@@ -239,7 +238,9 @@ impl RankedIndex {
         };
         let total = match with_total {
             true => {
-                Some(i64::try_from(query::count(&searcher, query.as_ref())?).unwrap_or(i64::MAX))
+                let counted = query::only_visible(query.as_ref(), visible.as_ref());
+                let n = query::count(&searcher, counted.as_ref())?;
+                Some(i64::try_from(n).unwrap_or(i64::MAX))
             }
             false => None,
         };
@@ -252,7 +253,7 @@ impl RankedIndex {
             limit: limit + 1,
             after,
         };
-        let mut hits = query::top(&searcher, query.as_ref(), slice)?;
+        let mut hits = query::top(&searcher, query.as_ref(), visible.as_ref(), slice)?;
         let has_more = hits.len() > limit;
         hits.truncate(limit);
         Ok(RankedPage {

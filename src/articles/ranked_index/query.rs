@@ -8,6 +8,7 @@
 use super::schema::{Fields, COLUMNS, ID};
 use super::visibility::{VisibleDocs, VisibleQuery};
 use std::cmp::Reverse;
+use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, RegexQuery, TermQuery,
@@ -19,6 +20,10 @@ use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
 /// The most index terms of the last word's prefix scored one by one, per column (the terms
 /// nearest to it in byte order, itself first); the others match unscored.
 const MAX_PREFIX_TERMS: usize = 32;
+
+/// The most hits read with pruning before every match is scored instead (when few of the best
+/// are visible).
+const MAX_PRUNED_READ: usize = 4_096;
 
 /// Extra hits read past a page so that a tie in score across its end is noticed: when the last
 /// of them still scores as the page's last hit, the page is read again in full order.
@@ -47,20 +52,26 @@ pub struct After {
 }
 
 /// The query for `words` (at least one): `None` when a word has no token the index could hold,
-/// so nothing can match. With `visible_docs`, only the documents it flags match (the articles
-/// anonymous readers may see now).
+/// so nothing can match. It matches every article, visible or not ([`only_visible`] narrows it).
+/// One word is a plain union of terms, which tantivy's top-k collection prunes block by block
+/// (block-max WAND).
 pub fn build(
     searcher: &Searcher,
     fields: &Fields,
     analyzer: &mut TextAnalyzer,
     words: &[String],
-    visible_docs: Option<VisibleDocs>,
 ) -> Option<Box<dyn Query>> {
     let stems: Vec<String> = words
         .iter()
         .map(|word| stem(analyzer, word))
         .collect::<Option<_>>()?;
     let (last, rest) = stems.split_last()?;
+    let last_word = any_column(fields, |field, weight| {
+        prefix_clauses(searcher, field, weight, last)
+    });
+    if rest.is_empty() {
+        return Some(last_word);
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = rest
         .iter()
         .map(|stem| {
@@ -72,27 +83,30 @@ pub fn build(
             )
         })
         .collect();
-    clauses.push((
-        Occur::Must,
-        any_column(fields, |field, weight| {
-            prefix_clauses(searcher, field, weight, last)
-        }),
-    ));
-    if stems.len() > 1 {
-        for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
-            let terms = stems.iter().map(|stem| text_term(*field, stem)).collect();
-            let phrase = PhrasePrefixQuery::new(terms);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), weight)),
-            ));
-        }
-    }
-    if let Some(docs) = visible_docs {
-        let visible = Box::new(VisibleQuery(docs));
-        clauses.push((Occur::Must, Box::new(BoostQuery::new(visible, 0.0))));
+    clauses.push((Occur::Must, last_word));
+    for (field, (_, weight)) in fields.columns.iter().zip(COLUMNS) {
+        let terms = stems.iter().map(|stem| text_term(*field, stem)).collect();
+        let phrase = PhrasePrefixQuery::new(terms);
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(phrase), weight)),
+        ));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// `query` narrowed to the documents `visible` holds, when given (same scores).
+pub fn only_visible(query: &dyn Query, visible: Option<&VisibleDocs>) -> Box<dyn Query> {
+    match visible {
+        None => query.box_clone(),
+        Some(docs) => {
+            let visible = Box::new(VisibleQuery(Arc::clone(docs)));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (Occur::Must, Box::new(BoostQuery::new(visible, 0.0))),
+            ]))
+        }
+    }
 }
 
 /// The number of articles `query` matches.
@@ -109,26 +123,65 @@ pub struct Slice {
     pub after: Option<After>,
 }
 
-/// The hits of `slice` in rank order (score descending, then id ascending).
-pub fn top(searcher: &Searcher, query: &dyn Query, slice: Slice) -> tantivy::Result<Vec<Hit>> {
-    let Slice { offset, limit, .. } = slice;
+/// The hits of `slice` in rank order (score descending, then id ascending) among the matches of
+/// `query` that `visible` holds (all when `None`).
+///
+/// Without a cursor, the highest scores are read with pruning, the invisible ones dropped, more
+/// read while too few remain; equal scores are then put in id order, and when equal scores may go
+/// on past what was read, or a cursor is given, every visible match is scored instead.
+pub fn top(
+    searcher: &Searcher,
+    query: &dyn Query,
+    visible: Option<&VisibleDocs>,
+    slice: Slice,
+) -> tantivy::Result<Vec<Hit>> {
     if slice.after.is_none() {
-        // Highest scores first, pruned (blocks that cannot reach the page are skipped); only
-        // the order of equal scores is not the lists' (ids ascending), so it is put right, and
-        // when equal scores may go on past what was read, the page is read in full order.
-        let wanted = offset + limit;
-        let read = wanted + TIE_MARGIN;
-        let found = searcher.search(query, &TopDocs::with_limit(read).order_by_score())?;
-        let tie_past_end = found.len() == read
-            && wanted > 0
-            && found.get(wanted - 1).map(|(score, _)| *score) == found.last().map(|(s, _)| *s);
-        if !tie_past_end {
-            let mut hits = with_ids(searcher, found)?;
-            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-            return Ok(hits.into_iter().skip(offset).take(limit).collect());
+        if let Some(hits) = top_pruned(searcher, query, visible, slice.offset + slice.limit)? {
+            return Ok(hits
+                .into_iter()
+                .skip(slice.offset)
+                .take(slice.limit)
+                .collect());
         }
     }
-    in_rank_order(searcher, query, slice)
+    in_rank_order(searcher, only_visible(query, visible).as_ref(), slice)
+}
+
+/// The first `wanted` visible hits in rank order, read from the highest scores down; `None`
+/// when that cannot be known without scoring every match (a tie across the end, or too few
+/// visible among the first [`MAX_PRUNED_READ`]).
+fn top_pruned(
+    searcher: &Searcher,
+    query: &dyn Query,
+    visible: Option<&VisibleDocs>,
+    wanted: usize,
+) -> tantivy::Result<Option<Vec<Hit>>> {
+    let segments = searcher.segment_readers();
+    let mut read = wanted + TIE_MARGIN;
+    loop {
+        let found = searcher.search(query, &TopDocs::with_limit(read).order_by_score())?;
+        let exhausted = found.len() < read;
+        let lowest = found.last().map(|(score, _)| *score);
+        let shown = found.into_iter().filter(|(_, address)| {
+            visible.is_none_or(|docs| {
+                segments
+                    .get(address.segment_ord as usize)
+                    .and_then(|segment| docs.get(&segment.segment_id()))
+                    .is_some_and(|set| set.contains(address.doc_id))
+            })
+        });
+        let mut hits = with_ids(searcher, shown.collect())?;
+        if exhausted || hits.len() >= wanted + TIE_MARGIN {
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+            let tie_past_end =
+                !exhausted && wanted > 0 && hits.get(wanted - 1).map(|hit| hit.score) == lowest;
+            return Ok((!tie_past_end).then_some(hits));
+        }
+        if read >= MAX_PRUNED_READ {
+            return Ok(None);
+        }
+        read = (read * 4).min(MAX_PRUNED_READ);
+    }
 }
 
 /// [`top`] by scoring every match with its id as the tie-breaker, skipping those not after
