@@ -309,8 +309,18 @@ fn prefix_clauses(
     let (terms, more) = prefix_terms(searcher, field, prefix);
     let mut clauses = scored_terms(terms, weight);
     if more {
-        // A stem holds only letters and digits, none of which is special in a pattern.
-        if let Ok(rest) = RegexQuery::from_pattern(&format!("{prefix}.*"), field) {
+        // Folding can turn a letter into punctuation (`⑴` into `(1)`): escaped, every character
+        // stands for itself.
+        let escaped: String = prefix
+            .chars()
+            .flat_map(|c| {
+                (!c.is_alphanumeric())
+                    .then_some('\\')
+                    .into_iter()
+                    .chain([c])
+            })
+            .collect();
+        if let Ok(rest) = RegexQuery::from_pattern(&format!("{escaped}.*"), field) {
             clauses.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(rest), 0.0)),
