@@ -7,7 +7,8 @@ use super::{cursor_after, unranked_sql, ListedArticle, Listing};
 use crate::articles::query::cursor::{effective_keys, KeyValue};
 use crate::articles::query::{ListQuery, Paging, SortField};
 use crate::articles::ranked_index::query::After;
-use crate::articles::ranked_index::{source, RankedIndex, Window};
+use crate::articles::ranked_index::query::Slice;
+use crate::articles::ranked_index::{source, RankedIndex};
 use crate::articles::search;
 use crate::articles::status::{published_sql, Audience};
 use crate::db::sql::{Bind, Sql};
@@ -42,12 +43,14 @@ pub fn page(
             return Ok(None);
         }
     }
-    let window = match &query.paging {
-        Paging::Pages { page, per_page } => Window::Offset {
+    let slice = match &query.paging {
+        Paging::Pages { page, per_page } => Slice {
             offset: to_usize((page - 1).saturating_mul(*per_page)),
             limit: to_usize(*per_page),
+            after: None,
         },
-        Paging::Cursor { limit, after } => Window::After {
+        Paging::Cursor { limit, after } => Slice {
+            offset: 0,
             after: match after.as_ref().map(|cursor| cursor.values.as_slice()) {
                 None => None,
                 Some([KeyValue::Float(rank), KeyValue::Int(id)]) => Some(After {
@@ -65,7 +68,7 @@ pub fn page(
         Audience::Editors => None,
     };
     let with_total = query.count || matches!(query.paging, Paging::Pages { .. });
-    let ranked = match index.search(&words, visible_at, window, with_total) {
+    let ranked = match index.search(&words, visible_at, slice, with_total) {
         Ok(ranked) => ranked,
         Err(error) => {
             tracing::warn!(%error, "the ranked-search index failed; SQL ranks this search");

@@ -29,7 +29,7 @@ use crate::changes::model as changes;
 use crate::config::SearchIndexPlace as Place;
 use crate::db::DbConn;
 use chrono::NaiveDateTime;
-use query::{After, Hit};
+use query::Hit;
 use schema::Fields;
 use serde::{Deserialize, Serialize};
 use source::SearchRow;
@@ -74,15 +74,6 @@ pub struct RankedPage {
     pub has_more: bool,
     /// Hits over all pages, when asked for.
     pub total: Option<i64>,
-}
-
-/// Which hits a page holds.
-#[derive(Debug, Clone, Copy)]
-pub enum Window {
-    /// Skip `offset` hits, take `limit`.
-    Offset { offset: usize, limit: usize },
-    /// The first `limit` hits after a cursor (or from the start).
-    After { after: Option<After>, limit: usize },
 }
 
 /// The index, its reader, and its one writer with the `seq` it reflects.
@@ -223,7 +214,7 @@ impl RankedIndex {
         &self,
         words: &[String],
         visible_at: Option<i64>,
-        window: Window,
+        slice: query::Slice,
         with_total: bool,
     ) -> tantivy::Result<RankedPage> {
         let searcher = self.reader.searcher();
@@ -244,14 +235,11 @@ impl RankedIndex {
             }
             false => None,
         };
-        let (offset, limit, after) = match window {
-            Window::Offset { offset, limit } => (offset, limit, None),
-            Window::After { after, limit } => (0, limit, after),
-        };
+        let limit = slice.limit;
+        // One more than the page, to know whether another follows.
         let slice = query::Slice {
-            offset,
             limit: limit + 1,
-            after,
+            ..slice
         };
         let mut hits = query::top(&searcher, query.as_ref(), visible.as_ref(), slice)?;
         let has_more = hits.len() > limit;
